@@ -1,0 +1,105 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import cors from '@koa/cors';
+import helmet from 'koa-helmet';
+import { bodyParser } from '@koa/bodyparser';
+import type { Logger } from 'pino';
+import type { BaseConfig } from './config.js';
+import type { SecurityContext } from './auth/authentication.js';
+import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.js';
+import { errorHandler } from './http/error-handler.js';
+import { requestId } from './http/request-id.js';
+import { jsonOnly } from './http/json-only.js';
+import { accessLog } from './http/access-log.js';
+import { healthRouter, Readiness } from './http/health.js';
+import { docsRouter } from './http/docs.js';
+
+export interface AppOptions {
+  service: string;
+  config: BaseConfig;
+  logger: Logger;
+  /** tsoa's generated `RegisterRoutes`. */
+  registerRoutes: (router: Router) => void;
+  readiness: Readiness;
+  /** The service's OpenAPI document, served at /openapi.json with Swagger UI at /docs. */
+  openapi?: object;
+  /** Override the JWKS-backed verifier (auth verifies its own tokens from its key store). */
+  verifier?: TokenVerifier;
+  /** Outermost middleware added by observability (metrics, tracing), in order. */
+  instrumentation?: Koa.Middleware[];
+  /** Extra routes outside the contract (e.g. /metrics). */
+  extraRouters?: Router[];
+  onAuthOutcome?: SecurityContext['onOutcome'];
+}
+
+/**
+ * The one Koa app shape every service uses, so they behave alike: request id, security headers,
+ * CORS, JSON-only bodies with a size limit, problem+json errors, health, docs and the tsoa routes.
+ */
+export function createApp(options: AppOptions): Koa {
+  const { config, logger } = options;
+  const app = new Koa({ proxy: true });
+  const security: SecurityContext = {
+    verifier:
+      options.verifier ??
+      createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwks: config.JWKS_URL }),
+    meshIdentity: config.MESH_IDENTITY,
+    meshLocalKey: config.MESH_LOCAL_KEY,
+    onOutcome: options.onAuthOutcome,
+  };
+  Object.assign(app.context, { security });
+  app.silent = true; // errors are logged by errorHandler, once, without request data
+
+  for (const mw of options.instrumentation ?? []) app.use(mw);
+  app.use(requestId);
+  app.use(accessLog(logger));
+  app.use(errorHandler(logger, config.BODY_LIMIT_BYTES));
+  app.use(async (ctx, next) => {
+    // Keep-alive connections would outlive a drain; tell clients to reconnect elsewhere.
+    if (options.readiness.isDraining) ctx.set('Connection', 'close');
+    await next();
+  });
+  app.use(
+    helmet({
+      // The API answers JSON; only /docs serves HTML, with its own relaxed policy.
+      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      crossOriginResourcePolicy: { policy: 'same-site' },
+    }),
+  );
+  app.use(
+    cors({
+      origin: (ctx) => {
+        const origin = ctx.get('Origin');
+        return config.CORS_ORIGINS.includes(origin) ? origin : '';
+      },
+      allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+      exposeHeaders: ['X-Request-Id', 'Retry-After', 'Location'],
+      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      maxAge: 600,
+      keepHeadersOnError: true,
+    }),
+  );
+  app.use(jsonOnly);
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      extendTypes: { json: ['application/json', 'application/*+json'] },
+      jsonLimit: config.BODY_LIMIT_BYTES,
+      jsonStrict: true,
+      onError: (err) => {
+        throw err;
+      },
+    }),
+  );
+
+  const routers = [healthRouter(options.readiness), ...(options.extraRouters ?? [])];
+  if (options.openapi) routers.push(docsRouter(options.service, options.openapi));
+  const api = new Router();
+  options.registerRoutes(api);
+  routers.push(api);
+  for (const router of routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  return app;
+}

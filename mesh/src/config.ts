@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * 12-factor configuration: every setting comes from the environment and is validated once at
+ * start-up, so a missing or malformed variable stops the process with its name in the message
+ * instead of failing later in a request.
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const commaList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+/** Settings every service shares. */
+export const baseConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// URL'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  JWT_ISSUER: z.string().min(1),
+  JWT_AUDIENCE: z.string().min(1).default('agora-api'),
+  JWKS_URL: z.string().url(),
+  CORS_ORIGINS: commaList.default([]),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MESH_IDENTITY: z.enum(['istio', 'local']).default('istio'),
+  MESH_LOCAL_KEY: z.string().min(32).optional(),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(102_400),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+  /** Time to keep serving after SIGTERM while endpoints are withdrawn (Kubernetes); 0 locally. */
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).default(0),
+});
+
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+/**
+ * Parses `env` with `schema` and throws a ConfigError that names each offending variable.
+ * Cross-field rules live here too: local mesh identity needs its key.
+ */
+export function loadConfig<S extends z.ZodType<BaseConfig>>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  }
+  const config = result.data as BaseConfig;
+  if (config.MESH_IDENTITY === 'local' && !config.MESH_LOCAL_KEY) {
+    throw new ConfigError(['MESH_LOCAL_KEY: required when MESH_IDENTITY=local (at least 32 characters)']);
+  }
+  return result.data;
+}

@@ -1,0 +1,59 @@
+import { Sequelize, type Options } from 'sequelize';
+import type { Logger } from 'pino';
+
+/**
+ * One Sequelize instance per service, on the service's own database. Timeouts are short on purpose:
+ * when PostgreSQL is down a request must fail fast with 503 instead of hanging, and the pool must
+ * recover on its own when the database returns (pg reconnects per new connection; dead ones are
+ * evicted on error).
+ */
+export interface DatabaseOptions {
+  url: string;
+  poolMax?: number;
+  logger?: Logger;
+  /** Called with each query's duration, for metrics. */
+  onQuery?: (operation: string, seconds: number) => void;
+}
+
+export function createDatabase(options: DatabaseOptions): Sequelize {
+  const sequelizeOptions: Options = {
+    dialect: 'postgres',
+    logging: options.onQuery
+      ? (sql: string, timing?: number) => options.onQuery!(operationOf(sql), (timing ?? 0) / 1000)
+      : false,
+    benchmark: Boolean(options.onQuery),
+    pool: { max: options.poolMax ?? 10, min: 0, acquire: 3_000, idle: 10_000, evict: 5_000 },
+    dialectOptions: {
+      connectionTimeoutMillis: 2_000,
+      // A runaway query must not hold a connection forever.
+      statement_timeout: 10_000,
+      idle_in_transaction_session_timeout: 15_000,
+    },
+    define: { underscored: true, timestamps: true },
+    retry: { max: 0 },
+  };
+  return new Sequelize(options.url, sequelizeOptions);
+}
+
+/** `SELECT` / `INSERT` / … from the SQL text, for a low-cardinality metric label (never the SQL). */
+function operationOf(sql: string): string {
+  const m = /^\s*(?:Executed \([^)]*\):\s*)?(SELECT|INSERT|UPDATE|DELETE|WITH|BEGIN|COMMIT|ROLLBACK|START|SAVEPOINT|SET|CREATE|ALTER|DROP)\b/i.exec(sql);
+  return m ? m[1]!.toUpperCase() : 'OTHER';
+}
+
+/** Resolves true if the database answers `SELECT 1` within `timeoutMs`. */
+export async function databaseIsReachable(sequelize: Sequelize, timeoutMs = 1_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      sequelize.query('SELECT 1').then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,28 @@
+import type { Context, Next } from 'koa';
+import type { Logger } from 'pino';
+
+/**
+ * One line per request with the route template, never the raw path or query (they can carry user
+ * input such as usernames or tokens someone put in a URL).
+ */
+export function accessLog(logger: Logger) {
+  return async function logRequest(ctx: Context, next: Next): Promise<void> {
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const route = routeTemplate(ctx);
+      if (!route.startsWith('/healthz')) {
+        logger.info(
+          { method: ctx.method, route, status: ctx.status, duration_ms: Number(process.hrtime.bigint() - started) / 1e6 },
+          'request',
+        );
+      }
+    }
+  };
+}
+
+/** The matched router template (`/api/v1/posts/:id`), or `unmatched`. */
+export function routeTemplate(ctx: Context): string {
+  return (ctx as Context & { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
+}

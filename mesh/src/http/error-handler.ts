@@ -1,0 +1,89 @@
+import type { Context, Next } from 'koa';
+import type { Logger } from 'pino';
+import { PROBLEM_CONTENT_TYPE, ProblemError, problems, type FieldError } from './problem.js';
+
+/**
+ * Turns every error into a problem+json response. tsoa's Koa routes rethrow validation failures
+ * through `ctx.throw`, which wraps them in an http-errors object, so `instanceof ValidateError` fails:
+ * we recognise them by name and `fields`. tsoa's field values are the caller's raw input and are
+ * dropped; only the field path and the rule it broke are returned.
+ */
+export function errorHandler(logger: Logger, bodyLimit: number) {
+  return async function problemErrors(ctx: Context, next: Next): Promise<void> {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw problems.notFound(`No route for ${ctx.method} on this path.`);
+      if (ctx.status === 405 && (ctx.body === undefined || ctx.body === 'Method Not Allowed')) {
+        throw new ProblemError(405, 'method-not-allowed', `${ctx.method} is not allowed on this path.`);
+      }
+    } catch (err) {
+      const problem = toProblem(err, bodyLimit);
+      if (problem.status >= 500) logger.error({ err: scrub(err), status: problem.status }, 'request failed');
+      ctx.status = problem.status;
+      ctx.set(problem.headers);
+      ctx.type = PROBLEM_CONTENT_TYPE;
+      ctx.body = problem.toDocument(ctx.state.requestId as string | undefined);
+    }
+  };
+}
+
+interface HttpLikeError {
+  name?: string;
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  fields?: Record<string, { message?: string }>;
+  problem?: ProblemError;
+  expose?: boolean;
+  message?: string;
+}
+
+export function toProblem(err: unknown, bodyLimit: number): ProblemError {
+  if (err instanceof ProblemError) return err;
+  const e = (err ?? {}) as HttpLikeError;
+  // Our authentication module throws ProblemErrors; ctx.throw copies them onto an HttpError.
+  if (e.problem instanceof ProblemError) return e.problem;
+  if (e.name === 'ValidateError' || (e.fields && typeof e.fields === 'object')) {
+    return problems.validation('One or more fields are invalid.', fieldErrors(e.fields ?? {}));
+  }
+  if (isSequelizeUnavailable(e)) return problems.unavailable('The database is unavailable; try again shortly.');
+  const status = e.status ?? e.statusCode;
+  if (e.type === 'entity.too.large' || status === 413) return problems.tooLarge(bodyLimit);
+  if (e.type === 'entity.parse.failed') return new ProblemError(400, 'malformed-json', 'The request body could not be parsed as JSON.');
+  if (status === 415) return problems.unsupportedMediaType();
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const slug = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not-found' : 'validation';
+    return new ProblemError(status, slug, 'The request could not be processed.');
+  }
+  return new ProblemError(500, 'internal', 'An unexpected error occurred; it has been logged.');
+}
+
+function fieldErrors(fields: Record<string, { message?: string }>): FieldError[] {
+  return Object.entries(fields).map(([field, info]) => ({
+    field: field.replace(/^(body|requestBody)\.?/, '') || 'body',
+    message: String(info?.message ?? 'invalid'),
+  }));
+}
+
+const UNAVAILABLE_NAMES = new Set([
+  'SequelizeConnectionError',
+  'SequelizeConnectionRefusedError',
+  'SequelizeConnectionAcquireTimeoutError',
+  'SequelizeConnectionTimedOutError',
+  'SequelizeHostNotReachableError',
+  'SequelizeHostNotFoundError',
+  'ConnectionError',
+]);
+
+function isSequelizeUnavailable(e: HttpLikeError & { parent?: { code?: string } }): boolean {
+  if (e.name && UNAVAILABLE_NAMES.has(e.name)) return true;
+  // Server shutting down / connection terminated mid-query.
+  const code = e.parent?.code;
+  return code === '57P01' || code === '57P03' || code === 'ECONNREFUSED' || code === 'ECONNRESET';
+}
+
+/** Error fields worth logging: never the SQL parameters or the request that caused it. */
+function scrub(err: unknown): Record<string, unknown> {
+  const e = (err ?? {}) as { name?: string; message?: string; stack?: string; code?: string };
+  return { type: e.name, message: e.message, stack: e.stack, code: e.code };
+}

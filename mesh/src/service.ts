@@ -1,0 +1,81 @@
+import type Router from '@koa/router';
+import type { Sequelize } from 'sequelize';
+import type { Logger } from 'pino';
+import type { BaseConfig } from './config.js';
+import { createApp, type AppOptions } from './app.js';
+import { createDatabase, databaseIsReachable } from './db/database.js';
+import { runMigrations, type Migration } from './db/migrator.js';
+import { Readiness } from './http/health.js';
+import { createLogger } from './logger.js';
+import { serve, type RunningServer } from './server.js';
+
+/**
+ * The life of a service process, the same for every service: logger → database → the service's own
+ * wiring → Koa app → HTTP server with graceful shutdown. A service supplies only `setup`.
+ */
+export interface ServiceContext<C extends BaseConfig> {
+  name: string;
+  config: C;
+  logger: Logger;
+  sequelize: Sequelize;
+}
+
+export interface ServiceWiring {
+  registerRoutes: (router: Router) => void;
+  openapi?: object;
+  verifier?: AppOptions['verifier'];
+  extraRouters?: Router[];
+  /** Released after in-flight requests finish, before the pool closes (timers, workers). */
+  onClose?: () => Promise<void>;
+}
+
+export interface StartedService extends RunningServer {
+  sequelize: Sequelize;
+  logger: Logger;
+}
+
+export async function startService<C extends BaseConfig>(
+  name: string,
+  config: C,
+  setup: (ctx: ServiceContext<C>) => Promise<ServiceWiring> | ServiceWiring,
+): Promise<StartedService> {
+  const logger = createLogger(name, config.LOG_LEVEL);
+  const sequelize = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, logger });
+  const wiring = await setup({ name, config, logger, sequelize });
+  const readiness = new Readiness({ database: () => databaseIsReachable(sequelize) });
+  const app = createApp({
+    service: name,
+    config,
+    logger,
+    readiness,
+    registerRoutes: wiring.registerRoutes,
+    openapi: wiring.openapi,
+    verifier: wiring.verifier,
+    extraRouters: wiring.extraRouters,
+  });
+  const running = await serve({
+    app,
+    port: config.PORT,
+    host: config.HOST,
+    logger,
+    readiness,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    delayMs: config.SHUTDOWN_DELAY_MS,
+    onClose: async () => {
+      await wiring.onClose?.();
+      await sequelize.close();
+    },
+  });
+  return { ...running, sequelize, logger };
+}
+
+/** The `migrate` entry point of every service: apply pending migrations and close. */
+export async function migrateService(name: string, databaseUrl: string, migrations: Migration[]): Promise<string[]> {
+  const logger = createLogger(`${name}-migrate`);
+  const sequelize = createDatabase({ url: databaseUrl, poolMax: 2 });
+  try {
+    return await runMigrations(sequelize, migrations, logger);
+  } finally {
+    await sequelize.close();
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The one description of which services exist, where they listen locally and which public path
+ * prefixes the ingress sends them. The local ingress routes from it and the Istio VirtualService is
+ * checked against it, so the two ingresses cannot disagree.
+ */
+export interface ServiceTopology {
+  /** Service name: folder under services/, Kubernetes Service, ServiceAccount and metrics label. */
+  readonly name: ServiceName;
+  /** Port the service listens on in the local run. */
+  readonly localPort: number;
+  /** Public path prefixes the ingress forwards to this service (exact prefix or prefix + '/'). */
+  readonly publicPrefixes: readonly string[];
+  /** The service's own PostgreSQL database. */
+  readonly database: string;
+}
+
+export type ServiceName = 'auth' | 'users' | 'posts' | 'media';
+
+export const NAMESPACE = 'agora';
+export const INGRESS_LOCAL_PORT = 8080;
+export const CONTAINER_PORT = 8080;
+export const JWT_AUDIENCE = 'agora-api';
+
+export const SERVICES: readonly ServiceTopology[] = [
+  { name: 'auth', localPort: 4001, publicPrefixes: ['/api/v1/auth', '/.well-known'], database: 'agora_auth' },
+  { name: 'users', localPort: 4002, publicPrefixes: ['/api/v1/users'], database: 'agora_users' },
+  { name: 'posts', localPort: 4003, publicPrefixes: ['/api/v1/posts', '/api/v1/feed'], database: 'agora_posts' },
+  { name: 'media', localPort: 4004, publicPrefixes: ['/api/v1/media'], database: 'agora_media' },
+];
+
+/** Paths that no ingress ever routes, whatever a prefix says. */
+export const NEVER_ROUTED_PREFIXES = ['/internal', '/metrics', '/healthz'] as const;
+
+/** The mesh principal (SPIFFE identity without the scheme) of a service's workload. */
+export function meshPrincipal(service: ServiceName, namespace = NAMESPACE): string {
+  return `cluster.local/ns/${namespace}/sa/${service}`;
+}
+
+/** The service that the ingress routes `path` to, or undefined when it is not public. */
+export function routeFor(path: string): ServiceTopology | undefined {
+  if (NEVER_ROUTED_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return undefined;
+  return SERVICES.find((s) => s.publicPrefixes.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}?`)));
+}

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// One PostgreSQL server (env URL, testcontainers or embedded) is started once by the global setup;
+// every test file creates its own databases on it, so files never see each other's data.
+export default defineConfig({
+  test: {
+    include: ['mesh/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/setup/global-postgres.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    // Two cores: running files one after another keeps database- and process-heavy suites stable.
+    fileParallelism: false,
+    reporters: ['default'],
+  },
+});
