@@ -30,6 +30,8 @@ export interface AppOptions {
   /** Extra routes outside the contract (e.g. /metrics). */
   extraRouters?: Router[];
   onAuthOutcome?: SecurityContext['onOutcome'];
+  /** Handed to every controller's constructor (see ioc.ts). */
+  deps?: unknown;
 }
 
 /**
@@ -47,7 +49,10 @@ export function createApp(options: AppOptions): Koa {
     meshLocalKey: config.MESH_LOCAL_KEY,
     onOutcome: options.onAuthOutcome,
   };
-  Object.assign(app.context, { security });
+  Object.assign(app.context, { security, deps: options.deps });
+  // Behind exactly one trusted proxy hop (the ingress or Envoy), the last X-Forwarded-For entry is
+  // the client address that hop saw; earlier entries are client-supplied and not trusted.
+  app.maxIpsCount = 1;
   app.silent = true; // errors are logged by errorHandler, once, without request data
 
   for (const mw of options.instrumentation ?? []) app.use(mw);

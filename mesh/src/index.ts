@@ -15,3 +15,4 @@ export * from './auth/authentication.js';
 export * from './auth/workload-identity.js';
 export * from './db/database.js';
 export * from './db/migrator.js';
+export * from './ioc.js';

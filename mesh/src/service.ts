@@ -25,6 +25,8 @@ export interface ServiceWiring {
   openapi?: object;
   verifier?: AppOptions['verifier'];
   extraRouters?: Router[];
+  /** Handed to every controller's constructor. */
+  deps?: unknown;
   /** Released after in-flight requests finish, before the pool closes (timers, workers). */
   onClose?: () => Promise<void>;
 }
@@ -52,6 +54,7 @@ export async function startService<C extends BaseConfig>(
     openapi: wiring.openapi,
     verifier: wiring.verifier,
     extraRouters: wiring.extraRouters,
+    deps: wiring.deps,
   });
   const running = await serve({
     app,

@@ -49,7 +49,9 @@ export function toProblem(err: unknown, bodyLimit: number): ProblemError {
   if (isSequelizeUnavailable(e)) return problems.unavailable('The database is unavailable; try again shortly.');
   const status = e.status ?? e.statusCode;
   if (e.type === 'entity.too.large' || status === 413) return problems.tooLarge(bodyLimit);
-  if (e.type === 'entity.parse.failed') return new ProblemError(400, 'malformed-json', 'The request body could not be parsed as JSON.');
+  // co-body reports unparsable JSON as a SyntaxError with status 400 (and the raw body attached,
+  // which is never echoed).
+  if (e.type === 'entity.parse.failed' || (e.name === 'SyntaxError' && status === 400)) return new ProblemError(400, 'malformed-json', 'The request body could not be parsed as JSON.');
   if (status === 415) return problems.unsupportedMediaType();
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const slug = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not-found' : 'validation';

@@ -1,0 +1,41 @@
+// Step 1: tsoa turns each service's controllers into its Koa routes (services/<name>/src/generated/routes.ts)
+// and its OpenAPI 3 document (openapi/<name>.json). Rendered into temporary files next to the real
+// ones (same relative imports), read back, and removed, so --check never touches the committed copies.
+import { readFile, rm, mkdtemp, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateSpecAndRoutes } from '@tsoa/cli';
+
+export async function render(root) {
+  const out = {};
+  const servicesDir = path.join(root, 'services');
+  const names = (await readdir(servicesDir)).filter((n) => existsSync(path.join(servicesDir, n, 'tsoa.json'))).sort();
+  const cwd = process.cwd();
+  for (const name of names) {
+    const dir = path.join(servicesDir, name);
+    const config = JSON.parse(await readFile(path.join(dir, 'tsoa.json'), 'utf8'));
+    const specDir = await mkdtemp(path.join(os.tmpdir(), `tsoa-${name}-`));
+    const routesFileName = `.routes.${process.pid}.tmp.ts`;
+    const routesDir = path.join(dir, config.routes.routesDir);
+    try {
+      process.chdir(dir);
+      await generateSpecAndRoutes({
+        configuration: {
+          ...config,
+          spec: { ...config.spec, outputDirectory: specDir },
+          routes: { ...config.routes, routesFileName },
+        },
+      });
+      const specName = `${config.spec.specFileBaseName}.json`;
+      const specTarget = path.relative(root, path.resolve(dir, config.spec.outputDirectory, specName));
+      out[specTarget] = `${JSON.stringify(JSON.parse(await readFile(path.join(specDir, specName), 'utf8')), null, 2)}\n`;
+      out[path.relative(root, path.join(routesDir, 'routes.ts'))] = await readFile(path.join(routesDir, routesFileName), 'utf8');
+    } finally {
+      process.chdir(cwd);
+      await rm(specDir, { recursive: true, force: true });
+      await rm(path.join(routesDir, routesFileName), { force: true });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,24 @@
+import { Algorithm, hash, verify } from '@node-rs/argon2';
+
+/**
+ * argon2id with OWASP's minimum recommended parameters (m=19 MiB, t=2, p=1). The cost is measured
+ * and printed by `npm run bench` next to these figures.
+ */
+export const ARGON2_PARAMS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2_PARAMS);
+}
+
+// Verified against when the account does not exist, so "no such user" costs the same time as
+// "wrong password" and the response time does not reveal which usernames exist.
+let dummyHash: Promise<string> | undefined;
+
+export async function verifyPassword(passwordHash: string | undefined, password: string): Promise<boolean> {
+  if (!passwordHash) {
+    dummyHash ??= hashPassword('not-a-real-password-just-equal-timing');
+    await verify(await dummyHash, password).catch(() => false);
+    return false;
+  }
+  return verify(passwordHash, password).catch(() => false);
+}

@@ -1,0 +1,5 @@
+import type { Migration } from '@agora/mesh';
+import { accountsSessionsKeys } from './0001-accounts-sessions-keys.js';
+
+/** Applied in this order; never edit one that has shipped, add a new one. */
+export const migrations: Migration[] = [accountsSessionsKeys];
