@@ -12,5 +12,7 @@ export default defineConfig({
     // Two cores: running files one after another keeps database- and process-heavy suites stable.
     fileParallelism: false,
     reporters: ['default'],
+    // Services under test log at 'silent' unless a test asks otherwise; failures speak through assertions.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
   },
 });

@@ -18,7 +18,7 @@ const commaList = z
 
 /** Settings every service shares. */
 export const baseConfigSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080), // 0: any free port (tests)
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().url().refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// URL'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),

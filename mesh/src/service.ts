@@ -34,6 +34,8 @@ export interface ServiceWiring {
 export interface StartedService extends RunningServer {
   sequelize: Sequelize;
   logger: Logger;
+  /** The service's dependency graph, for its own tests and tools. */
+  deps: unknown;
 }
 
 export async function startService<C extends BaseConfig>(
@@ -69,7 +71,7 @@ export async function startService<C extends BaseConfig>(
       await sequelize.close();
     },
   });
-  return { ...running, sequelize, logger };
+  return { ...running, sequelize, logger, deps: wiring.deps };
 }
 
 /** The `migrate` entry point of every service: apply pending migrations and close. */

@@ -43,6 +43,8 @@ export interface TokenVerifierOptions {
   jwks: string | JWTVerifyGetKey;
   /** Verified tokens are cached by hash until they expire; bounded so memory stays flat. */
   cacheSize?: number;
+  /** Minimum time between JWKS fetches triggered by unknown kids (jose's cooldown); default 30 s. */
+  jwksCooldownMs?: number;
 }
 
 export interface TokenVerifier {
@@ -54,7 +56,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     typeof options.jwks === 'string'
       ? // jose caches the key set, refetches when a token names an unknown kid (with a cooldown so a
         // flood of bogus kids cannot hammer auth), and times out a slow JWKS endpoint.
-        createRemoteJWKSet(new URL(options.jwks), { cooldownDuration: 30_000, cacheMaxAge: 600_000, timeoutDuration: 3_000 })
+        createRemoteJWKSet(new URL(options.jwks), { cooldownDuration: options.jwksCooldownMs ?? 30_000, cacheMaxAge: 600_000, timeoutDuration: 3_000 })
       : options.jwks;
   const cache = new VerifiedTokenCache(options.cacheSize ?? 10_000);
 

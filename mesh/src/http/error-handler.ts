@@ -21,8 +21,8 @@ export function errorHandler(logger: Logger, bodyLimit: number) {
       if (problem.status >= 500) logger.error({ err: scrub(err), status: problem.status }, 'request failed');
       ctx.status = problem.status;
       ctx.set(problem.headers);
-      ctx.type = PROBLEM_CONTENT_TYPE;
       ctx.body = problem.toDocument(ctx.state.requestId as string | undefined);
+      ctx.type = PROBLEM_CONTENT_TYPE; // after the body: Koa resets the type to JSON for object bodies
     }
   };
 }

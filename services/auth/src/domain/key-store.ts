@@ -45,8 +45,12 @@ export class KeyStore {
   async start(refreshIntervalMs = 30_000): Promise<void> {
     await this.sequelize.transaction(async (transaction) => {
       await this.sequelize.query('SELECT pg_advisory_xact_lock(:k)', { replacements: { k: KEY_LOCK }, transaction });
-      const current = await SigningKey.findOne({ where: { retiredAt: null }, transaction });
-      if (!current) await this.insertKey(new Date(), transaction);
+      const now = new Date();
+      const current = await SigningKey.findOne({
+        where: { activatedAt: { [Op.lte]: now }, [Op.or]: [{ retiredAt: null }, { retiredAt: { [Op.gt]: now } }] },
+        transaction,
+      });
+      if (!current) await this.insertKey(now, transaction);
     });
     await this.refresh();
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), refreshIntervalMs);
@@ -57,29 +61,36 @@ export class KeyStore {
     clearInterval(this.timer);
   }
 
-  /** Adds a new signing key and retires the current one (still published for its tokens' life). */
-  async rotate(now = new Date()): Promise<{ kid: string; retired: string[] }> {
+  /**
+   * Adds a new signing key, published at once and used for signing from `now + activationDelay`.
+   * The delay lets every verifier see the new key before any token carries its kid (jose refetches a
+   * JWKS on an unknown kid at most every 30 s). The keys it replaces stop signing at that moment and
+   * stay published for `publishRetiredFor` seconds more, the life of the last token they signed.
+   */
+  async rotate(now = new Date(), activationDelaySeconds = 60): Promise<{ kid: string; retired: string[]; activatesAt: Date }> {
+    const activatesAt = new Date(now.getTime() + activationDelaySeconds * 1000);
     const result = await this.sequelize.transaction(async (transaction) => {
       await this.sequelize.query('SELECT pg_advisory_xact_lock(:k)', { replacements: { k: KEY_LOCK }, transaction });
       const current = await SigningKey.findAll({ where: { retiredAt: null }, transaction });
-      const publishedUntil = new Date(now.getTime() + this.publishRetiredFor * 1000);
-      for (const key of current) await key.update({ retiredAt: now, publishedUntil }, { transaction });
-      const kid = await this.insertKey(now, transaction);
-      return { kid, retired: current.map((k) => k.kid) };
+      const publishedUntil = new Date(activatesAt.getTime() + this.publishRetiredFor * 1000);
+      for (const key of current) await key.update({ retiredAt: activatesAt, publishedUntil }, { transaction });
+      const kid = await this.insertKey(activatesAt, transaction);
+      return { kid, retired: current.map((k) => k.kid), activatesAt };
     });
-    await this.refresh();
+    await this.refresh(now);
     return result;
   }
 
+  /** Reloads the published keys and the signing key as of `now` (every replica converges within one interval). */
   async refresh(now = new Date()): Promise<void> {
     const keys = await SigningKey.findAll({
-      where: { [Op.or]: [{ retiredAt: null }, { publishedUntil: { [Op.gt]: now } }] },
+      where: { [Op.or]: [{ publishedUntil: null }, { publishedUntil: { [Op.gt]: now } }] },
       order: [['activatedAt', 'DESC']],
     });
-    const newest = keys.find((k) => k.retiredAt === null);
-    if (newest && newest.kid !== this.active?.kid) {
-      const pem = this.box.open(newest.privateKeyCiphertext, `signing-key:${newest.kid}`);
-      this.active = { kid: newest.kid, privateKey: await importPKCS8(pem, SIGNING_ALGORITHM) };
+    const signing = keys.find((k) => k.activatedAt.getTime() <= now.getTime());
+    if (signing && signing.kid !== this.active?.kid) {
+      const pem = this.box.open(signing.privateKeyCiphertext, `signing-key:${signing.kid}`);
+      this.active = { kid: signing.kid, privateKey: await importPKCS8(pem, SIGNING_ALGORITHM) };
     }
     this.jwksCache = { keys: keys.map((k) => k.publicJwk as JWK) };
     this.localSet = createLocalJWKSet(this.jwksCache);
@@ -100,14 +111,14 @@ export class KeyStore {
     return this.localSet(header, token);
   };
 
-  private async insertKey(now: Date, transaction: import('sequelize').Transaction): Promise<string> {
+  private async insertKey(activatedAt: Date, transaction: import('sequelize').Transaction): Promise<string> {
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
     const jwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(jwk);
     const publicJwk = { ...jwk, kid, alg: SIGNING_ALGORITHM, use: 'sig' };
     const sealed = this.box.seal(await exportPKCS8(privateKey), `signing-key:${kid}`);
     await SigningKey.create(
-      { kid, algorithm: SIGNING_ALGORITHM, publicJwk, privateKeyCiphertext: sealed, activatedAt: now, retiredAt: null, publishedUntil: null },
+      { kid, algorithm: SIGNING_ALGORITHM, publicJwk, privateKeyCiphertext: sealed, activatedAt, retiredAt: null, publishedUntil: null },
       { transaction },
     );
     return kid;

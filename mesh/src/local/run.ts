@@ -1,0 +1,225 @@
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+/**
+ * `npm start`: the whole platform on one machine, no cluster and no Docker.
+ *
+ * PostgreSQL (embedded, data in .data/postgres, or AGORA_POSTGRES_URL) → one database per service →
+ * each built service's migrations → the services, each awaited until ready → the ingress on one
+ * port → the optional seed scripts → a summary. Ctrl-C / SIGTERM stops everything in the reverse
+ * order and exits 0; a second Ctrl-C forces. A service that dies stops everything with exit 1.
+ */
+import { SERVICES, INGRESS_LOCAL_PORT, type ServiceTopology } from '../topology.js';
+import { ensureDatabases, redactUrl, databaseUrl } from './databases.js';
+import { startIngress, type Ingress } from './ingress.js';
+import { say, warn } from './output.js';
+import { DATA_DIR, POSTGRES_DATA_DIR, SECRETS_FILE, REPO_ROOT } from './paths.js';
+import { assertPortsFree, PortBusyError, type PortNeed } from './ports.js';
+import { startLocalPostgres, type LocalPostgres } from './postgres.js';
+import { loadLocalSecrets } from './secrets.js';
+import { runSeeds, seedingEnabled } from './seed.js';
+import { discoverServices, killChildren, runScript, serviceEnv, startService, type RunningService } from './services.js';
+
+const HELP = `Usage: npm start [-- --no-seed]
+
+Starts PostgreSQL, every built service and the ingress (see docs/local-run.md).
+
+Environment:
+  AGORA_INGRESS_PORT   ingress port (default ${INGRESS_LOCAL_PORT})
+  AGORA_PG_PORT        embedded PostgreSQL port (default 5433)
+  AGORA_POSTGRES_URL   admin URL of your own PostgreSQL; no embedded server is started
+  AGORA_SEED=false     same as --no-seed
+  LOG_LEVEL, CORS_ORIGINS, OTEL_*   passed to the services
+`;
+
+function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new Error(`${name} must be a port number (1-65535), got "${raw}"`);
+  }
+  return n;
+}
+
+let shuttingDown = false;
+let forced = false;
+let ingress: Ingress | undefined;
+const running: RunningService[] = [];
+let postgres: LocalPostgres | undefined;
+
+async function shutdown(code: number, reason: string): Promise<never> {
+  if (shuttingDown) return new Promise<never>(() => undefined);
+  shuttingDown = true;
+  say('runner', `stopping (${reason})…`);
+  try {
+    if (ingress) await ingress.close(3_000);
+    // Services drain in parallel (each gets SIGTERM, SIGKILL after 10 s), newest first is not
+    // needed: they do not depend on each other for shutting down.
+    await Promise.all(running.map((s) => s.stop(10_000)));
+    await killChildren('SIGTERM', 5_000); // a migration or seed still running
+    if (postgres) await postgres.stop();
+    say('runner', 'stopped; nothing left running');
+  } catch (err) {
+    warn('runner', `error while stopping: ${(err as Error).message}`);
+    code = code || 1;
+  }
+  process.exit(code);
+}
+
+function force(): void {
+  if (forced) return;
+  forced = true;
+  warn('runner', 'second signal: forcing everything down');
+  void killChildren('SIGKILL', 0);
+  postgres?.kill();
+  process.exit(130);
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (shuttingDown) force();
+  else void shutdown(0, signal);
+}
+
+/** Throws when a shutdown began while we were starting something; the caller stops. */
+function checkpoint(): void {
+  if (shuttingDown) throw new StartInterrupted();
+}
+class StartInterrupted extends Error {}
+
+function summary(opts: {
+  ingressUrl: string;
+  missing: readonly ServiceTopology[];
+  seeds: string;
+}): void {
+  const lines: string[] = [];
+  const col = (label: string, value: string) => lines.push(`  ${label.padEnd(12)} ${value}`);
+  lines.push('', 'Agora is running locally', '');
+  col('ingress', `${opts.ingressUrl}   (public API: ${opts.ingressUrl}/api/v1/...)`);
+  for (const s of SERVICES) {
+    const r = running.find((x) => x.service.name === s.name);
+    if (r) col(s.name, `${r.url}   Swagger UI ${r.url}/docs   routes ${s.publicPrefixes.join(', ')}`);
+    else col(s.name, `not built (services/${s.name}/dist/main.js is missing) — its routes answer 503`);
+  }
+  if (postgres) {
+    col('postgres', `${redactUrl(postgres.adminUrl)} (${postgres.kind} PostgreSQL ${postgres.version})`);
+    col('databases', SERVICES.map((s) => redactUrl(databaseUrl(postgres!.adminUrl, s.database)).replace(/^.*\//, '')).join(', '));
+  }
+  col('data dir', `${path.relative(process.cwd(), DATA_DIR) || DATA_DIR}/ (${postgres?.kind === 'embedded' ? 'postgres/, ' : ''}local-secrets.json)`);
+  col('seed', opts.seeds);
+  lines.push('', '  Ctrl-C stops everything (twice forces).', '');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const unknown = args.filter((a) => a !== '--no-seed');
+  if (unknown.length) throw new Error(`unknown argument(s): ${unknown.join(' ')}\n\n${HELP}`);
+
+  const ingressPort = intEnv('AGORA_INGRESS_PORT', INGRESS_LOCAL_PORT);
+  const pgPort = intEnv('AGORA_PG_PORT', 5433);
+  const externalUrl = process.env.AGORA_POSTGRES_URL || undefined;
+  const seed = seedingEnabled(args);
+
+  const { built, missing } = await discoverServices();
+  if (missing.length) {
+    warn(
+      'runner',
+      `not built, not started: ${missing.map((s) => s.name).join(', ')} (no services/<name>/dist/main.js; run npm run build)`,
+    );
+  }
+  if (!built.length) warn('runner', 'no service is built: starting PostgreSQL and the ingress only');
+
+  // Every port before anything starts: a busy port is one clear error and nothing is left running.
+  const needs: PortNeed[] = [{ port: ingressPort, purpose: 'the local ingress (AGORA_INGRESS_PORT)' }];
+  if (!externalUrl) needs.push({ port: pgPort, purpose: 'the embedded PostgreSQL (AGORA_PG_PORT)', host: '127.0.0.1' });
+  for (const s of built) needs.push({ port: s.localPort, purpose: `the ${s.name} service` });
+  await assertPortsFree(needs);
+
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+
+  const secrets = await loadLocalSecrets(SECRETS_FILE);
+
+  say('postgres', externalUrl ? 'using AGORA_POSTGRES_URL' : `starting embedded PostgreSQL on 127.0.0.1:${pgPort} (${path.relative(REPO_ROOT, POSTGRES_DATA_DIR)})`);
+  postgres = await startLocalPostgres({
+    externalUrl,
+    dataDir: POSTGRES_DATA_DIR,
+    port: pgPort,
+    password: secrets.POSTGRES_PASSWORD,
+    onLog: (line) => {
+      // PostgreSQL's own log: only what is worth a look.
+      if (/\b(ERROR|FATAL|PANIC|WARNING)\b/.test(line)) say('postgres', line);
+    },
+  });
+  if (shuttingDown) {
+    await postgres.stop();
+    return;
+  }
+  say('postgres', `${postgres.kind} PostgreSQL ${postgres.version} ready${postgres.initialised ? ' (new data directory)' : ''}`);
+  void postgres.exited.then(() => {
+    if (!shuttingDown) void shutdown(1, 'PostgreSQL stopped unexpectedly');
+  });
+  checkpoint();
+
+  const created = await ensureDatabases(
+    postgres.adminUrl,
+    SERVICES.map((s) => s.database),
+  );
+  say('postgres', created.length ? `created databases: ${created.join(', ')}` : 'databases present');
+  checkpoint();
+
+  const envFor = (s: ServiceTopology) => serviceEnv(s, { adminUrl: postgres!.adminUrl, ingressPort, secrets });
+  for (const s of built) {
+    const migrate = path.join(REPO_ROOT, 'services', s.name, 'dist', 'migrate.js');
+    if (await access(migrate).then(() => true, () => false)) {
+      say('runner', `${s.name}: migrating ${s.database}`);
+      await runScript(s, 'migrate', envFor(s));
+    } else warn('runner', `${s.name}: no dist/migrate.js, migrations skipped`);
+    checkpoint();
+  }
+
+  for (const s of built) {
+    say('runner', `${s.name}: starting on ${s.localPort}`);
+    const r = await startService(s, envFor(s));
+    running.push(r);
+    checkpoint();
+    say('runner', `${s.name}: ready`);
+    void r.exited.then(({ code, signal }) => {
+      if (!shuttingDown) void shutdown(1, `${s.name} exited unexpectedly (${code ?? signal})`);
+    });
+  }
+
+  ingress = await startIngress({
+    port: ingressPort,
+    host: '127.0.0.1',
+    upstreams: Object.fromEntries(running.map((r) => [r.service.name, r.url])),
+    onError: (line) => warn('ingress', line),
+    onAccess: process.env.AGORA_INGRESS_LOG ? (line) => say('ingress', line) : undefined,
+  });
+  checkpoint();
+
+  const seeded = await runSeeds({ enabled: seed, services: built, envFor, ingressUrl: ingress.url });
+  checkpoint();
+  summary({
+    ingressUrl: ingress.url,
+    missing,
+    seeds: seeded.skipped
+      ? 'skipped (--no-seed / AGORA_SEED=false)'
+      : seeded.ran.length || seeded.failed.length
+        ? `ran: ${seeded.ran.join(', ') || 'none'}${seeded.failed.length ? `; FAILED: ${seeded.failed.join(', ')}` : ''}`
+        : 'no service has a seed script yet',
+  });
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof StartInterrupted) return; // shutdown() is already under way
+  if (err instanceof PortBusyError) {
+    warn('runner', err.message);
+    process.exit(1);
+  }
+  warn('runner', `cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  void shutdown(1, 'start-up failed');
+});
