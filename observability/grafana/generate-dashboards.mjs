@@ -210,6 +210,9 @@ const serviceRed = dashboard({
 });
 
 const AV = 'auth_token_verifications_total';
+// Rejections answer 401, except these (403) and jwks_unavailable (503): see observability/metrics.json.
+const FORBIDDEN = 'forbidden_role|forbidden_workload';
+const NOT_401 = `${FORBIDDEN}|jwks_unavailable`;
 const authSecurity = dashboard({
   uid: 'agora-auth-security',
   title: 'Agora / Auth & security',
@@ -219,14 +222,14 @@ const authSecurity = dashboard({
   items: [
     { row: 'Overview' },
     { type: 'stat', w: 6, h: 4, title: 'Refresh-token reuse (time range)', unit: 'short', thresholds: [{ color: 'green', value: null }, { color: 'red', value: 1 }], targets: [q('sum(increase(agora_refresh_reuse_detected_total[$__range]))')] },
-    { type: 'stat', w: 6, h: 4, title: '401 / s (token rejected)', unit: 'reqps', targets: [q(`sum(rate(${AV}{service=~"$service", outcome="rejected", reason!="forbidden_role"}[${RI}]))`)] },
-    { type: 'stat', w: 6, h: 4, title: '403 / s (role forbidden)', unit: 'reqps', targets: [q(`sum(rate(${AV}{service=~"$service", outcome="rejected", reason="forbidden_role"}[${RI}]))`)] },
+    { type: 'stat', w: 6, h: 4, title: '401 / s (token rejected)', unit: 'reqps', targets: [q(`sum(rate(${AV}{service=~"$service", outcome="rejected", reason!~"${NOT_401}"}[${RI}]))`)] },
+    { type: 'stat', w: 6, h: 4, title: '403 / s (role or workload forbidden)', unit: 'reqps', targets: [q(`sum(rate(${AV}{service=~"$service", outcome="rejected", reason=~"${FORBIDDEN}"}[${RI}]))`)] },
     { type: 'stat', w: 6, h: 4, title: 'Failed logins (5m)', unit: 'percentunit', targets: [q(`sum(rate(agora_logins_total{result=~"bad_credentials|rate_limited"}[5m])) / sum(rate(agora_logins_total[5m]))`)] },
 
     { row: 'Token verification (service side, jose)' },
     { title: 'Rejections by reason', unit: 'reqps', stack: true, targets: [q(`sum by (reason) (rate(${AV}{service=~"$service", outcome="rejected"}[${RI}]))`, '{{reason}}')] },
     { title: 'Rejection ratio by service (5m)', unit: 'percentunit', min: 0, targets: [q('service:auth_token_rejection_ratio:rate5m{service=~"$service"}', '{{service}}')] },
-    { title: '401 vs 403 by service', unit: 'reqps', targets: [q(`sum by (service) (rate(${AV}{service=~"$service", outcome="rejected", reason!="forbidden_role"}[${RI}]))`, '401 {{service}}'), q(`sum by (service) (rate(${AV}{service=~"$service", outcome="rejected", reason="forbidden_role"}[${RI}]))`, '403 {{service}}')] },
+    { title: '401 / 403 / 503 by service', unit: 'reqps', targets: [q(`sum by (service) (rate(${AV}{service=~"$service", outcome="rejected", reason!~"${NOT_401}"}[${RI}]))`, '401 {{service}}'), q(`sum by (service) (rate(${AV}{service=~"$service", outcome="rejected", reason=~"${FORBIDDEN}"}[${RI}]))`, '403 {{service}}'), q(`sum by (service) (rate(${AV}{service=~"$service", outcome="rejected", reason="jwks_unavailable"}[${RI}]))`, '503 JWKS unavailable {{service}}')] },
     { title: 'Signature and key failures', unit: 'reqps', description: 'bad_signature, unknown_kid, bad_algorithm: forged tokens or a stale JWKS after key rotation.', targets: [q(`sum by (service, reason) (rate(${AV}{service=~"$service", outcome="rejected", reason=~"bad_signature|unknown_kid|bad_algorithm"}[${RI}]))`, '{{service}} {{reason}}')] },
     { title: 'Accepted verifications by service', unit: 'reqps', w: 24, targets: [q(`sum by (service) (rate(${AV}{service=~"$service", outcome="ok"}[${RI}]))`, '{{service}}')] },
 
