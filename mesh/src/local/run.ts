@@ -1,5 +1,3 @@
-import { access } from 'node:fs/promises';
-import path from 'node:path';
 /**
  * `npm start`: the whole platform on one machine, no cluster and no Docker.
  *
@@ -8,6 +6,8 @@ import path from 'node:path';
  * port → the optional seed scripts → a summary. Ctrl-C / SIGTERM stops everything in the reverse
  * order and exits 0; a second Ctrl-C forces. A service that dies stops everything with exit 1.
  */
+import { access } from 'node:fs/promises';
+import path from 'node:path';
 import { SERVICES, INGRESS_LOCAL_PORT, type ServiceTopology } from '../topology.js';
 import { ensureDatabases, redactUrl, databaseUrl } from './databases.js';
 import { startIngress, type Ingress } from './ingress.js';
@@ -15,6 +15,7 @@ import { say, warn } from './output.js';
 import { DATA_DIR, POSTGRES_DATA_DIR, SECRETS_FILE, REPO_ROOT } from './paths.js';
 import { assertPortsFree, PortBusyError, type PortNeed } from './ports.js';
 import { startLocalPostgres, type LocalPostgres } from './postgres.js';
+import { runningPostmaster } from './embedded-server.js';
 import { loadLocalSecrets } from './secrets.js';
 import { runSeeds, seedingEnabled } from './seed.js';
 import { discoverServices, killChildren, runScript, serviceEnv, startService, type RunningService } from './services.js';
@@ -86,11 +87,7 @@ function checkpoint(): void {
 }
 class StartInterrupted extends Error {}
 
-function summary(opts: {
-  ingressUrl: string;
-  missing: readonly ServiceTopology[];
-  seeds: string;
-}): void {
+function summary(opts: { ingressUrl: string; seeds: string }): void {
   const lines: string[] = [];
   const col = (label: string, value: string) => lines.push(`  ${label.padEnd(12)} ${value}`);
   lines.push('', 'Agora is running locally', '');
@@ -132,6 +129,21 @@ async function main(): Promise<void> {
     );
   }
   if (!built.length) warn('runner', 'no service is built: starting PostgreSQL and the ingress only');
+
+  if (!externalUrl) {
+    // A runner that was killed (kill -9, closed terminal) leaves its PostgreSQL behind; say so
+    // rather than only "port busy".
+    const leftover = await runningPostmaster(POSTGRES_DATA_DIR);
+    if (leftover !== undefined) {
+      throw new PortBusyError([
+        {
+          port: pgPort,
+          purpose: 'the embedded PostgreSQL',
+          reason: `held by a PostgreSQL left over from an earlier run on ${path.relative(REPO_ROOT, POSTGRES_DATA_DIR)}${leftover > 0 ? ` (stop it: kill -INT ${leftover})` : ''}`,
+        },
+      ]);
+    }
+  }
 
   // Every port before anything starts: a busy port is one clear error and nothing is left running.
   const needs: PortNeed[] = [{ port: ingressPort, purpose: 'the local ingress (AGORA_INGRESS_PORT)' }];
@@ -205,7 +217,6 @@ async function main(): Promise<void> {
   checkpoint();
   summary({
     ingressUrl: ingress.url,
-    missing,
     seeds: seeded.skipped
       ? 'skipped (--no-seed / AGORA_SEED=false)'
       : seeded.ran.length || seeded.failed.length

@@ -60,6 +60,8 @@ export function serviceEnv(service: ServiceTopology, ctx: LocalEnvContext): Node
     MESH_IDENTITY: 'local',
     MESH_LOCAL_KEY: ctx.secrets.MESH_LOCAL_KEY,
     SHUTDOWN_DELAY_MS: '0',
+    // Below the runner's 10 s SIGKILL deadline, so a service always finishes its own drain.
+    SHUTDOWN_TIMEOUT_MS: env.SHUTDOWN_TIMEOUT_MS ?? '8000',
   });
   for (const s of SERVICES) env[`SERVICE_URL_${s.name.toUpperCase()}`] = `http://127.0.0.1:${s.localPort}`;
   if (service.name === 'auth') env.SIGNING_KEY_ENCRYPTION_KEY = ctx.secrets.SIGNING_KEY_ENCRYPTION_KEY;
