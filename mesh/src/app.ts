@@ -58,12 +58,13 @@ export function createApp(options: AppOptions): Koa {
   for (const mw of options.instrumentation ?? []) app.use(mw);
   app.use(requestId);
   app.use(accessLog(logger));
-  app.use(errorHandler(logger, config.BODY_LIMIT_BYTES));
   app.use(async (ctx, next) => {
-    // Keep-alive connections would outlive a drain; tell clients to reconnect elsewhere.
-    if (options.readiness.isDraining) ctx.set('Connection', 'close');
     await next();
+    // Keep-alive connections would outlive a drain; a response finished during it (even one that
+    // started before) tells the client to reconnect elsewhere.
+    if (options.readiness.isDraining) ctx.set('Connection', 'close');
   });
+  app.use(errorHandler(logger, config.BODY_LIMIT_BYTES));
   app.use(
     helmet({
       // The API answers JSON; only /docs serves HTML, with its own relaxed policy.

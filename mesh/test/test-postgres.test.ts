@@ -47,3 +47,33 @@ describe('test PostgreSQL harness', () => {
     );
   });
 });
+
+describe('choosing the test server', () => {
+  it('takes a container engine as reachable only when it answers /_ping', async () => {
+    const { containerEngineReachable } = await import('../src/testing/postgres.js');
+    const http = await import('node:http');
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(tmpdir(), 'fake-engine-'));
+    const socketPath = path.join(dir, 'docker.sock');
+    const engine = http.createServer((req, res) => res.writeHead(req.url === '/_ping' ? 200 : 404).end('OK'));
+    await new Promise<void>((r) => engine.listen(socketPath, r));
+    try {
+      await expect(containerEngineReachable({ DOCKER_HOST: `unix://${socketPath}` })).resolves.toBe(`unix://${socketPath}`);
+      await expect(containerEngineReachable({ DOCKER_HOST: `unix://${dir}/absent.sock` })).resolves.toBeUndefined();
+      await expect(containerEngineReachable({ DOCKER_HOST: 'tcp://127.0.0.1:1' })).resolves.toBeUndefined();
+    } finally {
+      engine.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('uses TEST_DATABASE_URL when it is set', async () => {
+    const { startTestPostgres } = await import('../src/testing/postgres.js');
+    const pg = await startTestPostgres({ env: { TEST_DATABASE_URL: inject('pgAdminUrl') }, log: () => undefined });
+    expect(pg.kind).toBe('env');
+    expect(pg.description).toMatch(/^PostgreSQL \d+(\.\d+)? from TEST_DATABASE_URL at /);
+    await pg.stop(); // a no-op: the server is not ours
+  });
+});
