@@ -14,6 +14,7 @@ import {
   checkExpression,
   dashboardFiles,
   ensurePromtool,
+  INSTALL_TIMEOUT_MS,
   loadRegistry,
   metricNames,
   recordingRuleNames,
@@ -26,7 +27,7 @@ import {
 let promtool = '';
 beforeAll(() => {
   promtool = ensurePromtool();
-});
+}, INSTALL_TIMEOUT_MS);
 
 /** Runs `promtool check rules` on the expressions, each as a recording rule (Grafana variables substituted). */
 function promtoolCheck(exprs: Expression[]): { code: number; output: string } {

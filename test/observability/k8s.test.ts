@@ -11,7 +11,7 @@ import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { Namespace, ServiceAccount, ConfigMap, Service } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { ClusterRole, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import { OBS_DIR, dashboardFiles, ensureKubectl, ensurePromtool, ruleFiles, run } from './promql.js';
+import { INSTALL_TIMEOUT_MS, OBS_DIR, dashboardFiles, ensureKubectl, ensurePromtool, ruleFiles, run } from './promql.js';
 
 interface K8sObject {
   apiVersion: string;
@@ -44,7 +44,7 @@ beforeAll(() => {
   const r = run(kubectl, ['kustomize', join(OBS_DIR, 'k8s')]);
   expect(r.code, r.output).toBe(0);
   objects = parseAllDocuments(r.output).map((d) => d.toJS() as K8sObject).filter(Boolean);
-});
+}, INSTALL_TIMEOUT_MS);
 
 describe('kustomization', () => {
   const ALLOWED = new Set(['resources', 'bases', 'configMapGenerator', 'patchesStrategicMerge', 'namespace', 'commonLabels']);

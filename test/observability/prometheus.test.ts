@@ -8,14 +8,14 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { OBS_DIR, REPO_ROOT, RULE_TESTS_DIR, ensurePromtool, loadRuleGroups, ruleFiles, run } from './promql.js';
+import { OBS_DIR, REPO_ROOT, RULE_TESTS_DIR, INSTALL_TIMEOUT_MS, ensurePromtool, loadRuleGroups, ruleFiles, run } from './promql.js';
 
 const PROM_DIR = join(OBS_DIR, 'prometheus');
 let promtool = '';
 
 beforeAll(() => {
   promtool = ensurePromtool();
-});
+}, INSTALL_TIMEOUT_MS);
 
 interface RuleTestFile {
   rule_files: string[];

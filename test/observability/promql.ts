@@ -5,7 +5,7 @@
  * live verification (real Prometheus scraping the local run) that evaluates the same expressions.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -450,23 +450,29 @@ export function checkExpression(expr: string, ctx: CheckContext): string[] {
 // ---------------------------------------------------------------------------------------------
 // Tools
 
-/** Path of promtool from scripts/install-tools.sh, installing the tools first when missing. */
-export function ensurePromtool(): string {
-  const bin = join(REPO_ROOT, '.tools/bin/promtool');
+/** The binary `name` from .tools/bin, running scripts/install-tools.sh first when it is missing. */
+export function ensureTool(name: 'promtool' | 'kubectl' | 'prometheus'): string {
+  const bin = join(REPO_ROOT, '.tools/bin', name);
   if (!existsSync(bin)) {
-    execFileSync('bash', [join(REPO_ROOT, 'scripts/install-tools.sh')], { stdio: 'inherit', timeout: 600_000 });
+    // Test files run in parallel: one install at a time (flock), the others then find the tools.
+    mkdirSync(join(REPO_ROOT, '.tools'), { recursive: true });
+    execFileSync('flock', [join(REPO_ROOT, '.tools/.install.lock'), 'bash', join(REPO_ROOT, 'scripts/install-tools.sh')], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      timeout: 600_000,
+    });
   }
+  if (!existsSync(bin)) throw new Error(`${bin} is missing after scripts/install-tools.sh`);
   return bin;
 }
 
-/** Path of kubectl (for its built-in kustomize) from scripts/install-tools.sh. */
-export function ensureKubectl(): string {
-  const bin = join(REPO_ROOT, '.tools/bin/kubectl');
-  if (!existsSync(bin)) {
-    execFileSync('bash', [join(REPO_ROOT, 'scripts/install-tools.sh')], { stdio: 'inherit', timeout: 600_000 });
-  }
-  return bin;
-}
+/** Path of promtool (Debian's prometheus package) from scripts/install-tools.sh. */
+export const ensurePromtool = (): string => ensureTool('promtool');
+
+/** Path of kubectl (for its built-in kustomize v2.0.3) from scripts/install-tools.sh. */
+export const ensureKubectl = (): string => ensureTool('kubectl');
+
+/** How long a beforeAll that may install the tools can take. */
+export const INSTALL_TIMEOUT_MS = 600_000;
 
 export interface RunResult {
   code: number;
