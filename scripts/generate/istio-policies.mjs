@@ -18,10 +18,11 @@
 //
 // Paths: tsoa's `{param}` segments become Istio path templates `{*}` (one whole segment; Istio >= 1.22).
 // `*` prefix/suffix wildcards are never used: `/api/v1/posts/*` would also match
-// `/api/v1/posts/1/comments/2`, i.e. every deeper operation. Where one operation's template covers
-// another's literal path (GET /users/{id} vs GET /users/me), the general rule lists the specific
-// path in `notPaths`, so every request matches exactly one rule of its own operation. Templates that
-// overlap without one covering the other are rejected (the router's choice would be order-dependent).
+// `/api/v1/posts/1/comments/2`, i.e. every deeper operation. Where two operations of one method share
+// paths (GET /users/{id} and GET /users/me; GET /users/by-username/{u} and GET /users/{id}/followers
+// share /users/by-username/followers), the more specific one wins (at the first differing segment a
+// literal beats a parameter) and the other lists the shared paths in `notPaths`, so every request
+// matches exactly one rule: the one of its own operation.
 // Operational endpoints: GET /healthz/live and /healthz/ready are open (kubelet probes, which Istio
 // normally rewrites to the agent and so never pass these policies anyway); GET /metrics is allowed
 // from the `observability` namespace (with Istio's merged metrics Prometheus scrapes the agent on
@@ -166,32 +167,47 @@ export function requiresJwt(security) {
 }
 
 const segmentsOf = (t) => t.split('/');
-function covers(general, specific) {
-  const a = segmentsOf(general);
-  const b = segmentsOf(specific);
-  return a.length === b.length && a.every((s, i) => s === '{*}' || s === b[i]);
-}
 function intersects(x, y) {
   const a = segmentsOf(x);
   const b = segmentsOf(y);
   return a.length === b.length && a.every((s, i) => s === '{*}' || b[i] === '{*}' || s === b[i]);
 }
 
-/** For each operation, the more specific templates of the same method that it must exclude. */
+/** The paths both templates match, as a template (literal where either is literal). */
+function intersection(x, y) {
+  const b = segmentsOf(y);
+  return segmentsOf(x).map((s, i) => (s === '{*}' ? b[i] : s)).join('/');
+}
+
+/**
+ * True when `a` wins over `b` for the paths both match: at the first segment where they differ, a
+ * literal beats a parameter (so /users/me beats /users/{id}, and /users/by-username/{u} beats
+ * /users/{id}/followers for /users/by-username/followers).
+ */
+function moreSpecific(a, b) {
+  const x = segmentsOf(a);
+  const y = segmentsOf(b);
+  for (let i = 0; i < x.length; i += 1) {
+    if (x[i] !== y[i]) return x[i] !== '{*}';
+  }
+  return false;
+}
+
+/**
+ * Makes the operations of one workload disjoint: every operation excludes (notPaths) the paths it
+ * shares with a more specific operation of the same method, so each request matches exactly one rule.
+ */
 export function disjoin(ops, where) {
   return ops.map((op) => {
-    const notPaths = [];
+    const notPaths = new Set();
     for (const other of ops) {
       if (other === op || other.method !== op.method || !intersects(op.template, other.template)) continue;
       if (other.template === op.template) {
         throw new Error(`${where}: ${op.method} ${op.path} and ${other.method} ${other.path} are the same route`);
       }
-      if (covers(op.template, other.template)) notPaths.push(other.template);
-      else if (!covers(other.template, op.template)) {
-        throw new Error(`${where}: ${op.method} ${op.path} and ${other.path} overlap without one containing the other; Istio rules cannot separate them`);
-      }
+      if (moreSpecific(other.template, op.template)) notPaths.add(intersection(op.template, other.template));
     }
-    return { ...op, notPaths: notPaths.sort() };
+    return { ...op, notPaths: [...notPaths].sort() };
   });
 }
 
