@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STEPS = ['tsoa', 'public-api', 'client', 'istio-policies'];
 
-export async function generate({ check = false, log = console.log } = {}) {
+export async function generate({ check = false, log = console.log, readCurrent = readIfExists } = {}) {
   const stale = [];
   let count = 0;
   for (const step of STEPS) {
@@ -25,7 +25,7 @@ export async function generate({ check = false, log = console.log } = {}) {
     for (const [rel, content] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
       count += 1;
       const abs = path.join(root, rel);
-      const current = existsSync(abs) ? await readFile(abs, 'utf8') : undefined;
+      const current = await readCurrent(abs, rel);
       if (current === content) continue;
       if (check) {
         stale.push(rel);
@@ -37,6 +37,10 @@ export async function generate({ check = false, log = console.log } = {}) {
     }
   }
   return { count, stale };
+}
+
+async function readIfExists(abs) {
+  return existsSync(abs) ? readFile(abs, 'utf8') : undefined;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -16,3 +16,4 @@ export * from './auth/workload-identity.js';
 export * from './db/database.js';
 export * from './db/migrator.js';
 export * from './ioc.js';
+export * from './client/service-client.js';

@@ -4,9 +4,9 @@
 import type { TsoaRoute } from '@tsoa/runtime';
 import { fetchMiddlewares, KoaTemplateService } from '@tsoa/runtime';
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-import { WellKnownController } from './../controllers/well-known-controller.js';
-// WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 import { AuthController } from './../controllers/auth-controller.js';
+// WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+import { WellKnownController } from './../controllers/well-known-controller.js';
 import { koaAuthentication } from './../authentication.js';
 // @ts-ignore - no great way to install types from subpackage
 import { iocContainer } from './../ioc.js';
@@ -28,44 +28,6 @@ const models: TsoaRoute.Models = {
             "detail": {"dataType":"string"},
             "instance": {"dataType":"string"},
             "errors": {"dataType":"array","array":{"dataType":"nestedObjectLiteral","nestedProperties":{"message":{"dataType":"string","required":true},"field":{"dataType":"string","required":true}}}},
-        },
-        "additionalProperties": false,
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "JsonWebKey": {
-        "dataType": "refObject",
-        "properties": {
-            "kty": {"dataType":"string","required":true},
-            "kid": {"dataType":"string","required":true},
-            "alg": {"dataType":"string","required":true},
-            "use": {"dataType":"string","required":true},
-            "crv": {"dataType":"string"},
-            "x": {"dataType":"string"},
-            "y": {"dataType":"string"},
-        },
-        "additionalProperties": false,
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "JsonWebKeySet": {
-        "dataType": "refObject",
-        "properties": {
-            "keys": {"dataType":"array","array":{"dataType":"refObject","ref":"JsonWebKey"},"required":true},
-        },
-        "additionalProperties": false,
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "OpenIdConfiguration": {
-        "dataType": "refObject",
-        "properties": {
-            "issuer": {"dataType":"string","required":true},
-            "jwks_uri": {"dataType":"string","required":true},
-            "token_endpoint": {"dataType":"string","required":true},
-            "registration_endpoint": {"dataType":"string","required":true},
-            "response_types_supported": {"dataType":"array","array":{"dataType":"string"},"required":true},
-            "subject_types_supported": {"dataType":"array","array":{"dataType":"string"},"required":true},
-            "id_token_signing_alg_values_supported": {"dataType":"array","array":{"dataType":"string"},"required":true},
-            "token_endpoint_auth_methods_supported": {"dataType":"array","array":{"dataType":"string"},"required":true},
-            "grant_types_supported": {"dataType":"array","array":{"dataType":"string"},"required":true},
         },
         "additionalProperties": false,
     },
@@ -132,6 +94,44 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "JsonWebKey": {
+        "dataType": "refObject",
+        "properties": {
+            "kty": {"dataType":"string","required":true},
+            "kid": {"dataType":"string","required":true},
+            "alg": {"dataType":"string","required":true},
+            "use": {"dataType":"string","required":true},
+            "crv": {"dataType":"string"},
+            "x": {"dataType":"string"},
+            "y": {"dataType":"string"},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "JsonWebKeySet": {
+        "dataType": "refObject",
+        "properties": {
+            "keys": {"dataType":"array","array":{"dataType":"refObject","ref":"JsonWebKey"},"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "OpenIdConfiguration": {
+        "dataType": "refObject",
+        "properties": {
+            "issuer": {"dataType":"string","required":true},
+            "jwks_uri": {"dataType":"string","required":true},
+            "token_endpoint": {"dataType":"string","required":true},
+            "registration_endpoint": {"dataType":"string","required":true},
+            "response_types_supported": {"dataType":"array","array":{"dataType":"string"},"required":true},
+            "subject_types_supported": {"dataType":"array","array":{"dataType":"string"},"required":true},
+            "id_token_signing_alg_values_supported": {"dataType":"array","array":{"dataType":"string"},"required":true},
+            "token_endpoint_auth_methods_supported": {"dataType":"array","array":{"dataType":"string"},"required":true},
+            "grant_types_supported": {"dataType":"array","array":{"dataType":"string"},"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 };
 const templateService = new KoaTemplateService(models, {"noImplicitAdditionalProperties":"throw-on-extras","bodyCoercion":true});
 
@@ -146,74 +146,6 @@ export function RegisterRoutes(router: KoaRouter) {
     // ###########################################################################################################
 
 
-        const argsWellKnownController_jwks: Record<string, TsoaRoute.ParameterSchema> = {
-        };
-        router.get('/.well-known/jwks.json',
-            ...(fetchMiddlewares<Middleware>(WellKnownController)),
-            ...(fetchMiddlewares<Middleware>(WellKnownController.prototype.jwks)),
-
-            async function WellKnownController_jwks(context: Context, next: Next) {
-
-            let validatedArgs: any[] = [];
-            try {
-              validatedArgs = templateService.getValidatedArgs({ args: argsWellKnownController_jwks, context, next });
-            } catch (err) {
-              const error = err as any;
-              error.message ||= JSON.stringify({ fields: error.fields });
-              context.status = error.status;
-              context.throw(context.status, error.message, error);
-            }
-
-            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
-
-            const controller: any = await container.get<WellKnownController>(WellKnownController);
-            if (typeof controller['setStatus'] === 'function') {
-                controller.setStatus(undefined);
-            }
-
-            return templateService.apiHandler({
-              methodName: 'jwks',
-              controller,
-              context,
-              validatedArgs,
-              successStatus: undefined,
-            });
-        });
-        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-        const argsWellKnownController_openidConfiguration: Record<string, TsoaRoute.ParameterSchema> = {
-        };
-        router.get('/.well-known/openid-configuration',
-            ...(fetchMiddlewares<Middleware>(WellKnownController)),
-            ...(fetchMiddlewares<Middleware>(WellKnownController.prototype.openidConfiguration)),
-
-            async function WellKnownController_openidConfiguration(context: Context, next: Next) {
-
-            let validatedArgs: any[] = [];
-            try {
-              validatedArgs = templateService.getValidatedArgs({ args: argsWellKnownController_openidConfiguration, context, next });
-            } catch (err) {
-              const error = err as any;
-              error.message ||= JSON.stringify({ fields: error.fields });
-              context.status = error.status;
-              context.throw(context.status, error.message, error);
-            }
-
-            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
-
-            const controller: any = await container.get<WellKnownController>(WellKnownController);
-            if (typeof controller['setStatus'] === 'function') {
-                controller.setStatus(undefined);
-            }
-
-            return templateService.apiHandler({
-              methodName: 'openidConfiguration',
-              controller,
-              context,
-              validatedArgs,
-              successStatus: undefined,
-            });
-        });
-        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsAuthController_register: Record<string, TsoaRoute.ParameterSchema> = {
                 body: {"in":"body","name":"body","required":true,"ref":"RegisterRequest"},
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
@@ -387,6 +319,74 @@ export function RegisterRoutes(router: KoaRouter) {
 
             return templateService.apiHandler({
               methodName: 'verify',
+              controller,
+              context,
+              validatedArgs,
+              successStatus: undefined,
+            });
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsWellKnownController_jwks: Record<string, TsoaRoute.ParameterSchema> = {
+        };
+        router.get('/.well-known/jwks.json',
+            ...(fetchMiddlewares<Middleware>(WellKnownController)),
+            ...(fetchMiddlewares<Middleware>(WellKnownController.prototype.jwks)),
+
+            async function WellKnownController_jwks(context: Context, next: Next) {
+
+            let validatedArgs: any[] = [];
+            try {
+              validatedArgs = templateService.getValidatedArgs({ args: argsWellKnownController_jwks, context, next });
+            } catch (err) {
+              const error = err as any;
+              error.message ||= JSON.stringify({ fields: error.fields });
+              context.status = error.status;
+              context.throw(context.status, error.message, error);
+            }
+
+            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
+
+            const controller: any = await container.get<WellKnownController>(WellKnownController);
+            if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+            }
+
+            return templateService.apiHandler({
+              methodName: 'jwks',
+              controller,
+              context,
+              validatedArgs,
+              successStatus: undefined,
+            });
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsWellKnownController_openidConfiguration: Record<string, TsoaRoute.ParameterSchema> = {
+        };
+        router.get('/.well-known/openid-configuration',
+            ...(fetchMiddlewares<Middleware>(WellKnownController)),
+            ...(fetchMiddlewares<Middleware>(WellKnownController.prototype.openidConfiguration)),
+
+            async function WellKnownController_openidConfiguration(context: Context, next: Next) {
+
+            let validatedArgs: any[] = [];
+            try {
+              validatedArgs = templateService.getValidatedArgs({ args: argsWellKnownController_openidConfiguration, context, next });
+            } catch (err) {
+              const error = err as any;
+              error.message ||= JSON.stringify({ fields: error.fields });
+              context.status = error.status;
+              context.throw(context.status, error.message, error);
+            }
+
+            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
+
+            const controller: any = await container.get<WellKnownController>(WellKnownController);
+            if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+            }
+
+            return templateService.apiHandler({
+              methodName: 'openidConfiguration',
               controller,
               context,
               validatedArgs,
