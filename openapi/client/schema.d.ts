@@ -195,7 +195,7 @@ export interface components {
              */
             exp: number;
         };
-        JsonWebKey: {
+        PublicJwk: {
             kty: string;
             kid: string;
             alg: string;
@@ -204,8 +204,8 @@ export interface components {
             x?: string;
             y?: string;
         };
-        JsonWebKeySet: {
-            keys: components["schemas"]["JsonWebKey"][];
+        PublicJwkSet: {
+            keys: components["schemas"]["PublicJwk"][];
         };
         OpenIdConfiguration: {
             issuer: string;
@@ -527,7 +527,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JsonWebKeySet"];
+                    "application/json": components["schemas"]["PublicJwkSet"];
                 };
             };
         };

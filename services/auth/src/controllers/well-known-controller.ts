@@ -1,7 +1,7 @@
 import { Controller, Get, Route, Tags } from '@tsoa/runtime';
 import type { AuthDeps } from '../wiring.js';
 
-export interface JsonWebKey {
+export interface PublicJwk {
   kty: string;
   kid: string;
   alg: string;
@@ -11,8 +11,8 @@ export interface JsonWebKey {
   y?: string;
 }
 
-export interface JsonWebKeySet {
-  keys: JsonWebKey[];
+export interface PublicJwkSet {
+  keys: PublicJwk[];
 }
 
 export interface OpenIdConfiguration {
@@ -36,10 +36,10 @@ export class WellKnownController extends Controller {
 
   /** Public signing keys: the active key and retired keys whose tokens may still be live. */
   @Get('jwks.json')
-  public async jwks(): Promise<JsonWebKeySet> {
+  public async jwks(): Promise<PublicJwkSet> {
     // Verifiers cache this; keys change only on rotation, which verifiers handle by kid.
     this.setHeader('Cache-Control', 'public, max-age=300');
-    return this.deps.keys.jwks() as JsonWebKeySet;
+    return this.deps.keys.jwks() as PublicJwkSet;
   }
 
   /** OpenID discovery metadata, so standard tooling (Istio, gateways) can find the JWKS. */

@@ -94,7 +94,7 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "JsonWebKey": {
+    "PublicJwk": {
         "dataType": "refObject",
         "properties": {
             "kty": {"dataType":"string","required":true},
@@ -108,10 +108,10 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "JsonWebKeySet": {
+    "PublicJwkSet": {
         "dataType": "refObject",
         "properties": {
-            "keys": {"dataType":"array","array":{"dataType":"refObject","ref":"JsonWebKey"},"required":true},
+            "keys": {"dataType":"array","array":{"dataType":"refObject","ref":"PublicJwk"},"required":true},
         },
         "additionalProperties": false,
     },
