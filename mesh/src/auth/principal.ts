@@ -3,6 +3,8 @@ export interface UserPrincipal {
   kind: 'user';
   /** User UUID (`sub`). */
   userId: string;
+  /** `preferred_username`, when the token carries it. */
+  username?: string;
   roles: string[];
   /** Session = refresh-token family (`sid`). */
   sessionId: string;

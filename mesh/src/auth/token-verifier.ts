@@ -84,6 +84,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       const principal: UserPrincipal = {
         kind: 'user',
         userId: String(payload.sub),
+        username: typeof payload.preferred_username === 'string' ? payload.preferred_username : undefined,
         roles,
         sessionId: String(payload.sid),
         tokenId: String(payload.jti),

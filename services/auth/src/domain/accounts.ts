@@ -1,4 +1,4 @@
-import { Op, UniqueConstraintError, where, fn, col } from 'sequelize';
+import { Op, UniqueConstraintError, where, fn, col, type Transaction } from 'sequelize';
 import { problems } from '@agora/mesh';
 import { User } from '../models/index.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -43,6 +43,22 @@ export class Accounts {
     if (!user || !ok) return { reason: 'bad_credentials' };
     if (user.status !== 'active') return { reason: 'suspended' };
     return { user };
+  }
+
+  /**
+   * Marks an account deleted in one transaction with `alsoDo` (revoking its sessions). Returns what
+   * `alsoDo` returned, or undefined when there is no such account.
+   */
+  async markDeleted<T>(userId: string, alsoDo: (transaction: Transaction) => Promise<T>): Promise<T | undefined> {
+    const sequelize = User.sequelize!;
+    return sequelize.transaction(async (transaction) => {
+      const user = await User.findByPk(userId, { transaction, lock: transaction.LOCK.UPDATE });
+      if (!user) return undefined;
+      if (user.status !== 'deleted') {
+        await user.update({ status: 'deleted', email: `deleted+${user.id}@invalid`, passwordHash: '!' }, { transaction });
+      }
+      return alsoDo(transaction);
+    });
   }
 
   private async assertAvailable(username: string, email: string): Promise<void> {

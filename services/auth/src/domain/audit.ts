@@ -12,6 +12,7 @@ export type AuditAction =
   | 'refresh_reuse'
   | 'logout'
   | 'sessions_revoked'
+  | 'account_deleted'
   | 'key_rotated';
 
 export interface AuditEntry {

@@ -1,8 +1,10 @@
 import { problems } from '@agora/mesh';
 import type { Accounts, NewAccount } from './accounts.js';
 import type { AuditLog } from './audit.js';
-import type { Sessions } from './sessions.js';
+import type { IssuedSession, Sessions } from './sessions.js';
 import type { TokenIssuer } from './token-issuer.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TokenPair {
   accessToken: string;
@@ -42,7 +44,7 @@ export class AuthService {
       // Same answer for unknown account, wrong password and suspended account.
       throw problems.unauthorized('The username/email or password is incorrect, or the account cannot sign in.');
     }
-    const session = await this.sessions.create(user.id, user.roles);
+    const session = await this.sessions.create(user);
     this.counters.login('success');
     await this.audit.record({ action: 'login', outcome: 'success', actorId: user.id, targetId: user.id, ip, details: { sessionId: session.sessionId } });
     return this.pair(session);
@@ -59,8 +61,16 @@ export class AuthService {
     }
   }
 
-  private async pair(session: { userId: string; roles: string[]; sessionId: string; refreshToken: string; refreshExpiresIn: number }): Promise<TokenPair> {
-    const accessToken = await this.tokens.issue({ userId: session.userId, roles: session.roles, sessionId: session.sessionId });
+  /** Marks the account deleted, releases its email and revokes every session; idempotent. */
+  async deleteAccount(userId: string, requestedBy: string): Promise<void> {
+    if (!UUID.test(userId)) throw problems.notFound('No such account.');
+    const revoked = await this.accounts.markDeleted(userId, (transaction) => this.sessions.revokeAllForUser(userId, 'account_deleted', transaction));
+    if (revoked === undefined) throw problems.notFound('No such account.');
+    await this.audit.record({ action: 'account_deleted', outcome: 'success', actorId: userId, targetId: userId, details: { requestedBy, sessionsRevoked: revoked } });
+  }
+
+  private async pair(session: IssuedSession): Promise<TokenPair> {
+    const accessToken = await this.tokens.issue(session);
     return {
       accessToken,
       tokenType: 'Bearer',

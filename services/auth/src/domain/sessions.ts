@@ -7,6 +7,7 @@ import type { AuditLog } from './audit.js';
 export interface IssuedSession {
   sessionId: string;
   userId: string;
+  username: string;
   roles: string[];
   refreshToken: string;
   refreshExpiresIn: number;
@@ -19,8 +20,15 @@ interface TokenRow {
   rotated_at: Date | null;
   family_revoked_at: Date | null;
   user_id: string;
+  username: string;
   roles: string[];
   status: string;
+}
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  roles: string[];
 }
 
 type RotateOutcome =
@@ -41,16 +49,16 @@ export class Sessions {
     private readonly onReuse: () => void = () => undefined,
   ) {}
 
-  async create(userId: string, roles: string[], transaction?: Transaction): Promise<IssuedSession> {
-    const family = await RefreshFamily.create({ userId, revokedAt: null, revokedReason: null }, { transaction });
-    return this.issueInFamily(family.id, userId, roles, transaction);
+  async create(user: SessionUser, transaction?: Transaction): Promise<IssuedSession> {
+    const family = await RefreshFamily.create({ userId: user.id, revokedAt: null, revokedReason: null }, { transaction });
+    return this.issueInFamily(family.id, user, transaction);
   }
 
   async rotate(refreshToken: string, ip: string | undefined): Promise<IssuedSession> {
     const outcome = await this.sequelize.transaction(async (transaction): Promise<RotateOutcome> => {
       const [row] = await this.sequelize.query<TokenRow>(
         `SELECT t.id, t.family_id, t.expires_at, t.rotated_at, f.revoked_at AS family_revoked_at,
-                f.user_id, u.roles, u.status
+                f.user_id, u.username, u.roles, u.status
            FROM refresh_tokens t
            JOIN refresh_families f ON f.id = t.family_id
            JOIN users u ON u.id = f.user_id
@@ -65,7 +73,7 @@ export class Sessions {
       }
       if (row.expires_at.getTime() <= Date.now()) return { kind: 'invalid' };
       await RefreshToken.update({ rotatedAt: new Date() }, { where: { id: row.id }, transaction });
-      return { kind: 'rotated', session: await this.issueInFamily(row.family_id, row.user_id, row.roles, transaction) };
+      return { kind: 'rotated', session: await this.issueInFamily(row.family_id, { id: row.user_id, username: row.username, roles: row.roles }, transaction) };
     });
 
     if (outcome.kind === 'rotated') return outcome.session;
@@ -106,12 +114,12 @@ export class Sessions {
     await RefreshFamily.update({ revokedAt: new Date(), revokedReason: reason }, { where: { id: familyId, revokedAt: null }, transaction });
   }
 
-  private async issueInFamily(familyId: string, userId: string, roles: string[], transaction?: Transaction): Promise<IssuedSession> {
+  private async issueInFamily(familyId: string, user: SessionUser, transaction?: Transaction): Promise<IssuedSession> {
     const { token, hash } = newRefreshToken();
     await RefreshToken.create(
       { familyId, tokenHash: hash, expiresAt: new Date(Date.now() + this.ttlSeconds * 1000), rotatedAt: null },
       { transaction },
     );
-    return { sessionId: familyId, userId, roles, refreshToken: token, refreshExpiresIn: this.ttlSeconds };
+    return { sessionId: familyId, userId: user.id, username: user.username, roles: user.roles, refreshToken: token, refreshExpiresIn: this.ttlSeconds };
   }
 }

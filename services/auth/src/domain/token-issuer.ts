@@ -5,11 +5,15 @@ import { SIGNING_ALGORITHM, type KeyStore } from './key-store.js';
 
 export interface AccessTokenSubject {
   userId: string;
+  username: string;
   roles: string[];
   sessionId: string;
 }
 
-/** Access tokens as RFC 9068 profiles them: `typ: at+jwt`, iss/aud/sub/exp/iat/jti, plus roles and sid. */
+/**
+ * Access tokens as RFC 9068 profiles them: `typ: at+jwt`, iss/aud/sub/exp/iat/jti, plus roles, sid and
+ * `preferred_username` (users creates a profile from it on the user's first request).
+ */
 export class TokenIssuer {
   constructor(
     private readonly keys: KeyStore,
@@ -20,7 +24,7 @@ export class TokenIssuer {
 
   async issue(subject: AccessTokenSubject): Promise<string> {
     const { kid, privateKey } = this.keys.signingKey();
-    return new SignJWT({ roles: subject.roles, sid: subject.sessionId, client_id: 'agora' })
+    return new SignJWT({ roles: subject.roles, sid: subject.sessionId, preferred_username: subject.username, client_id: 'agora' })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: ACCESS_TOKEN_TYPE })
       .setIssuer(this.issuer)
       .setAudience(this.audience)

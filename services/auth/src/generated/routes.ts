@@ -7,6 +7,8 @@ import { fetchMiddlewares, KoaTemplateService } from '@tsoa/runtime';
 import { AuthController } from './../controllers/auth-controller.js';
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 import { WellKnownController } from './../controllers/well-known-controller.js';
+// WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+import { InternalController } from './../controllers/internal-controller.js';
 import { koaAuthentication } from './../authentication.js';
 // @ts-ignore - no great way to install types from subpackage
 import { iocContainer } from './../ioc.js';
@@ -391,6 +393,43 @@ export function RegisterRoutes(router: KoaRouter) {
               context,
               validatedArgs,
               successStatus: undefined,
+            });
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsInternalController_deleteAccount: Record<string, TsoaRoute.ParameterSchema> = {
+                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"isString":{"errorMsg":"id"}}},
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+        };
+        router.delete('/internal/v1/auth/accounts/:id',
+            authenticateMiddleware([{"mesh":["users"]}]),
+            ...(fetchMiddlewares<Middleware>(InternalController)),
+            ...(fetchMiddlewares<Middleware>(InternalController.prototype.deleteAccount)),
+
+            async function InternalController_deleteAccount(context: Context, next: Next) {
+
+            let validatedArgs: any[] = [];
+            try {
+              validatedArgs = templateService.getValidatedArgs({ args: argsInternalController_deleteAccount, context, next });
+            } catch (err) {
+              const error = err as any;
+              error.message ||= JSON.stringify({ fields: error.fields });
+              context.status = error.status;
+              context.throw(context.status, error.message, error);
+            }
+
+            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
+
+            const controller: any = await container.get<InternalController>(InternalController);
+            if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+            }
+
+            return templateService.apiHandler({
+              methodName: 'deleteAccount',
+              controller,
+              context,
+              validatedArgs,
+              successStatus: 204,
             });
         });
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa

@@ -1,0 +1,30 @@
+import { Controller, Delete, Path, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as KoaRequest } from 'koa';
+import { workloadOf } from '@agora/mesh';
+import type { AuthDeps } from '../wiring.js';
+import type { ProblemDetails } from './schemas.js';
+
+/** Operations other workloads call through the mesh; never routed by the ingress. */
+@Route('internal/v1/auth')
+@Tags('internal')
+export class InternalController extends Controller {
+  constructor(private readonly deps: AuthDeps) {
+    super();
+  }
+
+  /**
+   * Deletes an account on behalf of the users service (the user deleted themselves): the account can
+   * no longer sign in, every session is revoked, the email is released; the username stays reserved
+   * so nobody can take over a deleted person's name.
+   * @param id account id
+   * @isString id
+   */
+  @Delete('accounts/{id}')
+  @Security('mesh', ['users'])
+  @SuccessResponse(204, 'Deleted')
+  @Response<ProblemDetails>(404, 'No such account')
+  public async deleteAccount(@Path() id: string, @Request() req: KoaRequest): Promise<void> {
+    await this.deps.auth.deleteAccount(id, workloadOf(req as unknown as { user?: unknown }).service);
+    this.setStatus(204);
+  }
+}
