@@ -10,7 +10,13 @@ import { generateSpecAndRoutes } from '@tsoa/cli';
 export async function render(root) {
   const out = {};
   const servicesDir = path.join(root, 'services');
-  const names = (await readdir(servicesDir)).filter((n) => existsSync(path.join(servicesDir, n, 'tsoa.json'))).sort();
+  // `npm run generate -- --only users` renders one service (handy while its controllers are half-written).
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
+  const names = (await readdir(servicesDir))
+    .filter((n) => existsSync(path.join(servicesDir, n, 'tsoa.json')))
+    .filter((n) => !only || n === only)
+    .sort();
   const cwd = process.cwd();
   for (const name of names) {
     const dir = path.join(servicesDir, name);
