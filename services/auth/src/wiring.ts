@@ -1,16 +1,21 @@
-import { createTokenVerifier, type ServiceContext, type ServiceWiring } from '@agora/mesh';
+import path from 'node:path';
+import { CLOCK_TOLERANCE_SECONDS, createTokenVerifier, type ServiceContext, type ServiceWiring } from '@agora/mesh';
 import type { AuthConfig } from './config.js';
 import { initModels } from './models/index.js';
 import { Accounts } from './domain/accounts.js';
 import { AuditLog } from './domain/audit.js';
 import { AuthService } from './domain/auth-service.js';
 import { KeyStore } from './domain/key-store.js';
+import { MailWorker, mailboxTransport, smtpTransport } from './domain/mail.js';
+import { MfaChallenges } from './domain/mfa-challenges.js';
+import { PasswordlessCodes } from './domain/passwordless.js';
+import { RateLimits } from './domain/rate-limits.js';
 import { SecretBox } from './domain/secret-box.js';
 import { Sessions } from './domain/sessions.js';
 import { TokenIssuer } from './domain/token-issuer.js';
+import { TwoFactor } from './domain/two-factor.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { loadOpenApi } from './openapi.js';
-import { CLOCK_TOLERANCE_SECONDS } from '@agora/mesh';
 
 /** What the controllers get (see ioc.ts). */
 export interface AuthDeps {
@@ -18,6 +23,9 @@ export interface AuthDeps {
   auth: AuthService;
   keys: KeyStore;
   sessions: Sessions;
+  twoFactor: TwoFactor;
+  audit: AuditLog;
+  mail: MailWorker;
 }
 
 /** Builds the auth service's object graph on its database and hands mesh its routes. */
@@ -29,14 +37,38 @@ export async function wireAuth({ config, logger, sequelize }: ServiceContext<Aut
   const audit = new AuditLog(logger);
   const sessions = new Sessions(sequelize, config.REFRESH_TOKEN_TTL_SECONDS, audit);
   const issuer = new TokenIssuer(keys, config.JWT_ISSUER, config.JWT_AUDIENCE, config.ACCESS_TOKEN_TTL_SECONDS);
-  const auth = new AuthService(new Accounts(), sessions, issuer, audit);
-  const deps: AuthDeps = { config, auth, keys, sessions };
+  const twoFactor = new TwoFactor(sequelize, box);
+  const limits = new RateLimits(sequelize, {
+    loginPerAccount: config.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+    loginPerIp: config.RATE_LIMIT_LOGIN_PER_IP,
+    signupPerIp: config.RATE_LIMIT_SIGNUP_PER_IP,
+    codeRequestsPerEmail: config.RATE_LIMIT_CODE_PER_EMAIL,
+    codeRequestsPerIp: config.RATE_LIMIT_CODE_PER_IP,
+  });
+  const auth = new AuthService({
+    accounts: new Accounts(),
+    sessions,
+    tokens: issuer,
+    audit,
+    limits,
+    twoFactor,
+    mfa: new MfaChallenges(sequelize),
+    passwordless: new PasswordlessCodes(sequelize, box),
+  });
+  const transport =
+    config.MAIL_TRANSPORT === 'smtp' ? smtpTransport(config.SMTP_URL!) : mailboxTransport(path.resolve(config.MAILBOX_DIR));
+  const mail = new MailWorker(sequelize, box, transport, config.MAIL_FROM, logger, config.MAIL_POLL_MS);
+  if (config.MAIL_WORKER_ENABLED) mail.start();
+  const deps: AuthDeps = { config, auth, keys, sessions, twoFactor, audit, mail };
   return {
     registerRoutes: RegisterRoutes,
     openapi: await loadOpenApi(),
     // auth verifies its own tokens from its key store instead of fetching its own JWKS over HTTP.
     verifier: createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwks: keys.getKey }),
     deps,
-    onClose: async () => keys.stop(),
+    onClose: async () => {
+      keys.stop();
+      await mail.stop();
+    },
   };
 }

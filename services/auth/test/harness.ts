@@ -27,6 +27,13 @@ export async function startAuth(env: Record<string, string> = {}): Promise<Runni
     JWKS_URL: 'http://127.0.0.1:9/unused', // auth verifies from its own key store
     SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'silent',
+    // Most tests register and fail logins freely from 127.0.0.1; the rate-limit tests set the real limits.
+    RATE_LIMIT_SIGNUP_PER_IP: '100000',
+    RATE_LIMIT_LOGIN_PER_IP: '100000',
+    RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000',
+    RATE_LIMIT_CODE_PER_IP: '100000',
+    RATE_LIMIT_CODE_PER_EMAIL: '100000',
+    MAIL_WORKER_ENABLED: 'false',
     ...env,
   });
   const service = await startService('auth', config, wireAuth);

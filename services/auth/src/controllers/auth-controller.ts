@@ -2,7 +2,19 @@ import { Body, Controller, Get, Post, Request, Response, Route, Security, Succes
 import type { Request as KoaRequest } from 'koa';
 import { userOf } from '@agora/mesh';
 import type { AuthDeps } from '../wiring.js';
-import type { Account, LoginRequest, ProblemDetails, RefreshRequest, RegisterRequest, TokenResponse, VerifiedToken } from './schemas.js';
+import type {
+  Account,
+  CodeLoginRequest,
+  CodeRequest,
+  LoginMfaRequest,
+  LoginRequest,
+  MfaRequiredResponse,
+  ProblemDetails,
+  RefreshRequest,
+  RegisterRequest,
+  TokenResponse,
+  VerifiedToken,
+} from './schemas.js';
 
 @Route('api/v1/auth')
 @Tags('auth')
@@ -14,21 +26,54 @@ export class AuthController extends Controller {
     super();
   }
 
-  /** Creates an account. The password is stored as an argon2id hash. */
+  /** Creates an account. The password is stored as an argon2id hash. Limited to 3 per hour per IP. */
   @Post('register')
   @SuccessResponse(201, 'Created')
   @Response<ProblemDetails>(409, 'Username or email already registered')
+  @Response<ProblemDetails>(429, 'Too many sign-ups from this address')
   public async register(@Body() body: RegisterRequest, @Request() req: KoaRequest): Promise<Account> {
     const account = await this.deps.auth.register(body, req.ip);
     this.setStatus(201);
     return account;
   }
 
-  /** Exchanges credentials for an access token and a refresh token (a new session). */
+  /**
+   * Exchanges credentials for an access token and a refresh token (a new session), or — when the
+   * account has two-factor authentication on — for an `mfaToken` to finish with `login/mfa`.
+   * Limited to 5 failed attempts per 15 minutes per account and per IP.
+   */
   @Post('login')
   @Response<ProblemDetails>(401, 'Wrong credentials')
-  public async login(@Body() body: LoginRequest, @Request() req: KoaRequest): Promise<TokenResponse> {
+  @Response<ProblemDetails>(429, 'Too many failed attempts')
+  public async login(@Body() body: LoginRequest, @Request() req: KoaRequest): Promise<TokenResponse | MfaRequiredResponse> {
     return this.deps.auth.login(body.login, body.password, req.ip);
+  }
+
+  /** Second step of a two-factor sign-in: the mfaToken plus a TOTP code or a backup code. */
+  @Post('login/mfa')
+  @Response<ProblemDetails>(400, 'Wrong code')
+  @Response<ProblemDetails>(401, 'Expired, used or exhausted mfaToken')
+  public async loginMfa(@Body() body: LoginMfaRequest, @Request() req: KoaRequest): Promise<TokenResponse> {
+    return this.deps.auth.loginMfa(body.mfaToken, body.code, req.ip);
+  }
+
+  /**
+   * Passwordless sign-in, step 1: mails a 6-digit code (valid 10 minutes, single use) if the address
+   * belongs to an account. Always 202, so it does not reveal which addresses have accounts.
+   */
+  @Post('login/code/request')
+  @SuccessResponse(202, 'Accepted')
+  @Response<ProblemDetails>(429, 'Too many code requests')
+  public async requestCode(@Body() body: CodeRequest, @Request() req: KoaRequest): Promise<void> {
+    await this.deps.auth.requestCode(body.email, req.ip);
+    this.setStatus(202);
+  }
+
+  /** Passwordless sign-in, step 2: the mailed code for tokens (or an mfaToken when 2FA is on). */
+  @Post('login/code')
+  @Response<ProblemDetails>(401, 'Wrong, expired or used code')
+  public async loginWithCode(@Body() body: CodeLoginRequest, @Request() req: KoaRequest): Promise<TokenResponse | MfaRequiredResponse> {
+    return this.deps.auth.loginWithCode(body.email, body.code, req.ip);
   }
 
   /** Rotates the refresh token. Reusing an already rotated token revokes the whole session. */

@@ -82,3 +82,68 @@ export interface ProblemDetails {
   instance?: string;
   errors?: { field: string; message: string }[];
 }
+
+export interface MfaRequiredResponse {
+  /** The password was right; finish with POST /api/v1/auth/login/mfa. */
+  mfaRequired: true;
+  /** Single-purpose token for login/mfa, valid `expiresIn` seconds. */
+  mfaToken: string;
+  expiresIn: number;
+}
+
+export interface LoginMfaRequest {
+  /**
+   * @minLength 10
+   * @maxLength 200
+   */
+  mfaToken: string;
+  /**
+   * A 6-digit TOTP code or a backup code (xxxxx-xxxxx).
+   * @pattern ^(\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$
+   */
+  code: string;
+}
+
+export interface CodeRequest {
+  /**
+   * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$
+   * @maxLength 254
+   */
+  email: string;
+}
+
+export interface CodeLoginRequest {
+  /**
+   * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$
+   * @maxLength 254
+   */
+  email: string;
+  /** @pattern ^\d{6}$ */
+  code: string;
+}
+
+export interface TwoFactorCode {
+  /**
+   * A 6-digit TOTP code (or, to disable, a backup code).
+   * @pattern ^(\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$
+   */
+  code: string;
+}
+
+export interface TwoFactorSetupResponse {
+  /** Base32 secret, for manual entry. */
+  secret: string;
+  otpauthUri: string;
+  /** The otpauth URI as an SVG QR code. */
+  qrSvg: string;
+}
+
+export interface BackupCodesResponse {
+  /** Ten one-time backup codes; shown only now. */
+  backupCodes: string[];
+}
+
+export interface TwoFactorStatus {
+  enabled: boolean;
+  backupCodesRemaining: number;
+}

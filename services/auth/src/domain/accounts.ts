@@ -61,6 +61,16 @@ export class Accounts {
     });
   }
 
+  /** Sets an undeleted account's status with `alsoDo` in one transaction; undefined when there is no such account. */
+  async setStatus<T>(userId: string, status: 'active' | 'suspended', alsoDo: (transaction: Transaction) => Promise<T>): Promise<T | undefined> {
+    return User.sequelize!.transaction(async (transaction) => {
+      const user = await User.findByPk(userId, { transaction, lock: transaction.LOCK.UPDATE });
+      if (!user || user.status === 'deleted') return undefined;
+      await user.update({ status }, { transaction });
+      return alsoDo(transaction);
+    });
+  }
+
   private async assertAvailable(username: string, email: string): Promise<void> {
     const taken = await User.findOne({
       where: { [Op.or]: [where(fn('lower', col('username')), username.toLowerCase()), where(fn('lower', col('email')), email)] },

@@ -13,6 +13,13 @@ export type AuditAction =
   | 'logout'
   | 'sessions_revoked'
   | 'account_deleted'
+  | 'account_suspended'
+  | 'account_reinstated'
+  | 'login_code_requested'
+  | 'two_factor_setup_started'
+  | 'two_factor_enabled'
+  | 'two_factor_disabled'
+  | 'role_changed'
   | 'key_rotated';
 
 export interface AuditEntry {

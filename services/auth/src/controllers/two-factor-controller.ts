@@ -1,0 +1,53 @@
+import { Body, Controller, Get, Post, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
+import type { Request as KoaRequest } from 'koa';
+import { userOf } from '@agora/mesh';
+import type { AuthDeps } from '../wiring.js';
+import type { BackupCodesResponse, ProblemDetails, TwoFactorCode, TwoFactorSetupResponse, TwoFactorStatus } from './schemas.js';
+
+/** TOTP second factor of the signed-in user. */
+@Route('api/v1/auth/2fa')
+@Tags('two-factor')
+@Security('jwt')
+@Response<ProblemDetails>(401, 'Missing or invalid token')
+export class TwoFactorController extends Controller {
+  constructor(private readonly deps: AuthDeps) {
+    super();
+  }
+
+  /** Starts setup: a new secret, its otpauth URI and QR code. Confirm with verify-setup. */
+  @Post('setup')
+  @Response<ProblemDetails>(409, 'Already on')
+  public async setup(@Request() req: KoaRequest): Promise<TwoFactorSetupResponse> {
+    const user = userOf(req as unknown as { user?: unknown });
+    const result = await this.deps.twoFactor.setup(user.userId, user.username ?? user.userId);
+    await this.deps.audit.record({ action: 'two_factor_setup_started', outcome: 'success', actorId: user.userId, targetId: user.userId, ip: req.ip });
+    return result;
+  }
+
+  /** Confirms setup with a current code; turns 2FA on and returns ten one-time backup codes. */
+  @Post('verify-setup')
+  @Response<ProblemDetails>(400, 'Wrong code')
+  @Response<ProblemDetails>(409, 'No setup in progress, or already on')
+  public async verifySetup(@Body() body: TwoFactorCode, @Request() req: KoaRequest): Promise<BackupCodesResponse> {
+    const user = userOf(req as unknown as { user?: unknown });
+    const backupCodes = await this.deps.twoFactor.verifySetup(user.userId, body.code);
+    await this.deps.audit.record({ action: 'two_factor_enabled', outcome: 'success', actorId: user.userId, targetId: user.userId, ip: req.ip });
+    return { backupCodes };
+  }
+
+  /** Turns 2FA off; needs a current TOTP code or a backup code. */
+  @Post('disable')
+  @Response<ProblemDetails>(400, 'Wrong code')
+  @Response<ProblemDetails>(409, 'Not on')
+  public async disable(@Body() body: TwoFactorCode, @Request() req: KoaRequest): Promise<TwoFactorStatus> {
+    const user = userOf(req as unknown as { user?: unknown });
+    await this.deps.twoFactor.disable(user.userId, body.code);
+    await this.deps.audit.record({ action: 'two_factor_disabled', outcome: 'success', actorId: user.userId, targetId: user.userId, ip: req.ip });
+    return this.deps.twoFactor.status(user.userId);
+  }
+
+  @Get('status')
+  public async status(@Request() req: KoaRequest): Promise<TwoFactorStatus> {
+    return this.deps.twoFactor.status(userOf(req as unknown as { user?: unknown }).userId);
+  }
+}

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Transaction, Sequelize } from 'sequelize';
+import { QueryTypes } from 'sequelize';
+import type { Logger } from 'pino';
+import type { SecretBox } from './secret-box.js';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Writes a mail into the outbox inside the caller's transaction: it exists iff what caused it committed. */
+export async function enqueueMail(sequelize: Sequelize, box: SecretBox, mail: OutgoingMail, transaction: Transaction): Promise<string> {
+  const id = randomUUID();
+  await sequelize.query(
+    'INSERT INTO mail_outbox (id, recipient, subject, body_ciphertext) VALUES (:id, :to, :subject, :body)',
+    { replacements: { id, to: mail.to, subject: mail.subject, body: box.seal(mail.text, `mail:${id}`) }, transaction },
+  );
+  return id;
+}
+
+/** Delivers one message; `id` is the outbox id, used as the Message-ID so a resend is recognisable. */
+export interface MailTransport {
+  send(id: string, from: string, mail: OutgoingMail): Promise<void>;
+}
+
+/** SMTP through nodemailer (the cluster). */
+export function smtpTransport(url: string): MailTransport {
+  const transporter = nodemailer.createTransport(url);
+  return {
+    async send(id, from, mail) {
+      await transporter.sendMail({ messageId: `<${id}@agora>`, from, to: mail.to, subject: mail.subject, text: mail.text });
+    },
+  };
+}
+
+/**
+ * The local run's mailbox: one RFC 822 file per message in a folder a developer can read. Delivery is
+ * idempotent by outbox id (hard link, which fails if the file exists), so a retried send after a
+ * crash never produces a second copy.
+ */
+export function mailboxTransport(dir: string): MailTransport {
+  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(id, from, mail) {
+      await mkdir(dir, { recursive: true });
+      const info = await builder.sendMail({ messageId: `<${id}@agora>`, from, to: mail.to, subject: mail.subject, text: mail.text });
+      const target = path.join(dir, `${id}.eml`);
+      const temp = path.join(dir, `.${id}.${process.pid}.tmp`);
+      await writeFile(temp, info.message as Buffer);
+      try {
+        await link(temp, target);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      } finally {
+        await unlink(temp).catch(() => undefined);
+      }
+    },
+  };
+}
+
+interface OutboxRow {
+  id: string;
+  recipient: string;
+  subject: string;
+  body_ciphertext: string;
+  attempts: number;
+}
+
+/**
+ * Sends what the outbox holds. Each batch is claimed with `FOR UPDATE SKIP LOCKED` inside a
+ * transaction that also marks the rows sent, so several workers (replicas) never take the same mail,
+ * and a worker that dies mid-batch leaves its rows unsent for the next one: no mail is lost. The
+ * window between a delivered message and the commit is covered by idempotent delivery (the mailbox)
+ * or the stable Message-ID (SMTP receivers drop a duplicate).
+ */
+export class MailWorker {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly box: SecretBox,
+    private readonly transport: MailTransport,
+    private readonly from: string,
+    private readonly logger: Logger,
+    private readonly pollMs = 1_000,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.drain()
+        .then(() => undefined)
+        .catch((err: Error) => this.logger.warn({ err: { message: err.message } }, 'mail worker: batch failed'))
+        .finally(() => {
+          this.running = undefined;
+        });
+    }, this.pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Sends batches until nothing is due; returns how many were sent. */
+  async drain(): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const n = await this.batch();
+      sent += n;
+      if (n === 0) return sent;
+    }
+  }
+
+  private async batch(): Promise<number> {
+    return this.sequelize.transaction(async (transaction) => {
+      const rows = await this.sequelize.query<OutboxRow>(
+        `SELECT id, recipient, subject, body_ciphertext, attempts FROM mail_outbox
+          WHERE sent_at IS NULL AND next_attempt_at <= now()
+          ORDER BY created_at LIMIT 10 FOR UPDATE SKIP LOCKED`,
+        { type: QueryTypes.SELECT, transaction },
+      );
+      let delivered = 0;
+      for (const row of rows) {
+        try {
+          const text = this.box.open(row.body_ciphertext, `mail:${row.id}`);
+          await this.transport.send(row.id, this.from, { to: row.recipient, subject: row.subject, text });
+          await this.sequelize.query('UPDATE mail_outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = :id', {
+            replacements: { id: row.id },
+            transaction,
+          });
+          delivered += 1;
+        } catch (err) {
+          const backoff = Math.min(3600, 2 ** Math.min(row.attempts, 11));
+          await this.sequelize.query(
+            `UPDATE mail_outbox SET attempts = attempts + 1, last_error = :error,
+               next_attempt_at = now() + make_interval(secs => :backoff) WHERE id = :id`,
+            { replacements: { id: row.id, error: (err as Error).message.slice(0, 200), backoff }, transaction },
+          );
+          this.logger.warn({ outboxId: row.id, attempts: row.attempts + 1 }, 'mail worker: delivery failed, will retry');
+        }
+      }
+      return delivered;
+    });
+  }
+}

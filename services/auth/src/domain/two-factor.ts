@@ -1,0 +1,147 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { generateSecret, generateURI, verify } from 'otplib';
+import QRCode from 'qrcode';
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { problems } from '@agora/mesh';
+import type { SecretBox } from './secret-box.js';
+
+export const BACKUP_CODE_COUNT = 10;
+const ISSUER_LABEL = 'Agora';
+
+export interface TwoFactorSetup {
+  secret: string;
+  otpauthUri: string;
+  qrSvg: string;
+}
+
+interface CredentialRow {
+  secret_ciphertext: string;
+  enabled_at: Date | null;
+  last_time_step: string | null;
+}
+
+/**
+ * TOTP second factor (otplib, RFC 6238: SHA-1, 6 digits, 30 s) with ten one-time backup codes.
+ * Secrets are sealed at rest and bound to their user; the last accepted time step is stored and
+ * passed back as `afterTimeStep`, so a code can never be replayed within its window.
+ */
+export class TwoFactor {
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly box: SecretBox,
+  ) {}
+
+  async isEnabled(userId: string): Promise<boolean> {
+    const row = await this.credential(userId);
+    return Boolean(row?.enabled_at);
+  }
+
+  async status(userId: string): Promise<{ enabled: boolean; backupCodesRemaining: number }> {
+    const row = await this.credential(userId);
+    const [{ count }] = await this.sequelize.query<{ count: string }>(
+      'SELECT count(*) FROM backup_codes WHERE user_id = :userId AND used_at IS NULL',
+      { replacements: { userId }, type: QueryTypes.SELECT },
+    );
+    return { enabled: Boolean(row?.enabled_at), backupCodesRemaining: row?.enabled_at ? Number(count) : 0 };
+  }
+
+  /** Starts (or restarts) a pending setup; refused while 2FA is on (disable it first). */
+  async setup(userId: string, accountLabel: string): Promise<TwoFactorSetup> {
+    if (await this.isEnabled(userId)) throw problems.conflict('Two-factor authentication is already on; disable it first.');
+    const secret = generateSecret();
+    await this.sequelize.query(
+      `INSERT INTO totp_credentials (user_id, secret_ciphertext) VALUES (:userId, :sealed)
+       ON CONFLICT (user_id) DO UPDATE SET secret_ciphertext = EXCLUDED.secret_ciphertext, enabled_at = NULL,
+         last_time_step = NULL, updated_at = now()`,
+      { replacements: { userId, sealed: this.box.seal(secret, `totp:${userId}`) } },
+    );
+    const otpauthUri = generateURI({ issuer: ISSUER_LABEL, label: accountLabel, secret });
+    return { secret, otpauthUri, qrSvg: await QRCode.toString(otpauthUri, { type: 'svg', margin: 1 }) };
+  }
+
+  /** Confirms the pending setup with a current code; turns 2FA on and returns fresh backup codes (shown once). */
+  async verifySetup(userId: string, code: string): Promise<string[]> {
+    const row = await this.credential(userId);
+    if (!row) throw problems.conflict('Start with POST /api/v1/auth/2fa/setup.');
+    if (row.enabled_at) throw problems.conflict('Two-factor authentication is already on.');
+    if (!(await this.acceptTotp(userId, row, code))) throw invalidCode();
+    const codes = Array.from({ length: BACKUP_CODE_COUNT }, newBackupCode);
+    await this.sequelize.transaction(async (transaction) => {
+      await this.sequelize.query('UPDATE totp_credentials SET enabled_at = now(), updated_at = now() WHERE user_id = :userId', {
+        replacements: { userId },
+        transaction,
+      });
+      await this.sequelize.query('DELETE FROM backup_codes WHERE user_id = :userId', { replacements: { userId }, transaction });
+      for (const c of codes) {
+        await this.sequelize.query('INSERT INTO backup_codes (user_id, code_hash) VALUES (:userId, :hash)', {
+          replacements: { userId, hash: hashBackupCode(c) },
+          transaction,
+        });
+      }
+    });
+    return codes;
+  }
+
+  /** Turns 2FA off; needs a current TOTP or backup code. */
+  async disable(userId: string, code: string): Promise<void> {
+    if (!(await this.isEnabled(userId))) throw problems.conflict('Two-factor authentication is not on.');
+    if (!(await this.verifyCode(userId, code))) throw invalidCode();
+    await this.sequelize.transaction(async (transaction) => {
+      await this.sequelize.query('DELETE FROM totp_credentials WHERE user_id = :userId', { replacements: { userId }, transaction });
+      await this.sequelize.query('DELETE FROM backup_codes WHERE user_id = :userId', { replacements: { userId }, transaction });
+    });
+  }
+
+  /** A TOTP code (not replayed) or an unused backup code, which is then spent. */
+  async verifyCode(userId: string, code: string): Promise<boolean> {
+    const row = await this.credential(userId);
+    if (!row?.enabled_at) return false;
+    if (/^\d{6}$/.test(code)) return this.acceptTotp(userId, row, code);
+    const [spent] = await this.sequelize.query<{ id: string }>(
+      `UPDATE backup_codes SET used_at = now()
+        WHERE id = (SELECT id FROM backup_codes WHERE user_id = :userId AND code_hash = :hash AND used_at IS NULL LIMIT 1)
+        RETURNING id`,
+      { replacements: { userId, hash: hashBackupCode(code) }, type: QueryTypes.SELECT },
+    );
+    return Boolean(spent);
+  }
+
+  private async acceptTotp(userId: string, row: CredentialRow, code: string): Promise<boolean> {
+    if (!/^\d{6}$/.test(code)) return false;
+    const secret = this.box.open(row.secret_ciphertext, `totp:${userId}`);
+    const afterTimeStep = row.last_time_step === null ? undefined : Number(row.last_time_step);
+    const result = await verify({ secret, token: code, epochTolerance: 30, afterTimeStep });
+    if (!result.valid || !('timeStep' in result)) return false;
+    // Compare-and-set: of two concurrent requests with the same code, only one moves the step forward.
+    const [updated] = await this.sequelize.query<{ user_id: string }>(
+      `UPDATE totp_credentials SET last_time_step = :step, updated_at = now()
+        WHERE user_id = :userId AND (last_time_step IS NULL OR last_time_step < :step) RETURNING user_id`,
+      { replacements: { userId, step: result.timeStep }, type: QueryTypes.SELECT },
+    );
+    return Boolean(updated);
+  }
+
+  private async credential(userId: string): Promise<CredentialRow | undefined> {
+    const [row] = await this.sequelize.query<CredentialRow>(
+      'SELECT secret_ciphertext, enabled_at, last_time_step FROM totp_credentials WHERE user_id = :userId',
+      { replacements: { userId }, type: QueryTypes.SELECT },
+    );
+    return row;
+  }
+}
+
+function invalidCode() {
+  return problems.validation('The code is not valid (wrong, expired or already used).', [{ field: 'code', message: 'invalid' }]);
+}
+
+/** 10 characters from an unambiguous alphabet, shown as xxxxx-xxxxx; ~50 bits. */
+function newBackupCode(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  const bytes = randomBytes(10);
+  const chars = Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+  return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+}
+
+function hashBackupCode(code: string): string {
+  return createHash('sha256').update(code.trim().toLowerCase().replace(/[^a-z0-9]/g, '')).digest('hex');
+}
