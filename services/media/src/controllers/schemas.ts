@@ -1,0 +1,68 @@
+/**
+ * Request and response shapes of the media API. tsoa turns these (with their JSDoc rules) into the
+ * OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
+ */
+
+/** The image types media accepts (video is not supported yet). */
+export type MediaContentType = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/gif';
+
+export type MediaStatus = 'pending' | 'uploaded';
+
+export interface CreateUploadRequest {
+  /** The Content-Type the upload will carry (signed into the upload URL). */
+  contentType: MediaContentType;
+  /**
+   * Exact size of the upload in bytes, 1 B to 10 MiB (signed into the upload URL).
+   * @isInt
+   * @minimum 1
+   * @maximum 10485760
+   * @example 48213
+   */
+  sizeBytes: number;
+}
+
+export interface UploadTicket {
+  /** @format uuid */
+  id: string;
+  /** Short-lived signed URL: PUT the bytes here, with exactly `uploadHeaders` and a Content-Length of `sizeBytes`. */
+  uploadUrl: string;
+  uploadMethod: 'PUT';
+  /** Headers the upload must carry (part of the signature). */
+  uploadHeaders: { [name: string]: string };
+  /** When the upload URL stops working. */
+  expiresAt: Date;
+}
+
+export interface MediaView {
+  /** @format uuid */
+  id: string;
+  /** @format uuid */
+  ownerId: string;
+  contentType: string;
+  sizeBytes: number;
+  status: MediaStatus;
+  createdAt: Date;
+  /** Short-lived signed URL to GET the bytes; null until the upload is completed. */
+  downloadUrl: string | null;
+  /** When `downloadUrl` stops working; null with it. */
+  expiresAt: Date | null;
+}
+
+/** What posts and users learn about a media id (GET /internal/v1/media/{id}). */
+export interface MediaReference {
+  /** @format uuid */
+  id: string;
+  /** @format uuid */
+  ownerId: string;
+  status: MediaStatus;
+  contentType: string;
+}
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: { field: string; message: string }[];
+}

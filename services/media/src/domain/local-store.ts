@@ -1,0 +1,51 @@
+import { signObjectUrl } from '@agora/mesh/local/object-store';
+import { ObjectStoreUnavailable, type ObjectStore, type PresignedDownload, type PresignedUpload, type StoredObject } from './object-store.js';
+
+export interface LocalStoreOptions {
+  /** Base URL browsers use, through the ingress (http://localhost:8080/objects). */
+  publicUrl: string;
+  /** Base URL media uses for HEAD (http://127.0.0.1:4010/objects); default publicUrl. */
+  internalUrl?: string;
+  signingKey: string;
+  ttlSeconds: number;
+  now?: () => number;
+}
+
+/** The local object store of `npm start` (mesh/src/local/object-store.ts): same contract as S3 presigned URLs. */
+export class LocalObjectStore implements ObjectStore {
+  private readonly now: () => number;
+
+  constructor(private readonly opts: LocalStoreOptions) {
+    this.now = opts.now ?? (() => Date.now());
+  }
+
+  private expiry(ttl = this.opts.ttlSeconds): { expires: number; expiresAt: Date } {
+    const expires = Math.floor(this.now() / 1000) + ttl;
+    return { expires, expiresAt: new Date(expires * 1000) };
+  }
+
+  async presignPut(key: string, contentType: string, sizeBytes: number): Promise<PresignedUpload> {
+    const { expires, expiresAt } = this.expiry();
+    const url = signObjectUrl(this.opts.publicUrl, this.opts.signingKey, { method: 'PUT', key, expires, contentType, size: sizeBytes });
+    return { url, method: 'PUT', headers: { 'Content-Type': contentType }, expiresAt };
+  }
+
+  async presignGet(key: string): Promise<PresignedDownload> {
+    const { expires, expiresAt } = this.expiry();
+    return { url: signObjectUrl(this.opts.publicUrl, this.opts.signingKey, { method: 'GET', key, expires }), expiresAt };
+  }
+
+  async head(key: string): Promise<StoredObject | undefined> {
+    const { expires } = this.expiry(60);
+    const url = signObjectUrl(this.opts.internalUrl ?? this.opts.publicUrl, this.opts.signingKey, { method: 'HEAD', key, expires });
+    let res: Response;
+    try {
+      res = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(5_000) });
+    } catch (err) {
+      throw new ObjectStoreUnavailable(`local object store unreachable: ${(err as Error).message}`);
+    }
+    if (res.status === 404) return undefined;
+    if (!res.ok) throw new ObjectStoreUnavailable(`local object store answered HEAD with ${res.status}`);
+    return { contentType: res.headers.get('content-type') ?? '', sizeBytes: Number(res.headers.get('content-length') ?? -1) };
+  }
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { problems } from '@agora/mesh';
+import type { Logger } from 'pino';
+import { Media } from '../models/index.js';
+import { ObjectStoreUnavailable, type ObjectStore } from './object-store.js';
+
+export const ALLOWED_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] as const;
+export type MediaContentType = (typeof ALLOWED_CONTENT_TYPES)[number];
+export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface UploadTicket {
+  id: string;
+  uploadUrl: string;
+  uploadMethod: 'PUT';
+  uploadHeaders: Record<string, string>;
+  expiresAt: Date;
+}
+
+export interface MediaView {
+  id: string;
+  ownerId: string;
+  contentType: string;
+  sizeBytes: number;
+  status: 'pending' | 'uploaded';
+  createdAt: Date;
+  downloadUrl: string | null;
+  expiresAt: Date | null;
+}
+
+export interface MediaRef {
+  id: string;
+  ownerId: string;
+  status: 'pending' | 'uploaded';
+  contentType: string;
+}
+
+/** Media metadata and the rules around it; the bytes stay in the object store. */
+export class MediaService {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly logger: Logger,
+  ) {}
+
+  async createUpload(ownerId: string, contentType: MediaContentType, sizeBytes: number): Promise<UploadTicket> {
+    // tsoa validated the body already; this guards callers other than the controller.
+    if (!ALLOWED_CONTENT_TYPES.includes(contentType)) throw problems.validation('Unsupported content type.', [{ field: 'contentType', message: `one of ${ALLOWED_CONTENT_TYPES.join(', ')}` }]);
+    if (!Number.isInteger(sizeBytes) || sizeBytes < 1 || sizeBytes > MAX_MEDIA_BYTES) {
+      throw problems.validation('Invalid size.', [{ field: 'sizeBytes', message: `an integer from 1 to ${MAX_MEDIA_BYTES}` }]);
+    }
+    const id = randomUUID();
+    const objectKey = `media/${id}`;
+    // Sign first: if the store's configuration is broken nothing is written.
+    const upload = await this.store.presignPut(objectKey, contentType, sizeBytes);
+    await Media.create({ id, ownerId, contentType, sizeBytes, objectKey, uploadedAt: null });
+    this.logger.info({ mediaId: id, contentType, sizeBytes }, 'upload created');
+    return { id, uploadUrl: upload.url, uploadMethod: upload.method, uploadHeaders: upload.headers, expiresAt: upload.expiresAt };
+  }
+
+  /** Any signed-in user may read uploaded media (it is attached to public posts and profiles); pending media only its owner. */
+  async get(id: string, callerId: string): Promise<MediaView> {
+    const media = await this.find(id);
+    if (!media || (media.status !== 'uploaded' && media.ownerId !== callerId)) throw problems.notFound('No such media.');
+    return this.view(media);
+  }
+
+  /**
+   * The owner says the upload finished: media asks the store what arrived (HEAD) and marks the media
+   * uploaded only when an object of the declared type and size is there. Idempotent.
+   */
+  async complete(id: string, callerId: string): Promise<MediaView> {
+    const media = await this.find(id);
+    if (!media) throw problems.notFound('No such media.');
+    if (media.ownerId !== callerId) throw problems.forbidden('Only the uploader can complete an upload.');
+    if (media.status === 'uploaded') return this.view(media);
+    let stored;
+    try {
+      stored = await this.store.head(media.objectKey);
+    } catch (err) {
+      if (err instanceof ObjectStoreUnavailable) {
+        this.logger.warn({ mediaId: id, reason: err.message }, 'object store unavailable');
+        throw problems.unavailable('The object store is unavailable; try again shortly.');
+      }
+      throw err;
+    }
+    if (!stored) throw problems.conflict('Nothing has been uploaded for this media yet; PUT the bytes to the upload URL first.');
+    const storedType = stored.contentType.split(';')[0]!.trim().toLowerCase();
+    if (stored.sizeBytes !== media.sizeBytes || storedType !== media.contentType) {
+      throw problems.conflict('The stored object does not match the declared content type and size.');
+    }
+    const [count] = await Media.update(
+      { status: 'uploaded', uploadedAt: new Date() },
+      { where: { id: media.id, status: 'pending' } },
+    );
+    if (count) this.logger.info({ mediaId: id }, 'upload completed');
+    return this.view((await this.find(id))!);
+  }
+
+  /** For other services (posts, users): owner and state, so only the uploader attaches it. */
+  async reference(id: string): Promise<MediaRef> {
+    const media = await this.find(id);
+    if (!media) throw problems.notFound('No such media.');
+    return { id: media.id, ownerId: media.ownerId, status: media.status, contentType: media.contentType };
+  }
+
+  private async find(id: string): Promise<Media | null> {
+    // A malformed id names no media: 404, without asking PostgreSQL to cast it.
+    return UUID.test(id) ? Media.findByPk(id) : null;
+  }
+
+  private async view(media: Media): Promise<MediaView> {
+    const download = media.status === 'uploaded' ? await this.store.presignGet(media.objectKey) : undefined;
+    return {
+      id: media.id,
+      ownerId: media.ownerId,
+      contentType: media.contentType,
+      sizeBytes: media.sizeBytes,
+      status: media.status,
+      createdAt: media.createdAt,
+      downloadUrl: download?.url ?? null,
+      expiresAt: download?.expiresAt ?? null,
+    };
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Where media bytes live. The media service never touches the bytes: it hands out short-lived signed
+ * URLs and, when an upload is reported complete, asks the store what arrived (HEAD).
+ */
+export interface PresignedUpload {
+  url: string;
+  method: 'PUT';
+  /** Headers the client must send with the upload, exactly (they are part of the signature). */
+  headers: Record<string, string>;
+  expiresAt: Date;
+}
+
+export interface PresignedDownload {
+  url: string;
+  expiresAt: Date;
+}
+
+export interface StoredObject {
+  contentType: string;
+  sizeBytes: number;
+}
+
+export interface ObjectStore {
+  /** A URL that accepts exactly one PUT of `sizeBytes` bytes of `contentType` to `key` until it expires. */
+  presignPut(key: string, contentType: string, sizeBytes: number): Promise<PresignedUpload>;
+  /** A URL that serves `key` until it expires. */
+  presignGet(key: string): Promise<PresignedDownload>;
+  /** What is stored under `key`, or undefined when nothing is. Throws when the store cannot be asked. */
+  head(key: string): Promise<StoredObject | undefined>;
+}
+
+/** The store could not answer (network, credentials, 5xx): the caller answers 503, nothing changes. */
+export class ObjectStoreUnavailable extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'ObjectStoreUnavailable';
+  }
+}

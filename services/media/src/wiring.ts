@@ -1,0 +1,45 @@
+import type { ServiceContext, ServiceWiring } from '@agora/mesh';
+import type { MediaConfig } from './config.js';
+import { initModels } from './models/index.js';
+import { MediaService } from './domain/media-service.js';
+import { LocalObjectStore } from './domain/local-store.js';
+import { S3ObjectStore } from './domain/s3-store.js';
+import type { ObjectStore } from './domain/object-store.js';
+import { RegisterRoutes } from './generated/routes.js';
+import { loadOpenApi } from './openapi.js';
+
+/** What the controllers get (see ioc.ts). */
+export interface MediaDeps {
+  config: MediaConfig;
+  media: MediaService;
+  store: ObjectStore;
+}
+
+/** The object store MEDIA_STORE selects (config.ts guarantees its settings are present). */
+export function createObjectStore(config: MediaConfig): ObjectStore {
+  if (config.MEDIA_STORE === 'local') {
+    return new LocalObjectStore({
+      publicUrl: config.LOCAL_STORE_URL!,
+      internalUrl: config.LOCAL_STORE_INTERNAL_URL,
+      signingKey: config.LOCAL_STORE_SIGNING_KEY!,
+      ttlSeconds: config.MEDIA_URL_TTL_SECONDS,
+    });
+  }
+  return new S3ObjectStore({
+    endpoint: config.S3_ENDPOINT,
+    region: config.S3_REGION!,
+    bucket: config.S3_BUCKET!,
+    accessKeyId: config.S3_ACCESS_KEY_ID!,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY!,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+    ttlSeconds: config.MEDIA_URL_TTL_SECONDS,
+  });
+}
+
+/** Builds the media service's object graph on its database and hands mesh its routes. */
+export async function wireMedia({ config, logger, sequelize }: ServiceContext<MediaConfig>): Promise<ServiceWiring> {
+  initModels(sequelize);
+  const store = createObjectStore(config);
+  const deps: MediaDeps = { config, store, media: new MediaService(store, logger) };
+  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi(), deps };
+}

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { migrateService, startService, type StartedService } from '@agora/mesh';
+import { startObjectStore, type ObjectStore as LocalStoreServer } from '../../../mesh/src/local/object-store.js';
+import { freshDatabase } from '../../../test/helpers/db.js';
+import { loadMediaConfig, type MediaConfig } from '../src/config.js';
+import { migrations } from '../src/migrations/index.js';
+import { wireMedia } from '../src/wiring.js';
+
+/** The issuer the auth harness uses too (services/auth/test/harness.ts), so tokens from either fit. */
+export const ISSUER = 'http://agora.test';
+/** MESH_LOCAL_KEY of the harness unless the caller passes its own. */
+export const MESH_KEY = 'local-mesh-key-for-media-tests-0123456789';
+
+export interface RunningMedia {
+  base: string;
+  service: StartedService;
+  config: MediaConfig;
+  databaseUrl: string;
+  /** The local object store started for this instance (absent when the caller chose the store). */
+  store?: { url: string; dir: string; signingKey: string; server: LocalStoreServer };
+  stop(): Promise<void>;
+}
+
+/**
+ * A real media service on a fresh, migrated database, listening on a free loopback port. Unless
+ * `env` picks a store (MEDIA_STORE=s3, or LOCAL_STORE_URL), a local object store is started too, in a
+ * temporary directory, and stopped with it. Pass JWKS_URL (e.g. a started auth's
+ * `${auth.base}/.well-known/jwks.json`) to accept real tokens; MESH_IDENTITY is `local` with MESH_KEY
+ * by default.
+ */
+export async function startMedia(env: Record<string, string> = {}): Promise<RunningMedia> {
+  const databaseUrl = await freshDatabase('media');
+  await migrateService('media', databaseUrl, migrations);
+  let store: RunningMedia['store'];
+  const storeEnv: Record<string, string> = {};
+  if ((env.MEDIA_STORE ?? 'local') === 'local' && !env.LOCAL_STORE_URL) {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'agora-objects-'));
+    const signingKey = env.LOCAL_STORE_SIGNING_KEY ?? randomBytes(32).toString('base64url');
+    const server = await startObjectStore({ dir, signingKey, port: 0 });
+    store = { url: `${server.url}/objects`, dir, signingKey, server };
+    Object.assign(storeEnv, { MEDIA_STORE: 'local', LOCAL_STORE_URL: store.url, LOCAL_STORE_SIGNING_KEY: signingKey });
+  }
+  const config = loadMediaConfig({
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_ISSUER: ISSUER,
+    JWKS_URL: 'http://127.0.0.1:9/unused',
+    MESH_IDENTITY: 'local',
+    MESH_LOCAL_KEY: MESH_KEY,
+    LOG_LEVEL: 'silent',
+    ...storeEnv,
+    ...env,
+  });
+  const service = await startService('media', config, wireMedia);
+  return {
+    base: `http://127.0.0.1:${service.port}`,
+    service,
+    config,
+    databaseUrl,
+    store,
+    stop: async () => {
+      await service.shutdown('test done');
+      if (store) {
+        await store.server.close(1_000);
+        await rm(store.dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+export async function request(method: string, url: string, opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...opts.headers };
+  let body: string | undefined;
+  if (opts.raw !== undefined) body = opts.raw;
+  else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(url, { method, headers, body });
+  const text = await res.text();
+  let parsed: any;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
