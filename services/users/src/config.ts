@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { baseConfigSchema, loadConfig } from '@agora/mesh';
+
+export const usersConfigSchema = baseConfigSchema.extend({
+  /** Base URL of auth (internal account deletion), e.g. http://auth.agora.svc.cluster.local. */
+  SERVICE_URL_AUTH: z.string().url(),
+  /** Base URL of media (internal media lookup for avatars), e.g. http://media.agora.svc.cluster.local. */
+  SERVICE_URL_MEDIA: z.string().url(),
+  /** Timeout of one service-to-service call. */
+  SERVICE_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2_000),
+});
+
+export type UsersConfig = z.infer<typeof usersConfigSchema>;
+
+export function loadUsersConfig(env: NodeJS.ProcessEnv = process.env): UsersConfig {
+  return loadConfig(usersConfigSchema, env);
+}

@@ -1,0 +1,88 @@
+/**
+ * Request and response shapes of the users API. tsoa turns these (with their JSDoc rules) into the
+ * OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
+ */
+
+/**
+ * The id of a user: a UUID, the same as at auth and in tokens (sub).
+ * @pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
+ * @example "7b0e7c1e-3f3a-4d8e-9b1a-2f6d1c1e9a11"
+ */
+export type UserId = string;
+
+/**
+ * A media id (UUID) from media's uploads.
+ * @pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
+ * @example "0c9f6a52-5d7e-4b4f-8a57-2b7f3e0d1c44"
+ */
+export type AvatarMediaId = string;
+
+/**
+ * 3–30 letters, digits or underscores (the rule auth registers usernames with).
+ * @pattern ^[A-Za-z0-9_]{3,30}$
+ * @example "alice_92"
+ */
+export type Username = string;
+
+export interface UserProfile {
+  /** The user's id (the same as at auth and in tokens). */
+  id: UserId;
+  /** Unique, case-insensitive; from registration. */
+  username: string;
+  displayName: string;
+  bio: string;
+  /** Media id of the avatar (see media), or null. */
+  avatarMediaId: AvatarMediaId | null;
+  followerCount: number;
+  followingCount: number;
+  createdAt: Date;
+}
+
+/** Only the fields present change; `avatarMediaId: null` removes the avatar. */
+export interface UpdateProfileRequest {
+  /**
+   * 1–50 characters, no control characters.
+   * @minLength 1
+   * @maxLength 50
+   * @pattern ^[^\u0000-\u001f\u007f]+$
+   */
+  displayName?: string;
+  /**
+   * At most 280 characters (UTF-16 code units); may be empty.
+   * @maxLength 280
+   */
+  bio?: string;
+  /** A media id you uploaded (an image whose upload is complete), or null to remove the avatar. */
+  avatarMediaId?: AvatarMediaId | null;
+}
+
+/** One entry of a followers/following list. */
+export interface FollowEntry {
+  id: UserId;
+  username: string;
+  displayName: string;
+  avatarMediaId: AvatarMediaId | null;
+  /** When this follow was made. */
+  followedAt: Date;
+}
+
+/** A page of a list, newest follow first; pass `nextCursor` back as `cursor` for the next page. */
+export interface FollowPage {
+  items: FollowEntry[];
+  nextCursor: string | null;
+}
+
+/** Every id the user follows (at most 5000: the follow limit, so the list is always complete). */
+export interface FollowingIds {
+  ids: string[];
+}
+
+// RFC 9457 problem details; byte-identical in the contract to auth's (the merged public API holds one).
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: { field: string; message: string }[];
+}

@@ -1,0 +1,138 @@
+import { Body, Controller, Delete, Get, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as KoaRequest } from 'koa';
+import { userOf } from '@agora/mesh';
+import type { Profile } from '../models/index.js';
+import { toProfile } from '../domain/profiles.js';
+import type { UsersDeps } from '../wiring.js';
+import type { FollowPage, ProblemDetails, UpdateProfileRequest, UserProfile, Username } from './schemas.js';
+
+/**
+ * Profiles and the follow graph. Every operation needs a signed-in user (profiles are not public):
+ * the whole API is for signed-in users. Every mutation acts on the caller (`me`, or the caller's own
+ * follow edge), so no operation can change another user's data by construction.
+ */
+@Route('api/v1/users')
+@Tags('users')
+@Security('jwt')
+@Response<ProblemDetails>(400, 'Invalid request')
+@Response<ProblemDetails>(401, 'Missing or invalid token, or the account was deleted')
+export class UsersController extends Controller {
+  constructor(private readonly deps: UsersDeps) {
+    super();
+  }
+
+  /** Every operation goes through here: the caller's profile, created on first use from the token. */
+  private me(req: KoaRequest): Promise<Profile> {
+    return this.deps.profiles.ensure(userOf(req as unknown as { user?: unknown }));
+  }
+
+  /** Your profile (created from your token on your first request to users). */
+  @Get('me')
+  public async getMe(@Request() req: KoaRequest): Promise<UserProfile> {
+    return toProfile(await this.me(req));
+  }
+
+  /**
+   * Changes your display name, bio or avatar; only the fields present change. An avatar must be an
+   * image you uploaded through media, with its upload complete.
+   */
+  @Patch('me')
+  @Response<ProblemDetails>(403, 'The avatar media belongs to someone else')
+  @Response<ProblemDetails>(415, 'Body is not JSON')
+  @Response<ProblemDetails>(503, 'media is unavailable')
+  public async updateMe(@Body() body: UpdateProfileRequest, @Request() req: KoaRequest): Promise<UserProfile> {
+    return this.deps.profiles.update(await this.me(req), body);
+  }
+
+  /**
+   * Deletes you: your account at auth (every session revoked, sign-in disabled), then your profile
+   * and every follow in both directions. If auth cannot be reached, nothing is deleted (503; retry).
+   */
+  @Delete('me')
+  @SuccessResponse(204, 'Deleted')
+  @Response<ProblemDetails>(503, 'auth is unavailable; nothing was deleted')
+  public async deleteMe(@Request() req: KoaRequest): Promise<void> {
+    await this.deps.profiles.deleteMe(await this.me(req));
+    this.setStatus(204);
+  }
+
+  /** A profile by username (case-insensitive). */
+  @Get('by-username/{username}')
+  @Response<ProblemDetails>(404, 'No such user')
+  public async getByUsername(@Path() username: Username, @Request() req: KoaRequest): Promise<UserProfile> {
+    await this.me(req);
+    return this.deps.profiles.byUsername(username);
+  }
+
+  /**
+   * A profile by id.
+   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
+   */
+  @Get('{id}')
+  @Response<ProblemDetails>(404, 'No such user')
+  public async getById(@Path() id: string, @Request() req: KoaRequest): Promise<UserProfile> {
+    await this.me(req);
+    return this.deps.profiles.byId(id.toLowerCase());
+  }
+
+  /**
+   * Follows the user. Idempotent; following yourself is a 400.
+   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
+   */
+  @Post('{id}/follow')
+  @SuccessResponse(204, 'Following')
+  @Response<ProblemDetails>(404, 'No such user')
+  @Response<ProblemDetails>(409, 'You follow the most accounts allowed (5000)')
+  public async follow(@Path() id: string, @Request() req: KoaRequest): Promise<void> {
+    const me = await this.me(req);
+    await this.deps.follows.follow(me.id, id.toLowerCase());
+    this.setStatus(204);
+  }
+
+  /**
+   * Stops following the user. Idempotent.
+   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
+   */
+  @Delete('{id}/follow')
+  @SuccessResponse(204, 'Not following')
+  @Response<ProblemDetails>(404, 'No such user')
+  public async unfollow(@Path() id: string, @Request() req: KoaRequest): Promise<void> {
+    const me = await this.me(req);
+    await this.deps.follows.unfollow(me.id, id.toLowerCase());
+    this.setStatus(204);
+  }
+
+  /**
+   * Who follows the user, newest follow first.
+   * @param limit page size, 1–100 (default 20)
+   * @param cursor `nextCursor` of the previous page
+   * @isInt limit
+   * @minimum limit 1
+   * @maximum limit 100
+   * @maxLength cursor 512
+   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
+   */
+  @Get('{id}/followers')
+  @Response<ProblemDetails>(404, 'No such user')
+  public async followers(@Path() id: string, @Request() req: KoaRequest, @Query() limit?: number, @Query() cursor?: string): Promise<FollowPage> {
+    await this.me(req);
+    return this.deps.follows.followers(id.toLowerCase(), limit, cursor);
+  }
+
+  /**
+   * Whom the user follows, newest follow first.
+   * @param limit page size, 1–100 (default 20)
+   * @param cursor `nextCursor` of the previous page
+   * @isInt limit
+   * @minimum limit 1
+   * @maximum limit 100
+   * @maxLength cursor 512
+   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
+   */
+  @Get('{id}/following')
+  @Response<ProblemDetails>(404, 'No such user')
+  public async following(@Path() id: string, @Request() req: KoaRequest, @Query() limit?: number, @Query() cursor?: string): Promise<FollowPage> {
+    await this.me(req);
+    return this.deps.follows.following(id.toLowerCase(), limit, cursor);
+  }
+}

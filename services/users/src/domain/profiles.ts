@@ -1,0 +1,134 @@
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { problems, type UserPrincipal } from '@agora/mesh';
+import { Profile } from '../models/index.js';
+import type { UpdateProfileRequest, UserProfile } from '../controllers/schemas.js';
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Checks that a media id may be someone's avatar (implemented with media's internal lookup). */
+export interface AvatarCheck {
+  assertAttachable(mediaId: string, ownerId: string): Promise<void>;
+}
+
+/** Revokes an account at auth (implemented with auth's internal deletion). */
+export interface AccountRevoker {
+  deleteAccount(userId: string): Promise<void>;
+}
+
+export function toProfile(p: Profile): UserProfile {
+  return {
+    id: p.id,
+    username: p.username,
+    displayName: p.displayName,
+    bio: p.bio,
+    avatarMediaId: p.avatarMediaId ?? null,
+    followerCount: p.followerCount,
+    followingCount: p.followingCount,
+    createdAt: p.createdAt,
+  };
+}
+
+/**
+ * Profiles. A profile is created on the user's first authenticated request to users (conventions.md
+ * "Profiles"): every authenticated operation starts with `ensure(principal)`, an idempotent,
+ * race-safe insert keyed by the token's `sub`, so auth never depends on users to register someone
+ * and nobody sees a 404 for their own profile.
+ */
+export class Profiles {
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly avatars: AvatarCheck,
+    private readonly accounts: AccountRevoker,
+  ) {}
+
+  /** The caller's profile, created from the token on first use. 401 once the account was deleted. */
+  async ensure(principal: UserPrincipal): Promise<Profile> {
+    const existing = await Profile.findByPk(principal.userId);
+    if (existing) return existing;
+    const base = principal.username && /^[A-Za-z0-9_]{1,60}$/.test(principal.username)
+      ? principal.username
+      : `user_${principal.userId.replace(/-/g, '').slice(0, 12)}`;
+    // A name taken by another id means auth and users disagree (never expected: auth keeps names
+    // unique and reserved forever); the profile still gets created, under a disambiguated name.
+    for (const username of [base, `${base}_${principal.userId.replace(/-/g, '').slice(0, 8)}`]) {
+      const created = await this.insertUnlessDeleted(principal.userId, username);
+      if (created === 'deleted') throw problems.unauthorized('This account has been deleted.');
+      const profile = await Profile.findByPk(principal.userId);
+      if (profile) return profile;
+    }
+    throw problems.conflict('Your profile could not be created; contact support.');
+  }
+
+  /** INSERT ... ON CONFLICT DO NOTHING: concurrent first requests create exactly one row. */
+  private async insertUnlessDeleted(id: string, username: string): Promise<'ok' | 'deleted'> {
+    const rows = await this.sequelize.query<{ deleted: boolean }>(
+      `WITH gone AS (SELECT EXISTS (SELECT 1 FROM deleted_profiles WHERE id = :id) AS deleted),
+            ins AS (
+              INSERT INTO profiles (id, username, display_name)
+              SELECT :id, :username, :username FROM gone WHERE NOT gone.deleted
+              ON CONFLICT DO NOTHING
+              RETURNING id
+            )
+       SELECT gone.deleted FROM gone`,
+      { replacements: { id, username }, type: QueryTypes.SELECT },
+    );
+    return rows[0]?.deleted ? 'deleted' : 'ok';
+  }
+
+  async byId(id: string): Promise<UserProfile> {
+    const profile = UUID.test(id) ? await Profile.findByPk(id) : null;
+    if (!profile) throw problems.notFound('No such user.');
+    return toProfile(profile);
+  }
+
+  async byUsername(username: string): Promise<UserProfile> {
+    const profile = await Profile.findOne({ where: this.sequelize.where(this.sequelize.fn('lower', this.sequelize.col('username')), username.toLowerCase()) });
+    if (!profile) throw problems.notFound('No such user.');
+    return toProfile(profile);
+  }
+
+  /** Applies the present fields; an avatar must be an image the caller uploaded (checked at media). */
+  async update(me: Profile, changes: UpdateProfileRequest): Promise<UserProfile> {
+    if (changes.avatarMediaId) await this.avatars.assertAttachable(changes.avatarMediaId.toLowerCase(), me.id);
+    const patch: Partial<Pick<Profile, 'displayName' | 'bio' | 'avatarMediaId'>> = {};
+    if (changes.displayName !== undefined) patch.displayName = changes.displayName;
+    if (changes.bio !== undefined) patch.bio = changes.bio;
+    if (changes.avatarMediaId !== undefined) patch.avatarMediaId = changes.avatarMediaId?.toLowerCase() ?? null;
+    if (Object.keys(patch).length) await me.update(patch);
+    return toProfile(me);
+  }
+
+  /**
+   * Deletes the caller. Auth first: if auth cannot revoke the account (down, timeout), the answer is
+   * 503 and nothing is deleted here, so the user can simply retry. Then, in one transaction: every
+   * follow in both directions (with the counterparts' counts), the profile, and a tombstone that
+   * keeps the still-valid access token from re-creating the profile. Auth's deletion is idempotent,
+   * so a retry after a local failure completes the job.
+   */
+  async deleteMe(me: Profile): Promise<void> {
+    await this.accounts.deleteAccount(me.id);
+    await this.sequelize.transaction(async (transaction) => {
+      await this.lockGraphOf(me.id, transaction);
+      const q = (sql: string) => this.sequelize.query(sql, { replacements: { me: me.id }, transaction });
+      await q(`UPDATE profiles p SET follower_count = p.follower_count - 1, updated_at = now()
+                 FROM follows f WHERE f.follower_id = :me AND p.id = f.followee_id`);
+      await q(`UPDATE profiles p SET following_count = p.following_count - 1, updated_at = now()
+                 FROM follows f WHERE f.followee_id = :me AND p.id = f.follower_id`);
+      await q('DELETE FROM follows WHERE follower_id = :me OR followee_id = :me');
+      await q('DELETE FROM profiles WHERE id = :me');
+      await q('INSERT INTO deleted_profiles (id) VALUES (:me) ON CONFLICT DO NOTHING');
+    });
+  }
+
+  /** Row locks on the user and everyone they are linked to, in id order (the order follow() uses). */
+  private async lockGraphOf(id: string, transaction: Transaction): Promise<void> {
+    await this.sequelize.query(
+      `SELECT id FROM profiles
+        WHERE id = :id
+           OR id IN (SELECT followee_id FROM follows WHERE follower_id = :id)
+           OR id IN (SELECT follower_id FROM follows WHERE followee_id = :id)
+        ORDER BY id FOR UPDATE`,
+      { replacements: { id }, transaction, type: QueryTypes.SELECT },
+    );
+  }
+}

@@ -1,0 +1,50 @@
+import { ProblemError, problems, type ServiceClient } from '@agora/mesh';
+import type { AccountRevoker, AvatarCheck } from './profiles.js';
+
+/** What media's `GET /internal/v1/media/{id}` answers (conventions.md, internal operations). */
+export interface MediaInfo {
+  id: string;
+  ownerId: string;
+  status: string;
+  contentType: string;
+}
+
+/** Avatar check against media: the media must exist, be the caller's, be fully uploaded and an image. */
+export class MediaAvatarCheck implements AvatarCheck {
+  constructor(private readonly media: ServiceClient) {}
+
+  async assertAttachable(mediaId: string, ownerId: string): Promise<void> {
+    const invalid = (message: string) =>
+      problems.validation(`avatarMediaId ${message}.`, [{ field: 'avatarMediaId', message }]);
+    let info: MediaInfo;
+    try {
+      info = await this.media.call<MediaInfo>(`/internal/v1/media/${encodeURIComponent(mediaId)}`);
+    } catch (err) {
+      if (err instanceof ProblemError && err.status === 404) throw invalid('is not a media id you uploaded');
+      throw err;
+    }
+    if (!info || typeof info !== 'object' || typeof info.ownerId !== 'string') {
+      throw problems.unavailable('The media service answered unexpectedly; try again shortly.');
+    }
+    if (info.ownerId.toLowerCase() !== ownerId.toLowerCase()) {
+      throw problems.forbidden('Only media you uploaded can be your avatar.');
+    }
+    if (info.status !== 'uploaded') throw invalid('is not fully uploaded yet');
+    if (typeof info.contentType !== 'string' || !info.contentType.startsWith('image/')) throw invalid('is not an image');
+  }
+}
+
+/** Account deletion at auth: `DELETE /internal/v1/auth/accounts/{id}` (idempotent; 404 = never existed there). */
+export class AuthAccountRevoker implements AccountRevoker {
+  constructor(private readonly auth: ServiceClient) {}
+
+  async deleteAccount(userId: string): Promise<void> {
+    try {
+      await this.auth.call<void>(`/internal/v1/auth/accounts/${encodeURIComponent(userId)}`, { method: 'DELETE' });
+    } catch (err) {
+      // auth does not know the account: nothing to revoke there, the local deletion may proceed.
+      if (err instanceof ProblemError && err.status === 404) return;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
+
+export class Profile extends Model<InferAttributes<Profile>, InferCreationAttributes<Profile>> {
+  declare id: string;
+  declare username: string;
+  declare displayName: string;
+  declare bio: CreationOptional<string>;
+  declare avatarMediaId: CreationOptional<string | null>;
+  declare followerCount: CreationOptional<number>;
+  declare followingCount: CreationOptional<number>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+export class Follow extends Model<InferAttributes<Follow>, InferCreationAttributes<Follow>> {
+  declare followerId: string;
+  declare followeeId: string;
+  declare createdAt: CreationOptional<Date>;
+}
+
+export class DeletedProfile extends Model<InferAttributes<DeletedProfile>, InferCreationAttributes<DeletedProfile>> {
+  declare id: string;
+  declare deletedAt: CreationOptional<Date>;
+}
+
+/** Binds the models to this service's Sequelize instance (tables come from the migrations). */
+export function initModels(sequelize: Sequelize): void {
+  Profile.init(
+    {
+      id: { type: DataTypes.UUID, primaryKey: true },
+      username: { type: DataTypes.TEXT, allowNull: false },
+      displayName: { type: DataTypes.TEXT, allowNull: false },
+      bio: { type: DataTypes.TEXT, allowNull: false, defaultValue: '' },
+      avatarMediaId: { type: DataTypes.UUID, allowNull: true },
+      followerCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      followingCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
+    },
+    { sequelize, tableName: 'profiles', underscored: true },
+  );
+  Follow.init(
+    {
+      followerId: { type: DataTypes.UUID, primaryKey: true },
+      followeeId: { type: DataTypes.UUID, primaryKey: true },
+      createdAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    { sequelize, tableName: 'follows', underscored: true, updatedAt: false },
+  );
+  DeletedProfile.init(
+    {
+      id: { type: DataTypes.UUID, primaryKey: true },
+      deletedAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
+    },
+    { sequelize, tableName: 'deleted_profiles', underscored: true, timestamps: false },
+  );
+}
