@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { signObjectUrl } from '../../../mesh/src/local/object-store.js';
+import { Media } from '../src/models/index.js';
+import { request, startMedia, type RunningMedia } from './harness.js';
+import { startIssuer, type TestIssuer } from './tokens.js';
+
+let media: RunningMedia;
+let issuer: TestIssuer;
+beforeAll(async () => {
+  issuer = await startIssuer();
+  media = await startMedia({ JWKS_URL: issuer.jwksUrl });
+});
+afterAll(async () => {
+  await media?.stop();
+  await issuer?.stop();
+});
+
+async function user() {
+  const id = randomUUID();
+  return { id, auth: { authorization: `Bearer ${await issuer.token(id)}` } };
+}
+type User = Awaited<ReturnType<typeof user>>;
+
+const createUpload = (u: User, body: unknown) => request('POST', `${media.base}/api/v1/media/uploads`, { body, headers: u.auth });
+const complete = (u: User, id: string) => request('POST', `${media.base}/api/v1/media/${id}/complete`, { headers: u.auth });
+const getMedia = (u: User, id: string) => request('GET', `${media.base}/api/v1/media/${id}`, { headers: u.auth });
+
+describe('upload flow (media + local object store on loopback)', () => {
+  it('create → PUT bytes to the signed URL → complete → GET a download URL → the same bytes back', async () => {
+    const alice = await user();
+    const bytes = randomBytes(256 * 1024 + 17);
+    const created = await createUpload(alice, { contentType: 'image/png', sizeBytes: bytes.length });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`/api/v1/media/${created.body.id}`);
+    expect(created.body).toMatchObject({ uploadMethod: 'PUT', uploadHeaders: { 'Content-Type': 'image/png' } });
+    const ttl = Date.parse(created.body.expiresAt) - Date.now();
+    expect(ttl).toBeGreaterThan(200_000);
+    expect(ttl).toBeLessThanOrEqual(300_000);
+    expect(created.body.uploadUrl.startsWith(`${media.store!.url}/media/${created.body.id}?`)).toBe(true);
+
+    // Pending: the owner sees it without a download URL; nobody else sees it.
+    expect((await getMedia(alice, created.body.id)).body).toMatchObject({ status: 'pending', downloadUrl: null, expiresAt: null });
+    const bob = await user();
+    expect((await getMedia(bob, created.body.id)).status).toBe(404);
+
+    const put = await fetch(created.body.uploadUrl, { method: 'PUT', headers: created.body.uploadHeaders, body: bytes });
+    expect(put.status).toBe(200);
+
+    const done = await complete(alice, created.body.id);
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ id: created.body.id, ownerId: alice.id, status: 'uploaded', contentType: 'image/png', sizeBytes: bytes.length });
+    expect((await complete(alice, created.body.id)).body.status).toBe('uploaded'); // idempotent
+
+    // Any signed-in user may read uploaded media.
+    const got = await getMedia(bob, created.body.id);
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ id: created.body.id, ownerId: alice.id, status: 'uploaded', contentType: 'image/png', sizeBytes: bytes.length });
+    expect(Date.parse(got.body.expiresAt) - Date.now()).toBeLessThanOrEqual(300_000);
+    const download = await fetch(got.body.downloadUrl);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
+
+    // The download URL is for GET only.
+    expect((await fetch(got.body.downloadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: bytes })).status).toBe(403);
+  });
+
+  it('complete before the bytes arrived → 409, still pending', async () => {
+    const alice = await user();
+    const created = await createUpload(alice, { contentType: 'image/jpeg', sizeBytes: 10 });
+    const res = await complete(alice, created.body.id);
+    expect(res.status).toBe(409);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect((await Media.findByPk(created.body.id))!.status).toBe('pending');
+  });
+
+  it('complete refuses an object that does not match the declared size (HEAD check)', async () => {
+    const alice = await user();
+    const created = await createUpload(alice, { contentType: 'image/jpeg', sizeBytes: 10 });
+    // Someone holding the store key writes 5 bytes under that key: media must not believe it.
+    const url = signObjectUrl(media.store!.url, media.store!.signingKey, {
+      method: 'PUT', key: `media/${created.body.id}`, expires: Math.floor(Date.now() / 1000) + 60, contentType: 'image/jpeg', size: 5,
+    });
+    expect((await fetch(url, { method: 'PUT', headers: { 'content-type': 'image/jpeg' }, body: Buffer.alloc(5) })).status).toBe(200);
+    expect((await complete(alice, created.body.id)).status).toBe(409);
+    expect((await Media.findByPk(created.body.id))!.status).toBe('pending');
+  });
+
+  it("another user cannot complete someone's upload: 403, nothing changes", async () => {
+    const alice = await user();
+    const mallory = await user();
+    const created = await createUpload(alice, { contentType: 'image/gif', sizeBytes: 3 });
+    await fetch(created.body.uploadUrl, { method: 'PUT', headers: created.body.uploadHeaders, body: Buffer.from('GIF') });
+    const res = await complete(mallory, created.body.id);
+    expect(res.status).toBe(403);
+    expect(res.body.type).toBe('https://agora.dev/problems/forbidden');
+    const row = (await Media.findByPk(created.body.id))!;
+    expect(row.status).toBe('pending');
+    expect(row.ownerId).toBe(alice.id);
+    expect((await complete(alice, created.body.id)).body.status).toBe('uploaded');
+  });
+
+  it('unknown and malformed ids → 404 problem+json', async () => {
+    const alice = await user();
+    for (const id of [randomUUID(), 'not-a-uuid', "1' OR '1'='1"]) {
+      for (const res of [await getMedia(alice, encodeURIComponent(id)), await complete(alice, encodeURIComponent(id))]) {
+        expect(res.status).toBe(404);
+        expect(res.headers.get('content-type')).toBe('application/problem+json');
+      }
+    }
+  });
+});
+
+describe('bad input to the API → problem+json 4xx, nothing created', () => {
+  const cases: [string, { body?: unknown; raw?: string; headers?: Record<string, string> }, number][] = [
+    ['unknown content type', { body: { contentType: 'image/svg+xml', sizeBytes: 10 } }, 400],
+    ['video (not supported yet)', { body: { contentType: 'video/mp4', sizeBytes: 10 } }, 400],
+    ['size 0', { body: { contentType: 'image/png', sizeBytes: 0 } }, 400],
+    ['negative size', { body: { contentType: 'image/png', sizeBytes: -1 } }, 400],
+    ['size > 10 MiB', { body: { contentType: 'image/png', sizeBytes: 10 * 1024 * 1024 + 1 } }, 400],
+    ['fractional size', { body: { contentType: 'image/png', sizeBytes: 1.5 } }, 400],
+    ['size as a string', { body: { contentType: 'image/png', sizeBytes: '10' } }, 400],
+    ['missing size', { body: { contentType: 'image/png' } }, 400],
+    ['unknown field', { body: { contentType: 'image/png', sizeBytes: 10, ownerId: randomUUID() } }, 400],
+    ['array body', { body: [] }, 400],
+    ['malformed JSON', { raw: '{"contentType":', headers: { 'content-type': 'application/json' } }, 400],
+    ['not JSON', { raw: 'contentType=image/png', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415],
+  ];
+
+  it.each(cases)('%s', async (_name, opts, status) => {
+    const u = await user();
+    const before = await Media.count();
+    const res = await request('POST', `${media.base}/api/v1/media/uploads`, { ...opts, headers: { ...u.auth, ...opts.headers } });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.body.type).toMatch(/^https:\/\/agora\.dev\/problems\//);
+    expect(JSON.stringify(res.body)).not.toContain('stack');
+    expect(await Media.count()).toBe(before);
+  });
+
+  it('the largest allowed size is accepted', async () => {
+    const res = await createUpload(await user(), { contentType: 'image/webp', sizeBytes: 10 * 1024 * 1024 });
+    expect(res.status).toBe(201);
+  });
+
+  it('without a valid token → 401, nothing created', async () => {
+    const before = await Media.count();
+    const expired = await issuer.token(randomUUID(), { expiresIn: -120 });
+    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${expired}` }]) {
+      const res = await request('POST', `${media.base}/api/v1/media/uploads`, { body: { contentType: 'image/png', sizeBytes: 1 }, headers });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+    }
+    expect((await request('GET', `${media.base}/api/v1/media/${randomUUID()}`)).status).toBe(401);
+    expect(await Media.count()).toBe(before);
+  });
+});
