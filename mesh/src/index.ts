@@ -17,3 +17,5 @@ export * from './db/database.js';
 export * from './db/migrator.js';
 export * from './ioc.js';
 export * from './client/service-client.js';
+export * from './observability/metrics.js';
+export { tracingConfigured, tracingActive, startTracing, shutdownTracing, serviceNameFor, withClientSpan } from './observability/tracing.js';

@@ -7,6 +7,8 @@ import { createDatabase, databaseIsReachable } from './db/database.js';
 import { runMigrations, type Migration } from './db/migrator.js';
 import { Readiness } from './http/health.js';
 import { createLogger } from './logger.js';
+import { createServiceMetrics, type ServiceMetrics } from './observability/metrics.js';
+import { shutdownTracing } from './observability/tracing.js';
 import { serve, type RunningServer } from './server.js';
 
 /**
@@ -18,6 +20,8 @@ export interface ServiceContext<C extends BaseConfig> {
   config: C;
   logger: Logger;
   sequelize: Sequelize;
+  /** The service's Prometheus metrics; `metrics.business` holds its business counters. */
+  metrics: ServiceMetrics;
 }
 
 export interface ServiceWiring {
@@ -34,6 +38,7 @@ export interface ServiceWiring {
 export interface StartedService extends RunningServer {
   sequelize: Sequelize;
   logger: Logger;
+  metrics: ServiceMetrics;
   /** The service's dependency graph, for its own tests and tools. */
   deps: unknown;
 }
@@ -44,8 +49,10 @@ export async function startService<C extends BaseConfig>(
   setup: (ctx: ServiceContext<C>) => Promise<ServiceWiring> | ServiceWiring,
 ): Promise<StartedService> {
   const logger = createLogger(name, config.LOG_LEVEL);
-  const sequelize = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, logger });
-  const wiring = await setup({ name, config, logger, sequelize });
+  const metrics = createServiceMetrics(name);
+  const sequelize = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, logger, onQuery: metrics.onQuery });
+  metrics.trackPool(sequelize);
+  const wiring = await setup({ name, config, logger, sequelize, metrics });
   const readiness = new Readiness({ database: () => databaseIsReachable(sequelize) });
   const app = createApp({
     service: name,
@@ -55,7 +62,9 @@ export async function startService<C extends BaseConfig>(
     registerRoutes: wiring.registerRoutes,
     openapi: wiring.openapi,
     verifier: wiring.verifier,
-    extraRouters: wiring.extraRouters,
+    instrumentation: [metrics.httpMiddleware()],
+    extraRouters: [metrics.router(), ...(wiring.extraRouters ?? [])],
+    onAuthOutcome: metrics.onAuthOutcome,
     deps: wiring.deps,
   });
   const running = await serve({
@@ -69,9 +78,10 @@ export async function startService<C extends BaseConfig>(
     onClose: async () => {
       await wiring.onClose?.();
       await sequelize.close();
+      await shutdownTracing(); // flush the last spans (no-op when tracing is off)
     },
   });
-  return { ...running, sequelize, logger, deps: wiring.deps };
+  return { ...running, sequelize, logger, metrics, deps: wiring.deps };
 }
 
 /** The `migrate` entry point of every service: apply pending migrations and close. */

@@ -1,5 +1,7 @@
-import { context, propagation } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import { currentRequest } from '../request-context.js';
+import { processMetrics } from '../observability/metrics.js';
+import { injectTraceHeaders, tracingActive, withClientSpan } from '../observability/tracing.js';
 import { LOCAL_WORKLOAD_HEADER, signLocalAssertion, type MeshIdentityMode } from '../auth/workload-identity.js';
 import { ProblemError, problems } from '../http/problem.js';
 
@@ -22,7 +24,10 @@ export interface ServiceClientOptions {
   meshIdentity: MeshIdentityMode;
   meshLocalKey?: string;
   timeoutMs?: number;
-  /** Observes every call: duration and outcome (`ok`, `http_4xx`, `http_5xx`, `timeout`, `unreachable`). */
+  /**
+   * Observes every call: duration and outcome (`ok`, `client_error`, `server_error`, `timeout`,
+   * `network_error`). Default: the process's metrics (`mesh_client_*`, see observability/metrics.ts).
+   */
   onCall?: (callee: string, outcome: string, seconds: number) => void;
 }
 
@@ -33,20 +38,37 @@ export interface CallOptions {
   forwardUser?: boolean;
 }
 
+/** Incoming B3 headers that the tracer's own propagation replaces when tracing runs. */
+const B3_HEADERS = new Set(['x-b3-traceid', 'x-b3-spanid', 'x-b3-parentspanid', 'x-b3-sampled', 'x-b3-flags', 'b3']);
+
 export class ServiceClient {
-  constructor(private readonly options: ServiceClientOptions) {}
+  private readonly onCall: ServiceClientOptions['onCall'];
+
+  constructor(private readonly options: ServiceClientOptions) {
+    if (!options.onCall) processMetrics()?.registerCallee(options.callee);
+    this.onCall = options.onCall ?? ((callee, outcome, seconds) => processMetrics()?.onCall(callee, outcome, seconds));
+  }
 
   /** Calls `path` and returns the parsed JSON body; 4xx from the callee become the same problem, others 503. */
   async call<T>(path: string, call: CallOptions = {}): Promise<T> {
+    const method = call.method ?? 'GET';
+    const url = new URL(path, this.options.baseUrl);
+    return withClientSpan(this.options.callee, method, url, (span) => this.send<T>(url, method, call, span));
+  }
+
+  private async send<T>(url: URL, method: string, call: CallOptions, span: Span): Promise<T> {
     const { callee } = this.options;
     const headers: Record<string, string> = { accept: 'application/json' };
     const req = currentRequest();
     if (req) {
       headers['x-request-id'] = req.requestId;
-      Object.assign(headers, req.forwardHeaders);
+      // With tracing on, the propagator writes fresh B3 ids for this client span; without it, Envoy's
+      // incoming ones are passed on verbatim so its spans still join.
+      const tracing = tracingActive();
+      for (const name in req.forwardHeaders) if (!tracing || !B3_HEADERS.has(name)) headers[name] = req.forwardHeaders[name]!;
       if (req.bearerToken && call.forwardUser !== false) headers.authorization = `Bearer ${req.bearerToken}`;
     }
-    propagation.inject(context.active(), headers);
+    injectTraceHeaders(headers);
     if (this.options.meshIdentity === 'local') {
       headers[LOCAL_WORKLOAD_HEADER] = signLocalAssertion(this.options.caller, this.options.meshLocalKey ?? '');
     }
@@ -54,11 +76,11 @@ export class ServiceClient {
 
     const started = process.hrtime.bigint();
     const observe = (outcome: string) =>
-      this.options.onCall?.(callee, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+      this.onCall?.(callee, outcome, Number(process.hrtime.bigint() - started) / 1e9);
     let res: Response;
     try {
-      res = await fetch(new URL(path, this.options.baseUrl), {
-        method: call.method ?? 'GET',
+      res = await fetch(url, {
+        method,
         headers,
         body: call.body === undefined ? undefined : JSON.stringify(call.body),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 2_000),
@@ -66,15 +88,22 @@ export class ServiceClient {
       });
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      observe(timedOut ? 'timeout' : 'unreachable');
+      observe(timedOut ? 'timeout' : 'network_error');
       throw problems.unavailable(`The ${callee} service did not answer in time; try again shortly.`);
     }
-    const text = await res.text();
+    span.setAttribute('http.response.status_code', res.status);
+    let text: string;
+    try {
+      text = await res.text();
+    } catch {
+      observe('network_error');
+      throw problems.unavailable(`The ${callee} service did not answer in time; try again shortly.`);
+    }
     if (res.ok) {
       observe('ok');
       return (text ? JSON.parse(text) : undefined) as T;
     }
-    observe(res.status >= 500 ? 'http_5xx' : 'http_4xx');
+    observe(res.status >= 500 ? 'server_error' : 'client_error');
     if (res.status === 404) throw problems.notFound(detailOf(text) ?? 'Not found.');
     if (res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 403) {
       throw new ProblemError(res.status, res.status === 409 ? 'conflict' : 'validation', detailOf(text) ?? 'Rejected by a dependency.');

@@ -18,8 +18,10 @@ export interface DatabaseOptions {
 export function createDatabase(options: DatabaseOptions): Sequelize {
   const sequelizeOptions: Options = {
     dialect: 'postgres',
+    // With benchmark on, Sequelize calls this after each query with its duration and options.type.
     logging: options.onQuery
-      ? (sql: string, timing?: number) => options.onQuery!(operationOf(sql), (timing ?? 0) / 1000)
+      ? (sql: string, timing?: number, queryOptions?: { type?: unknown }) =>
+          options.onQuery!(operationOf(sql, queryOptions?.type), (timing ?? 0) / 1000)
       : false,
     benchmark: Boolean(options.onQuery),
     pool: { max: options.poolMax ?? 10, min: 0, acquire: 3_000, idle: 10_000, evict: 5_000 },
@@ -35,10 +37,24 @@ export function createDatabase(options: DatabaseOptions): Sequelize {
   return new Sequelize(options.url, sequelizeOptions);
 }
 
-/** `SELECT` / `INSERT` / … from the SQL text, for a low-cardinality metric label (never the SQL). */
-function operationOf(sql: string): string {
-  const m = /^\s*(?:Executed \([^)]*\):\s*)?(SELECT|INSERT|UPDATE|DELETE|WITH|BEGIN|COMMIT|ROLLBACK|START|SAVEPOINT|SET|CREATE|ALTER|DROP)\b/i.exec(sql);
-  return m ? m[1]!.toUpperCase() : 'OTHER';
+const OPERATIONS = new Map<string, string>();
+
+/**
+ * The statement kind for a low-cardinality metric label (never the SQL): Sequelize's query type
+ * lower-cased (`select`, `insert`, `update`, `delete`, `upsert`, `bulkinsert`, `raw`, …), else the
+ * SQL verb.
+ */
+export function operationOf(sql: string, type?: unknown): string {
+  if (typeof type === 'string' && type) {
+    let op = OPERATIONS.get(type);
+    if (op === undefined) {
+      op = /^[A-Za-z_]{1,20}$/.test(type) ? type.toLowerCase() : 'other';
+      OPERATIONS.set(type, op);
+    }
+    return op;
+  }
+  const m = /^\s*(?:Execut(?:ed|ing) \([^)]*\):\s*)?(SELECT|INSERT|UPDATE|DELETE|WITH|BEGIN|COMMIT|ROLLBACK|START|SAVEPOINT|SET|CREATE|ALTER|DROP)\b/i.exec(sql);
+  return m ? m[1]!.toLowerCase() : 'other';
 }
 
 /** Resolves true if the database answers `SELECT 1` within `timeoutMs`. */

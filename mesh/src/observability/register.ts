@@ -1,0 +1,23 @@
+/**
+ * Preload module that starts OpenTelemetry before the service's ESM modules load:
+ *
+ *   node --import @agora/mesh/observability/register services/<name>/dist/main.js
+ *   (in the images: --import ./mesh/dist/observability/register.js)
+ *
+ * Without an OTLP endpoint in the environment it does nothing else than read two variables: no SDK,
+ * no loader hook, no per-request cost. With one, it registers import-in-the-middle's loader hook
+ * (koa is imported from ESM; only the modules the instrumentations hook are intercepted), starts
+ * the SDK (which registers the hooks), and waits until the loader thread has acknowledged them,
+ * so the app's first `import Koa from 'koa'` is already patched.
+ */
+import { tracingConfigured } from './tracing.js';
+
+if (tracingConfigured()) {
+  const { register } = await import('node:module');
+  const { createAddHookMessageChannel } = await import('import-in-the-middle');
+  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
+  register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
+  const { startTracing } = await import('./tracing.js');
+  await startTracing();
+  await waitForAllMessagesAcknowledged();
+}
