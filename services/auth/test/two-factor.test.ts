@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generate } from 'otplib';
+import { AuditEvent } from '../src/models/index.js';
+import { getJson, newUser, postJson, startAuth, type RunningAuth } from './harness.js';
+
+let auth: RunningAuth;
+beforeAll(async () => {
+  auth = await startAuth();
+});
+afterAll(async () => auth?.stop());
+
+const url = (p: string) => `${auth.base}/api/v1/auth/${p}`;
+
+async function signedIn() {
+  const u = newUser('mfa');
+  const reg = await postJson(url('register'), u);
+  const login = await postJson(url('login'), { login: u.username, password: u.password });
+  return { u, id: reg.body.id as string, bearer: { authorization: `Bearer ${login.body.accessToken}` } };
+}
+
+/** A code for the step after `lastStepUsed`, so tests don't wait 30 s for a fresh window. */
+async function codeAt(secret: string, offsetSteps = 0) {
+  return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
+}
+
+async function enable() {
+  const s = await signedIn();
+  const setup = await postJson(url('2fa/setup'), {}, s.bearer);
+  expect(setup.status).toBe(200);
+  const verified = await postJson(url('2fa/verify-setup'), { code: await codeAt(setup.body.secret) }, s.bearer);
+  expect(verified.status).toBe(200);
+  return { ...s, secret: setup.body.secret as string, backupCodes: verified.body.backupCodes as string[] };
+}
+
+describe('TOTP second factor', () => {
+  it('setup returns a secret, an otpauth URI and an SVG QR code; status follows', async () => {
+    const s = await signedIn();
+    const setup = await postJson(url('2fa/setup'), {}, s.bearer);
+    expect(setup.body.otpauthUri).toMatch(/^otpauth:\/\/totp\/Agora:.+\?secret=[A-Z2-7]+/);
+    expect(setup.body.qrSvg).toContain('<svg');
+    expect((await getJson(url('2fa/status'), s.bearer)).body).toEqual({ enabled: false, backupCodesRemaining: 0 });
+    const wrong = await postJson(url('2fa/verify-setup'), { code: '000000' }, s.bearer);
+    expect(wrong.status).toBe(400);
+    const ok = await postJson(url('2fa/verify-setup'), { code: await codeAt(setup.body.secret) }, s.bearer);
+    expect(ok.body.backupCodes).toHaveLength(10);
+    expect((await getJson(url('2fa/status'), s.bearer)).body).toEqual({ enabled: true, backupCodesRemaining: 10 });
+    expect((await postJson(url('2fa/setup'), {}, s.bearer)).status).toBe(409);
+  });
+
+  it('a 2FA user gets "second factor required", then tokens with a TOTP code; the code cannot be replayed', async () => {
+    const s = await enable();
+    const first = await postJson(url('login'), { login: s.u.username, password: s.u.password });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ mfaRequired: true, expiresIn: 300 });
+    expect(first.body).not.toHaveProperty('accessToken');
+    // The verify-setup code used the current step; the next step's code is fresh.
+    const code = await codeAt(s.secret, 1);
+    const done = await postJson(url('login/mfa'), { mfaToken: first.body.mfaToken, code });
+    expect(done.status).toBe(200);
+    expect(done.body.accessToken).toEqual(expect.any(String));
+    // The challenge is spent, and the same code does not work in a new challenge either.
+    expect((await postJson(url('login/mfa'), { mfaToken: first.body.mfaToken, code })).status).toBe(401);
+    const again = await postJson(url('login'), { login: s.u.username, password: s.u.password });
+    expect((await postJson(url('login/mfa'), { mfaToken: again.body.mfaToken, code })).status).toBe(400);
+  });
+
+  it('each backup code works exactly once', async () => {
+    const s = await enable();
+    const [code] = s.backupCodes;
+    const one = await postJson(url('login'), { login: s.u.username, password: s.u.password });
+    expect((await postJson(url('login/mfa'), { mfaToken: one.body.mfaToken, code })).status).toBe(200);
+    const two = await postJson(url('login'), { login: s.u.username, password: s.u.password });
+    expect((await postJson(url('login/mfa'), { mfaToken: two.body.mfaToken, code })).status).toBe(400);
+    expect((await getJson(url('2fa/status'), s.bearer)).body.backupCodesRemaining).toBe(9);
+  });
+
+  it('an MFA challenge dies after five wrong codes and is useless as an access token', async () => {
+    const s = await enable();
+    const c = await postJson(url('login'), { login: s.u.username, password: s.u.password });
+    for (let i = 0; i < 5; i += 1) expect((await postJson(url('login/mfa'), { mfaToken: c.body.mfaToken, code: '123456' })).status).toBe(400);
+    expect((await postJson(url('login/mfa'), { mfaToken: c.body.mfaToken, code: await codeAt(s.secret, 1) })).status).toBe(401);
+    expect((await getJson(url('verify'), { authorization: `Bearer ${c.body.mfaToken}` })).status).toBe(401);
+  });
+
+  it('disable needs a valid code; afterwards login gives tokens directly; changes are audited', async () => {
+    const s = await enable();
+    expect((await postJson(url('2fa/disable'), { code: '000000' }, s.bearer)).status).toBe(400);
+    expect((await postJson(url('2fa/disable'), { code: s.backupCodes[3] }, s.bearer)).status).toBe(200);
+    const login = await postJson(url('login'), { login: s.u.username, password: s.u.password });
+    expect(login.body.accessToken).toEqual(expect.any(String));
+    const actions = (await AuditEvent.findAll({ where: { targetId: s.id } })).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['two_factor_setup_started', 'two_factor_enabled', 'two_factor_disabled']));
+  });
+
+  it('refuses 2FA operations without a token and malformed codes', async () => {
+    expect((await postJson(url('2fa/setup'), {})).status).toBe(401);
+    const s = await signedIn();
+    expect((await postJson(url('2fa/verify-setup'), { code: 'abc' }, s.bearer)).status).toBe(400);
+    expect((await postJson(url('2fa/verify-setup'), {}, s.bearer)).status).toBe(400);
+  });
+
+  it('stores the TOTP secret sealed, not in clear', async () => {
+    const s = await enable();
+    const [[row]] = (await auth.service.sequelize.query('SELECT secret_ciphertext FROM totp_credentials WHERE user_id = :id', {
+      replacements: { id: s.id },
+    })) as [Array<{ secret_ciphertext: string }>, unknown];
+    expect(row.secret_ciphertext).toMatch(/^v1\./);
+    expect(row.secret_ciphertext).not.toContain(s.secret);
+  });
+});
