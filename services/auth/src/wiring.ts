@@ -29,13 +29,15 @@ export interface AuthDeps {
 }
 
 /** Builds the auth service's object graph on its database and hands mesh its routes. */
-export async function wireAuth({ config, logger, sequelize }: ServiceContext<AuthConfig>): Promise<ServiceWiring> {
+export async function wireAuth({ config, logger, sequelize, metrics }: ServiceContext<AuthConfig>): Promise<ServiceWiring> {
   initModels(sequelize);
   const box = new SecretBox(config.SIGNING_KEY_ENCRYPTION_KEY);
   const keys = new KeyStore(sequelize, box, config.ACCESS_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS);
   await keys.start();
   const audit = new AuditLog(logger);
-  const sessions = new Sessions(sequelize, config.REFRESH_TOKEN_TTL_SECONDS, audit);
+  // Business counters: agora_registrations_total, agora_logins_total{result}, agora_refresh_reuse_detected_total.
+  const business = metrics.business;
+  const sessions = new Sessions(sequelize, config.REFRESH_TOKEN_TTL_SECONDS, audit, () => business.refreshReuse.inc());
   const issuer = new TokenIssuer(keys, config.JWT_ISSUER, config.JWT_AUDIENCE, config.ACCESS_TOKEN_TTL_SECONDS);
   const twoFactor = new TwoFactor(sequelize, box);
   const limits = new RateLimits(sequelize, {
@@ -54,6 +56,7 @@ export async function wireAuth({ config, logger, sequelize }: ServiceContext<Aut
     twoFactor,
     mfa: new MfaChallenges(sequelize),
     passwordless: new PasswordlessCodes(sequelize, box),
+    counters: { registration: () => business.registrations.inc(), login: (result) => business.login(result) },
   });
   const transport =
     config.MAIL_TRANSPORT === 'smtp' ? smtpTransport(config.SMTP_URL!) : mailboxTransport(path.resolve(config.MAILBOX_DIR));
