@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryTypes } from 'sequelize';
+import { encodeCursor } from '@agora/mesh';
+import { call, startUsers, type RunningUsers, type TestUser } from './harness.js';
+
+let users: RunningUsers;
+const url = (p: string) => `${users.base}/api/v1/users/${p}`;
+const me = (u: TestUser) => call(url('me'), { headers: u.auth }).then((r) => r.body);
+const follow = (u: TestUser, id: string) => call(url(`${id}/follow`), { method: 'POST', headers: u.auth });
+const unfollow = (u: TestUser, id: string) => call(url(`${id}/follow`), { method: 'DELETE', headers: u.auth });
+
+async function newUser(prefix = 'u'): Promise<TestUser> {
+  const u = await users.issuer!.user(prefix);
+  expect((await call(url('me'), { headers: u.auth })).status).toBe(200);
+  return u;
+}
+
+beforeAll(async () => {
+  users = await startUsers();
+});
+afterAll(async () => users?.stop());
+
+describe('follow / unfollow', () => {
+  it('follow is idempotent and keeps both counts right', async () => {
+    const [a, b] = [await newUser('a'), await newUser('b')];
+    expect((await follow(a, b.id)).status).toBe(204);
+    expect((await follow(a, b.id)).status).toBe(204);
+    expect(await me(a)).toMatchObject({ followingCount: 1, followerCount: 0 });
+    expect(await me(b)).toMatchObject({ followingCount: 0, followerCount: 1 });
+    expect((await unfollow(a, b.id)).status).toBe(204);
+    expect((await unfollow(a, b.id)).status).toBe(204);
+    expect(await me(a)).toMatchObject({ followingCount: 0, followerCount: 0 });
+    expect(await me(b)).toMatchObject({ followingCount: 0, followerCount: 0 });
+  });
+
+  it('concurrent follows (both ways, repeated) neither deadlock nor miscount', async () => {
+    const [a, b] = [await newUser('a'), await newUser('b')];
+    const answers = await Promise.all([
+      ...Array.from({ length: 5 }, () => follow(a, b.id)),
+      ...Array.from({ length: 5 }, () => follow(b, a.id)),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual(Array(10).fill(204));
+    expect(await me(a)).toMatchObject({ followingCount: 1, followerCount: 1 });
+    expect(await me(b)).toMatchObject({ followingCount: 1, followerCount: 1 });
+  });
+
+  it('following yourself is 400, an unknown user 404, a malformed id 400; nothing changes', async () => {
+    const a = await newUser('a');
+    const self = await follow(a, a.id);
+    expect(self.status).toBe(400);
+    expect(self.body.type).toBe('https://agora.dev/problems/validation');
+    const unknown = await follow(a, '00000000-0000-4000-8000-000000000000');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.type).toBe('https://agora.dev/problems/not-found');
+    expect((await unfollow(a, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await follow(a, 'nope')).status).toBe(400);
+    expect((await unfollow(a, 'nope')).status).toBe(400);
+    expect(await me(a)).toMatchObject({ followingCount: 0, followerCount: 0 });
+  });
+
+  it('a follow acts only on the caller\'s own edge: A cannot make B follow or unfollow anyone', async () => {
+    const [a, b, c] = [await newUser('a'), await newUser('b'), await newUser('c')];
+    await follow(b, c.id);
+    // The body is ignored by design (there is none); A's requests only ever touch A's edges.
+    await unfollow(a, c.id);
+    expect(await me(b)).toMatchObject({ followingCount: 1 });
+    expect(await me(c)).toMatchObject({ followerCount: 1 });
+  });
+});
+
+describe('followers / following lists', () => {
+  let star: TestUser;
+  const fans: TestUser[] = [];
+  beforeAll(async () => {
+    star = await newUser('star');
+    for (let i = 0; i < 23; i += 1) {
+      const f = await newUser('fan');
+      await follow(f, star.id);
+      await follow(star, f.id);
+      fans.push(f);
+    }
+  });
+
+  async function all(path: string, limit: number, viewer: TestUser) {
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const q = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
+      const res = await call(url(`${path}?${q}`), { headers: viewer.auth });
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(limit);
+      ids.push(...res.body.items.map((i: { id: string }) => i.id));
+      cursor = res.body.nextCursor;
+      pages += 1;
+    } while (cursor);
+    return { ids, pages };
+  }
+
+  it('pages through followers newest first with no duplicates or gaps', async () => {
+    const expected = fans.map((f) => f.id).reverse();
+    for (const limit of [1, 5, 10, 23, 100]) {
+      const { ids, pages } = await all(`${star.id}/followers`, limit, fans[0]!);
+      expect(ids).toEqual(expected);
+      expect(pages).toBe(Math.ceil(23 / limit));
+    }
+  });
+
+  it('pages through following the same way; entries carry the profile summary and time', async () => {
+    const { ids } = await all(`${star.id}/following`, 7, star);
+    expect(ids).toEqual(fans.map((f) => f.id).reverse());
+    const first = await call(url(`${star.id}/following?limit=1`), { headers: star.auth });
+    expect(first.body.items[0]).toEqual({
+      id: fans[22]!.id,
+      username: fans[22]!.username,
+      displayName: fans[22]!.username,
+      avatarMediaId: null,
+      followedAt: expect.any(String),
+    });
+    expect(typeof first.body.nextCursor).toBe('string');
+  });
+
+  it('defaults to 20 per page; an empty list has nextCursor null', async () => {
+    const res = await call(url(`${star.id}/followers`), { headers: star.auth });
+    expect(res.body.items).toHaveLength(20);
+    const lonely = await newUser('lonely');
+    expect((await call(url(`${lonely.id}/followers`), { headers: lonely.auth })).body).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('stays consistent when follows change between pages (keyset, not offset)', async () => {
+    const page1 = await call(url(`${star.id}/followers?limit=5`), { headers: star.auth });
+    const late = await newUser('late');
+    await follow(late, star.id); // newer than every page: must not shift the next page
+    const page2 = await call(url(`${star.id}/followers?limit=5&cursor=${page1.body.nextCursor}`), { headers: star.auth });
+    const expected = fans.map((f) => f.id).reverse();
+    expect(page1.body.items.map((i: { id: string }) => i.id)).toEqual(expected.slice(0, 5));
+    expect(page2.body.items.map((i: { id: string }) => i.id)).toEqual(expected.slice(5, 10));
+    await unfollow(late, star.id);
+  });
+
+  it('bad limit or cursor is a 400 problem+json', async () => {
+    const bad = [
+      'limit=0', 'limit=101', 'limit=-1', 'limit=1.5', 'limit=abc',
+      'cursor=not-base64-json', `cursor=${encodeCursor({ t: 'yesterday', id: star.id })}`,
+      `cursor=${encodeCursor({ t: '2024-01-01T00:00:00.000000Z', id: 'nope' })}`,
+      `cursor=${encodeCursor({ x: 1 })}`, `cursor=${'A'.repeat(600)}`,
+    ];
+    for (const q of bad) {
+      const res = await call(url(`${star.id}/followers?${q}`), { headers: star.auth });
+      expect(res.status, q).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.body.type).toBe('https://agora.dev/problems/validation');
+    }
+  });
+
+  it('404 for the lists of an unknown user, 400 for a malformed id', async () => {
+    expect((await call(url('00000000-0000-4000-8000-000000000000/followers'), { headers: star.auth })).status).toBe(404);
+    expect((await call(url('00000000-0000-4000-8000-000000000000/following'), { headers: star.auth })).status).toBe(404);
+    expect((await call(url('xyz/following'), { headers: star.auth })).status).toBe(400);
+  });
+
+  it('pages are index range scans (no sort, no offset)', async () => {
+    const sequelize = users.service.sequelize;
+    await sequelize.query('ANALYZE follows');
+    await sequelize.query('SET enable_seqscan = off');
+    const plan = await sequelize.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN SELECT follower_id FROM follows f
+        WHERE f.followee_id = :id AND (f.created_at, f.follower_id) < (now(), '00000000-0000-4000-8000-000000000000'::uuid)
+        ORDER BY f.created_at DESC, f.follower_id DESC LIMIT 21`,
+      { replacements: { id: star.id }, type: QueryTypes.SELECT },
+    );
+    await sequelize.query('RESET enable_seqscan');
+    const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toMatch(/Index (Only )?Scan using follows_followers_page_idx/);
+    expect(text).not.toMatch(/Sort/);
+  });
+});
+
+describe('follow limit', () => {
+  it('refuses to follow more than 5000 accounts (409) but stays idempotent at the limit', async () => {
+    const a = await newUser('collector');
+    const [b, c] = [await newUser('b'), await newUser('c')];
+    await follow(a, b.id);
+    // Pretend a already follows 5000 accounts (the count is what the check reads).
+    await users.service.sequelize.query('UPDATE profiles SET following_count = 5000 WHERE id = :id', { replacements: { id: a.id } });
+    expect((await follow(a, b.id)).status).toBe(204);
+    const over = await follow(a, c.id);
+    expect(over.status).toBe(409);
+    expect(over.body.type).toBe('https://agora.dev/problems/conflict');
+    expect((await me(c)).followerCount).toBe(0);
+  });
+});
