@@ -28,6 +28,18 @@ export const SERVICES: readonly ServiceTopology[] = [
   { name: 'media', localPort: 4004, publicPrefixes: ['/api/v1/media'], database: 'agora_media' },
 ];
 
+/**
+ * The one route that exists only in the local run: the local object store (mesh/src/local/object-store.ts)
+ * stands in for S3 under `/objects/`. In the cluster, browsers use S3's presigned URLs directly, so the
+ * Istio VirtualService has no such route, and this entry is not part of SERVICES.
+ */
+export const LOCAL_OBJECT_STORE = { name: 'objects', localPort: 4010, publicPrefix: '/objects' } as const;
+
+/** True when the local ingress sends `path` to the local object store. */
+export function isLocalObjectPath(path: string): boolean {
+  return path.startsWith(`${LOCAL_OBJECT_STORE.publicPrefix}/`);
+}
+
 /** Paths that no ingress ever routes, whatever a prefix says. */
 export const NEVER_ROUTED_PREFIXES = ['/internal', '/metrics', '/healthz'] as const;
 

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import httpProxy from 'http-proxy';
-import { routeFor, SERVICES, type ServiceName } from '../topology.js';
+import { isLocalObjectPath, routeFor, SERVICES, type ServiceName } from '../topology.js';
 
 /**
  * The local ingress: one port in front of every service, with the routes of the Istio
@@ -18,6 +18,11 @@ export interface IngressOptions {
    * A service that is routed by the topology but missing here answers 503 ("not running").
    */
   readonly upstreams?: Partial<Record<ServiceName, string>>;
+  /**
+   * Base URL of the local object store, which gets `/objects/...` (a local-only route, see
+   * LOCAL_OBJECT_STORE in topology.ts). Absent: those paths answer 503 ("not running").
+   */
+  readonly objectStore?: string;
   /** Error lines (upstream failures); default: none. */
   readonly onError?: (line: string) => void;
   /** One line per request when given. */
@@ -105,6 +110,17 @@ export async function startIngress(opts: IngressOptions): Promise<Ingress> {
       target = normalisePath(req.url ?? '/');
     } catch {
       sendProblem(res, 404, 'No public route for this path.', requestId);
+      return;
+    }
+    if (isLocalObjectPath(target.pathname)) {
+      if (!opts.objectStore) {
+        req.resume();
+        sendProblem(res, 503, 'The local object store is not running in this local run.', requestId);
+        return;
+      }
+      req.url = `${target.pathname}${target.search}`;
+      (req as http.IncomingMessage & { agoraService?: string }).agoraService = 'object store';
+      proxy.web(req, res, { target: opts.objectStore });
       return;
     }
     const service = routeFor(target.pathname);

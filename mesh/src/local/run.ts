@@ -3,14 +3,15 @@
  *
  * PostgreSQL (embedded, data in .data/postgres, or AGORA_POSTGRES_URL) → one database per service →
  * each built service's migrations → the services, each awaited until ready → the ingress on one
- * port → the optional seed scripts → a summary. Ctrl-C / SIGTERM stops everything in the reverse
+ * port (plus the local object store that stands in for S3) → the optional seed scripts → a summary. Ctrl-C / SIGTERM stops everything in the reverse
  * order and exits 0; a second Ctrl-C forces. A service that dies stops everything with exit 1.
  */
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { SERVICES, INGRESS_LOCAL_PORT, type ServiceTopology } from '../topology.js';
+import { SERVICES, INGRESS_LOCAL_PORT, LOCAL_OBJECT_STORE, type ServiceTopology } from '../topology.js';
 import { ensureDatabases, redactUrl, databaseUrl } from './databases.js';
 import { startIngress, type Ingress } from './ingress.js';
+import { startObjectStore, type ObjectStore } from './object-store.js';
 import { say, warn } from './output.js';
 import { DATA_DIR, POSTGRES_DATA_DIR, SECRETS_FILE, REPO_ROOT } from './paths.js';
 import { assertPortsFree, PortBusyError, type PortNeed } from './ports.js';
@@ -45,6 +46,8 @@ function intEnv(name: string, fallback: number): number {
 let shuttingDown = false;
 let forced = false;
 let ingress: Ingress | undefined;
+let objectStore: ObjectStore | undefined;
+const OBJECTS_DIR = path.join(DATA_DIR, 'objects');
 const running: RunningService[] = [];
 let postgres: LocalPostgres | undefined;
 
@@ -57,6 +60,7 @@ async function shutdown(code: number, reason: string): Promise<never> {
     // Services drain in parallel (each gets SIGTERM, SIGKILL after 10 s), newest first is not
     // needed: they do not depend on each other for shutting down.
     await Promise.all(running.map((s) => s.stop(10_000)));
+    if (objectStore) await objectStore.close(3_000);
     await killChildren('SIGTERM', 5_000); // a migration or seed still running
     if (postgres) await postgres.stop();
     say('runner', 'stopped; nothing left running');
@@ -101,7 +105,8 @@ function summary(opts: { ingressUrl: string; seeds: string }): void {
     col('postgres', `${redactUrl(postgres.adminUrl)} (${postgres.kind} PostgreSQL ${postgres.version})`);
     col('databases', SERVICES.map((s) => redactUrl(databaseUrl(postgres!.adminUrl, s.database)).replace(/^.*\//, '')).join(', '));
   }
-  col('data dir', `${path.relative(process.cwd(), DATA_DIR) || DATA_DIR}/ (${postgres?.kind === 'embedded' ? 'postgres/, ' : ''}local-secrets.json)`);
+  if (objectStore) col('objects', `${opts.ingressUrl}${LOCAL_OBJECT_STORE.publicPrefix}/ (local object store for media, ${objectStore.url})`);
+  col('data dir', `${path.relative(process.cwd(), DATA_DIR) || DATA_DIR}/ (${postgres?.kind === 'embedded' ? 'postgres/, ' : ''}${objectStore ? 'objects/, ' : ''}local-secrets.json)`);
   col('seed', opts.seeds);
   lines.push('', '  Ctrl-C stops everything (twice forces).', '');
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -149,6 +154,8 @@ async function main(): Promise<void> {
   const needs: PortNeed[] = [{ port: ingressPort, purpose: 'the local ingress (AGORA_INGRESS_PORT)' }];
   if (!externalUrl) needs.push({ port: pgPort, purpose: 'the embedded PostgreSQL (AGORA_PG_PORT)', host: '127.0.0.1' });
   for (const s of built) needs.push({ port: s.localPort, purpose: `the ${s.name} service` });
+  const withObjectStore = built.some((s) => s.name === 'media');
+  if (withObjectStore) needs.push({ port: LOCAL_OBJECT_STORE.localPort, purpose: 'the local object store (media uploads)' });
   await assertPortsFree(needs);
 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
@@ -183,6 +190,19 @@ async function main(): Promise<void> {
   say('postgres', created.length ? `created databases: ${created.join(', ')}` : 'databases present');
   checkpoint();
 
+  if (withObjectStore) {
+    objectStore = await startObjectStore({
+      dir: OBJECTS_DIR,
+      signingKey: secrets.LOCAL_STORE_SIGNING_KEY,
+      port: LOCAL_OBJECT_STORE.localPort,
+      host: '127.0.0.1',
+      corsOrigins: (process.env.CORS_ORIGINS ?? 'http://localhost:5173,http://localhost:3000').split(',').map((o) => o.trim()).filter(Boolean),
+      onError: (line) => warn('objects', line),
+    });
+    say('objects', `local object store on ${objectStore.url} (${path.relative(REPO_ROOT, OBJECTS_DIR)})`);
+    checkpoint();
+  }
+
   const envFor = (s: ServiceTopology) => serviceEnv(s, { adminUrl: postgres!.adminUrl, ingressPort, secrets });
   for (const s of built) {
     const migrate = path.join(REPO_ROOT, 'services', s.name, 'dist', 'migrate.js');
@@ -208,6 +228,7 @@ async function main(): Promise<void> {
     port: ingressPort,
     host: '127.0.0.1',
     upstreams: Object.fromEntries(running.map((r) => [r.service.name, r.url])),
+    objectStore: objectStore?.url,
     onError: (line) => warn('ingress', line),
     onAccess: process.env.AGORA_INGRESS_LOG ? (line) => say('ingress', line) : undefined,
   });

@@ -14,12 +14,15 @@ export interface LocalSecrets {
   readonly MESH_LOCAL_KEY: string;
   /** Superuser password of the embedded PostgreSQL (set at initdb time). */
   readonly POSTGRES_PASSWORD: string;
+  /** HMAC key of the local object store's signed URLs, shared by media and the store. */
+  readonly LOCAL_STORE_SIGNING_KEY: string;
 }
 
 const generators: { [K in keyof LocalSecrets]: () => string } = {
   SIGNING_KEY_ENCRYPTION_KEY: () => randomBytes(32).toString('base64'),
   MESH_LOCAL_KEY: () => randomBytes(32).toString('base64url'),
   POSTGRES_PASSWORD: () => randomBytes(18).toString('base64url'),
+  LOCAL_STORE_SIGNING_KEY: () => randomBytes(32).toString('base64url'),
 };
 
 /** Reads the secrets file, adds any missing secret, and writes it back with mode 0600. */

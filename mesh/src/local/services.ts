@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { JWT_AUDIENCE, SERVICES, type ServiceTopology } from '../topology.js';
+import { pathToFileURL } from 'node:url';
+import { JWT_AUDIENCE, LOCAL_OBJECT_STORE, SERVICES, type ServiceTopology } from '../topology.js';
 import { databaseUrl } from './databases.js';
 import { pipeLines, say } from './output.js';
-import { serviceDir } from './paths.js';
+import { REPO_ROOT, serviceDir } from './paths.js';
 import type { LocalSecrets } from './secrets.js';
 
 /** Which services of the topology are built (have dist/main.js) and which are not. */
@@ -18,6 +19,12 @@ const exists = (p: string) =>
     () => true,
     () => false,
   );
+
+/**
+ * Preloaded into every service process: starts OpenTelemetry before the service's modules load when
+ * OTEL_EXPORTER_OTLP_ENDPOINT is set, and does nothing otherwise (mesh/src/observability/register.ts).
+ */
+export const TRACING_REGISTER = path.join(REPO_ROOT, 'mesh', 'dist', 'observability', 'register.js');
 
 export function serviceScript(name: string, script: 'main' | 'migrate' | 'seed'): string {
   return path.join(serviceDir(name), 'dist', `${script}.js`);
@@ -62,10 +69,21 @@ export function serviceEnv(service: ServiceTopology, ctx: LocalEnvContext): Node
     SHUTDOWN_DELAY_MS: '0',
     // Below the runner's 10 s SIGKILL deadline, so a service always finishes its own drain.
     SHUTDOWN_TIMEOUT_MS: env.SHUTDOWN_TIMEOUT_MS ?? '8000',
+    // Traces (when OTEL_EXPORTER_OTLP_ENDPOINT is set) are named after the service, as in the cluster.
+    OTEL_SERVICE_NAME: service.name,
   });
   for (const s of SERVICES) env[`SERVICE_URL_${s.name.toUpperCase()}`] = `http://127.0.0.1:${s.localPort}`;
   if (service.name === 'auth') env.SIGNING_KEY_ENCRYPTION_KEY = ctx.secrets.SIGNING_KEY_ENCRYPTION_KEY;
   else delete env.SIGNING_KEY_ENCRYPTION_KEY;
+  if (service.name === 'media') {
+    // Browsers reach the local object store through the ingress; media asks it directly (HEAD).
+    Object.assign(env, {
+      MEDIA_STORE: 'local',
+      LOCAL_STORE_URL: `http://localhost:${ctx.ingressPort}${LOCAL_OBJECT_STORE.publicPrefix}`,
+      LOCAL_STORE_INTERNAL_URL: `http://127.0.0.1:${LOCAL_OBJECT_STORE.localPort}${LOCAL_OBJECT_STORE.publicPrefix}`,
+      LOCAL_STORE_SIGNING_KEY: ctx.secrets.LOCAL_STORE_SIGNING_KEY,
+    });
+  } else delete env.LOCAL_STORE_SIGNING_KEY;
   return env;
 }
 
@@ -163,7 +181,7 @@ async function waitReady(url: string, child: ChildProcess, exited: Promise<unkno
 
 /** Starts `node services/<name>/dist/main.js` and waits until `/healthz/ready` answers 200. */
 export async function startService(service: ServiceTopology, env: NodeJS.ProcessEnv, readyTimeoutMs = 60_000): Promise<RunningService> {
-  const child = spawn(process.execPath, [serviceScript(service.name, 'main')], {
+  const child = spawn(process.execPath, ['--import', pathToFileURL(TRACING_REGISTER).href, serviceScript(service.name, 'main')], {
     cwd: serviceDir(service.name),
     env,
     // Own process group: a terminal Ctrl-C reaches only the runner, which stops things in order.
