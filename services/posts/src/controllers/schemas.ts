@@ -1,0 +1,116 @@
+/**
+ * Request and response shapes of the posts API. tsoa turns these (with their JSDoc rules) into the
+ * OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
+ */
+
+/**
+ * A UUID (any version), lower or upper case.
+ * @pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
+ * @example "3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10"
+ */
+export type Uuid = string;
+
+/**
+ * 1–500 characters, at least one of them not white space.
+ * @minLength 1
+ * @maxLength 500
+ * @pattern \S
+ * @example "First light over the harbour."
+ */
+export type PostText = string;
+
+/**
+ * 1–300 characters, at least one of them not white space.
+ * @minLength 1
+ * @maxLength 300
+ * @pattern \S
+ * @example "Lovely!"
+ */
+export type CommentText = string;
+
+/**
+ * Media ids from `POST /api/v1/media/uploads`, uploaded by the caller; at most 4, no repeats.
+ * @maxItems 4
+ */
+export type MediaIds = Uuid[];
+
+export interface CreatePostRequest {
+  text: PostText;
+  /** Optional; only media you uploaded (status `uploaded`) can be attached. */
+  mediaIds?: MediaIds;
+}
+
+/** Changes a post; send at least one field. `mediaIds` replaces the whole list (`[]` removes all). */
+export interface UpdatePostRequest {
+  text?: PostText;
+  mediaIds?: MediaIds;
+}
+
+export interface CreateCommentRequest {
+  text: CommentText;
+}
+
+export interface Post {
+  /** @format uuid */
+  id: string;
+  /** @format uuid */
+  authorId: string;
+  text: string;
+  mediaIds: string[];
+  likeCount: number;
+  commentCount: number;
+  /** Whether the caller likes this post. */
+  likedByMe: boolean;
+  createdAt: Date;
+  /** Equals createdAt until the author edits the post. */
+  updatedAt: Date;
+}
+
+export interface PostPage {
+  items: Post[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface LikeState {
+  /** @format uuid */
+  postId: string;
+  likedByMe: boolean;
+  likeCount: number;
+}
+
+export interface Like {
+  /** @format uuid */
+  userId: string;
+  likedAt: Date;
+}
+
+export interface LikePage {
+  items: Like[];
+  nextCursor: string | null;
+}
+
+export interface Comment {
+  /** @format uuid */
+  id: string;
+  /** @format uuid */
+  postId: string;
+  /** @format uuid */
+  authorId: string;
+  text: string;
+  createdAt: Date;
+}
+
+export interface CommentPage {
+  items: Comment[];
+  nextCursor: string | null;
+}
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: { field: string; message: string }[];
+}

@@ -1,0 +1,261 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { pageSize, problems, toPage, type Page } from '@agora/mesh';
+import type { Comment, Like, LikeState, Post } from '../controllers/schemas.js';
+import type { FollowGraph } from './follow-graph.js';
+import type { MediaCatalog } from './media-catalog.js';
+import { NEWEST, OLDEST, keyOf, keysetFrom } from './keyset.js';
+
+interface PostRow {
+  id: string;
+  authorId: string;
+  text: string;
+  mediaIds: string[] | string;
+  likeCount: number;
+  commentCount: number;
+  likedByMe: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The columns of a Post as the API shows it, for the caller `$me` (always bind parameter 1). */
+const POST_COLUMNS = `
+  p.id, p.author_id AS "authorId", p.text, p.media_ids::text[] AS "mediaIds",
+  p.like_count AS "likeCount", p.comment_count AS "commentCount",
+  EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = $1) AS "likedByMe",
+  p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
+
+function toPost(r: PostRow): Post {
+  return {
+    id: r.id,
+    authorId: r.authorId,
+    text: r.text,
+    mediaIds: Array.isArray(r.mediaIds) ? r.mediaIds : parseTextArray(r.mediaIds),
+    likeCount: Number(r.likeCount),
+    commentCount: Number(r.commentCount),
+    likedByMe: Boolean(r.likedByMe),
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+/** `{a,b}` → ['a','b'] (uuids need no quoting), for drivers that hand arrays back as text. */
+function parseTextArray(text: string): string[] {
+  const inner = text.replace(/^\{|\}$/g, '');
+  return inner ? inner.split(',') : [];
+}
+
+export interface NewPost {
+  text: string;
+  mediaIds?: string[];
+}
+
+export interface PostChanges {
+  text?: string;
+  mediaIds?: string[];
+}
+
+/**
+ * Posts, likes, comments and the feed. Every write that changes a counter changes it in the same
+ * statement as the row it counts, so counts never drift; every mutation is conditioned on the
+ * caller's ownership inside the statement itself, so a refused request changes nothing.
+ */
+export class PostsService {
+  constructor(
+    private readonly db: Sequelize,
+    private readonly follows: FollowGraph,
+    private readonly media: MediaCatalog,
+  ) {}
+
+  private select<T extends object>(sql: string, bind: unknown[]): Promise<T[]> {
+    return this.db.query<T>(sql, { bind, type: QueryTypes.SELECT });
+  }
+
+  private async postRow(me: string, id: string): Promise<Post | undefined> {
+    const [row] = await this.select<PostRow>(`SELECT ${POST_COLUMNS} FROM posts p WHERE p.id = $2`, [me, id]);
+    return row ? toPost(row) : undefined;
+  }
+
+  async get(me: string, id: string): Promise<Post> {
+    const post = await this.postRow(me, id);
+    if (!post) throw problems.notFound('No such post.');
+    return post;
+  }
+
+  async create(me: string, input: NewPost): Promise<Post> {
+    const mediaIds = normalizeIds(input.mediaIds ?? []);
+    await this.media.assertAttachable(me, mediaIds);
+    const [row] = await this.select<{ id: string }>(
+      'INSERT INTO posts (author_id, text, media_ids) VALUES ($1, $2, $3::uuid[]) RETURNING id',
+      [me, input.text, mediaIds],
+    );
+    return this.get(me, row!.id);
+  }
+
+  /** 404 when the post does not exist, 403 when it is not the caller's. */
+  private async assertAuthor(me: string, id: string): Promise<{ mediaIds: string[] }> {
+    const [row] = await this.select<{ authorId: string; mediaIds: string[] | string }>(
+      'SELECT author_id AS "authorId", media_ids::text[] AS "mediaIds" FROM posts WHERE id = $1',
+      [id],
+    );
+    if (!row) throw problems.notFound('No such post.');
+    if (row.authorId !== me) throw problems.forbidden('Only the author may change or delete this post.');
+    return { mediaIds: Array.isArray(row.mediaIds) ? row.mediaIds : parseTextArray(row.mediaIds) };
+  }
+
+  async update(me: string, id: string, changes: PostChanges): Promise<Post> {
+    if (changes.text === undefined && changes.mediaIds === undefined) {
+      throw problems.validation('Send text and/or mediaIds.', [{ field: 'body', message: 'no change given' }]);
+    }
+    const current = await this.assertAuthor(me, id);
+    const mediaIds = changes.mediaIds === undefined ? undefined : normalizeIds(changes.mediaIds);
+    if (mediaIds) await this.media.assertAttachable(me, mediaIds.filter((m) => !current.mediaIds.includes(m)));
+    const updated = await this.select<{ id: string }>(
+      `UPDATE posts SET text = COALESCE($3, text), media_ids = COALESCE($4::uuid[], media_ids), updated_at = now()
+        WHERE id = $1 AND author_id = $2 RETURNING id`,
+      [id, me, changes.text ?? null, mediaIds ?? null],
+    );
+    if (updated.length === 0) throw problems.notFound('No such post.'); // deleted in the meantime
+    return this.get(me, id);
+  }
+
+  async remove(me: string, id: string): Promise<void> {
+    await this.assertAuthor(me, id);
+    // Likes and comments go with it (ON DELETE CASCADE), in the same statement.
+    await this.db.query('DELETE FROM posts WHERE id = $1 AND author_id = $2', { bind: [id, me] });
+  }
+
+  /** An author's posts, newest first: one range scan of posts_author_created_idx per page. */
+  async listByAuthor(me: string, authorId: string, limit: number | undefined, cursor: string | undefined): Promise<Page<Post>> {
+    const n = pageSize(limit);
+    const after = keysetFrom(cursor, NEWEST);
+    const rows = await this.select<PostRow>(
+      `SELECT ${POST_COLUMNS} FROM posts p
+        WHERE p.author_id = $2 AND (p.created_at, p.id) < ($3::timestamptz, $4::uuid)
+        ORDER BY p.created_at DESC, p.id DESC LIMIT $5`,
+      [me, authorId, after.t, after.id, n + 1],
+    );
+    return toPage(rows, n, toPost, (r) => keyOf(r.createdAt, r.id));
+  }
+
+  /**
+   * Posts by the authors the caller follows, newest first. For each followed author, the top n+1
+   * entries below the cursor are read from posts_author_created_idx (index-only, LATERAL ... LIMIT);
+   * the n+1 newest of those (at most F × (n+1) index entries, whatever the table size and however
+   * prolific an author) are then joined to their rows. No OFFSET, no sort of all followees' posts.
+   */
+  async feed(me: string, limit: number | undefined, cursor: string | undefined): Promise<Page<Post>> {
+    const n = pageSize(limit);
+    const after = keysetFrom(cursor, NEWEST);
+    const authors = await this.follows.followingIds(me);
+    if (authors.length === 0) return { items: [], nextCursor: null };
+    const rows = await this.select<PostRow>(
+      `SELECT ${POST_COLUMNS}
+         FROM (SELECT top.id
+                 FROM unnest($2::uuid[]) AS f(author_id)
+                 CROSS JOIN LATERAL (
+                   SELECT x.id, x.created_at FROM posts x
+                    WHERE x.author_id = f.author_id AND (x.created_at, x.id) < ($3::timestamptz, $4::uuid)
+                    ORDER BY x.created_at DESC, x.id DESC LIMIT $5) top
+                ORDER BY top.created_at DESC, top.id DESC LIMIT $5) page
+         JOIN posts p ON p.id = page.id
+        ORDER BY p.created_at DESC, p.id DESC`,
+      [me, authors, after.t, after.id, n + 1],
+    );
+    return toPage(rows, n, toPost, (r) => keyOf(r.createdAt, r.id));
+  }
+
+  /** Idempotent: liking twice is one like. */
+  async like(me: string, id: string): Promise<LikeState> {
+    const [row] = await this.select<{ likeCount: number }>(
+      `WITH ins AS (
+         INSERT INTO likes (post_id, user_id) SELECT id, $2::uuid FROM posts WHERE id = $1
+         ON CONFLICT (post_id, user_id) DO NOTHING RETURNING post_id)
+       UPDATE posts SET like_count = like_count + (SELECT count(*) FROM ins)::int WHERE id = $1
+       RETURNING like_count AS "likeCount"`,
+      [id, me],
+    );
+    if (!row) throw problems.notFound('No such post.');
+    return { postId: id, likedByMe: true, likeCount: Number(row.likeCount) };
+  }
+
+  /** Idempotent: unliking a post you do not like changes nothing. */
+  async unlike(me: string, id: string): Promise<LikeState> {
+    const [row] = await this.select<{ likeCount: number }>(
+      `WITH del AS (DELETE FROM likes WHERE post_id = $1 AND user_id = $2 RETURNING post_id)
+       UPDATE posts SET like_count = like_count - (SELECT count(*) FROM del)::int WHERE id = $1
+       RETURNING like_count AS "likeCount"`,
+      [id, me],
+    );
+    if (!row) throw problems.notFound('No such post.');
+    return { postId: id, likedByMe: false, likeCount: Number(row.likeCount) };
+  }
+
+  private async assertPost(id: string): Promise<void> {
+    const found = await this.select<{ one: number }>('SELECT 1 AS one FROM posts WHERE id = $1', [id]);
+    if (found.length === 0) throw problems.notFound('No such post.');
+  }
+
+  /** Who liked a post, newest first. */
+  async likes(id: string, limit: number | undefined, cursor: string | undefined): Promise<Page<Like>> {
+    const n = pageSize(limit);
+    const after = keysetFrom(cursor, NEWEST);
+    await this.assertPost(id);
+    const rows = await this.select<{ userId: string; likedAt: Date }>(
+      `SELECT user_id AS "userId", created_at AS "likedAt" FROM likes
+        WHERE post_id = $1 AND (created_at, user_id) < ($2::timestamptz, $3::uuid)
+        ORDER BY created_at DESC, user_id DESC LIMIT $4`,
+      [id, after.t, after.id, n + 1],
+    );
+    return toPage(rows, n, (r) => r, (r) => keyOf(r.likedAt, r.userId));
+  }
+
+  /** A post's comments, oldest first (reading order of a conversation). */
+  async comments(id: string, limit: number | undefined, cursor: string | undefined): Promise<Page<Comment>> {
+    const n = pageSize(limit);
+    const after = keysetFrom(cursor, OLDEST);
+    await this.assertPost(id);
+    const rows = await this.select<Comment>(
+      `SELECT id, post_id AS "postId", author_id AS "authorId", text, created_at AS "createdAt" FROM comments
+        WHERE post_id = $1 AND (created_at, id) > ($2::timestamptz, $3::uuid)
+        ORDER BY created_at, id LIMIT $4`,
+      [id, after.t, after.id, n + 1],
+    );
+    return toPage(rows, n, (r) => r, (r) => keyOf(r.createdAt, r.id));
+  }
+
+  async addComment(me: string, id: string, text: string): Promise<Comment> {
+    const [row] = await this.select<Comment>(
+      `WITH c AS (
+         INSERT INTO comments (post_id, author_id, text) SELECT id, $2::uuid, $3::text FROM posts WHERE id = $1
+         RETURNING id, post_id, author_id, text, created_at),
+       counted AS (UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM c))
+       SELECT id, post_id AS "postId", author_id AS "authorId", text, created_at AS "createdAt" FROM c`,
+      [id, me, text],
+    );
+    if (!row) throw problems.notFound('No such post.');
+    return row;
+  }
+
+  /** Only the comment's author may delete it: 404 when there is no such comment on that post, 403 otherwise. */
+  async removeComment(me: string, id: string, commentId: string): Promise<void> {
+    const [row] = await this.select<{ authorId: string }>(
+      'SELECT author_id AS "authorId" FROM comments WHERE id = $1 AND post_id = $2',
+      [commentId, id],
+    );
+    if (!row) throw problems.notFound('No such comment on this post.');
+    if (row.authorId !== me) throw problems.forbidden('Only the author of a comment may delete it.');
+    await this.db.query(
+      `WITH del AS (DELETE FROM comments WHERE id = $1 AND post_id = $2 AND author_id = $3 RETURNING post_id)
+       UPDATE posts SET comment_count = comment_count - (SELECT count(*) FROM del)::int WHERE id = $2`,
+      { bind: [commentId, id, me] },
+    );
+  }
+}
+
+function normalizeIds(ids: readonly string[]): string[] {
+  const lower = ids.map((id) => id.toLowerCase());
+  if (new Set(lower).size !== lower.length) {
+    throw problems.validation('mediaIds must not repeat an id.', [{ field: 'mediaIds', message: 'duplicate id' }]);
+  }
+  return lower;
+}

@@ -1,0 +1,5 @@
+import type { Migration } from '@agora/mesh';
+import { postsLikesComments } from './0001-posts-likes-comments.js';
+
+/** Applied in this order; never edit one that has shipped, add a new one. */
+export const migrations: Migration[] = [postsLikesComments];

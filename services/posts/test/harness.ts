@@ -1,0 +1,188 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { migrateService, startService, workloadFromLocalAssertion, type StartedService } from '@agora/mesh';
+import { freshDatabase } from '../../../test/helpers/db.js';
+import { loadPostsConfig, type PostsConfig } from '../src/config.js';
+import { migrations } from '../src/migrations/index.js';
+import { wirePosts } from '../src/wiring.js';
+
+/** Same issuer as the auth and users harnesses, so one token fits every service under test. */
+export const ISSUER = 'http://agora.test';
+/** Local mesh identity key shared by the services of one test (MESH_IDENTITY=local). */
+export const TEST_MESH_KEY = 'posts-test-mesh-key-0123456789-abcdefghij';
+/** A port nothing listens on: a callee the test did not start fails fast (503). */
+export const NOWHERE = 'http://127.0.0.1:9';
+
+export interface RunningPosts {
+  base: string;
+  service: StartedService;
+  config: PostsConfig;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** A real posts service on a fresh, migrated database, on a free loopback port. */
+export async function startPosts(env: Record<string, string>): Promise<RunningPosts> {
+  const databaseUrl = await freshDatabase('posts');
+  await migrateService('posts', databaseUrl, migrations);
+  const config = loadPostsConfig({
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_ISSUER: ISSUER,
+    JWKS_URL: NOWHERE,
+    MESH_IDENTITY: 'local',
+    MESH_LOCAL_KEY: TEST_MESH_KEY,
+    SERVICE_URL_USERS: NOWHERE,
+    SERVICE_URL_MEDIA: NOWHERE,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const service = await startService('posts', config, wirePosts);
+  return {
+    base: `http://127.0.0.1:${service.port}`,
+    service,
+    config,
+    databaseUrl,
+    stop: () => service.shutdown('test done'),
+  };
+}
+
+export interface TestUser {
+  id: string;
+  username: string;
+  token: string;
+  /** `{ authorization: 'Bearer …' }` */
+  auth: Record<string, string>;
+}
+
+/** Signs access tokens as auth does (ES256, kid, typ at+jwt, conventions.md claims) and serves their JWKS. */
+export interface TestIssuer {
+  jwksUrl: string;
+  user(prefix?: string): Promise<TestUser>;
+  stop(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function startTestIssuer(issuer = ISSUER): Promise<TestIssuer> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const kid = `posts-test-${randomUUID().slice(0, 8)}`;
+  const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
+  const server = await listen((req, res) => {
+    if (req.url === '/.well-known/jwks.json') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+    else res.writeHead(404).end();
+  });
+  return {
+    jwksUrl: `${urlOf(server)}/.well-known/jwks.json`,
+    async user(prefix = 'user') {
+      counter += 1;
+      const id = randomUUID();
+      const username = `${prefix}_${counter}_${id.slice(0, 6)}`;
+      const now = Math.floor(Date.now() / 1000);
+      const token = await new SignJWT({ roles: ['user'], sid: randomUUID(), jti: randomUUID(), preferred_username: username })
+        .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
+        .setSubject(id)
+        .setIssuer(issuer)
+        .setAudience('agora-api')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 900)
+        .sign(privateKey);
+      return { id, username, token, auth: { authorization: `Bearer ${token}` } };
+    },
+    stop: () => close(server),
+  };
+}
+
+export interface FakeMediaObject {
+  id: string;
+  ownerId: string;
+  status: 'pending' | 'uploaded';
+  contentType: string;
+}
+
+/**
+ * A stand-in for the media service implementing exactly the contract posts relies on
+ * (docs/conventions.md, "Internal operations"): `GET /internal/v1/media/{id}` →
+ * `{ id, ownerId, status, contentType }`, internal (mesh: posts, users), 404 for an unknown id.
+ * The caller identity is checked like mesh does (local HMAC assertion), and every call is recorded.
+ */
+export interface FakeMedia {
+  base: string;
+  objects: Map<string, FakeMediaObject>;
+  calls: { path: string; workload?: string; authorization?: string; requestId?: string }[];
+  add(ownerId: string, status?: FakeMediaObject['status']): string;
+  stop(): Promise<void>;
+}
+
+export async function startFakeMedia(key = TEST_MESH_KEY): Promise<FakeMedia> {
+  const objects = new Map<string, FakeMediaObject>();
+  const calls: FakeMedia['calls'] = [];
+  const server = await listen((req, res) => {
+    const workload = workloadFromLocalAssertion(header(req, 'x-agora-workload'), key);
+    calls.push({ path: req.url ?? '', workload: workload?.service, authorization: header(req, 'authorization'), requestId: header(req, 'x-request-id') });
+    const problem = (status: number, slug: string) =>
+      res.writeHead(status, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: `https://agora.dev/problems/${slug}`, title: slug, status }));
+    const m = /^\/internal\/v1\/media\/([^/?]+)$/.exec(req.url ?? '');
+    if (req.method !== 'GET' || !m) return problem(404, 'not-found');
+    if (!workload) return problem(401, 'unauthorized');
+    if (!['posts', 'users'].includes(workload.service)) return problem(403, 'forbidden');
+    const found = objects.get(decodeURIComponent(m[1]!).toLowerCase());
+    if (!found) return problem(404, 'not-found');
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(found));
+  });
+  return {
+    base: urlOf(server),
+    objects,
+    calls,
+    add(ownerId, status = 'uploaded') {
+      const id = randomUUID();
+      objects.set(id, { id, ownerId, status, contentType: 'image/png' });
+      return id;
+    },
+    stop: () => close(server),
+  };
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** fetch + JSON: `body` is the parsed answer (undefined when empty). */
+export async function call(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown; rawBody?: string } = {},
+): Promise<JsonResponse> {
+  const headers: Record<string, string> = { ...(init.headers ?? {}) };
+  let body: string | undefined = init.rawBody;
+  if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(url, { method: init.method ?? 'GET', headers, body });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function listen(handler: Parameters<typeof createServer>[1]): Promise<Server> {
+  const server = createServer(handler);
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+function urlOf(server: Server): string {
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
