@@ -20,6 +20,14 @@ import { runningPostmaster } from './embedded-server.js';
 import { loadLocalSecrets } from './secrets.js';
 import { runSeeds, seedingEnabled } from './seed.js';
 import { discoverServices, killChildren, runScript, serviceEnv, startService, type RunningService } from './services.js';
+import {
+  PROMETHEUS_BIN,
+  PROMETHEUS_LOCAL_CONFIG,
+  prometheusInstalled,
+  startPrometheus,
+  type RunningPrometheus,
+} from '../observability/prometheus.js';
+import { probePort } from './ports.js';
 
 const HELP = `Usage: npm start [-- --no-seed]
 
@@ -30,13 +38,15 @@ Environment:
   AGORA_PG_PORT        embedded PostgreSQL port (default 5433)
   AGORA_POSTGRES_URL   admin URL of your own PostgreSQL; no embedded server is started
   AGORA_SEED=false     same as --no-seed
+  AGORA_PROMETHEUS_PORT  Prometheus port when .tools/bin/prometheus is installed (default 9090; 0 = don't start it)
   LOG_LEVEL, CORS_ORIGINS, OTEL_*   passed to the services
 `;
 
-function intEnv(name: string, fallback: number): number {
+function intEnv(name: string, fallback: number, allowZero = false): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
+  if (allowZero && n === 0) return 0;
   if (!Number.isInteger(n) || n < 1 || n > 65535) {
     throw new Error(`${name} must be a port number (1-65535), got "${raw}"`);
   }
@@ -50,12 +60,15 @@ let objectStore: ObjectStore | undefined;
 const OBJECTS_DIR = path.join(DATA_DIR, 'objects');
 const running: RunningService[] = [];
 let postgres: LocalPostgres | undefined;
+let prometheus: RunningPrometheus | undefined;
+let prometheusNote = '';
 
 async function shutdown(code: number, reason: string): Promise<never> {
   if (shuttingDown) return new Promise<never>(() => undefined);
   shuttingDown = true;
   say('runner', `stopping (${reason})…`);
   try {
+    if (prometheus) await prometheus.stop(5_000);
     if (ingress) await ingress.close(3_000);
     // Services drain in parallel (each gets SIGTERM, SIGKILL after 10 s), newest first is not
     // needed: they do not depend on each other for shutting down.
@@ -108,6 +121,7 @@ function summary(opts: { ingressUrl: string; seeds: string }): void {
   if (objectStore) col('objects', `${opts.ingressUrl}${LOCAL_OBJECT_STORE.publicPrefix}/ (local object store for media, ${objectStore.url})`);
   col('data dir', `${path.relative(process.cwd(), DATA_DIR) || DATA_DIR}/ (${postgres?.kind === 'embedded' ? 'postgres/, ' : ''}${objectStore ? 'objects/, ' : ''}local-secrets.json)`);
   col('seed', opts.seeds);
+  col('prometheus', prometheusNote);
   lines.push('', '  Ctrl-C stops everything (twice forces).', '');
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -234,6 +248,9 @@ async function main(): Promise<void> {
   });
   checkpoint();
 
+  await maybeStartPrometheus();
+  checkpoint();
+
   const seeded = await runSeeds({ enabled: seed, services: built, envFor, ingressUrl: ingress.url });
   checkpoint();
   summary({
@@ -244,6 +261,47 @@ async function main(): Promise<void> {
         ? `ran: ${seeded.ran.join(', ') || 'none'}${seeded.failed.length ? `; FAILED: ${seeded.failed.join(', ')}` : ''}`
         : 'no service has a seed script yet',
   });
+}
+
+/**
+ * Prometheus on the local run's services (observability/prometheus/prometheus.local.yml: the same
+ * rules as the cluster) when `scripts/install-tools.sh` installed it. Optional: a problem is a warning.
+ */
+async function maybeStartPrometheus(): Promise<void> {
+  const port = intEnv('AGORA_PROMETHEUS_PORT', 9090, true);
+  if (port === 0) {
+    prometheusNote = 'not started (AGORA_PROMETHEUS_PORT=0)';
+    return;
+  }
+  if (!(await prometheusInstalled())) {
+    prometheusNote = `not installed (bash scripts/install-tools.sh puts it in ${path.relative(REPO_ROOT, PROMETHEUS_BIN)})`;
+    return;
+  }
+  const busy = await probePort(port);
+  if (busy) {
+    prometheusNote = `not started: port ${port} is ${busy} (set AGORA_PROMETHEUS_PORT)`;
+    warn('prometheus', prometheusNote);
+    return;
+  }
+  const dataDir = path.join(DATA_DIR, 'prometheus');
+  say('prometheus', `starting on 127.0.0.1:${port} (${path.relative(REPO_ROOT, PROMETHEUS_LOCAL_CONFIG)}, data in ${path.relative(REPO_ROOT, dataDir)})`);
+  try {
+    prometheus = await startPrometheus({
+      configFile: PROMETHEUS_LOCAL_CONFIG,
+      dataDir,
+      port,
+      onLog: (line) => {
+        if (/level=(error|warn)/.test(line)) say('prometheus', line);
+      },
+    });
+    prometheusNote = `${prometheus.url}   (graph ${prometheus.url}/graph, alerts ${prometheus.url}/alerts; scrapes the services every 5 s)`;
+    void prometheus.exited.then(({ code, signal }) => {
+      if (!shuttingDown) warn('prometheus', `exited (${code ?? signal}); the services keep running`);
+    });
+  } catch (err) {
+    prometheusNote = `failed to start: ${(err as Error).message}`;
+    warn('prometheus', prometheusNote);
+  }
 }
 
 main().catch((err: unknown) => {

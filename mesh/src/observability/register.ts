@@ -10,9 +10,15 @@
  * the SDK (which registers the hooks), and waits until the loader thread has acknowledged them,
  * so the app's first `import Koa from 'koa'` is already patched.
  */
+import path from 'node:path';
 import { tracingConfigured } from './tracing.js';
 
-if (tracingConfigured()) {
+// Through NODE_OPTIONS (the images) this module also preloads one-shot scripts (migrate, seed,
+// rotate-keys): only a service's main process is traced.
+const script = path.basename(process.argv[1] ?? '');
+const oneShot = /^(migrate|seed|rotate-keys)\.js$/.test(script);
+
+if (!oneShot && tracingConfigured()) {
   const { register } = await import('node:module');
   const { createAddHookMessageChannel } = await import('import-in-the-middle');
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
