@@ -267,7 +267,10 @@ describe('GET /api/v1/posts (an author’s posts)', () => {
   it('lists the caller’s own posts by default and another author’s with authorId, newest first', async () => {
     const carol = await issuer.user('carol');
     const texts = ['c1', 'c2', 'c3'];
-    for (const text of texts) await create(carol, { text });
+    for (const text of texts) {
+      await create(carol, { text });
+      await new Promise((r) => setTimeout(r, 3)); // distinct milliseconds, so the expected order is fixed
+    }
     const own = await call(url('/posts'), { headers: carol.auth });
     expect(own.status).toBe(200);
     expect(own.body.items.map((p: { text: string }) => p.text)).toEqual(['c3', 'c2', 'c1']);
