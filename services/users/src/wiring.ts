@@ -1,6 +1,6 @@
 import { ServiceClient, type ServiceContext, type ServiceWiring } from '@agora/mesh';
 import type { UsersConfig } from './config.js';
-import { initModels } from './models/index.js';
+import { defineModels, type UsersModels } from './models/index.js';
 import { Follows } from './domain/follows.js';
 import { Profiles } from './domain/profiles.js';
 import { AuthAccountRevoker, MediaAvatarCheck } from './domain/remote.js';
@@ -12,11 +12,12 @@ export interface UsersDeps {
   config: UsersConfig;
   profiles: Profiles;
   follows: Follows;
+  models: UsersModels;
 }
 
 /** Builds the users service's object graph on its database and hands mesh its routes. */
 export async function wireUsers({ config, sequelize }: ServiceContext<UsersConfig>): Promise<ServiceWiring> {
-  initModels(sequelize);
+  const models = defineModels(sequelize);
   const client = (callee: string, baseUrl: string) =>
     new ServiceClient({
       caller: 'users',
@@ -28,9 +29,10 @@ export async function wireUsers({ config, sequelize }: ServiceContext<UsersConfi
     });
   const profiles = new Profiles(
     sequelize,
+    models,
     new MediaAvatarCheck(client('media', config.SERVICE_URL_MEDIA)),
     new AuthAccountRevoker(client('auth', config.SERVICE_URL_AUTH)),
   );
-  const deps: UsersDeps = { config, profiles, follows: new Follows(sequelize) };
+  const deps: UsersDeps = { config, profiles, follows: new Follows(sequelize), models };
   return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi(), deps };
 }

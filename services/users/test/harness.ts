@@ -6,7 +6,8 @@ import { migrateService, startService, type StartedService } from '@agora/mesh';
 import { freshDatabase } from '../../../test/helpers/db.js';
 import { loadUsersConfig, type UsersConfig } from '../src/config.js';
 import { migrations } from '../src/migrations/index.js';
-import { wireUsers } from '../src/wiring.js';
+import { wireUsers, type UsersDeps } from '../src/wiring.js';
+import type { UsersModels } from '../src/models/index.js';
 
 /** The issuer the auth test harness uses too (services/auth/test/harness.ts), so tokens fit both. */
 export const ISSUER = 'http://agora.test';
@@ -22,6 +23,8 @@ export interface RunningUsers {
   databaseUrl: string;
   /** Present when startUsers was not given a JWKS_URL: mints tokens users accepts. */
   issuer?: TestIssuer;
+  /** This instance's Sequelize models (for assertions on what is stored). */
+  models: UsersModels;
   stop(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export async function startUsers(env: Record<string, string> = {}): Promise<Runn
     config,
     databaseUrl,
     issuer,
+    models: (service.deps as UsersDeps).models,
     stop: async () => {
       await service.shutdown('test done');
       await issuer?.stop();

@@ -1,6 +1,6 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { problems, type UserPrincipal } from '@agora/mesh';
-import { Profile } from '../models/index.js';
+import type { Profile, UsersModels } from '../models/index.js';
 import type { UpdateProfileRequest, UserProfile } from '../controllers/schemas.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,13 +37,14 @@ export function toProfile(p: Profile): UserProfile {
 export class Profiles {
   constructor(
     private readonly sequelize: Sequelize,
+    private readonly models: UsersModels,
     private readonly avatars: AvatarCheck,
     private readonly accounts: AccountRevoker,
   ) {}
 
   /** The caller's profile, created from the token on first use. 401 once the account was deleted. */
   async ensure(principal: UserPrincipal): Promise<Profile> {
-    const existing = await Profile.findByPk(principal.userId);
+    const existing = await this.models.Profile.findByPk(principal.userId);
     if (existing) return existing;
     const base = principal.username && /^[A-Za-z0-9_]{1,60}$/.test(principal.username)
       ? principal.username
@@ -53,7 +54,7 @@ export class Profiles {
     for (const username of [base, `${base}_${principal.userId.replace(/-/g, '').slice(0, 8)}`]) {
       const created = await this.insertUnlessDeleted(principal.userId, username);
       if (created === 'deleted') throw problems.unauthorized('This account has been deleted.');
-      const profile = await Profile.findByPk(principal.userId);
+      const profile = await this.models.Profile.findByPk(principal.userId);
       if (profile) return profile;
     }
     throw problems.conflict('Your profile could not be created; contact support.');
@@ -76,13 +77,13 @@ export class Profiles {
   }
 
   async byId(id: string): Promise<UserProfile> {
-    const profile = UUID.test(id) ? await Profile.findByPk(id) : null;
+    const profile = UUID.test(id) ? await this.models.Profile.findByPk(id) : null;
     if (!profile) throw problems.notFound('No such user.');
     return toProfile(profile);
   }
 
   async byUsername(username: string): Promise<UserProfile> {
-    const profile = await Profile.findOne({ where: this.sequelize.where(this.sequelize.fn('lower', this.sequelize.col('username')), username.toLowerCase()) });
+    const profile = await this.models.Profile.findOne({ where: this.sequelize.where(this.sequelize.fn('lower', this.sequelize.col('username')), username.toLowerCase()) });
     if (!profile) throw problems.notFound('No such user.');
     return toProfile(profile);
   }

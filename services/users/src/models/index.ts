@@ -30,9 +30,22 @@ export class DeletedProfile extends Model<InferAttributes<DeletedProfile>, Infer
   declare deletedAt: CreationOptional<Date>;
 }
 
-/** Binds the models to this service's Sequelize instance (tables come from the migrations). */
-export function initModels(sequelize: Sequelize): void {
-  Profile.init(
+export interface UsersModels {
+  Profile: typeof Profile;
+  Follow: typeof Follow;
+  DeletedProfile: typeof DeletedProfile;
+}
+
+/**
+ * Binds the models to one Sequelize instance (tables come from the migrations). Each call makes its
+ * own subclasses, so several users instances in one process (tests, with auth or posts alongside)
+ * never share or rebind a model; the domain gets them through its constructor.
+ */
+export function defineModels(sequelize: Sequelize): UsersModels {
+  const P = class extends Profile {};
+  const F = class extends Follow {};
+  const D = class extends DeletedProfile {};
+  P.init(
     {
       id: { type: DataTypes.UUID, primaryKey: true },
       username: { type: DataTypes.TEXT, allowNull: false },
@@ -44,21 +57,22 @@ export function initModels(sequelize: Sequelize): void {
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },
-    { sequelize, tableName: 'profiles', underscored: true },
+    { sequelize, modelName: 'Profile', tableName: 'profiles', underscored: true },
   );
-  Follow.init(
+  F.init(
     {
       followerId: { type: DataTypes.UUID, primaryKey: true },
       followeeId: { type: DataTypes.UUID, primaryKey: true },
       createdAt: { type: DataTypes.DATE, allowNull: false },
     },
-    { sequelize, tableName: 'follows', underscored: true, updatedAt: false },
+    { sequelize, modelName: 'Follow', tableName: 'follows', underscored: true, updatedAt: false },
   );
-  DeletedProfile.init(
+  D.init(
     {
       id: { type: DataTypes.UUID, primaryKey: true },
       deletedAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
     },
-    { sequelize, tableName: 'deleted_profiles', underscored: true, timestamps: false },
+    { sequelize, modelName: 'DeletedProfile', tableName: 'deleted_profiles', underscored: true, timestamps: false },
   );
+  return { Profile: P, Follow: F, DeletedProfile: D };
 }
