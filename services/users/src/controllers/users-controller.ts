@@ -106,7 +106,7 @@ export class UsersController extends Controller {
    * Who follows the user, newest follow first.
    * @param limit page size, 1–100 (default 20)
    * @param cursor `nextCursor` of the previous page
-   * @isInt limit
+   * @isInt limit must be an integer
    * @minimum limit 1
    * @maximum limit 100
    * @maxLength cursor 512
@@ -123,7 +123,7 @@ export class UsersController extends Controller {
    * Whom the user follows, newest follow first.
    * @param limit page size, 1–100 (default 20)
    * @param cursor `nextCursor` of the previous page
-   * @isInt limit
+   * @isInt limit must be an integer
    * @minimum limit 1
    * @maximum limit 100
    * @maxLength cursor 512
