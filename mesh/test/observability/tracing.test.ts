@@ -1,0 +1,241 @@
+/**
+ * Tracing end to end, the way services really run: each service is its own Node process started with
+ * `node --import mesh/dist/observability/register.js` (as the local run and the images do), with
+ * OTLP/HTTP JSON export to a tiny receiver on loopback. One request through the local ingress, into
+ * a service (posts, a small startService fixture) that calls auth through ServiceClient, yields ONE
+ * trace: the caller's server span → its client span → auth's server span (→ auth's koa route span),
+ * joined to the incoming W3C traceparent or B3 headers as Envoy would send them. Also: koa and pg
+ * spans exist (so the ESM loader hook patched koa and require patched pg), resource service.name is
+ * the service's name, and the histograms carry the trace id as an exemplar.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateService } from '@agora/mesh';
+import { startIngress, type Ingress } from '@agora/mesh/local/ingress';
+import { serviceNameFor, tracingConfigured } from '@agora/mesh/observability/tracing';
+import { freshDatabase } from '../../../test/helpers/db.js';
+import { migrations } from '../../../services/auth/src/migrations/index.js';
+import { REPO_ROOT } from './exposition.js';
+import { spawnService, type ServiceProcess } from './processes.js';
+
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes?: Array<{ key: string; value: Record<string, unknown> }>;
+}
+interface CollectedSpan extends OtlpSpan {
+  service: string;
+  scope: string;
+}
+
+const SPAN_KIND_SERVER = 2;
+const SPAN_KIND_CLIENT = 3;
+const MESH_KEY = 'm'.repeat(40);
+
+const spans: CollectedSpan[] = [];
+let receiver: http.Server;
+let auth: ServiceProcess;
+let posts: ServiceProcess;
+let ingress: Ingress;
+let ingressUrl = '';
+
+function collect(body: string): void {
+  const doc = JSON.parse(body) as {
+    resourceSpans?: Array<{
+      resource?: { attributes?: Array<{ key: string; value: { stringValue?: string } }> };
+      scopeSpans?: Array<{ scope?: { name?: string }; spans?: OtlpSpan[] }>;
+    }>;
+  };
+  for (const rs of doc.resourceSpans ?? []) {
+    const service = rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
+    for (const ss of rs.scopeSpans ?? []) {
+      for (const s of ss.spans ?? []) spans.push({ ...s, service, scope: ss.scope?.name ?? '?' });
+    }
+  }
+}
+
+async function traceSpans(traceId: string, predicate: (all: CollectedSpan[]) => boolean, timeoutMs = 15_000): Promise<CollectedSpan[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = spans.filter((s) => s.traceId === traceId);
+    if (predicate(found)) return found;
+    if (Date.now() > deadline) {
+      throw new Error(`trace ${traceId} incomplete after ${timeoutMs / 1000}s: ${JSON.stringify(found.map((s) => [s.service, s.name, s.kind, s.spanId, s.parentSpanId]))}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  receiver = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      if (req.url === '/v1/traces' && String(req.headers['content-type']).includes('json')) collect(body);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const otel = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+  };
+  const authDb = await freshDatabase('auth_trace');
+  await migrateService('auth', authDb, migrations);
+  // No OTEL_SERVICE_NAME for auth: register.ts names it from services/auth/dist/main.js.
+  auth = await spawnService('auth', path.join(REPO_ROOT, 'services/auth/dist/main.js'), {
+    ...otel,
+    DATABASE_URL: authDb,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_ISSUER: 'http://agora.test',
+    JWKS_URL: 'http://127.0.0.1:9/unused',
+    SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    MESH_IDENTITY: 'local',
+    MESH_LOCAL_KEY: MESH_KEY,
+    RATE_LIMIT_SIGNUP_PER_IP: '100',
+  });
+  posts = await spawnService('posts', path.join(REPO_ROOT, 'mesh/test/observability/fixtures/edge-service.mjs'), {
+    ...otel,
+    OTEL_SERVICE_NAME: 'posts',
+    SERVICE_NAME: 'posts',
+    EDGE_PREFIX: '/api/v1/posts/probe',
+    SERVICE_URL_AUTH: auth.url,
+    DATABASE_URL: await freshDatabase('posts_trace'),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_ISSUER: 'http://agora.test',
+    JWKS_URL: `${auth.url}/.well-known/jwks.json`,
+    MESH_IDENTITY: 'local',
+    MESH_LOCAL_KEY: MESH_KEY,
+  });
+  ingress = await startIngress({ port: 0, host: '127.0.0.1', upstreams: { auth: auth.url, posts: posts.url } });
+  ingressUrl = `http://127.0.0.1:${ingress.port}`;
+}, 120_000);
+
+afterAll(async () => {
+  await ingress?.close(1_000);
+  await Promise.all([posts?.stop(), auth?.stop()]);
+  await new Promise((r) => receiver?.close(r));
+});
+
+/** The spans of one request across posts and auth, with the expected parent/child links. */
+function assertCrossServiceTrace(found: CollectedSpan[], rootParent: string): void {
+  const postsServer = found.find((s) => s.service === 'posts' && s.kind === SPAN_KIND_SERVER);
+  const client = found.find((s) => s.service === 'posts' && s.kind === SPAN_KIND_CLIENT && s.name === 'GET auth');
+  const authServer = found.find((s) => s.service === 'auth' && s.kind === SPAN_KIND_SERVER);
+  expect(postsServer, 'posts server span').toBeDefined();
+  expect(client, 'posts client span to auth').toBeDefined();
+  expect(authServer, 'auth server span').toBeDefined();
+  // posts' server span continues the caller's (the ingress / Envoy) span
+  expect(postsServer!.parentSpanId).toBe(rootParent);
+  // the client span descends from posts' server span (possibly through the koa route span)
+  const byId = new Map(found.map((s) => [s.spanId, s]));
+  let cursor: CollectedSpan | undefined = client;
+  const chain: string[] = [];
+  while (cursor && cursor !== postsServer) {
+    chain.push(cursor.name);
+    cursor = cursor.parentSpanId ? byId.get(cursor.parentSpanId) : undefined;
+  }
+  expect(cursor, `client span chain ${chain.join(' <- ')}`).toBe(postsServer);
+  // auth's server span is the child of posts' client span: across the process boundary
+  expect(authServer!.parentSpanId).toBe(client!.spanId);
+  // koa instrumentation (ESM-imported koa, patched through the loader hook) in both services
+  expect(found.some((s) => s.service === 'auth' && s.scope.includes('koa') && s.parentSpanId === authServer!.spanId)).toBe(true);
+  expect(found.some((s) => s.service === 'posts' && s.scope.includes('koa'))).toBe(true);
+}
+
+const isComplete = (f: CollectedSpan[]) =>
+  f.some((s) => s.service === 'auth' && s.kind === SPAN_KIND_SERVER) &&
+  f.some((s) => s.service === 'posts' && s.kind === SPAN_KIND_SERVER) &&
+  f.some((s) => s.service === 'auth' && s.scope.includes('koa'));
+
+describe('one request across two services is one trace', () => {
+  it('joins an incoming W3C traceparent (through the local ingress)', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const parent = randomBytes(8).toString('hex');
+    const res = await fetch(`${ingressUrl}/api/v1/posts/probe/keys`, { headers: { traceparent: `00-${traceId}-${parent}-01` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ keys: expect.any(Number) });
+    const found = await traceSpans(traceId, isComplete);
+    assertCrossServiceTrace(found, parent);
+    expect(new Set(found.map((s) => s.service))).toEqual(new Set(['posts', 'auth']));
+  });
+
+  it("joins Envoy's B3 multi-header context (x-b3-traceid / x-b3-spanid / x-b3-sampled)", async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const parent = randomBytes(8).toString('hex');
+    const res = await fetch(`${ingressUrl}/api/v1/posts/probe/keys`, {
+      headers: { 'x-b3-traceid': traceId, 'x-b3-spanid': parent, 'x-b3-sampled': '1', 'x-request-id': 'b3-probe-1' },
+    });
+    expect(res.status).toBe(200);
+    const found = await traceSpans(traceId, isComplete);
+    assertCrossServiceTrace(found, parent);
+  });
+
+  it('traces database queries (pg) inside the request and names resources after the services', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const res = await fetch(`${ingressUrl}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+      body: JSON.stringify({ username: `trace_${randomBytes(3).toString('hex')}`, email: `t${randomBytes(3).toString('hex')}@example.com`, password: 'Str0ng-pass-trace-1' }),
+    });
+    expect(res.status).toBe(201);
+    const found = await traceSpans(traceId, (f) => f.some((s) => s.scope.includes('pg')));
+    expect(found.every((s) => s.service === 'auth')).toBe(true);
+    const pg = found.filter((s) => s.scope.includes('pg'));
+    expect(pg.length).toBeGreaterThan(0);
+  });
+
+  it('puts the trace id on the latency histogram as an OpenMetrics exemplar', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    await fetch(`${posts.url}/api/v1/posts/probe/keys`, { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } });
+    const text = await (await fetch(`${posts.url}/metrics`, { headers: { accept: 'application/openmetrics-text; version=1.0.0' } })).text();
+    expect(text).toMatch(new RegExp(`^http_server_request_duration_seconds_bucket\\{[^\\n]*route="/api/v1/posts/probe/keys"[^\\n]*# \\{trace_id="${traceId}"\\}`, 'm'));
+    expect(text).toMatch(new RegExp(`^mesh_client_request_duration_seconds_bucket\\{[^\\n]*callee="auth"[^\\n]*# \\{trace_id="${traceId}"\\}`, 'm'));
+  });
+
+  it('does not trace probes and scrapes', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    await fetch(`${auth.url}/healthz/ready`, { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } });
+    await fetch(`${auth.url}/metrics`, { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(spans.filter((s) => s.traceId === traceId)).toEqual([]);
+  });
+
+  it('logs carry trace_id, span_id and request_id', () => {
+    const lines = posts
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"msg":"request"') && l.includes('b3-probe-1'));
+    expect(lines.length).toBeGreaterThan(0);
+    const doc = JSON.parse(lines[0]!) as Record<string, string>;
+    expect(doc.request_id).toBe('b3-probe-1');
+    expect(doc.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(doc.span_id).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe('configuration', () => {
+  it('is off without an OTLP endpoint, or when disabled', () => {
+    expect(tracingConfigured({})).toBe(false);
+    expect(tracingConfigured({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318' })).toBe(true);
+    expect(tracingConfigured({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://x:4318/v1/traces' })).toBe(true);
+    expect(tracingConfigured({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318', OTEL_SDK_DISABLED: 'true' })).toBe(false);
+    expect(tracingConfigured({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318', OTEL_TRACES_EXPORTER: 'none' })).toBe(false);
+  });
+
+  it('names the service from OTEL_SERVICE_NAME, else from services/<name>/dist/main.js', () => {
+    expect(serviceNameFor({ OTEL_SERVICE_NAME: 'posts' }, '/app/services/auth/dist/main.js')).toBe('posts');
+    expect(serviceNameFor({}, '/app/services/auth/dist/main.js')).toBe('auth');
+    expect(serviceNameFor({}, '/tmp/other.js')).toBeUndefined();
+  });
+});
