@@ -324,9 +324,18 @@ export class ServiceMetrics {
   // ------------------------------------------------------------------------------------------
   // Service-to-service calls
 
-  /** Zeroes the failure counters of a callee, so an alert's rate() sees its first failure. */
+  /**
+   * A client for `callee` exists: its failure counters and its `outcome="ok"` duration series start
+   * at 0, so rate() sees the first call and the first failure (metrics.json, "preinitialise").
+   */
   registerCallee(callee: string): void {
     for (const reason of MESH_FAILURE_REASONS) this.meshFailures.inc(this.meshFailureLabel(callee, reason), 0);
+    const key = `${callee} ok`;
+    if (!this.meshLabels.has(key)) {
+      const labels = { callee, outcome: 'ok' };
+      this.meshLabels.set(key, labels);
+      this.meshDuration.zero(labels);
+    }
   }
 
   /** For `ServiceClient({ onCall })`: every attempt's duration by outcome; failures counted by reason. */
