@@ -10,7 +10,7 @@ export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface UploadTicket {
+export interface IssuedUpload {
   id: string;
   uploadUrl: string;
   uploadMethod: 'PUT';
@@ -18,7 +18,7 @@ export interface UploadTicket {
   expiresAt: Date;
 }
 
-export interface MediaView {
+export interface MediaDetails {
   id: string;
   ownerId: string;
   contentType: string;
@@ -29,7 +29,7 @@ export interface MediaView {
   expiresAt: Date | null;
 }
 
-export interface MediaRef {
+export interface MediaSummary {
   id: string;
   ownerId: string;
   status: 'pending' | 'uploaded';
@@ -43,7 +43,7 @@ export class MediaService {
     private readonly logger: Logger,
   ) {}
 
-  async createUpload(ownerId: string, contentType: MediaContentType, sizeBytes: number): Promise<UploadTicket> {
+  async createUpload(ownerId: string, contentType: MediaContentType, sizeBytes: number): Promise<IssuedUpload> {
     // tsoa validated the body already; this guards callers other than the controller.
     if (!ALLOWED_CONTENT_TYPES.includes(contentType)) throw problems.validation('Unsupported content type.', [{ field: 'contentType', message: `one of ${ALLOWED_CONTENT_TYPES.join(', ')}` }]);
     if (!Number.isInteger(sizeBytes) || sizeBytes < 1 || sizeBytes > MAX_MEDIA_BYTES) {
@@ -59,7 +59,7 @@ export class MediaService {
   }
 
   /** Any signed-in user may read uploaded media (it is attached to public posts and profiles); pending media only its owner. */
-  async get(id: string, callerId: string): Promise<MediaView> {
+  async get(id: string, callerId: string): Promise<MediaDetails> {
     const media = await this.find(id);
     if (!media || (media.status !== 'uploaded' && media.ownerId !== callerId)) throw problems.notFound('No such media.');
     return this.view(media);
@@ -69,7 +69,7 @@ export class MediaService {
    * The owner says the upload finished: media asks the store what arrived (HEAD) and marks the media
    * uploaded only when an object of the declared type and size is there. Idempotent.
    */
-  async complete(id: string, callerId: string): Promise<MediaView> {
+  async complete(id: string, callerId: string): Promise<MediaDetails> {
     const media = await this.find(id);
     if (!media) throw problems.notFound('No such media.');
     if (media.ownerId !== callerId) throw problems.forbidden('Only the uploader can complete an upload.');
@@ -98,7 +98,7 @@ export class MediaService {
   }
 
   /** For other services (posts, users): owner and state, so only the uploader attaches it. */
-  async reference(id: string): Promise<MediaRef> {
+  async reference(id: string): Promise<MediaSummary> {
     const media = await this.find(id);
     if (!media) throw problems.notFound('No such media.');
     return { id: media.id, ownerId: media.ownerId, status: media.status, contentType: media.contentType };
@@ -109,7 +109,7 @@ export class MediaService {
     return UUID.test(id) ? Media.findByPk(id) : null;
   }
 
-  private async view(media: Media): Promise<MediaView> {
+  private async view(media: Media): Promise<MediaDetails> {
     const download = media.status === 'uploaded' ? await this.store.presignGet(media.objectKey) : undefined;
     return {
       id: media.id,
