@@ -7,7 +7,7 @@ import { startObjectStore, type ObjectStore as LocalStoreServer } from '../../..
 import { freshDatabase } from '../../../test/helpers/db.js';
 import { loadMediaConfig, type MediaConfig } from '../src/config.js';
 import { migrations } from '../src/migrations/index.js';
-import { wireMedia } from '../src/wiring.js';
+import { wireMedia, type MediaDeps } from '../src/wiring.js';
 
 /** The issuer the auth harness uses too (services/auth/test/harness.ts), so tokens from either fit. */
 export const ISSUER = 'http://agora.test';
@@ -19,6 +19,8 @@ export interface RunningMedia {
   service: StartedService;
   config: MediaConfig;
   databaseUrl: string;
+  /** This instance's dependency graph (its models, store client, domain service). */
+  deps: MediaDeps;
   /** The local object store started for this instance (absent when the caller chose the store). */
   store?: { url: string; dir: string; signingKey: string; server: LocalStoreServer };
   stop(): Promise<void>;
@@ -61,6 +63,7 @@ export async function startMedia(env: Record<string, string> = {}): Promise<Runn
     service,
     config,
     databaseUrl,
+    deps: service.deps as MediaDeps,
     store,
     stop: async () => {
       await service.shutdown('test done');

@@ -61,3 +61,22 @@ describe('GET /internal/v1/media/{id} (called by posts and users)', () => {
     }
   });
 });
+
+describe('two media instances in one process (as in posts/users tests)', () => {
+  it('keep their own databases', async () => {
+    const other = await startMedia({ JWKS_URL: issuer.jwksUrl });
+    try {
+      const created = await request('POST', `${media.base}/api/v1/media/uploads`, {
+        body: { contentType: 'image/png', sizeBytes: 10 },
+        headers: { authorization: `Bearer ${await issuer.token()}` },
+      });
+      expect((await reference(created.body.id, 'posts')).status).toBe(200);
+      const elsewhere = await request('GET', `${other.base}/internal/v1/media/${created.body.id}`, {
+        headers: { 'x-agora-workload': signLocalAssertion('posts', MESH_KEY) },
+      });
+      expect(elsewhere.status).toBe(404);
+    } finally {
+      await other.stop();
+    }
+  });
+});

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { signObjectUrl } from '../../../mesh/src/local/object-store.js';
-import { Media } from '../src/models/index.js';
 import { request, startMedia, type RunningMedia } from './harness.js';
 import { startIssuer, type TestIssuer } from './tokens.js';
 
@@ -72,7 +71,7 @@ describe('upload flow (media + local object store on loopback)', () => {
     const res = await complete(alice, created.body.id);
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect((await Media.findByPk(created.body.id))!.status).toBe('pending');
+    expect((await media.deps.models.Media.findByPk(created.body.id))!.status).toBe('pending');
   });
 
   it('complete refuses an object that does not match the declared size (HEAD check)', async () => {
@@ -84,7 +83,7 @@ describe('upload flow (media + local object store on loopback)', () => {
     });
     expect((await fetch(url, { method: 'PUT', headers: { 'content-type': 'image/jpeg' }, body: Buffer.alloc(5) })).status).toBe(200);
     expect((await complete(alice, created.body.id)).status).toBe(409);
-    expect((await Media.findByPk(created.body.id))!.status).toBe('pending');
+    expect((await media.deps.models.Media.findByPk(created.body.id))!.status).toBe('pending');
   });
 
   it("another user cannot complete someone's upload: 403, nothing changes", async () => {
@@ -95,7 +94,7 @@ describe('upload flow (media + local object store on loopback)', () => {
     const res = await complete(mallory, created.body.id);
     expect(res.status).toBe(403);
     expect(res.body.type).toBe('https://agora.dev/problems/forbidden');
-    const row = (await Media.findByPk(created.body.id))!;
+    const row = (await media.deps.models.Media.findByPk(created.body.id))!;
     expect(row.status).toBe('pending');
     expect(row.ownerId).toBe(alice.id);
     expect((await complete(alice, created.body.id)).body.status).toBe('uploaded');
@@ -130,13 +129,13 @@ describe('bad input to the API → problem+json 4xx, nothing created', () => {
 
   it.each(cases)('%s', async (_name, opts, status) => {
     const u = await user();
-    const before = await Media.count();
+    const before = await media.deps.models.Media.count();
     const res = await request('POST', `${media.base}/api/v1/media/uploads`, { ...opts, headers: { ...u.auth, ...opts.headers } });
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(res.body.type).toMatch(/^https:\/\/agora\.dev\/problems\//);
     expect(JSON.stringify(res.body)).not.toContain('stack');
-    expect(await Media.count()).toBe(before);
+    expect(await media.deps.models.Media.count()).toBe(before);
   });
 
   it('the largest allowed size is accepted', async () => {
@@ -145,7 +144,7 @@ describe('bad input to the API → problem+json 4xx, nothing created', () => {
   });
 
   it('without a valid token → 401, nothing created', async () => {
-    const before = await Media.count();
+    const before = await media.deps.models.Media.count();
     const expired = await issuer.token(randomUUID(), { expiresIn: -120 });
     for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${expired}` }]) {
       const res = await request('POST', `${media.base}/api/v1/media/uploads`, { body: { contentType: 'image/png', sizeBytes: 1 }, headers });
@@ -153,6 +152,6 @@ describe('bad input to the API → problem+json 4xx, nothing created', () => {
       expect(res.headers.get('content-type')).toBe('application/problem+json');
     }
     expect((await request('GET', `${media.base}/api/v1/media/${randomUUID()}`)).status).toBe(401);
-    expect(await Media.count()).toBe(before);
+    expect(await media.deps.models.Media.count()).toBe(before);
   });
 });

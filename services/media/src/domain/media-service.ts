@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { problems } from '@agora/mesh';
 import type { Logger } from 'pino';
-import { Media } from '../models/index.js';
+import type { Media, MediaModels } from '../models/index.js';
 import { ObjectStoreUnavailable, type ObjectStore } from './object-store.js';
 
 export const ALLOWED_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] as const;
@@ -39,6 +39,7 @@ export interface MediaSummary {
 /** Media metadata and the rules around it; the bytes stay in the object store. */
 export class MediaService {
   constructor(
+    private readonly models: MediaModels,
     private readonly store: ObjectStore,
     private readonly logger: Logger,
   ) {}
@@ -53,7 +54,7 @@ export class MediaService {
     const objectKey = `media/${id}`;
     // Sign first: if the store's configuration is broken nothing is written.
     const upload = await this.store.presignPut(objectKey, contentType, sizeBytes);
-    await Media.create({ id, ownerId, contentType, sizeBytes, objectKey, uploadedAt: null });
+    await this.models.Media.create({ id, ownerId, contentType, sizeBytes, objectKey, uploadedAt: null });
     this.logger.info({ mediaId: id, contentType, sizeBytes }, 'upload created');
     return { id, uploadUrl: upload.url, uploadMethod: upload.method, uploadHeaders: upload.headers, expiresAt: upload.expiresAt };
   }
@@ -89,7 +90,7 @@ export class MediaService {
     if (stored.sizeBytes !== media.sizeBytes || storedType !== media.contentType) {
       throw problems.conflict('The stored object does not match the declared content type and size.');
     }
-    const [count] = await Media.update(
+    const [count] = await this.models.Media.update(
       { status: 'uploaded', uploadedAt: new Date() },
       { where: { id: media.id, status: 'pending' } },
     );
@@ -106,7 +107,7 @@ export class MediaService {
 
   private async find(id: string): Promise<Media | null> {
     // A malformed id names no media: 404, without asking PostgreSQL to cast it.
-    return UUID.test(id) ? Media.findByPk(id) : null;
+    return UUID.test(id) ? this.models.Media.findByPk(id) : null;
   }
 
   private async view(media: Media): Promise<MediaDetails> {

@@ -22,9 +22,18 @@ export class Media extends Model<InferAttributes<Media>, InferCreationAttributes
   declare updatedAt: CreationOptional<Date>;
 }
 
-/** Binds the models to this service's Sequelize instance (tables come from the migrations). */
-export function initModels(sequelize: Sequelize): void {
-  Media.init(
+export interface MediaModels {
+  Media: typeof Media;
+}
+
+/**
+ * Binds the models to this service instance's Sequelize (tables come from the migrations). Each
+ * instance gets its own subclasses, so several media instances in one process (tests, next to users
+ * or posts) never share a connection pool.
+ */
+export function defineModels(sequelize: Sequelize): MediaModels {
+  const M = class extends Media {};
+  M.init(
     {
       id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
       ownerId: { type: DataTypes.UUID, allowNull: false },
@@ -36,6 +45,7 @@ export function initModels(sequelize: Sequelize): void {
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },
-    { sequelize, tableName: 'media', underscored: true },
+    { sequelize, tableName: 'media', underscored: true, modelName: 'Media' },
   );
+  return { Media: M };
 }
