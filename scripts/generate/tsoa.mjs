@@ -29,6 +29,10 @@ export async function render(root) {
       await generateSpecAndRoutes({
         configuration: {
           ...config,
+          // Absolute paths: tsoa caches resolved modules across runs in one process, so relative
+          // globs would let the second service pick up the first one's files.
+          entryFile: path.join(dir, config.entryFile),
+          controllerPathGlobs: config.controllerPathGlobs.map((g) => path.join(dir, g)),
           spec: { ...config.spec, outputDirectory: specDir },
           routes: { ...config.routes, routesFileName },
         },

@@ -1,18 +1,15 @@
-import { createHash, createHmac } from 'node:crypto';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ObjectStoreUnavailable, type ObjectStore, type PresignedDownload, type PresignedUpload, type StoredObject } from './object-store.js';
 
 /**
- * S3 (or any S3-compatible store: MinIO, R2, Ceph) through AWS Signature Version 4 query-string
- * presigning, the same URLs `@aws-sdk/s3-request-presigner` produces: `X-Amz-Algorithm`,
- * `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-Expires`, `X-Amz-SignedHeaders`, `X-Amz-Signature`, with an
- * unsigned payload. An upload URL signs `content-type` and `content-length`, so S3 refuses (403
- * SignatureDoesNotMatch) a PUT with another type or size. Written against the SigV4 specification
- * and checked against AWS's published example (test/s3-presign.test.ts) because the AWS SDK packages
- * are not installed in this workspace; swapping this class for one built on the SDK changes nothing
- * else.
+ * S3 (or any S3-compatible store: MinIO, R2, Ceph) through the AWS SDK: presigned URLs from
+ * `@aws-sdk/s3-request-presigner` (SigV4 query-string signing) and HEAD through `@aws-sdk/client-s3`.
+ * An upload URL signs `content-type` and `content-length`, so S3 refuses (403
+ * SignatureDoesNotMatch) a PUT with another type or size.
  */
 export interface S3Options {
-  /** e.g. https://s3.eu-central-1.amazonaws.com or http://minio:9000; default https://s3.<region>.amazonaws.com */
+  /** e.g. https://s3.eu-central-1.amazonaws.com or http://minio:9000; default: the region's AWS endpoint. */
   endpoint?: string;
   region: string;
   bucket: string;
@@ -25,94 +22,73 @@ export interface S3Options {
 }
 
 export interface PresignInput {
-  method: 'GET' | 'PUT' | 'HEAD';
+  method: 'GET' | 'PUT';
   key: string;
   expiresIn: number;
-  /** Headers the request must carry (signed, so the store enforces them). */
-  headers?: Record<string, string>;
+  contentType?: string;
+  contentLength?: number;
   now: Date;
 }
 
-/** RFC 3986 percent-encoding as SigV4 wants it (encodeURIComponent leaves !'()* alone). */
-const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
-const hmac = (key: Buffer | string, s: string) => createHmac('sha256', key).update(s, 'utf8').digest();
+function client(o: Omit<S3Options, 'ttlSeconds' | 'now'>): S3Client {
+  return new S3Client({
+    region: o.region,
+    endpoint: o.endpoint,
+    forcePathStyle: o.forcePathStyle,
+    credentials: { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey },
+    maxAttempts: 2,
+  });
+}
 
-/** A SigV4 presigned URL (AWS "Authenticating Requests: Using Query Parameters"). */
-export function presignS3Url(o: Omit<S3Options, 'ttlSeconds' | 'now'>, input: PresignInput): string {
-  const base = new URL(o.endpoint ?? `https://s3.${o.region}.amazonaws.com`);
-  const encodedKey = input.key.split('/').map(rfc3986).join('/');
-  const basePath = base.pathname.replace(/\/+$/, '');
-  const host = o.forcePathStyle ? base.host : `${o.bucket}.${base.host}`;
-  const path = o.forcePathStyle ? `${basePath}/${rfc3986(o.bucket)}/${encodedKey}` : `${basePath}/${encodedKey}`;
-
-  const amzDate = input.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-  const day = amzDate.slice(0, 8);
-  const scope = `${day}/${o.region}/s3/aws4_request`;
-  const headers: Record<string, string> = { host };
-  for (const [name, value] of Object.entries(input.headers ?? {})) headers[name.toLowerCase()] = String(value).trim();
-  const names = Object.keys(headers).sort();
-  const signedHeaders = names.join(';');
-
-  const query: [string, string][] = [
-    ['X-Amz-Algorithm', 'AWS4-HMAC-SHA256'],
-    ['X-Amz-Credential', `${o.accessKeyId}/${scope}`],
-    ['X-Amz-Date', amzDate],
-    ['X-Amz-Expires', String(input.expiresIn)],
-    ['X-Amz-SignedHeaders', signedHeaders],
-  ];
-  const canonicalQuery = query
-    .map(([k, v]) => [rfc3986(k), rfc3986(v)] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-  const canonicalRequest = [
-    input.method,
-    path,
-    canonicalQuery,
-    names.map((n) => `${n}:${headers[n]}\n`).join(''),
-    signedHeaders,
-    'UNSIGNED-PAYLOAD',
-  ].join('\n');
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest)].join('\n');
-  const signingKey = hmac(hmac(hmac(hmac(`AWS4${o.secretAccessKey}`, day), o.region), 's3'), 'aws4_request');
-  const signature = createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
-  return `${base.protocol}//${host}${path}?${canonicalQuery}&X-Amz-Signature=${signature}`;
+/** A SigV4 presigned URL for one GET or PUT of `key`, signed as of `now`. */
+export async function presignS3Url(o: Omit<S3Options, 'ttlSeconds' | 'now'>, input: PresignInput, s3: S3Client = client(o)): Promise<string> {
+  const command =
+    input.method === 'PUT'
+      ? new PutObjectCommand({ Bucket: o.bucket, Key: input.key, ContentType: input.contentType, ContentLength: input.contentLength })
+      : new GetObjectCommand({ Bucket: o.bucket, Key: input.key });
+  return getSignedUrl(s3, command, {
+    expiresIn: input.expiresIn,
+    signingDate: input.now,
+    // Bind the upload to exactly this type and size.
+    signableHeaders: input.method === 'PUT' ? new Set(['content-type', 'content-length']) : undefined,
+  });
 }
 
 export class S3ObjectStore implements ObjectStore {
   private readonly now: () => number;
+  private readonly s3: S3Client;
 
   constructor(private readonly opts: S3Options) {
     this.now = opts.now ?? (() => Date.now());
+    this.s3 = client(opts);
   }
 
-  private sign(method: PresignInput['method'], key: string, expiresIn: number, headers?: Record<string, string>) {
+  private async sign(input: Omit<PresignInput, 'now' | 'expiresIn'>) {
     // Whole seconds: X-Amz-Date has no fraction, and expiresAt must not claim more life than S3 gives.
     const now = new Date(Math.floor(this.now() / 1000) * 1000);
-    return { url: presignS3Url(this.opts, { method, key, expiresIn, headers, now }), expiresAt: new Date(now.getTime() + expiresIn * 1000) };
+    const url = await presignS3Url(this.opts, { ...input, expiresIn: this.opts.ttlSeconds, now }, this.s3);
+    return { url, expiresAt: new Date(now.getTime() + this.opts.ttlSeconds * 1000) };
   }
 
   async presignPut(key: string, contentType: string, sizeBytes: number): Promise<PresignedUpload> {
-    const { url, expiresAt } = this.sign('PUT', key, this.opts.ttlSeconds, { 'content-type': contentType, 'content-length': String(sizeBytes) });
+    const { url, expiresAt } = await this.sign({ method: 'PUT', key, contentType, contentLength: sizeBytes });
     return { url, method: 'PUT', headers: { 'Content-Type': contentType }, expiresAt };
   }
 
   async presignGet(key: string): Promise<PresignedDownload> {
-    return this.sign('GET', key, this.opts.ttlSeconds);
+    return this.sign({ method: 'GET', key });
   }
 
   async head(key: string): Promise<StoredObject | undefined> {
-    const { url } = this.sign('HEAD', key, 60);
-    let res: Response;
     try {
-      res = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(5_000) });
+      const out = await this.s3.send(new HeadObjectCommand({ Bucket: this.opts.bucket, Key: key }), {
+        abortSignal: AbortSignal.timeout(5_000),
+      });
+      return { contentType: out.ContentType ?? '', sizeBytes: out.ContentLength ?? -1 };
     } catch (err) {
-      throw new ObjectStoreUnavailable(`S3 unreachable: ${(err as Error).message}`);
+      if (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404) return undefined;
+      // 403 for a missing key means the role lacks s3:ListBucket (README): a configuration fault.
+      throw new ObjectStoreUnavailable(`S3 HEAD failed: ${err instanceof Error ? err.name : 'unknown error'}`);
     }
-    if (res.status === 404) return undefined;
-    // 403 for a missing key means the role lacks s3:ListBucket (README): a configuration fault.
-    if (!res.ok) throw new ObjectStoreUnavailable(`S3 answered HEAD with ${res.status}`);
-    return { contentType: res.headers.get('content-type') ?? '', sizeBytes: Number(res.headers.get('content-length') ?? -1) };
   }
 }
