@@ -6,6 +6,7 @@ import type {
   Account,
   CodeLoginRequest,
   CodeRequest,
+  CodeRequestAccepted,
   LoginMfaRequest,
   LoginRequest,
   MfaRequiredResponse,
@@ -64,9 +65,10 @@ export class AuthController extends Controller {
   @Post('login/code/request')
   @SuccessResponse(202, 'Accepted')
   @Response<ProblemDetails>(429, 'Too many code requests')
-  public async requestCode(@Body() body: CodeRequest, @Request() req: KoaRequest): Promise<void> {
+  public async requestCode(@Body() body: CodeRequest, @Request() req: KoaRequest): Promise<CodeRequestAccepted> {
     await this.deps.auth.requestCode(body.email, req.ip);
     this.setStatus(202);
+    return { message: 'If this address belongs to an account, a sign-in code is on its way. It expires in 10 minutes.' };
   }
 
   /** Passwordless sign-in, step 2: the mailed code for tokens (or an mfaToken when 2FA is on). */

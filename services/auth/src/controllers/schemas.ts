@@ -112,6 +112,10 @@ export interface CodeRequest {
   email: string;
 }
 
+export interface CodeRequestAccepted {
+  message: string;
+}
+
 export interface CodeLoginRequest {
   /**
    * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$

@@ -8,9 +8,9 @@ import { AuthController } from './../controllers/auth-controller.js';
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 import { InternalController } from './../controllers/internal-controller.js';
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-import { WellKnownController } from './../controllers/well-known-controller.js';
-// WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 import { TwoFactorController } from './../controllers/two-factor-controller.js';
+// WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+import { WellKnownController } from './../controllers/well-known-controller.js';
 import { koaAuthentication } from './../authentication.js';
 // @ts-ignore - no great way to install types from subpackage
 import { iocContainer } from './../ioc.js';
@@ -97,6 +97,14 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "CodeRequestAccepted": {
+        "dataType": "refObject",
+        "properties": {
+            "message": {"dataType":"string","required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "CodeRequest": {
         "dataType": "refObject",
         "properties": {
@@ -143,6 +151,41 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "TwoFactorSetupResponse": {
+        "dataType": "refObject",
+        "properties": {
+            "secret": {"dataType":"string","required":true},
+            "otpauthUri": {"dataType":"string","required":true},
+            "qrSvg": {"dataType":"string","required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "BackupCodesResponse": {
+        "dataType": "refObject",
+        "properties": {
+            "backupCodes": {"dataType":"array","array":{"dataType":"string"},"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "TwoFactorCode": {
+        "dataType": "refObject",
+        "properties": {
+            "code": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^(\\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$"}}},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "TwoFactorStatus": {
+        "dataType": "refObject",
+        "properties": {
+            "enabled": {"dataType":"boolean","required":true},
+            "backupCodesRemaining": {"dataType":"double","required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "PublicJwk": {
         "dataType": "refObject",
         "properties": {
@@ -177,41 +220,6 @@ const models: TsoaRoute.Models = {
             "id_token_signing_alg_values_supported": {"dataType":"array","array":{"dataType":"string"},"required":true},
             "token_endpoint_auth_methods_supported": {"dataType":"array","array":{"dataType":"string"},"required":true},
             "grant_types_supported": {"dataType":"array","array":{"dataType":"string"},"required":true},
-        },
-        "additionalProperties": false,
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "TwoFactorSetupResponse": {
-        "dataType": "refObject",
-        "properties": {
-            "secret": {"dataType":"string","required":true},
-            "otpauthUri": {"dataType":"string","required":true},
-            "qrSvg": {"dataType":"string","required":true},
-        },
-        "additionalProperties": false,
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "BackupCodesResponse": {
-        "dataType": "refObject",
-        "properties": {
-            "backupCodes": {"dataType":"array","array":{"dataType":"string"},"required":true},
-        },
-        "additionalProperties": false,
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "TwoFactorCode": {
-        "dataType": "refObject",
-        "properties": {
-            "code": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^(\\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$"}}},
-        },
-        "additionalProperties": false,
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "TwoFactorStatus": {
-        "dataType": "refObject",
-        "properties": {
-            "enabled": {"dataType":"boolean","required":true},
-            "backupCodesRemaining": {"dataType":"double","required":true},
         },
         "additionalProperties": false,
     },
@@ -593,74 +601,6 @@ export function RegisterRoutes(router: KoaRouter) {
             });
         });
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-        const argsWellKnownController_jwks: Record<string, TsoaRoute.ParameterSchema> = {
-        };
-        router.get('/.well-known/jwks.json',
-            ...(fetchMiddlewares<Middleware>(WellKnownController)),
-            ...(fetchMiddlewares<Middleware>(WellKnownController.prototype.jwks)),
-
-            async function WellKnownController_jwks(context: Context, next: Next) {
-
-            let validatedArgs: any[] = [];
-            try {
-              validatedArgs = templateService.getValidatedArgs({ args: argsWellKnownController_jwks, context, next });
-            } catch (err) {
-              const error = err as any;
-              error.message ||= JSON.stringify({ fields: error.fields });
-              context.status = error.status;
-              context.throw(context.status, error.message, error);
-            }
-
-            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
-
-            const controller: any = await container.get<WellKnownController>(WellKnownController);
-            if (typeof controller['setStatus'] === 'function') {
-                controller.setStatus(undefined);
-            }
-
-            return templateService.apiHandler({
-              methodName: 'jwks',
-              controller,
-              context,
-              validatedArgs,
-              successStatus: undefined,
-            });
-        });
-        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-        const argsWellKnownController_openidConfiguration: Record<string, TsoaRoute.ParameterSchema> = {
-        };
-        router.get('/.well-known/openid-configuration',
-            ...(fetchMiddlewares<Middleware>(WellKnownController)),
-            ...(fetchMiddlewares<Middleware>(WellKnownController.prototype.openidConfiguration)),
-
-            async function WellKnownController_openidConfiguration(context: Context, next: Next) {
-
-            let validatedArgs: any[] = [];
-            try {
-              validatedArgs = templateService.getValidatedArgs({ args: argsWellKnownController_openidConfiguration, context, next });
-            } catch (err) {
-              const error = err as any;
-              error.message ||= JSON.stringify({ fields: error.fields });
-              context.status = error.status;
-              context.throw(context.status, error.message, error);
-            }
-
-            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
-
-            const controller: any = await container.get<WellKnownController>(WellKnownController);
-            if (typeof controller['setStatus'] === 'function') {
-                controller.setStatus(undefined);
-            }
-
-            return templateService.apiHandler({
-              methodName: 'openidConfiguration',
-              controller,
-              context,
-              validatedArgs,
-              successStatus: undefined,
-            });
-        });
-        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsTwoFactorController_setup: Record<string, TsoaRoute.ParameterSchema> = {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
         };
@@ -800,6 +740,74 @@ export function RegisterRoutes(router: KoaRouter) {
 
             return templateService.apiHandler({
               methodName: 'status',
+              controller,
+              context,
+              validatedArgs,
+              successStatus: undefined,
+            });
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsWellKnownController_jwks: Record<string, TsoaRoute.ParameterSchema> = {
+        };
+        router.get('/.well-known/jwks.json',
+            ...(fetchMiddlewares<Middleware>(WellKnownController)),
+            ...(fetchMiddlewares<Middleware>(WellKnownController.prototype.jwks)),
+
+            async function WellKnownController_jwks(context: Context, next: Next) {
+
+            let validatedArgs: any[] = [];
+            try {
+              validatedArgs = templateService.getValidatedArgs({ args: argsWellKnownController_jwks, context, next });
+            } catch (err) {
+              const error = err as any;
+              error.message ||= JSON.stringify({ fields: error.fields });
+              context.status = error.status;
+              context.throw(context.status, error.message, error);
+            }
+
+            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
+
+            const controller: any = await container.get<WellKnownController>(WellKnownController);
+            if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+            }
+
+            return templateService.apiHandler({
+              methodName: 'jwks',
+              controller,
+              context,
+              validatedArgs,
+              successStatus: undefined,
+            });
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsWellKnownController_openidConfiguration: Record<string, TsoaRoute.ParameterSchema> = {
+        };
+        router.get('/.well-known/openid-configuration',
+            ...(fetchMiddlewares<Middleware>(WellKnownController)),
+            ...(fetchMiddlewares<Middleware>(WellKnownController.prototype.openidConfiguration)),
+
+            async function WellKnownController_openidConfiguration(context: Context, next: Next) {
+
+            let validatedArgs: any[] = [];
+            try {
+              validatedArgs = templateService.getValidatedArgs({ args: argsWellKnownController_openidConfiguration, context, next });
+            } catch (err) {
+              const error = err as any;
+              error.message ||= JSON.stringify({ fields: error.fields });
+              context.status = error.status;
+              context.throw(context.status, error.message, error);
+            }
+
+            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
+
+            const controller: any = await container.get<WellKnownController>(WellKnownController);
+            if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+            }
+
+            return templateService.apiHandler({
+              methodName: 'openidConfiguration',
               controller,
               context,
               validatedArgs,
