@@ -1,0 +1,43 @@
+// The bench's floor for row 1: `GET /api/v1/posts/:id` served by bare Koa + @koa/router + pg, with
+// the very SQL the posts service runs for that route (services/posts/src/domain/posts-service.ts,
+// POST_COLUMNS + "WHERE p.id = $2"), the same pool size (DATABASE_POOL_MAX default 10) and the same
+// JSON shape — and nothing else: no token check, validation, metrics, tracing, logging, security
+// headers or problem documents. Env: PORT, DATABASE_URL, BENCH_ME (the uuid used as "me").
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Koa from 'koa';
+import pg from 'pg';
+
+// @koa/router is a dependency of mesh (not hoisted to the root): resolve it from there.
+const meshRequire = createRequire(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../mesh/package.json'));
+const Router = meshRequire('@koa/router');
+
+export const POST_SQL = `SELECT
+  p.id, p.author_id AS "authorId", p.text, p.media_ids::text[] AS "mediaIds",
+  p.like_count AS "likeCount", p.comment_count AS "commentCount",
+  EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = $1) AS "likedByMe",
+  p.created_at AS "createdAt", p.updated_at AS "updatedAt" FROM posts p WHERE p.id = $2`;
+
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+const me = process.env.BENCH_ME;
+const app = new Koa();
+const router = new Router();
+router.get('/api/v1/posts/:id', async (ctx) => {
+  const { rows } = await pool.query(POST_SQL, [me, ctx.params.id]);
+  if (!rows[0]) {
+    ctx.status = 404;
+    return;
+  }
+  const r = rows[0];
+  ctx.body = { ...r, likeCount: Number(r.likeCount), commentCount: Number(r.commentCount) };
+});
+router.get('/healthz/ready', (ctx) => {
+  ctx.body = { status: 'ready' };
+});
+app.use(router.routes());
+const server = app.listen(Number(process.env.PORT), '127.0.0.1');
+server.keepAliveTimeout = 65_000;
+const stop = () => server.close(() => pool.end().then(() => process.exit(0)));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -1,0 +1,207 @@
+// The platform on loopback for the bench, as test/helpers/stack.ts starts it for the tests (that
+// helper is TypeScript run by vitest, so the bench has this small plain-JS twin built on the same
+// compiled mesh modules): fresh databases on one PostgreSQL, every service as its own process
+// (`node --import <tracing register> services/<name>/dist/main.js`), the local object store and
+// the local ingress.
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT, TRACING_REGISTER, freePort, onCleanup, runNode, spawnNode, waitFor200 } from './procs.mjs';
+
+const mesh = (p) => import(pathToFileURL(path.join(ROOT, 'mesh', 'dist', p)).href);
+
+export const SERVICE_NAMES = ['auth', 'users', 'posts', 'media'];
+
+/** Embedded PostgreSQL (or TEST_DATABASE_URL), stopped at cleanup. */
+export async function startPostgres() {
+  const { startTestPostgres } = await mesh('testing/postgres.js');
+  const pg = await startTestPostgres({ log: (line) => console.log(line) });
+  onCleanup(() => pg.stop());
+  return pg;
+}
+
+export async function freshDatabase(adminUrl, name) {
+  const { createDatabase, databaseUrl } = await mesh('local/databases.js');
+  const db = `bench_${name}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  await createDatabase(adminUrl, db);
+  return databaseUrl(adminUrl, db);
+}
+
+/**
+ * A sink for OTLP/HTTP trace exports: answers 200 to every POST after reading the body, so the
+ * services run their tracing exactly as in production (spans created, batched, serialised, sent).
+ */
+export async function startOtlpSink() {
+  let exports = 0;
+  let bytes = 0;
+  const server = http.createServer((req, res) => {
+    req.on('data', (d) => (bytes += d.length));
+    req.on('end', () => {
+      exports += 1;
+      res.writeHead(200, { 'content-type': req.headers['content-type'] ?? 'application/json' });
+      res.end();
+    });
+  });
+  const port = await freePort();
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  const sink = {
+    url: `http://127.0.0.1:${port}`,
+    stats: () => ({ exports, bytes }),
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+  onCleanup(sink.close);
+  return sink;
+}
+
+/** The `node` arguments a service runs with (the images preload the tracing register the same way). */
+export const SERVICE_NODE_ARGS = ['--import', pathToFileURL(TRACING_REGISTER).href];
+
+export function serviceScript(name) {
+  return path.join(ROOT, 'services', name, 'dist', 'main.js');
+}
+
+/** Spawns a service process (tracked for cleanup) and waits for its first 200 on /healthz/ready. */
+export async function startServiceProcess(name, env, { script = serviceScript(name), label = name, nodeArgs = SERVICE_NODE_ARGS } = {}) {
+  const port = Number(env.PORT);
+  const t0 = performance.now();
+  const proc = spawnNode(label, script, { nodeArgs, env: { HOST: '127.0.0.1', ...env }, cwd: path.join(ROOT, 'services', name) });
+  onCleanup(() => proc.stop());
+  const readyMs = await waitFor200(proc, `http://127.0.0.1:${port}/healthz/ready`, { since: t0 });
+  return { ...proc, name, base: `http://127.0.0.1:${port}`, port, readyMs };
+}
+
+/**
+ * Starts the stack. `otlpEndpoint`: where the services export traces (tracing on), or undefined
+ * (tracing off). Sampling as in the prod overlay (services/k8s/overlays/prod: parentbased_traceidratio
+ * 0.05; the bench's requests carry no upstream decision, so the ratio applies); `sampleRatio: '1.0'`
+ * is the dev overlay's every-request tracing.
+ */
+export async function startStack({ adminUrl, otlpEndpoint, sampleRatio = '0.05', log = () => {} }) {
+  const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (s) => [s, await freePort()])));
+  const ingressPort = await freePort();
+  const storePort = await freePort();
+  const storeDir = await mkdtemp(path.join(os.tmpdir(), 'agora-bench-objects-'));
+  const mailDir = await mkdtemp(path.join(os.tmpdir(), 'agora-bench-mail-'));
+  onCleanup(() => rm(storeDir, { recursive: true, force: true }));
+  onCleanup(() => rm(mailDir, { recursive: true, force: true }));
+  const meshKey = randomBytes(32).toString('hex');
+  const storeKey = randomBytes(32).toString('hex');
+  const ingressUrl = `http://127.0.0.1:${ingressPort}`;
+
+  const databases = {};
+  await Promise.all(
+    SERVICE_NAMES.map(async (s) => {
+      databases[s] = await freshDatabase(adminUrl, s);
+      await runNode(`${s}:migrate`, path.join(ROOT, 'services', s, 'dist', 'migrate.js'), {
+        env: { DATABASE_URL: databases[s], LOG_LEVEL: 'silent' },
+        cwd: path.join(ROOT, 'services', s),
+      });
+    }),
+  );
+  log(`databases created and migrated: ${SERVICE_NAMES.join(', ')}`);
+
+  const common = {
+    JWT_ISSUER: ingressUrl,
+    JWT_AUDIENCE: 'agora-api',
+    JWKS_URL: `http://127.0.0.1:${ports.auth}/.well-known/jwks.json`,
+    MESH_IDENTITY: 'local',
+    MESH_LOCAL_KEY: meshKey,
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', // production level: access logs are part of the cost
+    SHUTDOWN_TIMEOUT_MS: '8000',
+    SHUTDOWN_DELAY_MS: '0',
+    ...Object.fromEntries(SERVICE_NAMES.map((s) => [`SERVICE_URL_${s.toUpperCase()}`, `http://127.0.0.1:${ports[s]}`])),
+    ...(otlpEndpoint
+      ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: sampleRatio }
+      : { OTEL_SDK_DISABLED: 'true' }),
+  };
+  const perService = {
+    auth: {
+      SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      MAILBOX_DIR: mailDir,
+      // The bench signs many users in from 127.0.0.1.
+      RATE_LIMIT_SIGNUP_PER_IP: '1000000',
+      RATE_LIMIT_LOGIN_PER_IP: '1000000',
+      RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000000',
+      RATE_LIMIT_CODE_PER_IP: '1000000',
+      RATE_LIMIT_CODE_PER_EMAIL: '1000000',
+    },
+    users: {},
+    posts: {},
+    media: {
+      MEDIA_STORE: 'local',
+      LOCAL_STORE_URL: `${ingressUrl}/objects`,
+      LOCAL_STORE_INTERNAL_URL: `http://127.0.0.1:${storePort}/objects`,
+      LOCAL_STORE_SIGNING_KEY: storeKey,
+    },
+  };
+  const env = Object.fromEntries(
+    SERVICE_NAMES.map((s) => [s, { ...common, OTEL_SERVICE_NAME: s, PORT: String(ports[s]), DATABASE_URL: databases[s], ...perService[s] }]),
+  );
+
+  const services = {};
+  // auth first: the others fetch its JWKS.
+  services.auth = await startServiceProcess('auth', env.auth);
+  for (const s of SERVICE_NAMES.slice(1)) services[s] = await startServiceProcess(s, env[s]);
+  log(`services ready: ${SERVICE_NAMES.map((s) => `${s} ${services[s].readyMs.toFixed(0)} ms`).join(', ')}`);
+
+  const { startObjectStore } = await mesh('local/object-store.js');
+  const store = await startObjectStore({ dir: storeDir, signingKey: storeKey, port: storePort });
+  onCleanup(() => store.close(1000));
+  const { startIngress } = await mesh('local/ingress.js');
+  const ingress = await startIngress({
+    port: ingressPort,
+    upstreams: Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://127.0.0.1:${ports[s]}`])),
+    objectStore: `http://127.0.0.1:${storePort}`,
+  });
+  onCleanup(() => ingress.close(1000));
+  return { url: ingressUrl, ingress, services, databases, env, ports, meshKey };
+}
+
+let sequence = 0;
+/** Registers and signs in a new user through the ingress (as test/helpers/stack.ts newSession). */
+export async function newSession(base, prefix = 'bench') {
+  sequence += 1;
+  const username = `${prefix}_${sequence}_${randomBytes(3).toString('hex')}`;
+  const password = `Pass-${randomBytes(8).toString('hex')}`;
+  const reg = await postJson(`${base}/api/v1/auth/register`, { username, email: `${username}@example.com`, password });
+  if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${JSON.stringify(reg.body)}`);
+  const login = await postJson(`${base}/api/v1/auth/login`, { login: username, password });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  return { id: reg.body.id, username, password, token: login.body.accessToken, refreshToken: login.body.refreshToken };
+}
+
+/** A fresh access token (new jti) for a session, by rotating its refresh token (no password hashing). */
+export async function refreshSession(base, session) {
+  const r = await postJson(`${base}/api/v1/auth/refresh`, { refreshToken: session.refreshToken });
+  if (r.status !== 200) throw new Error(`refresh failed: ${r.status} ${JSON.stringify(r.body)}`);
+  session.refreshToken = r.body.refreshToken;
+  session.token = r.body.accessToken;
+  return r.body.accessToken;
+}
+
+export async function postJson(url, body, headers = {}) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const text = await res.text();
+  let parsed;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  return { status: res.status, body: parsed };
+}
+
+export async function getJson(url, headers = {}) {
+  const res = await fetch(url, { headers });
+  const text = await res.text();
+  let parsed;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  return { status: res.status, body: parsed };
+}
