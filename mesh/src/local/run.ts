@@ -13,7 +13,7 @@ import { ensureDatabases, redactUrl, databaseUrl } from './databases.js';
 import { startIngress, type Ingress } from './ingress.js';
 import { startObjectStore, type ObjectStore } from './object-store.js';
 import { say, warn } from './output.js';
-import { DATA_DIR, POSTGRES_DATA_DIR, SECRETS_FILE, REPO_ROOT } from './paths.js';
+import { DATA_DIR, MAILBOX_DIR, POSTGRES_DATA_DIR, SECRETS_FILE, REPO_ROOT } from './paths.js';
 import { assertPortsFree, PortBusyError, type PortNeed } from './ports.js';
 import { startLocalPostgres, type LocalPostgres } from './postgres.js';
 import { runningPostmaster } from './embedded-server.js';
@@ -120,6 +120,7 @@ function summary(opts: { ingressUrl: string; seeds: string }): void {
   }
   if (objectStore) col('objects', `${opts.ingressUrl}${LOCAL_OBJECT_STORE.publicPrefix}/ (local object store for media, ${objectStore.url})`);
   col('data dir', `${path.relative(process.cwd(), DATA_DIR) || DATA_DIR}/ (${postgres?.kind === 'embedded' ? 'postgres/, ' : ''}${objectStore ? 'objects/, ' : ''}local-secrets.json)`);
+  col('mailbox', `${path.relative(process.cwd(), MAILBOX_DIR) || MAILBOX_DIR}/ (mail auth sends, e.g. passwordless sign-in codes, one .eml file each)`);
   col('seed', opts.seeds);
   col('prometheus', prometheusNote);
   lines.push('', '  Ctrl-C stops everything (twice forces).', '');

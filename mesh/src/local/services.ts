@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { JWT_AUDIENCE, LOCAL_OBJECT_STORE, SERVICES, type ServiceTopology } from '../topology.js';
 import { databaseUrl } from './databases.js';
 import { pipeLines, say } from './output.js';
-import { REPO_ROOT, serviceDir } from './paths.js';
+import { MAILBOX_DIR, REPO_ROOT, serviceDir } from './paths.js';
 import type { LocalSecrets } from './secrets.js';
 
 /** Which services of the topology are built (have dist/main.js) and which are not. */
@@ -73,8 +73,16 @@ export function serviceEnv(service: ServiceTopology, ctx: LocalEnvContext): Node
     OTEL_SERVICE_NAME: service.name,
   });
   for (const s of SERVICES) env[`SERVICE_URL_${s.name.toUpperCase()}`] = `http://127.0.0.1:${s.localPort}`;
-  if (service.name === 'auth') env.SIGNING_KEY_ENCRYPTION_KEY = ctx.secrets.SIGNING_KEY_ENCRYPTION_KEY;
-  else delete env.SIGNING_KEY_ENCRYPTION_KEY;
+  if (service.name === 'auth') {
+    Object.assign(env, {
+      SIGNING_KEY_ENCRYPTION_KEY: ctx.secrets.SIGNING_KEY_ENCRYPTION_KEY,
+      MAIL_TRANSPORT: 'mailbox',
+      MAILBOX_DIR,
+      // Everything on a laptop comes from 127.0.0.1: the product's 3 sign-ups per hour per IP would
+      // stop the demo data and a developer trying things. The other limits stay as in production.
+      RATE_LIMIT_SIGNUP_PER_IP: env.RATE_LIMIT_SIGNUP_PER_IP ?? '100',
+    });
+  } else delete env.SIGNING_KEY_ENCRYPTION_KEY;
   if (service.name === 'media') {
     // Browsers reach the local object store through the ingress; media asks it directly (HEAD).
     Object.assign(env, {

@@ -3,7 +3,8 @@ import type { UsersConfig } from './config.js';
 import { defineModels, type UsersModels } from './models/index.js';
 import { Follows } from './domain/follows.js';
 import { Profiles } from './domain/profiles.js';
-import { AuthAccountRevoker, MediaAvatarCheck } from './domain/remote.js';
+import { AuthAccountRevoker, AuthSuspension, MediaAvatarCheck } from './domain/remote.js';
+import { Moderation } from './domain/moderation.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { loadOpenApi } from './openapi.js';
 
@@ -13,6 +14,7 @@ export interface UsersDeps {
   profiles: Profiles;
   follows: Follows;
   models: UsersModels;
+  moderation: Moderation;
 }
 
 /** Builds the users service's object graph on its database and hands mesh its routes. */
@@ -33,6 +35,7 @@ export async function wireUsers({ config, sequelize }: ServiceContext<UsersConfi
     new MediaAvatarCheck(client('media', config.SERVICE_URL_MEDIA)),
     new AuthAccountRevoker(client('auth', config.SERVICE_URL_AUTH)),
   );
-  const deps: UsersDeps = { config, profiles, follows: new Follows(sequelize), models };
+  const moderation = new Moderation(sequelize, models, new AuthSuspension(client('auth', config.SERVICE_URL_AUTH)));
+  const deps: UsersDeps = { config, profiles, follows: new Follows(sequelize), models, moderation };
   return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi(), deps };
 }

@@ -86,3 +86,18 @@ export interface ProblemDetails {
   instance?: string;
   errors?: { field: string; message: string }[];
 }
+
+/** A user as admins see them. */
+export interface AdminUserEntry extends UserProfile {
+  suspended: boolean;
+}
+
+export interface AdminUserPage {
+  items: AdminUserEntry[];
+  nextCursor: string | null;
+}
+
+export interface SuspensionChange {
+  /** true suspends (sessions revoked at once, sign-in blocked); false reinstates. */
+  suspended: boolean;
+}

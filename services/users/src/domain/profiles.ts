@@ -45,7 +45,11 @@ export class Profiles {
   /** The caller's profile, created from the token on first use. 401 once the account was deleted. */
   async ensure(principal: UserPrincipal): Promise<Profile> {
     const existing = await this.models.Profile.findByPk(principal.userId);
-    if (existing) return existing;
+    if (existing) {
+      // A suspended user's access token lives out its minutes; users refuses it meanwhile.
+      if (existing.suspendedAt) throw problems.forbidden('This account is suspended.');
+      return existing;
+    }
     const base = principal.username && /^[A-Za-z0-9_]{1,60}$/.test(principal.username)
       ? principal.username
       : `user_${principal.userId.replace(/-/g, '').slice(0, 12)}`;

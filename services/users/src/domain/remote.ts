@@ -34,6 +34,18 @@ export class MediaAvatarCheck implements AvatarCheck {
   }
 }
 
+/** Suspension at auth: `PUT /internal/v1/auth/accounts/{id}/suspension` (sessions revoked, sign-in blocked). */
+export class AuthSuspension {
+  constructor(private readonly auth: ServiceClient) {}
+
+  async set(userId: string, suspended: boolean, actorId: string): Promise<void> {
+    await this.auth.call<void>(`/internal/v1/auth/accounts/${encodeURIComponent(userId)}/suspension`, {
+      method: 'PUT',
+      body: { suspended, actorId },
+    });
+  }
+}
+
 /** Account deletion at auth: `DELETE /internal/v1/auth/accounts/{id}` (idempotent; 404 = never existed there). */
 export class AuthAccountRevoker implements AccountRevoker {
   constructor(private readonly auth: ServiceClient) {}

@@ -15,6 +15,7 @@ export class Profile extends Model<InferAttributes<Profile>, InferCreationAttrib
   declare avatarMediaId: CreationOptional<string | null>;
   declare followerCount: CreationOptional<number>;
   declare followingCount: CreationOptional<number>;
+  declare suspendedAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -54,6 +55,7 @@ export function defineModels(sequelize: Sequelize): UsersModels {
       avatarMediaId: { type: DataTypes.UUID, allowNull: true },
       followerCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       followingCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      suspendedAt: { type: DataTypes.DATE, allowNull: true },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

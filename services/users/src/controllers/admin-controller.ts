@@ -1,0 +1,43 @@
+import { Body, Controller, Get, Path, Put, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
+import type { Request as KoaRequest } from 'koa';
+import { userOf } from '@agora/mesh';
+import type { UsersDeps } from '../wiring.js';
+import type { AdminUserEntry, AdminUserPage, ProblemDetails, SuspensionChange } from './schemas.js';
+
+/** Admin operations: need the `admin` role claim (checked at the sidecar and here). */
+@Route('api/v1/users')
+@Tags('admin')
+@Security('jwt', ['admin'])
+@Response<ProblemDetails>(401, 'Missing or invalid token')
+@Response<ProblemDetails>(403, 'Not an admin')
+export class AdminController extends Controller {
+  constructor(private readonly deps: UsersDeps) {
+    super();
+  }
+
+  /**
+   * Every user, newest first, with their suspension state.
+   * @isInt limit
+   * @minimum limit 1
+   * @maximum limit 100
+   * @maxLength cursor 512
+   */
+  @Get()
+  public async listUsers(@Query() limit?: number, @Query() cursor?: string): Promise<AdminUserPage> {
+    return this.deps.moderation.list(limit, cursor);
+  }
+
+  /**
+   * Suspends or reinstates a user. Suspension revokes every session at auth at once and blocks
+   * sign-in; an access token issued before lives out its remaining minutes (≤ 15) but users and
+   * posts refuse it.
+   * @param id the user's id
+   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
+   */
+  @Put('{id}/suspension')
+  @Response<ProblemDetails>(404, 'No such user')
+  @Response<ProblemDetails>(503, 'auth is unavailable; nothing changed')
+  public async setSuspension(@Path() id: string, @Body() body: SuspensionChange, @Request() req: KoaRequest): Promise<AdminUserEntry> {
+    return this.deps.moderation.setSuspended(id, body.suspended, userOf(req as unknown as { user?: unknown }).userId);
+  }
+}
