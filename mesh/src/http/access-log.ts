@@ -12,7 +12,8 @@ export function accessLog(logger: Logger) {
       await next();
     } finally {
       const route = routeTemplate(ctx);
-      if (!route.startsWith('/healthz')) {
+      // Probes and scrapes every few seconds would drown the lines that matter.
+      if (!route.startsWith('/healthz') && route !== '/metrics') {
         logger.info(
           { method: ctx.method, route, status: ctx.status, duration_ms: Number(process.hrtime.bigint() - started) / 1e6 },
           'request',

@@ -22,7 +22,7 @@ const sequelize = createDatabase({ url: process.env.DATABASE_URL });
 try {
   const admins = DEMO_USERS.filter((u) => u.admin).map((u) => u.username);
   await sequelize.query(
-    `UPDATE users SET roles = ARRAY['user', 'admin'], updated_at = now() WHERE username = ANY(:admins) AND NOT ('admin' = ANY(roles))`,
+    `UPDATE users SET roles = ARRAY['user', 'admin'], updated_at = now() WHERE username IN (:admins) AND NOT ('admin' = ANY(roles))`,
     { replacements: { admins } },
   );
 } finally {

@@ -3,7 +3,7 @@ import type { PostsConfig } from './config.js';
 import { initModels } from './models/index.js';
 import { FollowGraph } from './domain/follow-graph.js';
 import { MediaCatalog } from './domain/media-catalog.js';
-import { PostsService } from './domain/posts-service.js';
+import { Moderation, PostsService } from './domain/posts-service.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { loadOpenApi } from './openapi.js';
 
@@ -11,10 +11,12 @@ import { loadOpenApi } from './openapi.js';
 export interface PostsDeps {
   config: PostsConfig;
   posts: PostsService;
+  moderation: Moderation;
+  logger: ServiceContext<PostsConfig>['logger'];
 }
 
 /** Builds the posts service's object graph on its database and hands mesh its routes. */
-export async function wirePosts({ config, sequelize }: ServiceContext<PostsConfig>): Promise<ServiceWiring> {
+export async function wirePosts({ config, sequelize, metrics, logger }: ServiceContext<PostsConfig>): Promise<ServiceWiring> {
   initModels(sequelize);
   const client = (callee: 'users' | 'media', baseUrl: string) =>
     new ServiceClient({
@@ -29,7 +31,8 @@ export async function wirePosts({ config, sequelize }: ServiceContext<PostsConfi
     sequelize,
     new FollowGraph(client('users', config.SERVICE_URL_USERS)),
     new MediaCatalog(client('media', config.SERVICE_URL_MEDIA)),
+    metrics.business,
   );
-  const deps: PostsDeps = { config, posts };
+  const deps: PostsDeps = { config, posts, moderation: new Moderation(sequelize), logger };
   return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi(), deps };
 }

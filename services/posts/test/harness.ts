@@ -61,7 +61,7 @@ export interface TestUser {
 /** Signs access tokens as auth does (ES256, kid, typ at+jwt, conventions.md claims) and serves their JWKS. */
 export interface TestIssuer {
   jwksUrl: string;
-  user(prefix?: string): Promise<TestUser>;
+  user(prefix?: string, roles?: string[]): Promise<TestUser>;
   stop(): Promise<void>;
 }
 
@@ -77,12 +77,12 @@ export async function startTestIssuer(issuer = ISSUER): Promise<TestIssuer> {
   });
   return {
     jwksUrl: `${urlOf(server)}/.well-known/jwks.json`,
-    async user(prefix = 'user') {
+    async user(prefix = 'user', roles = ['user']) {
       counter += 1;
       const id = randomUUID();
       const username = `${prefix}_${counter}_${id.slice(0, 6)}`;
       const now = Math.floor(Date.now() / 1000);
-      const token = await new SignJWT({ roles: ['user'], sid: randomUUID(), jti: randomUUID(), preferred_username: username })
+      const token = await new SignJWT({ roles, sid: randomUUID(), jti: randomUUID(), preferred_username: username })
         .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
         .setSubject(id)
         .setIssuer(issuer)

@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { pageSize, problems, toPage, type Page } from '@agora/mesh';
+import { pageSize, problems, toPage, type BusinessMetrics, type Page } from '@agora/mesh';
 import type { Comment, Like, LikeState, Post } from '../controllers/schemas.js';
 import type { FollowGraph } from './follow-graph.js';
 import type { MediaCatalog } from './media-catalog.js';
@@ -64,6 +64,7 @@ export class PostsService {
     private readonly db: Sequelize,
     private readonly follows: FollowGraph,
     private readonly media: MediaCatalog,
+    private readonly counters: Pick<BusinessMetrics, 'postsCreated' | 'likes' | 'comments'>,
   ) {}
 
   private select<T extends object>(sql: string, bind: unknown[]): Promise<T[]> {
@@ -88,6 +89,7 @@ export class PostsService {
       'INSERT INTO posts (author_id, text, media_ids) VALUES ($1, $2, $3::uuid[]) RETURNING id',
       [me, input.text, mediaIds],
     );
+    this.counters.postsCreated.inc();
     return this.get(me, row!.id);
   }
 
@@ -166,15 +168,16 @@ export class PostsService {
 
   /** Idempotent: liking twice is one like. */
   async like(me: string, id: string): Promise<LikeState> {
-    const [row] = await this.select<{ likeCount: number }>(
+    const [row] = await this.select<{ likeCount: number; inserted: number }>(
       `WITH ins AS (
          INSERT INTO likes (post_id, user_id) SELECT id, $2::uuid FROM posts WHERE id = $1
          ON CONFLICT (post_id, user_id) DO NOTHING RETURNING post_id)
        UPDATE posts SET like_count = like_count + (SELECT count(*) FROM ins)::int WHERE id = $1
-       RETURNING like_count AS "likeCount"`,
+       RETURNING like_count AS "likeCount", (SELECT count(*) FROM ins)::int AS "inserted"`,
       [id, me],
     );
     if (!row) throw problems.notFound('No such post.');
+    if (Number(row.inserted) > 0) this.counters.likes.inc();
     return { postId: id, likedByMe: true, likeCount: Number(row.likeCount) };
   }
 
@@ -233,6 +236,7 @@ export class PostsService {
       [id, me, text],
     );
     if (!row) throw problems.notFound('No such post.');
+    this.counters.comments.inc();
     return row;
   }
 
@@ -249,6 +253,34 @@ export class PostsService {
        UPDATE posts SET comment_count = comment_count - (SELECT count(*) FROM del)::int WHERE id = $2`,
       { bind: [commentId, id, me] },
     );
+  }
+}
+
+/**
+ * Moderation: admins delete any post or comment (the contract marks these operations admin-only, so
+ * the sidecar and the service both require the role). Returns the author, for the audit line.
+ */
+export class Moderation {
+  constructor(private readonly db: Sequelize) {}
+
+  async removePost(id: string): Promise<string> {
+    const rows = await this.db.query<{ authorId: string }>('DELETE FROM posts WHERE id = $1 RETURNING author_id AS "authorId"', {
+      bind: [id],
+      type: QueryTypes.SELECT,
+    });
+    if (rows.length === 0) throw problems.notFound('No such post.');
+    return rows[0]!.authorId;
+  }
+
+  async removeComment(id: string, commentId: string): Promise<string> {
+    const rows = await this.db.query<{ authorId: string }>(
+      `WITH del AS (DELETE FROM comments WHERE id = $1 AND post_id = $2 RETURNING post_id, author_id),
+            counted AS (UPDATE posts SET comment_count = comment_count - (SELECT count(*) FROM del)::int WHERE id = $2)
+       SELECT author_id AS "authorId" FROM del`,
+      { bind: [commentId, id], type: QueryTypes.SELECT },
+    );
+    if (rows.length === 0) throw problems.notFound('No such comment on this post.');
+    return rows[0]!.authorId;
   }
 }
 

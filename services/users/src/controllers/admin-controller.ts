@@ -29,8 +29,8 @@ export class AdminController extends Controller {
 
   /**
    * Suspends or reinstates a user. Suspension revokes every session at auth at once and blocks
-   * sign-in; an access token issued before lives out its remaining minutes (≤ 15) but users and
-   * posts refuse it.
+   * sign-in; an access token issued before lives out its remaining minutes (≤ 15): users refuses
+   * it, the other services accept it until it expires.
    * @param id the user's id
    * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
    */
