@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,9 +19,12 @@ afterAll(async () => auth?.stop());
 const url = (p: string) => `${auth.base}/api/v1/auth/${p}`;
 const deps = () => auth.service.deps as AuthDeps;
 
+/** The mailbox's messages, oldest first (files are named by outbox id, so order by write time). */
 async function mails(): Promise<string[]> {
-  const files = (await readdir(mailbox)).filter((f) => f.endsWith('.eml')).sort();
-  return Promise.all(files.map((f) => readFile(path.join(mailbox, f), 'utf8')));
+  const files = (await readdir(mailbox)).filter((f) => f.endsWith('.eml'));
+  const dated = await Promise.all(files.map(async (f) => ({ f, t: (await stat(path.join(mailbox, f))).mtimeMs })));
+  dated.sort((a, b) => a.t - b.t);
+  return Promise.all(dated.map(({ f }) => readFile(path.join(mailbox, f), 'utf8')));
 }
 
 async function codeFor(email: string): Promise<string> {
