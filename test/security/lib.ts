@@ -131,7 +131,8 @@ export function sample(doc: OpenApiDocument, schema: Schema | undefined, name = 
 // HTTP
 // ---------------------------------------------------------------------------------------------
 
-export const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+// Idle sockets are dropped after 3 s, before the servers' 5 s keep-alive timeout closes them under us.
+export const agent = new http.Agent({ keepAlive: true, maxSockets: 16, timeout: 3_000 });
 
 export interface Answer {
   status: number;
@@ -144,12 +145,26 @@ export interface RawRequest {
   method: string;
   /** Sent exactly as given (no normalisation): may contain `..`, `%2e`, unicode (encoded by the caller). */
   path: string;
+  /**
+   * Node's documented keep-alive race: a server may close an idle socket just as the client reuses
+   * it; the request then fails with ECONNRESET before the server read it. Retried once (default).
+   */
+  retryStaleSocket?: boolean;
   headers?: Record<string, string>;
   body?: string | Buffer;
   timeoutMs?: number;
 }
 
-export function send(base: string, req: RawRequest): Promise<Answer> {
+export async function send(base: string, req: RawRequest): Promise<Answer> {
+  try {
+    return await sendOnce(base, req);
+  } catch (err) {
+    if ((err as { staleSocket?: boolean }).staleSocket && req.retryStaleSocket !== false) return sendOnce(base, req);
+    throw err;
+  }
+}
+
+function sendOnce(base: string, req: RawRequest): Promise<Answer> {
   const url = new URL(base);
   return new Promise((resolvePromise, reject) => {
     const r = http.request(
@@ -179,7 +194,11 @@ export function send(base: string, req: RawRequest): Promise<Answer> {
       },
     );
     r.on('timeout', () => r.destroy(new Error(`timeout after ${req.timeoutMs ?? 30_000} ms: ${req.method} ${req.path}`)));
-    r.on('error', reject);
+    r.on('error', (err: NodeJS.ErrnoException) =>
+      reject(Object.assign(err, { staleSocket: r.reusedSocket && err.code === 'ECONNRESET' && !gotResponse })),
+    );
+    let gotResponse = false;
+    r.on('response', () => (gotResponse = true));
     if (req.body !== undefined) r.write(req.body);
     r.end();
   });
