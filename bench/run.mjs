@@ -169,7 +169,9 @@ async function argon2Row() {
   ];
   const ours = ARGON2_PARAMS;
   const oursMs = await timeHash(ours);
-  const owaspMinMs = await timeHash({ ...ours, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+  const isOwaspMin = ours.memoryCost === 19_456 && ours.timeCost === 2 && ours.parallelism === 1;
+  const owaspMinMs = isOwaspMin ? oursMs : await timeHash({ ...ours, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+  const owasp46Ms = await timeHash({ ...ours, memoryCost: 47_104, timeCost: 1, parallelism: 1 });
   const rfcMs = await timeHash({ ...ours, memoryCost: 65_536, timeCost: 3, parallelism: 4 });
   const atLeastOwasp = owasp.some((o) => ours.memoryCost >= o.m && ours.timeCost >= o.t) && ours.parallelism >= 1;
   const fmt = (p) => `m=${round(p.memoryCost / 1024, 1)} MiB t=${p.timeCost} p=${p.parallelism}`;
@@ -177,10 +179,11 @@ async function argon2Row() {
   report.row(
     6,
     'login cost: argon2id params, time per hash',
-    `${fmt(ours)}: ${ms(oursMs)}/hash (≈${perCore} logins/s per core); OWASP min m=19 MiB t=2 p=1: ${ms(owaspMinMs)}; RFC 9106 2nd choice m=64 MiB t=3 p=4: ${ms(rfcMs)}`,
+    `${fmt(ours)}: ${ms(oursMs)}/hash (≈${perCore} logins/s per core)${isOwaspMin ? ' = OWASP minimum (m=19 MiB t=2 p=1)' : `; OWASP minimum m=19 MiB t=2 p=1: ${ms(owaspMinMs)}`}; ` +
+      `OWASP's equivalent m=46 MiB t=1 p=1: ${ms(owasp46Ms)}; RFC 9106's second choice m=64 MiB t=3 p=4: ${ms(rfcMs)}`,
     '≥ OWASP minimum',
     atLeastOwasp,
-    { params: ours, msPerHash: round(oursMs, 2), owaspMinimumMs: round(owaspMinMs, 2), rfc9106SecondMs: round(rfcMs, 2) },
+    { params: ours, msPerHash: round(oursMs, 2), owaspMinimumMs: round(owaspMinMs, 2), owasp46MiBMs: round(owasp46Ms, 2), rfc9106SecondMs: round(rfcMs, 2) },
   );
 }
 
@@ -188,32 +191,36 @@ async function argon2Row() {
 // Row 5a
 
 async function coldStartRow(stack) {
-  const repeats = QUICK ? 1 : 3;
-  const measure = async (extraEnv, tag) => {
+  const measure = async (extraEnv, tag, repeats) => {
     const figures = {};
     for (const name of SERVICE_NAMES) {
       const times = [];
+      const cpu = [];
       for (let i = 0; i < repeats; i += 1) {
         const port = await freePort();
         const svc = await startServiceProcess(name, { ...stack.env[name], ...extraEnv, PORT: String(port) }, { label: `${name}-cold-${tag}-${i}` });
         times.push(svc.readyMs);
+        cpu.push(svc.startCpuMs);
         await svc.stop();
       }
+      const runs = times.map((t) => round(t, 0));
       times.sort((a, b) => a - b);
-      figures[name] = { medianMs: round(times[Math.floor(times.length / 2)], 0), maxMs: round(times.at(-1), 0), runs: times.map((t) => round(t, 0)) };
+      cpu.sort((a, b) => a - b);
+      figures[name] = { medianMs: round(times[Math.floor(times.length / 2)], 0), maxMs: round(times.at(-1), 0), cpuMs: round(cpu[Math.floor(cpu.length / 2)], 0), runs, loadAverage: round(os.loadavg()[0], 2) };
     }
     return figures;
   };
   // As deployed: the tracing register preloaded, an OTLP endpoint set (the stack's env).
-  const traced = await measure({}, 'traced');
+  const repeats = QUICK ? 1 : 3;
+  const traced = await measure({}, 'traced', repeats);
   // The same with tracing off (no OTLP endpoint): what the OpenTelemetry SDK adds to a start.
-  const plain = await measure({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SDK_DISABLED: 'true' }, 'plain');
+  const plain = await measure({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SDK_DISABLED: 'true' }, 'plain', 1);
   report.details.coldStart = { traced, plain };
   const worst = Math.max(...Object.values(traced).map((f) => f.medianMs));
   report.row(
     5,
     `cold start: spawn → first 200 on /healthz/ready (median of ${repeats}, tracing on as deployed)`,
-    SERVICE_NAMES.map((s) => `${s} ${traced[s].medianMs} ms (max ${traced[s].maxMs}; tracing off ${plain[s].medianMs})`).join(', '),
+    SERVICE_NAMES.map((s) => `${s} ${traced[s].medianMs} ms (${traced[s].cpuMs} ms CPU; tracing off ${plain[s].medianMs} ms, ${plain[s].cpuMs} ms CPU)`).join(', ') + `; load average ${round(os.loadavg()[0], 1)}`,
     '≤ 1000 ms each',
     worst <= 1000,
     { services: traced, tracingOff: plain },
@@ -247,7 +254,9 @@ async function profilePosts(stack, postPath, tokens, seconds = D(10)) {
   const t0 = performance.now();
   let loadStart;
   try {
-    await load({ url: svc.base, connections: CONNECTIONS, duration: D(2), ...rotatingTokens(tokens, postPath) }); // warm-up
+    // Warm-up: every token seen twice, so the measured window has the steady state of a running
+    // service (verified-token cache full); first sightings would otherwise fall into the profile.
+    await load({ url: svc.base, connections: CONNECTIONS, amount: 2 * tokens.length, ...rotatingTokens(tokens, postPath) });
     loadStart = performance.now();
     await load({ url: svc.base, connections: CONNECTIONS, duration: seconds, ...rotatingTokens(tokens, postPath) });
   } finally {

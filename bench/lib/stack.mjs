@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT, TRACING_REGISTER, freePort, onCleanup, runNode, spawnNode, waitFor200 } from './procs.mjs';
+import { ROOT, TRACING_REGISTER, cpuSecondsOf, freePort, onCleanup, runNode, spawnNode, waitFor200 } from './procs.mjs';
 
 const mesh = (p) => import(pathToFileURL(path.join(ROOT, 'mesh', 'dist', p)).href);
 
@@ -57,7 +57,13 @@ export async function startOtlpSink() {
 }
 
 /** The `node` arguments a service runs with (the images preload the tracing register the same way). */
-export const SERVICE_NODE_ARGS = ['--import', pathToFileURL(TRACING_REGISTER).href];
+export const SERVICE_NODE_ARGS = [
+  '--import',
+  pathToFileURL(TRACING_REGISTER).href,
+  // For experiments only (e.g. BENCH_SERVICE_NODE_ARGS=--max-semi-space-size=2); the table's
+  // figures are taken without it, as the services are deployed.
+  ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+];
 
 export function serviceScript(name) {
   return path.join(ROOT, 'services', name, 'dist', 'main.js');
@@ -70,7 +76,9 @@ export async function startServiceProcess(name, env, { script = serviceScript(na
   const proc = spawnNode(label, script, { nodeArgs, env: { HOST: '127.0.0.1', ...env }, cwd: path.join(ROOT, 'services', name) });
   onCleanup(() => proc.stop());
   const readyMs = await waitFor200(proc, `http://127.0.0.1:${port}/healthz/ready`, { since: t0 });
-  return { ...proc, name, base: `http://127.0.0.1:${port}`, port, readyMs };
+  // CPU the start took (all threads): unlike the wall time, not stretched by other work on the machine.
+  const startCpuMs = (await cpuSecondsOf(proc.pid).catch(() => NaN)) * 1000;
+  return { ...proc, name, base: `http://127.0.0.1:${port}`, port, readyMs, startCpuMs };
 }
 
 /**
