@@ -1,4 +1,7 @@
-import { createDatabase } from '@agora/mesh';
+import { createDatabase, createLogger } from '@agora/mesh';
+import { initModels } from './models/index.js';
+import { AuditLog } from './domain/audit.js';
+import { changeRole } from './domain/roles.js';
 import { DEMO_PASSWORD, DEMO_USERS, apiAs, demoEmail, expectStatus } from '@agora/mesh/local/demo';
 
 /**
@@ -17,14 +20,14 @@ for (const user of DEMO_USERS) {
   expectStatus(`register ${user.username}`, res, 201, 409);
   if (res.status === 201) created += 1;
 }
-// Roles are auth's data; the demo admin gets its role straight in auth's own database.
+// Roles are auth's data: the demo admin gets its role as an operator would give it (audited).
 const sequelize = createDatabase({ url: process.env.DATABASE_URL });
 try {
-  const admins = DEMO_USERS.filter((u) => u.admin).map((u) => u.username);
-  await sequelize.query(
-    `UPDATE users SET roles = ARRAY['user', 'admin'], updated_at = now() WHERE username IN (:admins) AND NOT ('admin' = ANY(roles))`,
-    { replacements: { admins } },
-  );
+  initModels(sequelize);
+  const audit = new AuditLog(createLogger('auth-seed', 'warn'));
+  for (const admin of DEMO_USERS.filter((u) => u.admin)) {
+    await changeRole(sequelize, audit, { username: admin.username, role: 'admin', grant: true, actor: 'local-demo-seed' });
+  }
 } finally {
   await sequelize.close();
 }
