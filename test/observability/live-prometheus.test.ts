@@ -184,6 +184,7 @@ describe.skipIf(!adminUrl)('live: Prometheus against the running services', () =
     const secrets = {
       SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       MESH_LOCAL_KEY: randomBytes(32).toString('hex'),
+      LOCAL_STORE_SIGNING_KEY: randomBytes(32).toString('base64url'),
       POSTGRES_PASSWORD: 'unused',
     };
     // Every service on its own free port; the topology's ports may be taken by a developer's npm start.
@@ -213,6 +214,8 @@ describe.skipIf(!adminUrl)('live: Prometheus against the running services', () =
     }
     for (const s of SERVICES) if (!built.some((b) => b.name === s.name)) notLive.push(`${s.name} (not built)`);
     expect(live.map((l) => l.service.name), 'auth must run').toContain('auth');
+    // Every built service must come up; a service that fails to start here would fail in `npm start` too.
+    expect(notLive.filter((n) => !n.endsWith('(not built)')), 'built services that did not start').toEqual([]);
 
     ingress = await startIngress({ port: ingressPort, host: '127.0.0.1', upstreams: Object.fromEntries(live.map((l) => [l.service.name, l.url])) });
 
