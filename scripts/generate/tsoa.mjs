@@ -7,6 +7,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateSpecAndRoutes } from '@tsoa/cli';
 
+// Files matching tsoa's controller globs such as src/controllers/(any depth)/NAME-controller.ts: the part
+// before the first wildcard is the folder, the part after the last one the file name suffix.
+async function controllerFiles(dir, globs) {
+  const files = new Set();
+  for (const glob of globs) {
+    const base = path.join(dir, glob.slice(0, glob.indexOf('*')));
+    const suffix = glob.slice(glob.lastIndexOf('*') + 1);
+    for (const entry of await readdir(base, { recursive: true })) {
+      if (entry.endsWith(suffix)) files.add(path.join(base, entry));
+    }
+  }
+  return [...files].sort();
+}
+
 export async function render(root) {
   const out = {};
   const servicesDir = path.join(root, 'services');
@@ -32,7 +46,9 @@ export async function render(root) {
           // Absolute paths: tsoa caches resolved modules across runs in one process, so relative
           // globs would let the second service pick up the first one's files.
           entryFile: path.join(dir, config.entryFile),
-          controllerPathGlobs: config.controllerPathGlobs.map((g) => path.join(dir, g)),
+          // The controllers as an explicit, sorted file list: tsoa's glob order follows the file
+          // system, which would make the generated routes differ between machines.
+          controllerPathGlobs: await controllerFiles(dir, config.controllerPathGlobs),
           spec: { ...config.spec, outputDirectory: specDir },
           routes: { ...config.routes, routesFileName },
         },
