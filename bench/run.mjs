@@ -49,6 +49,14 @@ const machine = {
   startedAt: new Date().toISOString(),
 };
 const report = new Report(machine);
+let runningStack;
+
+/** After a failure: which service died, with the end of its log. */
+function explainFailure() {
+  for (const svc of Object.values(runningStack?.services ?? {})) {
+    if (!svc.alive()) console.error(`[bench] ${svc.name} is not running any more; the end of its log (${svc.logFile}):\n${svc.output().slice(-3000)}`);
+  }
+}
 
 /** Runs one part; a failure is reported as a failed row and the rest of the bench still runs. */
 async function part(section, measure, fn) {
@@ -57,6 +65,7 @@ async function part(section, measure, fn) {
     return await fn();
   } catch (err) {
     report.failed(section, measure, err);
+    explainFailure();
     return undefined;
   }
 }
@@ -95,6 +104,7 @@ async function main() {
   log(pg.description);
   const sink = await startOtlpSink();
   const stack = await startStack({ adminUrl: pg.adminUrl, otlpEndpoint: sink.url, log });
+  runningStack = stack;
   report.details.stackStartMs = Object.fromEntries(SERVICE_NAMES.map((s) => [s, round(stack.services[s].readyMs, 0)]));
 
   // ---- Row 5a: cold start of each service (a second instance on the migrated database).
@@ -113,7 +123,7 @@ async function main() {
   const postPath = `/api/v1/posts/${postId}`;
   // A realistic spread of callers: 1 000 distinct valid access tokens (new jti each, minted by
   // rotating refresh tokens — no password hashing), used round-robin.
-  const tokens = await mintTokens(stack.url, viewers, QUICK ? 200 : 1000);
+  const tokens = await mintTokens(stack.services.auth.base, viewers, QUICK ? 200 : 1000);
   log(`${viewers.length} viewers, ${tokens.length} distinct access tokens, post ${postId}`);
 
   // ---- Row 1: stack overhead, and where the service's CPU goes (profile of the same load).
@@ -244,7 +254,7 @@ async function mintTokens(base, sessions, count) {
 // ------------------------------------------------------------------------------------------------
 // CPU profile of the real posts service under the row-1 load (node --cpu-prof, 1 ms sampling).
 
-async function profilePosts(stack, postPath, tokens, seconds = D(10)) {
+async function profilePosts(stack, postPath, tokens, seconds = D(8)) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'agora-bench-prof-'));
   const port = await freePort();
   const svc = await startServiceProcess('posts', { ...stack.env.posts, PORT: String(port) }, {
@@ -298,11 +308,11 @@ async function overheadRow(stack, postPath, viewer, tokens) {
   const same = JSON.stringify(fromBaseline.body) === JSON.stringify(fromService.body);
   if (!same) report.note(`row 1: the baseline's body differs from the service's: ${JSON.stringify(fromBaseline.body)} vs ${JSON.stringify(fromService.body)}`);
 
-  const bare = assertHealthy('baseline', await load({ url: `${baseUrl}${postPath}`, connections: CONNECTIONS, duration: D(15), warmup: D(3), cpuPids: { server: baseline.pid } }));
+  const bare = assertHealthy('baseline', await load({ url: `${baseUrl}${postPath}`, connections: CONNECTIONS, duration: D(12), warmup: D(3), cpuPids: { server: baseline.pid } }));
   await baseline.stop();
   const full = assertHealthy(
     'posts',
-    await load({ url: posts.base, connections: CONNECTIONS, duration: D(15), warmup: D(3), cpuPids: { server: posts.pid }, ...rotatingTokens(tokens, postPath) }),
+    await load({ url: posts.base, connections: CONNECTIONS, duration: D(12), warmup: D(3), cpuPids: { server: posts.pid }, ...rotatingTokens(tokens, postPath) }),
   );
   const ratio = full.rps / bare.rps;
   const cpuRatio = bare.cpu.server.usPerRequest / full.cpu.server.usPerRequest;
@@ -378,7 +388,7 @@ async function tokenCheckRow(stack, tokens, overhead, prof) {
 async function ingressRow(stack, postPath, tokens) {
   const posts = stack.services.posts;
   const measure = async (base, connections) =>
-    assertHealthy(`${base} c=${connections}`, await load({ url: base, connections, duration: D(8), warmup: D(2), ...rotatingTokens(tokens, postPath) }));
+    assertHealthy(`${base} c=${connections}`, await load({ url: base, connections, duration: D(6), warmup: D(1), ...rotatingTokens(tokens, postPath) }));
   const direct1 = await measure(posts.base, 1);
   const ingress1 = await measure(stack.url, 1);
   const direct16 = await measure(posts.base, CONNECTIONS);
@@ -456,6 +466,7 @@ async function memoryRow(stack, postPath, viewers) {
 // Row 3
 
 const DEEP_PAGES = 50; // follow nextCursor this many times: 1 000 posts deep
+const FEED_CONNECTIONS = 2;
 
 async function feedRows(stack, viewers) {
   const posts = stack.services.posts;
@@ -463,7 +474,7 @@ async function feedRows(stack, viewers) {
   const graph = await loadFollowGraph(stack.databases.users, viewers.map((v) => v.id));
   log(`feed: graph loaded in ${graph.seconds} s (${graph.follows} follows)`);
   // Fresh tokens for the viewers: the feed runs last, its tokens must be far from expiry.
-  const tokens = await mintTokens(stack.url, viewers, 40);
+  const tokens = await mintTokens(stack.services.auth.base, viewers, 40);
 
   const measureSize = async (label) => {
     // Walk to the deep page (also checks pagination works end to end), per viewer.
@@ -497,8 +508,11 @@ async function feedRows(stack, viewers) {
         ],
       };
     };
-    const first = assertHealthy(`feed first ${label}`, await load({ url: posts.base, connections: 8, duration: D(10), warmup: D(2), cpuPids: { posts: posts.pid, users: stack.services.users.pid }, ...rotate(() => '/api/v1/feed?limit=20') }));
-    const deep = assertHealthy(`feed deep ${label}`, await load({ url: posts.base, connections: 8, duration: D(10), warmup: D(2), cpuPids: { posts: posts.pid, users: stack.services.users.pid }, ...rotate((k) => deepPath[k]) }));
+    // Latency, not saturation: FEED_CONNECTIONS concurrent readers, below the knee, so p99 shows the
+    // request's own cost rather than queueing.
+    const opts = { url: posts.base, connections: FEED_CONNECTIONS, duration: D(10), warmup: D(2), cpuPids: { posts: posts.pid, users: stack.services.users.pid } };
+    const first = assertHealthy(`feed first ${label}`, await load({ ...opts, ...rotate(() => '/api/v1/feed?limit=20') }));
+    const deep = assertHealthy(`feed deep ${label}`, await load({ ...opts, ...rotate((k) => deepPath[k]) }));
     return { first, deep, walkMsPerPage: round(walk.reduce((a, b) => a + b, 0) / walk.length, 2) };
   };
 
@@ -506,6 +520,9 @@ async function feedRows(stack, viewers) {
   log(`feed: ${small.posts} posts loaded in ${small.seconds} s`);
   const at10k = await measureSize('10k');
   log(`feed @10k: first p99 ${ms(at10k.first.p99)}, deep p99 ${ms(at10k.deep.p99)}`);
+  report.details.feed = { graph, small, at10k };
+  const fmt = (r) => `${r.rps} req/s, p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, CPU/req posts ${round(r.cpu.posts.usPerRequest / 1000, 2)} ms + users ${round(r.cpu.users.usPerRequest / 1000, 2)} ms`;
+  report.row(3, `feed @ 10 k posts (${GRAPH.users / 1000} k users, ${GRAPH.follows} follows each), ${FEED_CONNECTIONS} connections`, `first page ${fmt(at10k.first)}; page ${DEEP_PAGES + 1}: ${fmt(at10k.deep)}`, '', null);
   let at1m;
   let big;
   if (!QUICK) {
@@ -514,10 +531,8 @@ async function feedRows(stack, viewers) {
     at1m = await measureSize('1M');
     log(`feed @1M: first p99 ${ms(at1m.first.p99)}, deep p99 ${ms(at1m.deep.p99)}`);
   }
-  report.details.feed = { graph, small, big, at10k, at1m };
-  const fmt = (r) => `${r.rps} req/s, p50 ${ms(r.p50)}, p99 ${ms(r.p99)}`;
-  report.row(3, `feed @ 10 k posts (${GRAPH.users / 1000} k users, ${GRAPH.follows} follows each), 8 connections`, `first page ${fmt(at10k.first)}; page ${DEEP_PAGES + 1}: ${fmt(at10k.deep)}`, '', null);
   if (!at1m) return;
+  Object.assign(report.details.feed, { big, at1m });
   report.row(3, `feed @ 1 M posts`, `first page ${fmt(at1m.first)}; page ${DEEP_PAGES + 1}: ${fmt(at1m.deep)}`, '', null);
   const rFirst = at1m.first.p99 / at10k.first.p99;
   const rDeep = at1m.deep.p99 / at10k.deep.p99;
@@ -535,6 +550,7 @@ try {
 } catch (err) {
   exitCode = 1;
   console.error(`[bench] failed: ${err.stack ?? err}`);
+  explainFailure();
   report.note(`the bench stopped early: ${err.message}`);
 } finally {
   machine.loadAverageEnd = os.loadavg().map((x) => round(x, 2));
