@@ -158,13 +158,16 @@ export async function startStack({ adminUrl, otlpEndpoint, sampleRatio = '0.05',
   const { startObjectStore } = await mesh('local/object-store.js');
   const store = await startObjectStore({ dir: storeDir, signingKey: storeKey, port: storePort });
   onCleanup(() => store.close(1000));
-  const { startIngress } = await mesh('local/ingress.js');
-  const ingress = await startIngress({
-    port: ingressPort,
-    upstreams: Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://127.0.0.1:${ports[s]}`])),
-    objectStore: `http://127.0.0.1:${storePort}`,
+  // The ingress in its own process (as the local runner's), not in the bench process that runs autocannon.
+  const ingress = spawnNode('ingress', path.join(ROOT, 'bench', 'ingress-server.mjs'), {
+    env: {
+      PORT: String(ingressPort),
+      UPSTREAMS: JSON.stringify(Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://127.0.0.1:${ports[s]}`]))),
+      OBJECT_STORE: `http://127.0.0.1:${storePort}`,
+    },
   });
-  onCleanup(() => ingress.close(1000));
+  onCleanup(() => ingress.stop());
+  await waitFor200(ingress, `${ingressUrl}/.well-known/jwks.json`);
   return { url: ingressUrl, ingress, services, databases, env, ports, meshKey };
 }
 
