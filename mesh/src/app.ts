@@ -10,6 +10,7 @@ import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.j
 import { errorHandler } from './http/error-handler.js';
 import { requestId } from './http/request-id.js';
 import { jsonOnly } from './http/json-only.js';
+import { jsonDepthLimit } from './http/json-depth.js';
 import { accessLog } from './http/access-log.js';
 import { healthRouter, Readiness } from './http/health.js';
 import { docsRouter } from './http/docs.js';
@@ -97,6 +98,7 @@ export function createApp(options: AppOptions): Koa {
       },
     }),
   );
+  app.use(jsonDepthLimit);
 
   const routers = [healthRouter(options.readiness), ...(options.extraRouters ?? [])];
   if (options.openapi) routers.push(docsRouter(options.service, options.openapi));

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Readiness } from './http/health.js';
+import { answerClientError } from './http/client-error.js';
 
 /**
  * Starts the HTTP server and owns graceful shutdown. On SIGTERM/SIGINT: become not-ready (so the
@@ -29,6 +30,7 @@ export interface RunningServer {
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const { logger } = options;
   const server = http.createServer(options.app.callback());
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 65_000; // above typical LB/Envoy idle timeouts so they close first
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;

@@ -26,8 +26,8 @@ import {
  * schema and sent through the ingress: schema-valid bodies and their mutations (wrong types, extra
  * fields, missing fields, huge strings), arbitrary JSON, deep nesting, invalid JSON, wrong content
  * types; path params (bad UUIDs, unicode, path traversal, huge); query (limit/cursor garbage,
- * repeated and unknown params); headers (bad Authorization, large headers). URL + headers stay under
- * Node's 16 KiB parser limit: beyond it the answer is a bare 431 (bug pinned in jwt-attacks.test.ts).
+ * repeated and unknown params); headers (bad Authorization, large headers). Headers over Node's 16 KiB
+ * parser limit are covered by jwt-attacks.test.ts, bodies over the limit by input-limits.test.ts.
  *
  * Properties, per batch of concurrent requests: never a 5xx (nor a dropped connection); every 4xx is
  * problem+json; and when no mutation in the batch was accepted (no 2xx on a non-GET), every table of
@@ -223,10 +223,12 @@ interface FuzzRequest extends RawRequest {
   mutation: boolean;
 }
 
+
 /**
- * Bodies over the services' limit (BODY_LIMIT_BYTES, 100 KiB) go straight to the service: through the
- * local ingress the client's connection is sometimes reset instead of receiving the 413 (a bug of
- * mesh/src/local/ingress.ts, pinned by `oversized-body.test.ts` and described in the README).
+ * Bodies over the services' limit (BODY_LIMIT_BYTES, 100 KiB) go straight to the service. Through the
+ * local ingress, a request sent on a keep-alive connection right after a multi-megabyte body the
+ * upstream refused early can still be reset (known limitation of the local ingress, not of Envoy);
+ * input-limits.test.ts checks the 413 through the ingress itself.
  */
 const OVER_LIMIT = 100 * 1024;
 

@@ -77,11 +77,15 @@ const UNAVAILABLE_NAMES = new Set([
   'ConnectionError',
 ]);
 
-function isSequelizeUnavailable(e: HttpLikeError & { parent?: { code?: string } }): boolean {
+function isSequelizeUnavailable(e: HttpLikeError & { parent?: { code?: string; message?: string } }): boolean {
   if (e.name && UNAVAILABLE_NAMES.has(e.name)) return true;
-  // Server shutting down / connection terminated mid-query.
   const code = e.parent?.code;
-  return code === '57P01' || code === '57P03' || code === 'ECONNREFUSED' || code === 'ECONNRESET';
+  if (code) {
+    // 08xxx connection exceptions, 57P01-57P03 shutdown / cannot connect now, 53300 too many connections.
+    return /^08/.test(code) || /^57P0[1-3]$/.test(code) || code === '53300' || code === 'ECONNREFUSED' || code === 'ECONNRESET';
+  }
+  // pg reports a connection that died mid-query without any code.
+  return /Connection terminated|connection ended|Client has encountered a connection error/i.test(e.parent?.message ?? e.message ?? '');
 }
 
 /** Error fields worth logging: never the SQL parameters or the request that caused it. */

@@ -15,6 +15,7 @@ export type ProblemSlug =
   | 'method-not-allowed'
   | 'conflict'
   | 'payload-too-large'
+  | 'headers-too-large'
   | 'unsupported-media-type'
   | 'rate-limited'
   | 'service-unavailable'
@@ -30,6 +31,7 @@ const TITLES: Record<ProblemSlug, string> = {
   'method-not-allowed': 'Method not allowed',
   conflict: 'Conflict',
   'payload-too-large': 'Request body too large',
+  'headers-too-large': 'Request headers too large',
   'unsupported-media-type': 'Unsupported media type',
   'rate-limited': 'Too many requests',
   'service-unavailable': 'Service unavailable',

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import httpProxy from 'http-proxy';
 import { isLocalObjectPath, routeFor, SERVICES, type ServiceName } from '../topology.js';
+import { answerClientError } from '../http/client-error.js';
 
 /**
  * The local ingress: one port in front of every service, with the routes of the Istio
@@ -47,7 +48,11 @@ const TITLES: Record<number, [slug: string, title: string]> = {
 
 function sendProblem(res: http.ServerResponse, status: 404 | 502 | 503, detail: string, requestId: string): void {
   if (res.headersSent) {
-    res.destroy();
+    // The upstream answered and then dropped the connection — typically a 413 sent while the client
+    // was still uploading. The answer is complete: let the client finish sending (and discard it)
+    // so it reads that answer instead of a reset. An answer cut short is cut for the client too.
+    if (res.writableEnded) res.req.resume();
+    else res.destroy();
     return;
   }
   const [slug, title] = TITLES[status]!;
@@ -147,6 +152,7 @@ export async function startIngress(opts: IngressOptions): Promise<Ingress> {
     (req as http.IncomingMessage & { agoraService?: string }).agoraService = service.name;
     proxy.web(req, res, { target: base });
   });
+  server.on('clientError', answerClientError);
   server.headersTimeout = 60_000;
   server.requestTimeout = 0; // long uploads/streams are the upstream's business
 
