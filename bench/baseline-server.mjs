@@ -6,12 +6,12 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Koa from 'koa';
-import pg from 'pg';
 
-// @koa/router is a dependency of mesh (not hoisted to the root): resolve it from there.
+// Koa, @koa/router and pg are dependencies of mesh (what npm hoists may vary): resolve them from there.
 const meshRequire = createRequire(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../mesh/package.json'));
+const Koa = meshRequire('koa');
 const Router = meshRequire('@koa/router');
+const pg = meshRequire('pg');
 
 export const POST_SQL = `SELECT
   p.id, p.author_id AS "authorId", p.text, p.media_ids::text[] AS "mediaIds",

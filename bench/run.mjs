@@ -5,6 +5,7 @@
 // Options: --quick (shorter runs, feed at 10 k posts only: for working on the bench itself, not
 // for figures), --skip=<row,...> (rows 1..6 to leave out).
 // Every process it starts is stopped at the end, on failure and on Ctrl-C.
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -157,7 +158,8 @@ async function main() {
 // Row 6
 
 async function argon2Row() {
-  const { hash } = await import('@node-rs/argon2');
+  // auth's own copy of the binding (resolved from its package, whatever npm hoisted).
+  const { hash } = createRequire(path.join(ROOT, 'services/auth/package.json'))('@node-rs/argon2');
   const { ARGON2_PARAMS } = await import(pathToFileURL(path.join(ROOT, 'services/auth/dist/domain/passwords.js')).href);
   const timeHash = async (params, n = QUICK ? 3 : 8) => {
     await hash('warm-up password', params);

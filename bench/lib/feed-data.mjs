@@ -14,7 +14,12 @@
 // everybody else (about 10 each) and spread over a year. Between the two sizes only the table (and
 // its indexes) grows 100×, the feed's content stays the same: the comparison isolates the cost of
 // table size, which a keyset feed must not feel.
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// pg as mesh resolves it (a dependency of mesh, not of the root package).
+const pg = createRequire(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../mesh/package.json'))('pg');
 
 export const GRAPH = { users: 100_000, follows: 200, stride: 499 };
 if (GRAPH.follows * GRAPH.stride >= GRAPH.users) throw new Error('stride too large: follows would wrap');
