@@ -7,7 +7,7 @@
  * Without an OTLP endpoint in the environment it does nothing else than read two variables: no SDK,
  * no loader hook, no per-request cost. With one, it registers import-in-the-middle's loader hook
  * (koa is imported from ESM; only the modules the instrumentations hook are intercepted), starts
- * the SDK (which registers the hooks), and waits until the loader thread has acknowledged them,
+ * tracing (tracer provider and instrumentations, which register the hooks), and waits until the loader thread has acknowledged them,
  * so the app's first `import Koa from 'koa'` is already patched.
  */
 import path from 'node:path';

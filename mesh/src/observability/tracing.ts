@@ -54,43 +54,70 @@ export interface Tracing {
 
 let started: Tracing | undefined;
 
-/** Whether this process runs the OpenTelemetry SDK. */
+/** Whether this process runs the OpenTelemetry SDK (tracer provider and instrumentations). */
 export function tracingActive(): boolean {
   return started !== undefined;
 }
 
 /**
- * Starts the NodeSDK with the http, koa and pg instrumentations. Call before the app's modules load
+ * Starts tracing with the http, koa and pg instrumentations. Call before the app's modules load
  * (register.ts does). Idempotent.
+ *
+ * Built from the SDK's pieces rather than `@opentelemetry/sdk-node`'s NodeSDK: NodeSDK loads every
+ * exporter it could be configured with (gRPC, protobuf, Zipkin, Prometheus, logs and metrics SDKs)
+ * before it reads the environment, ≈ 1 s of CPU at every start (docs/benchmarks.md, row 5). What
+ * NodeSDK did for traces is done here the same way, loading only what the environment asks for:
+ * NodeTracerProvider (sampler and span limits from OTEL_TRACES_SAMPLER(_ARG) / OTEL_SPAN_*, AsyncLocalStorage
+ * context manager), a BatchSpanProcessor (OTEL_BSP_*) per exporter of OTEL_TRACES_EXPORTER (default
+ * otlp; also console) with the OTLP protocol of OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL (default
+ * http/protobuf), OTEL_PROPAGATORS, OTEL_NODE_RESOURCE_DETECTORS, OTEL_RESOURCE_ATTRIBUTES, OTEL_LOG_LEVEL.
  */
 export async function startTracing(options: StartTracingOptions = {}): Promise<Tracing> {
   if (started) return started;
-  const [{ NodeSDK }, { HttpInstrumentation }, { KoaInstrumentation }, { PgInstrumentation }, { B3Propagator, B3InjectEncoding }, core] =
-    await Promise.all([
-      import('@opentelemetry/sdk-node'),
-      import('@opentelemetry/instrumentation-http'),
-      import('@opentelemetry/instrumentation-koa'),
-      import('@opentelemetry/instrumentation-pg'),
-      import('@opentelemetry/propagator-b3'),
-      import('@opentelemetry/core'),
-    ]);
+  const [
+    { NodeTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, ConsoleSpanExporter },
+    { registerInstrumentations },
+    { HttpInstrumentation },
+    { KoaInstrumentation },
+    { PgInstrumentation },
+    resources,
+    core,
+    api,
+  ] = await Promise.all([
+    import('@opentelemetry/sdk-trace-node'),
+    import('@opentelemetry/instrumentation'),
+    import('@opentelemetry/instrumentation-http'),
+    import('@opentelemetry/instrumentation-koa'),
+    import('@opentelemetry/instrumentation-pg'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/core'),
+    import('@opentelemetry/api'),
+  ]);
+  const logLevel = core.getStringFromEnv('OTEL_LOG_LEVEL');
+  if (logLevel) api.diag.setLogger(new api.DiagConsoleLogger(), { logLevel: core.diagLogLevelFromString(logLevel) });
+
   const serviceName = options.serviceName ?? serviceNameFor();
   if (serviceName && !process.env.OTEL_SERVICE_NAME) process.env.OTEL_SERVICE_NAME = serviceName;
-  const sdk = new NodeSDK({
-    serviceName,
-    textMapPropagator: process.env.OTEL_PROPAGATORS
-      ? undefined
-      : new core.CompositePropagator({
-          propagators: [
-            new core.W3CTraceContextPropagator(),
-            new core.W3CBaggagePropagator(),
-            new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER }),
-          ],
-        }),
-    spanProcessors: options.spanProcessors as never,
-    // Traces only: metrics are prom-client's, logs are JSON on stdout.
-    metricReaders: [],
-    logRecordProcessors: [],
+  let resource = resources.defaultResource().merge(resources.detectResources({ detectors: resourceDetectorsFromEnv(resources) }));
+  if (serviceName) resource = resource.merge(resources.resourceFromAttributes({ 'service.name': serviceName }));
+
+  type Processor = import('@opentelemetry/sdk-trace-node').SpanProcessor;
+  let spanProcessors = options.spanProcessors as Processor[] | undefined;
+  if (!spanProcessors) {
+    spanProcessors = [];
+    const names = [...new Set(core.getStringListFromEnv('OTEL_TRACES_EXPORTER') ?? [])].filter((n) => n !== 'null' && n !== 'none');
+    for (const name of names.length ? names : ['otlp']) {
+      if (name === 'otlp') spanProcessors.push(new BatchSpanProcessor(await otlpTraceExporterFromEnv(api.diag)));
+      else if (name === 'console') spanProcessors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
+      else api.diag.warn(`Unsupported OTEL_TRACES_EXPORTER value: ${name}.`);
+    }
+  }
+
+  const provider = new NodeTracerProvider({ resource, spanProcessors });
+  const propagator = await propagatorFromEnv(api.diag);
+  provider.register({ propagator });
+  const disableInstrumentations = registerInstrumentations({
+    tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => isOperationalPath(req.url),
@@ -103,12 +130,81 @@ export async function startTracing(options: StartTracingOptions = {}): Promise<T
       new PgInstrumentation({ requireParentSpan: true }),
     ],
   });
-  sdk.start();
-  started = { shutdown: () => sdk.shutdown() };
+  started = {
+    shutdown: async () => {
+      disableInstrumentations();
+      await provider.shutdown();
+    },
+  };
   return started;
 }
 
-/** Flushes and stops the SDK (service shutdown). No-op when tracing is off. */
+type Diag = typeof import('@opentelemetry/api').diag;
+
+/** The trace exporter for OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL; only that one is loaded. */
+async function otlpTraceExporterFromEnv(diag: Diag) {
+  const protocol =
+    (process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? process.env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim() || 'http/protobuf';
+  switch (protocol) {
+    case 'http/json':
+      return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
+    case 'grpc':
+      return new (await import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter();
+    case 'http/protobuf':
+      return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter();
+    default:
+      diag.warn(`Unsupported OTLP traces protocol: ${protocol}. Using http/protobuf.`);
+      return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter();
+  }
+}
+
+/**
+ * W3C tracecontext + baggage + B3 multi-header (Istio/Envoy), or OTEL_PROPAGATORS when set
+ * (tracecontext, baggage, b3, b3multi, jaeger; `none` → no propagation), as NodeSDK read it.
+ */
+async function propagatorFromEnv(diag: Diag) {
+  const [core, { B3Propagator, B3InjectEncoding }] = await Promise.all([
+    import('@opentelemetry/core'),
+    import('@opentelemetry/propagator-b3'),
+  ]);
+  const b3multi = () => new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER });
+  const fromEnv = core.getStringListFromEnv('OTEL_PROPAGATORS');
+  if (fromEnv === undefined) {
+    return new core.CompositePropagator({
+      propagators: [new core.W3CTraceContextPropagator(), new core.W3CBaggagePropagator(), b3multi()],
+    });
+  }
+  if (fromEnv.includes('none')) return null;
+  type Propagator = import('@opentelemetry/api').TextMapPropagator;
+  const propagators: Propagator[] = [];
+  for (const name of new Set(fromEnv)) {
+    if (name === 'tracecontext') propagators.push(new core.W3CTraceContextPropagator());
+    else if (name === 'baggage') propagators.push(new core.W3CBaggagePropagator());
+    else if (name === 'b3') propagators.push(new B3Propagator());
+    else if (name === 'b3multi') propagators.push(b3multi());
+    else if (name === 'jaeger') propagators.push(new (await import('@opentelemetry/propagator-jaeger')).JaegerPropagator());
+    else diag.warn(`Propagator "${name}" requested through environment variable is unavailable.`);
+  }
+  if (propagators.length === 0) return null;
+  return propagators.length === 1 ? propagators[0]! : new core.CompositePropagator({ propagators });
+}
+
+/** OTEL_NODE_RESOURCE_DETECTORS (default all: host, os, serviceinstance, process, env), as NodeSDK read it. */
+function resourceDetectorsFromEnv(resources: typeof import('@opentelemetry/resources')) {
+  const all = {
+    host: resources.hostDetector,
+    os: resources.osDetector,
+    serviceinstance: resources.serviceInstanceIdDetector,
+    process: resources.processDetector,
+    env: resources.envDetector,
+  };
+  const names = (process.env.OTEL_NODE_RESOURCE_DETECTORS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0 || names.includes('all')) return Object.values(all);
+  if (names.includes('none')) return [];
+  return names.flatMap((n) => all[n as keyof typeof all] ?? []);
+}
+
+/** Flushes and stops tracing (service shutdown). No-op when tracing is off. */
 export async function shutdownTracing(): Promise<void> {
   const t = started;
   if (!t) return;
