@@ -11,7 +11,7 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: running files one after another keeps database- and process-heavy suites stable.
     fileParallelism: false,
-    reporters: ['default'],
+    reporters: ['default', './test/setup/summary-reporter.ts'],
     // Services under test log at 'silent' unless a test asks otherwise; failures speak through assertions.
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
   },

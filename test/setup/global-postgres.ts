@@ -23,6 +23,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.env.TEST_PG_ADMIN_URL = pg.adminUrl;
   return async () => {
     await pg.stop();
-    console.log(`[test-db] stopped ${pg.kind} PostgreSQL`);
+    console.error(`[test-db] stopped ${pg.kind} PostgreSQL`);
   };
 }
