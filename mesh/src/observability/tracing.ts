@@ -2,10 +2,10 @@ import path from 'node:path';
 import { context, propagation, trace, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 
 /**
- * OpenTelemetry tracing for a service process. The SDK is started by `register.ts`, loaded with
+ * OpenTelemetry tracing for a service process. Started by `register.ts`, loaded with
  * `node --import @agora/mesh/observability/register` BEFORE the app's modules, so that the http,
- * koa and pg instrumentations patch those modules as they load (koa is imported from ESM, which
- * needs import-in-the-middle's loader hook; http and pg are patched through require).
+ * koa and pg instrumentations patch those modules as they load (through require; koa, which the app
+ * imports from ESM, is required by register.ts first and the ESM import reuses that patched module).
  *
  * Configuration is the standard OTel environment: tracing is on only when an OTLP endpoint is given
  * (`OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) and not disabled
