@@ -461,7 +461,7 @@ async function memoryRow(stack, postPath, viewers) {
   report.row(
     5,
     `RSS after ${duration} s of load (all services through the ingress, incl. logins)`,
-    SERVICE_NAMES.map((s) => `${s} ${round(mem[s].rssMiB, 0)} MiB (peak ${round(mem[s].peakMiB, 0)}, JS heap ${round(mem[s].heapUsedMiB, 0)}/${round(mem[s].heapTotalMiB, 0)})`).join(', ') + `; ${mixed.rps + logins.rps} req/s of which ${logins.rps} logins/s`,
+    SERVICE_NAMES.map((s) => `${s} ${round(mem[s].rssMiB, 0)} MiB (peak ${round(mem[s].peakMiB, 0)}, anon ${round(mem[s].anonMiB, 0)} + file ${round(mem[s].fileMiB, 0)}, JS heap ${round(mem[s].heapUsedMiB, 0)}/${round(mem[s].heapTotalMiB, 0)})`).join(', ') + `; ${mixed.rps + logins.rps} req/s of which ${logins.rps} logins/s`,
     '≤ 120 MiB each',
     worst <= 120,
     { services: mem },

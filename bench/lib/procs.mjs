@@ -140,7 +140,9 @@ export async function waitFor200(proc, url, { since = performance.now(), timeout
 export async function memoryOf(pid) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kib = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
+  // RssAnon: the heap, malloc'd native memory, stacks; RssFile: the node binary's and libraries'
+  // pages in memory (shared with other processes, but counted in every process's RSS).
+  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024, anonMiB: kib('RssAnon') / 1024, fileMiB: kib('RssFile') / 1024 };
 }
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
