@@ -56,12 +56,19 @@ export async function startOtlpSink() {
   return sink;
 }
 
-/** The `node` arguments a service runs with (the images preload the tracing register the same way). */
+/**
+ * The `node` arguments a service runs with, as deployed: the V8 flags of the images' NODE_OPTIONS
+ * (mesh/src/local/services.ts SERVICE_NODE_FLAGS, which the local run uses too) and the tracing
+ * register preloaded the same way.
+ */
+const { SERVICE_NODE_FLAGS } = await mesh('local/services.js');
 export const SERVICE_NODE_ARGS = [
+  ...SERVICE_NODE_FLAGS,
   '--import',
   pathToFileURL(TRACING_REGISTER).href,
-  // For experiments only (e.g. BENCH_SERVICE_NODE_ARGS=--max-semi-space-size=2); the table's
-  // figures are taken without it, as the services are deployed.
+  // For experiments only, after the deployed flags so that they win (e.g.
+  // BENCH_SERVICE_NODE_ARGS=--max-semi-space-size=16 for V8's default young generation); the
+  // table's figures are taken without it, as the services are deployed.
   ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
 ];
 

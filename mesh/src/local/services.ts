@@ -26,6 +26,15 @@ const exists = (p: string) =>
  */
 export const TRACING_REGISTER = path.join(REPO_ROOT, 'mesh', 'dist', 'observability', 'register.js');
 
+/**
+ * V8 flags every service process runs with, here and in the images (the Dockerfiles' NODE_OPTIONS):
+ * young-generation semi-spaces of at most 4 MiB instead of V8's default for the machine (16 MiB on
+ * 64-bit with enough memory), which V8 grows to under load and keeps. Measured with `npm run bench`
+ * (docs/benchmarks.md, row 5): RSS after 60 s of load 107–119 MiB instead of 121–165 MiB, same
+ * throughput; 1 and 2 MiB were worse (objects promoted early grow the old generation), 8 MiB not enough.
+ */
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4'] as const;
+
 export function serviceScript(name: string, script: 'main' | 'migrate' | 'seed'): string {
   return path.join(serviceDir(name), 'dist', `${script}.js`);
 }
@@ -189,7 +198,7 @@ async function waitReady(url: string, child: ChildProcess, exited: Promise<unkno
 
 /** Starts `node services/<name>/dist/main.js` and waits until `/healthz/ready` answers 200. */
 export async function startService(service: ServiceTopology, env: NodeJS.ProcessEnv, readyTimeoutMs = 60_000): Promise<RunningService> {
-  const child = spawn(process.execPath, ['--import', pathToFileURL(TRACING_REGISTER).href, serviceScript(service.name, 'main')], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', pathToFileURL(TRACING_REGISTER).href, serviceScript(service.name, 'main')], {
     cwd: serviceDir(service.name),
     env,
     // Own process group: a terminal Ctrl-C reaches only the runner, which stops things in order.
