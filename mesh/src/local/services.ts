@@ -30,8 +30,8 @@ export const TRACING_REGISTER = path.join(REPO_ROOT, 'mesh', 'dist', 'observabil
  * V8 flags every service process runs with, here and in the images (the Dockerfiles' NODE_OPTIONS):
  * young-generation semi-spaces of at most 4 MiB instead of V8's default for the machine (16 MiB on
  * 64-bit with enough memory), which V8 grows to under load and keeps. Measured with `npm run bench`
- * (docs/benchmarks.md, row 5): RSS after 60 s of load 107–119 MiB instead of 121–165 MiB, same
- * throughput; 1 and 2 MiB were worse (objects promoted early grow the old generation), 8 MiB not enough.
+ * (docs/benchmarks.md, row 5): RSS after 60 s of load 107–130 MiB instead of 121–165 MiB, same CPU
+ * per request; 1 and 2 MiB were worse (objects promoted early grow the old generation), 8 MiB not enough.
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4'] as const;
 
