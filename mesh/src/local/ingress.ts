@@ -49,10 +49,10 @@ const TITLES: Record<number, [slug: string, title: string]> = {
 function sendProblem(res: http.ServerResponse, status: 404 | 502 | 503, detail: string, requestId: string): void {
   if (res.headersSent) {
     // The upstream answered and then dropped the connection — typically a 413 sent while the client
-    // was still uploading. The answer is complete: let the client finish sending (and discard it)
-    // so it reads that answer instead of a reset. An answer cut short is cut for the client too.
+    // was still uploading. If the answer is complete, let the client finish sending (and discard it)
+    // so it reads that answer instead of a reset.
     if (res.writableEnded) res.req.resume();
-    else res.destroy();
+    else res.destroy(); // http-proxy aborted the upstream answer mid-way: cut, don't hang
     return;
   }
   const [slug, title] = TITLES[status]!;
