@@ -19,3 +19,4 @@ export * from './ioc.js';
 export * from './client/service-client.js';
 export * from './observability/metrics.js';
 export { tracingConfigured, tracingActive, startTracing, shutdownTracing, serviceNameFor, withClientSpan } from './observability/tracing.js';
+export * from './entrypoints.js';
