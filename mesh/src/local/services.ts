@@ -7,6 +7,7 @@ import { databaseUrl } from './databases.js';
 import { pipeLines, say } from './output.js';
 import { MAILBOX_DIR, REPO_ROOT, serviceDir } from './paths.js';
 import type { LocalSecrets } from './secrets.js';
+import { terminateChild } from './terminate.js';
 
 /** Which services of the topology are built (have dist/main.js) and which are not. */
 export interface ServiceDiscovery {
@@ -214,19 +215,9 @@ export async function startService(service: ServiceTopology, env: NodeJS.Process
   });
   let stopping: Promise<void> | undefined;
   const stop = (timeoutMs = 10_000) => {
-    stopping ??= (async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timedOut = await Promise.race([
-        exited.then(() => false),
-        new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref()),
-      ]);
-      if (timedOut) {
-        say('runner', `${service.name} did not stop within ${timeoutMs / 1000}s; killing it`);
-        child.kill('SIGKILL');
-        await exited;
-      }
-    })();
+    stopping ??= terminateChild(child, exited, timeoutMs, () =>
+      say('runner', `${service.name} did not stop within ${timeoutMs / 1000}s; killing it`),
+    );
     return stopping;
   };
   const url = `http://127.0.0.1:${service.localPort}`;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { terminateChild } from '../local/terminate.js';
 
 /**
  * Runs the real Prometheus server (the binary `scripts/install-tools.sh` puts in `.tools/bin/`)
@@ -78,16 +79,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
   const stop = (timeoutMs = 10_000) => {
     stopping ??= (async () => {
       process.removeListener('exit', killOnExit);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timedOut = await Promise.race([
-        exited.then(() => false),
-        new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref()),
-      ]);
-      if (timedOut) {
-        child.kill('SIGKILL');
-        await exited;
-      }
+      await terminateChild(child, exited, timeoutMs);
     })();
     return stopping;
   };
