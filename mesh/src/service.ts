@@ -8,7 +8,8 @@ import type { Migration } from './db/migrator.js';
 import { Readiness } from './http/health.js';
 import { createLogger } from './logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './observability/metrics.js';
-import { shutdownTracing } from './observability/tracing.js';
+import { serverSpanMiddleware } from './observability/server-span.js';
+import { shutdownTracing, tracingActive } from './observability/tracing.js';
 import { serve, type RunningServer } from './server.js';
 
 /**
@@ -62,7 +63,8 @@ export async function startService<C extends BaseConfig>(
     registerRoutes: wiring.registerRoutes,
     openapi: wiring.openapi,
     verifier: wiring.verifier,
-    instrumentation: [metrics.httpMiddleware()],
+    // The server span first, so that the metrics' exemplars and the logs see its trace id.
+    instrumentation: [...(tracingActive() ? [serverSpanMiddleware()] : []), metrics.httpMiddleware()],
     extraRouters: [metrics.router(), ...(wiring.extraRouters ?? [])],
     onAuthOutcome: metrics.onAuthOutcome,
     deps: wiring.deps,

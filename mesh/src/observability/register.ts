@@ -5,11 +5,10 @@
  *   (in the images: --import ./mesh/dist/observability/register.js)
  *
  * Without an OTLP endpoint in the environment it does nothing else than read two variables: no SDK,
- * no hooks, no per-request cost. With one, it starts tracing (tracer provider and instrumentations,
- * which hook `require`) and requires the hooked modules the app would otherwise import from ESM
- * (koa), so the app's first `import Koa from 'koa'` is already patched.
+ * no hooks, no per-request cost. With one, it starts tracing (tracer provider, propagators and the
+ * pg instrumentation, which hooks `require`) before Sequelize requires pg, so pg is patched as it
+ * loads. The HTTP server spans come from mesh's Koa middleware (server-span.ts), which needs no hook.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { tracingConfigured } from './tracing.js';
 
@@ -21,12 +20,4 @@ const oneShot = /^(migrate|seed|rotate-keys)\.js$/.test(script);
 if (!oneShot && tracingConfigured()) {
   const { startTracing } = await import('./tracing.js');
   await startTracing();
-  // The instrumentations patch what is loaded through `require` (require-in-the-middle). http and
-  // pg are required by CommonJS code (koa, sequelize) and patched then. koa is the one hooked module
-  // the app imports from ESM (mesh/src/app.ts): it is required here first, so it is patched now, in
-  // place, and the ESM import gets that same module from the CommonJS cache. This replaces
-  // import-in-the-middle's loader hook, whose thread handled every module the service loads
-  // (≈ 0.3–0.5 s of CPU at each start, docs/benchmarks.md row 5) only to intercept koa.
-  const require = createRequire(import.meta.url);
-  for (const id of ['node:http', 'node:https', 'koa']) require(id);
 }

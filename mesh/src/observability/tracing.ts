@@ -3,9 +3,9 @@ import { context, propagation, trace, SpanKind, SpanStatusCode, type Span } from
 
 /**
  * OpenTelemetry tracing for a service process. Started by `register.ts`, loaded with
- * `node --import @agora/mesh/observability/register` BEFORE the app's modules, so that the http,
- * koa and pg instrumentations patch those modules as they load (through require; koa, which the app
- * imports from ESM, is required by register.ts first and the ESM import reuses that patched module).
+ * `node --import @agora/mesh/observability/register` BEFORE the app's modules, so that the pg
+ * instrumentation patches pg as Sequelize requires it. The HTTP server span of each request comes
+ * from mesh's own Koa middleware (server-span.ts), started through this provider.
  *
  * Configuration is the standard OTel environment: tracing is on only when an OTLP endpoint is given
  * (`OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) and not disabled
@@ -60,7 +60,7 @@ export function tracingActive(): boolean {
 }
 
 /**
- * Starts tracing with the http, koa and pg instrumentations. Call before the app's modules load
+ * Starts tracing: the tracer provider, propagators and the pg instrumentation. Call before the app's modules load
  * (register.ts does). Idempotent.
  *
  * Built from the SDK's pieces rather than `@opentelemetry/sdk-node`'s NodeSDK: NodeSDK loads every
@@ -77,8 +77,6 @@ export async function startTracing(options: StartTracingOptions = {}): Promise<T
   const [
     { NodeTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, ConsoleSpanExporter },
     { registerInstrumentations },
-    { HttpInstrumentation },
-    { KoaInstrumentation },
     { PgInstrumentation },
     resources,
     core,
@@ -86,8 +84,6 @@ export async function startTracing(options: StartTracingOptions = {}): Promise<T
   ] = await Promise.all([
     import('@opentelemetry/sdk-trace-node'),
     import('@opentelemetry/instrumentation'),
-    import('@opentelemetry/instrumentation-http'),
-    import('@opentelemetry/instrumentation-koa'),
     import('@opentelemetry/instrumentation-pg'),
     import('@opentelemetry/resources'),
     import('@opentelemetry/core'),
@@ -118,14 +114,11 @@ export async function startTracing(options: StartTracingOptions = {}): Promise<T
   provider.register({ propagator });
   const disableInstrumentations = registerInstrumentations({
     tracerProvider: provider,
+    // The HTTP server span is not an instrumentation's: mesh's serverSpanMiddleware (server-span.ts)
+    // starts it, because instrumentation-http's incoming side cost a third of a request's CPU even
+    // for the requests the sampler drops. Outgoing service calls get their client span from
+    // ServiceClient.
     instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => isOperationalPath(req.url),
-        // Outgoing service calls use fetch and get their client span from ServiceClient.
-        disableOutgoingRequestInstrumentation: true,
-      }),
-      // One span per matched route handler; none per plain middleware (helmet, cors, body parser…).
-      new KoaInstrumentation({ ignoreLayersType: ['middleware' as never] }),
       // Queries inside a traced request only (not the readiness probe's SELECT 1).
       new PgInstrumentation({ requireParentSpan: true }),
     ],
