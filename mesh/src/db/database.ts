@@ -15,6 +15,13 @@ export interface DatabaseOptions {
   onQuery?: (operation: string, seconds: number) => void;
 }
 
+/** Each instance's query observer, for the statements run beside Sequelize (rows.ts). */
+const queryObservers = new WeakMap<Sequelize, NonNullable<DatabaseOptions['onQuery']>>();
+
+export function queryObserverOf(sequelize: Sequelize): DatabaseOptions['onQuery'] {
+  return queryObservers.get(sequelize);
+}
+
 export function createDatabase(options: DatabaseOptions): Sequelize {
   const sequelizeOptions: Options = {
     dialect: 'postgres',
@@ -34,7 +41,9 @@ export function createDatabase(options: DatabaseOptions): Sequelize {
     define: { underscored: true, timestamps: true },
     retry: { max: 0 },
   };
-  return new Sequelize(options.url, sequelizeOptions);
+  const sequelize = new Sequelize(options.url, sequelizeOptions);
+  if (options.onQuery) queryObservers.set(sequelize, options.onQuery);
+  return sequelize;
 }
 
 const OPERATIONS = new Map<string, string>();

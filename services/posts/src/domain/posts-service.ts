@@ -1,5 +1,5 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
-import { pageSize, problems, toPage, type BusinessMetrics, type Page } from '@agora/mesh';
+import type { Sequelize } from 'sequelize';
+import { pageSize, problems, queryRows, toPage, type BusinessMetrics, type Page } from '@agora/mesh';
 import type { Comment, Like, LikeState, Post } from '../controllers/schemas.js';
 import type { FollowGraph } from './follow-graph.js';
 import type { MediaCatalog } from './media-catalog.js';
@@ -67,8 +67,9 @@ export class PostsService {
     private readonly counters: Pick<BusinessMetrics, 'postsCreated' | 'likes' | 'comments'>,
   ) {}
 
+  /** Every statement here is a single one outside a transaction: the pool's pg client runs it directly. */
   private select<T extends object>(sql: string, bind: unknown[]): Promise<T[]> {
-    return this.db.query<T>(sql, { bind, type: QueryTypes.SELECT });
+    return queryRows<T>(this.db, sql, bind);
   }
 
   private async postRow(me: string, id: string): Promise<Post | undefined> {
@@ -123,7 +124,7 @@ export class PostsService {
   async remove(me: string, id: string): Promise<void> {
     await this.assertAuthor(me, id);
     // Likes and comments go with it (ON DELETE CASCADE), in the same statement.
-    await this.db.query('DELETE FROM posts WHERE id = $1 AND author_id = $2', { bind: [id, me] });
+    await this.select('DELETE FROM posts WHERE id = $1 AND author_id = $2', [id, me]);
   }
 
   /** An author's posts, newest first: one range scan of posts_author_created_idx per page. */
@@ -248,10 +249,10 @@ export class PostsService {
     );
     if (!row) throw problems.notFound('No such comment on this post.');
     if (row.authorId !== me) throw problems.forbidden('Only the author of a comment may delete it.');
-    await this.db.query(
+    await this.select(
       `WITH del AS (DELETE FROM comments WHERE id = $1 AND post_id = $2 AND author_id = $3 RETURNING post_id)
        UPDATE posts SET comment_count = comment_count - (SELECT count(*) FROM del)::int WHERE id = $2`,
-      { bind: [commentId, id, me] },
+      [commentId, id, me],
     );
   }
 }
@@ -264,20 +265,18 @@ export class Moderation {
   constructor(private readonly db: Sequelize) {}
 
   async removePost(id: string): Promise<string> {
-    const rows = await this.db.query<{ authorId: string }>('DELETE FROM posts WHERE id = $1 RETURNING author_id AS "authorId"', {
-      bind: [id],
-      type: QueryTypes.SELECT,
-    });
+    const rows = await queryRows<{ authorId: string }>(this.db, 'DELETE FROM posts WHERE id = $1 RETURNING author_id AS "authorId"', [id]);
     if (rows.length === 0) throw problems.notFound('No such post.');
     return rows[0]!.authorId;
   }
 
   async removeComment(id: string, commentId: string): Promise<string> {
-    const rows = await this.db.query<{ authorId: string }>(
+    const rows = await queryRows<{ authorId: string }>(
+      this.db,
       `WITH del AS (DELETE FROM comments WHERE id = $1 AND post_id = $2 RETURNING post_id, author_id),
             counted AS (UPDATE posts SET comment_count = comment_count - (SELECT count(*) FROM del)::int WHERE id = $2)
        SELECT author_id AS "authorId" FROM del`,
-      { bind: [commentId, id], type: QueryTypes.SELECT },
+      [commentId, id],
     );
     if (rows.length === 0) throw problems.notFound('No such comment on this post.');
     return rows[0]!.authorId;
