@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
 import type { Transaction, Sequelize } from 'sequelize';
 import { QueryTypes } from 'sequelize';
 import type { Logger } from 'pino';
@@ -28,12 +27,20 @@ export interface MailTransport {
   send(id: string, from: string, mail: OutgoingMail): Promise<void>;
 }
 
+/**
+ * nodemailer, loaded on the first message rather than at start: it is a large module that a service
+ * start does not need (the bundle keeps it in its own chunk; docs/benchmarks.md, row 5).
+ */
+let nodemailerModule: Promise<typeof import('nodemailer')> | undefined;
+const loadNodemailer = () => (nodemailerModule ??= import('nodemailer'));
+
 /** SMTP through nodemailer (the cluster). */
 export function smtpTransport(url: string): MailTransport {
-  const transporter = nodemailer.createTransport(url);
+  const transporter = loadNodemailer().then(({ default: nodemailer }) => nodemailer.createTransport(url));
+  transporter.catch(() => undefined); // reported by the first send
   return {
     async send(id, from, mail) {
-      await transporter.sendMail({ messageId: `<${id}@agora>`, from, to: mail.to, subject: mail.subject, text: mail.text });
+      await (await transporter).sendMail({ messageId: `<${id}@agora>`, from, to: mail.to, subject: mail.subject, text: mail.text });
     },
   };
 }
@@ -44,11 +51,14 @@ export function smtpTransport(url: string): MailTransport {
  * crash never produces a second copy.
  */
 export function mailboxTransport(dir: string): MailTransport {
-  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const builder = loadNodemailer().then(({ default: nodemailer }) =>
+    nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }),
+  );
+  builder.catch(() => undefined); // reported by the first send
   return {
     async send(id, from, mail) {
       await mkdir(dir, { recursive: true });
-      const info = await builder.sendMail({ messageId: `<${id}@agora>`, from, to: mail.to, subject: mail.subject, text: mail.text });
+      const info = await (await builder).sendMail({ messageId: `<${id}@agora>`, from, to: mail.to, subject: mail.subject, text: mail.text });
       const target = path.join(dir, `${id}.eml`);
       const temp = path.join(dir, `.${id}.${process.pid}.tmp`);
       await writeFile(temp, info.message as Buffer);

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
-import QRCode from 'qrcode';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { problems } from '@agora/mesh';
 import type { SecretBox } from './secret-box.js';
@@ -56,7 +55,7 @@ export class TwoFactor {
       { replacements: { userId, sealed: this.box.seal(secret, `totp:${userId}`) } },
     );
     const otpauthUri = generateURI({ issuer: ISSUER_LABEL, label: accountLabel, secret });
-    return { secret, otpauthUri, qrSvg: await QRCode.toString(otpauthUri, { type: 'svg', margin: 1 }) };
+    return { secret, otpauthUri, qrSvg: await (await import('qrcode')).default.toString(otpauthUri, { type: 'svg', margin: 1 }) };
   }
 
   /** Confirms the pending setup with a current code; turns 2FA on and returns fresh backup codes (shown once). */
