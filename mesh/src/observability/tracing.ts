@@ -26,7 +26,7 @@ export function tracingConfigured(env: NodeJS.ProcessEnv = process.env): boolean
 }
 
 /**
- * The service name: OTEL_SERVICE_NAME, else the `<name>` of `services/<name>/dist/main.js` being run
+ * The service name: OTEL_SERVICE_NAME, else the `<name>` of `services/<name>/dist/main(.bundle).(m)js` being run
  * (the Jaeger links of the dashboards use auth/users/posts/media).
  */
 export function serviceNameFor(env: NodeJS.ProcessEnv = process.env, script = process.argv[1] ?? ''): string | undefined {
@@ -52,11 +52,17 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-let started: Tracing | undefined;
+/**
+ * The running SDK, held on the process's global object: the tracing register and the service run as
+ * two separate bundles (scripts/bundle.mjs), each with its own copy of this module, and the service's
+ * copy must see what the register's copy started (as @opentelemetry/api keeps its globals).
+ */
+const STARTED = Symbol.for('@agora/mesh/tracing');
+const holder = globalThis as typeof globalThis & { [STARTED]?: Tracing };
 
 /** Whether this process runs the OpenTelemetry SDK (tracer provider and instrumentations). */
 export function tracingActive(): boolean {
-  return started !== undefined;
+  return holder[STARTED] !== undefined;
 }
 
 /**
@@ -73,7 +79,7 @@ export function tracingActive(): boolean {
  * http/protobuf), OTEL_PROPAGATORS, OTEL_NODE_RESOURCE_DETECTORS, OTEL_RESOURCE_ATTRIBUTES, OTEL_LOG_LEVEL.
  */
 export async function startTracing(options: StartTracingOptions = {}): Promise<Tracing> {
-  if (started) return started;
+  if (holder[STARTED]) return holder[STARTED];
   const [
     { NodeTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, ConsoleSpanExporter },
     { registerInstrumentations },
@@ -123,12 +129,13 @@ export async function startTracing(options: StartTracingOptions = {}): Promise<T
       new PgInstrumentation({ requireParentSpan: true }),
     ],
   });
-  started = {
+  const started: Tracing = {
     shutdown: async () => {
       disableInstrumentations();
       await provider.shutdown();
     },
   };
+  holder[STARTED] = started;
   return started;
 }
 
@@ -199,9 +206,9 @@ function resourceDetectorsFromEnv(resources: typeof import('@opentelemetry/resou
 
 /** Flushes and stops tracing (service shutdown). No-op when tracing is off. */
 export async function shutdownTracing(): Promise<void> {
-  const t = started;
+  const t = holder[STARTED];
   if (!t) return;
-  started = undefined;
+  holder[STARTED] = undefined;
   await t.shutdown().catch(() => undefined);
 }
 
