@@ -72,8 +72,9 @@ export const SERVICE_NODE_ARGS = [
   ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
 ];
 
+/** The bundled entry point, as the images and the local run start it (scripts/bundle.mjs). */
 export function serviceScript(name) {
-  return path.join(ROOT, 'services', name, 'dist', 'main.js');
+  return path.join(ROOT, 'services', name, 'dist', 'main.bundle.mjs');
 }
 
 /** Spawns a service process (tracked for cleanup) and waits for its first 200 on /healthz/ready. */

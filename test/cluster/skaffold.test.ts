@@ -72,14 +72,16 @@ describe(`skaffold.yaml (skaffold/${VERSION})`, () => {
 
 describe('Dockerfiles', () => {
   for (const s of SERVICES) {
-    it(`${s}: pinned node 20 bookworm-slim, non-root, production deps only, runs dist/main.js`, () => {
+    it(`${s}: pinned node 20 bookworm-slim, non-root, production deps only, builds and runs the bundle`, () => {
       const f = readFileSync(path.join(ROOT, `services/${s}/Dockerfile`), 'utf8');
       expect(f).toMatch(/^ARG NODE_IMAGE=node:20\.\d+\.\d+-bookworm-slim$/m);
       expect(f).toMatch(/npm ci --omit=dev/);
       expect(f).toMatch(new RegExp(`--workspace=services/${s}`));
       const runtime = f.slice(f.indexOf('AS runtime'));
       expect(runtime).toMatch(/^USER 1000:1000$/m);
-      expect(runtime).toContain(`CMD ["node", "--enable-source-maps", "services/${s}/dist/main.js"]`);
+      expect(f).toContain(`RUN ./node_modules/.bin/tsc -b services/${s} && node scripts/bundle.mjs ${s}`);
+      expect(runtime).toContain('--import=/app/mesh/dist/observability/register.bundle.mjs');
+      expect(runtime).toContain(`CMD ["node", "services/${s}/dist/main.bundle.mjs"]`);
       expect(f.trimEnd().endsWith(runtime.trimEnd())).toBe(true); // runtime is the default (last) stage
     });
   }

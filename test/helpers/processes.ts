@@ -22,13 +22,13 @@ export interface ServiceProcess {
 }
 
 /**
- * Starts a built service (`services/<name>/dist/main.js`) as its own process, as the local runner
- * and the cluster do, and waits until it is ready.
+ * Starts a built service (`services/<name>/dist/main.bundle.mjs`, the bundled entry point) as its
+ * own process, as the local runner and the cluster do, and waits until it is ready.
  */
 export async function startServiceProcess(name: string, env: Record<string, string>, fixedPort?: number): Promise<ServiceProcess> {
   const port = fixedPort ?? (await freePort());
   let out = '';
-  const child = spawn(process.execPath, [path.join(ROOT, 'services', name, 'dist', 'main.js')], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'services', name, 'dist', 'main.bundle.mjs')], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

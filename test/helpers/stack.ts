@@ -30,7 +30,7 @@ export interface Stack {
 }
 
 export function builtServices(): ServiceName[] {
-  return ALL_SERVICES.filter((s) => existsSync(path.join(ROOT, 'services', s, 'dist', 'main.js')));
+  return ALL_SERVICES.filter((s) => existsSync(path.join(ROOT, 'services', s, 'dist', 'main.bundle.mjs')));
 }
 
 async function migrate(name: ServiceName, databaseUrl: string): Promise<void> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './exposition.js';
 
-export const REGISTER = pathToFileURL(path.join(REPO_ROOT, 'mesh/dist/observability/register.js')).href;
+export const REGISTER = pathToFileURL(path.join(REPO_ROOT, 'mesh/dist/observability/register.bundle.mjs')).href;
 
 export interface ServiceProcess {
   name: string;

@@ -1,6 +1,6 @@
 /**
  * Tracing end to end, the way services really run: each service is its own Node process started with
- * `node --import mesh/dist/observability/register.js` (as the local run and the images do), with
+ * `node --import mesh/dist/observability/register.bundle.mjs` (as the local run and the images do), with
  * OTLP/HTTP JSON export to a tiny receiver on loopback. One request through the local ingress, into
  * a service (posts, a small startService fixture) that calls auth through ServiceClient, yields ONE
  * trace: the caller's server span → its client span → auth's server span, joined to the incoming
@@ -92,8 +92,8 @@ beforeAll(async () => {
   };
   const authDb = await freshDatabase('auth_trace');
   await migrateService('auth', authDb, migrations);
-  // No OTEL_SERVICE_NAME for auth: register.ts names it from services/auth/dist/main.js.
-  auth = await spawnService('auth', path.join(REPO_ROOT, 'services/auth/dist/main.js'), {
+  // No OTEL_SERVICE_NAME for auth: register.ts names it from services/auth/dist/main.bundle.mjs.
+  auth = await spawnService('auth', path.join(REPO_ROOT, 'services/auth/dist/main.bundle.mjs'), {
     ...otel,
     DATABASE_URL: authDb,
     PORT: '0',
@@ -273,6 +273,7 @@ describe('configuration', () => {
   it('names the service from OTEL_SERVICE_NAME, else from services/<name>/dist/main.js', () => {
     expect(serviceNameFor({ OTEL_SERVICE_NAME: 'posts' }, '/app/services/auth/dist/main.js')).toBe('posts');
     expect(serviceNameFor({}, '/app/services/auth/dist/main.js')).toBe('auth');
+    expect(serviceNameFor({}, '/app/services/users/dist/main.bundle.mjs')).toBe('users');
     expect(serviceNameFor({}, '/tmp/other.js')).toBeUndefined();
   });
 });

@@ -1,0 +1,115 @@
+// `node scripts/bundle.mjs [service ...]` (part of `npm run build`, after `tsc -b`): bundles each
+// service's compiled entry point into one file with esbuild, and mesh's tracing register too:
+//   services/<name>/dist/main.bundle.mjs      what the images, the local run, the tests and the bench start
+//   mesh/dist/observability/register.bundle.mjs   preloaded with --import before it
+//
+// Why: a service's cold start was spent loading modules — resolving, reading and compiling ≈ 1 500
+// small files (Sequelize alone ≈ 350 ms) — and took 1.2–1.8 s against a 1 s target
+// (docs/benchmarks.md, row 5). One file per process removes the resolution and the per-file work.
+//
+// What stays outside the bundle, loaded from node_modules at run time:
+// - pg: the OpenTelemetry pg instrumentation patches it as Sequelize `require`s it, which only works
+//   for a module that really goes through `require`;
+// - native addons (@node-rs/argon2) and packages that locate their own files on disk (swagger-ui-dist);
+// - iconv-lite, whose encoding tables it loads lazily from disk (in a bundle they are parsed at start),
+//   and the OTLP exporters for protocols other than the default, loaded only when configured;
+// - Sequelize's optional dialect drivers, which it requires by name and Agora does not install.
+// The dist/*.js files stay as tsc wrote them: migrate/seed/rotate-keys run from them, and the dev
+// image (`skaffold dev`) runs dist/main.js under `node --watch`.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SERVICES = ['auth', 'users', 'posts', 'media'];
+
+const EXTERNAL = [
+  'pg',
+  'pg-native',
+  'pg-hstore',
+  '@node-rs/argon2',
+  'swagger-ui-dist',
+  // Its encoding tables (≈ 0.5 MiB) load only when a body in another charset arrives; inside the
+  // bundle they would be parsed at every start.
+  'iconv-lite',
+  // The OTLP exporters other than the default http/protobuf one, loaded only when
+  // OTEL_EXPORTER_OTLP_PROTOCOL asks for them (gRPC alone is ≈ 0.4 MiB).
+  '@opentelemetry/exporter-trace-otlp-grpc',
+  '@opentelemetry/exporter-trace-otlp-http',
+  // Sequelize's other dialects (required by name only when configured).
+  'mysql2',
+  'mariadb',
+  'tedious',
+  'sqlite3',
+  'oracledb',
+  'ibm_db',
+  'snowflake-sdk',
+];
+
+// CommonJS dependencies call `require`, which an ES module does not have: give the bundle a real
+// one, resolving from the bundle's own directory (so externals are found in node_modules and pass
+// through Module.prototype.require, where the instrumentation hooks).
+const BANNER = "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);";
+
+// Sequelize requires moment-timezone only to ask whether its `timezone` option names a zone; its
+// package entry also parses the whole zone table (≈ 0.6 MiB) at load. Agora keeps Sequelize's default
+// offset ('+00:00'), which is not a zone name with or without the table, so the table-less build is
+// used. (A named zone in Sequelize's `timezone` option would need the full package back.)
+const ALIAS = { 'moment-timezone': 'moment-timezone/moment-timezone.js' };
+
+/**
+ * Bundles `entry` into one file, `outfile`. (esbuild's code splitting would keep modules reached
+ * only through `import()` out of the start, but it evaluated @opentelemetry/core's re-exports out
+ * of order here; V8 only pre-parses the functions a start does not run, so they cost little.)
+ */
+export async function bundle(entry, outfile) {
+  const started = performance.now();
+  const result = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: EXTERNAL,
+    alias: ALIAS,
+    banner: { js: BANNER },
+    // Maps back to the TypeScript sources through tsc's own maps, for --enable-source-maps.
+    sourcemap: 'linked',
+    // Less text to parse at every start; names stay as written (stack traces, class names in logs).
+    minifyWhitespace: true,
+    minifySyntax: true,
+    keepNames: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
+  return {
+    outfile: path.relative(ROOT, outfile),
+    megabytes: bytes / 2 ** 20,
+    ms: performance.now() - started,
+  };
+}
+
+async function main() {
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((s) => !SERVICES.includes(s));
+  if (unknown.length) throw new Error(`unknown service(s): ${unknown.join(', ')} (known: ${SERVICES.join(', ')})`);
+  const targets = [[path.join(ROOT, 'mesh/dist/observability/register.js'), path.join(ROOT, 'mesh/dist/observability/register.bundle.mjs')]];
+  for (const s of asked.length ? asked : SERVICES) {
+    const entry = path.join(ROOT, 'services', s, 'dist', 'main.js');
+    if (!existsSync(entry)) throw new Error(`${path.relative(ROOT, entry)} is missing: run tsc -b first (npm run build does both)`);
+    targets.push([entry, path.join(ROOT, 'services', s, 'dist', 'main.bundle.mjs')]);
+  }
+  const results = await Promise.all(targets.map(([entry, outfile]) => bundle(entry, outfile)));
+  for (const r of results) console.log(`[bundle] ${r.outfile} ${r.megabytes.toFixed(1)} MiB (${r.ms.toFixed(0)} ms)`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(`[bundle] ${err.message}`);
+    process.exit(1);
+  });
+}
