@@ -33,12 +33,20 @@ export async function queryRows<T extends object>(sequelize: Sequelize, sql: str
     const result = await connection.query(sql, params);
     return result.rows as T[];
   } catch (err) {
-    // As Sequelize's postgres query does: a connection reset mid-query is not reused (a connection
-    // that emitted 'error' is already marked by Sequelize's own listener).
-    if ((err as { code?: string }).code === 'ECONNRESET') connection._invalid = true;
+    // A connection the server cut (shutdown, failover, terminated backend) must not go back into the
+    // pool: its 'error' event, on which Sequelize marks it, can arrive after this release, and the
+    // next statement would then fail on it too (mesh/test/query-rows.test.ts caught exactly that).
+    if (connectionIsBroken(err)) connection._invalid = true;
     throw new DatabaseError(Object.assign(err as Error, { sql }) as never);
   } finally {
     pool.releaseConnection(connection);
     observe?.(operationOf(sql), (performance.now() - started) / 1000);
   }
+}
+
+/** Errors after which the connection itself is unusable, not just the statement. */
+function connectionIsBroken(err: unknown): boolean {
+  const { code, message } = (err ?? {}) as { code?: string; message?: string };
+  if (code && (/^08/.test(code) || /^57P0[1-3]$/.test(code) || code === 'ECONNRESET' || code === 'EPIPE')) return true;
+  return /Connection terminated|connection ended|Client has encountered a connection error/i.test(message ?? '');
 }
