@@ -281,7 +281,7 @@ async function profilePosts(stack, postPath, tokens, seconds = D(8)) {
   // Only the measured load: not start-up, warm-up or shutdown (the profile starts with the process).
   const p = await readProfile(file, { skipMs: svc.readyMs + (loadStart - t0) + 100, tailMs: stopped - loadStart - seconds * 1000 + 100 });
   if (!PROFILE) onCleanup(() => rm(dir, { recursive: true, force: true }));
-  const isVerifier = (f) => /mesh\/dist\/auth\/token-verifier\.js$/.test(f.url ?? '') || /node_modules\/jose\//.test(f.url ?? '');
+  const isVerifier = (f) => /mesh\/(?:dist|src)\/auth\/token-verifier\.[jt]s$/.test(f.url ?? '') || /node_modules\/jose\//.test(f.url ?? '');
   return {
     file,
     samples: p.busy,

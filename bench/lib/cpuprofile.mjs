@@ -1,10 +1,15 @@
 // Reads a V8 .cpuprofile (node --cpu-prof) and answers: which frames take the samples (self time),
 // grouped by function and by module, and what share of the samples has a given frame on its stack.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { SourceMap } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** `skipMs`: leave out the first ms of the profile (start-up), `tailMs`: the last ones (shutdown). */
 export async function readProfile(file, { skipMs = 0, tailMs = 0 } = {}) {
   const profile = JSON.parse(await readFile(file, 'utf8'));
+  await unbundleFrames(profile);
   if (skipMs || tailMs) {
     const times = [];
     let t = profile.startTime;
@@ -28,6 +33,29 @@ export async function readProfile(file, { skipMs = 0, tailMs = 0 } = {}) {
   return { byId, counts, total, busy: total - idle, stack };
 }
 
+/**
+ * The services run as esbuild bundles (scripts/bundle.mjs), where every frame's url is the bundle
+ * itself. Each frame is mapped back through the bundle's source map (which esbuild chained through
+ * tsc's maps) to the file it came from — `node_modules/<package>/…` or `mesh/src/…` — so that frames
+ * are attributed to their packages exactly as for unbundled code.
+ */
+async function unbundleFrames(profile) {
+  const maps = new Map();
+  for (const node of profile.nodes) {
+    const f = node.callFrame;
+    if (!f.url?.startsWith('file://') || !f.url.endsWith('.mjs')) continue;
+    if (!maps.has(f.url)) {
+      const mapFile = `${fileURLToPath(f.url)}.map`;
+      maps.set(f.url, existsSync(mapFile) ? { map: new SourceMap(JSON.parse(await readFile(mapFile, 'utf8'))), dir: path.dirname(mapFile) } : undefined);
+    }
+    const entry = maps.get(f.url);
+    const hit = entry?.map.findEntry(f.lineNumber, f.columnNumber);
+    if (!hit?.originalSource) continue;
+    const source = hit.originalSource.startsWith('file://') ? hit.originalSource : pathToFileURL(path.resolve(entry.dir, hit.originalSource)).href;
+    node.callFrame = { ...f, url: source, lineNumber: hit.originalLine, columnNumber: hit.originalColumn };
+  }
+}
+
 /** Where a frame's code lives: a package name, a workspace file, node internals, or V8 ((gc) etc.). */
 export function moduleOf(frame) {
   const url = frame.url ?? '';
@@ -38,7 +66,7 @@ export function moduleOf(frame) {
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
   if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0];
-  const m = /\/(mesh|services\/[a-z]+)\/dist\/(.*)$/.exec(url);
+  const m = /\/(mesh|services\/[a-z]+)\/(?:dist|src)\/(.*)$/.exec(url);
   return m ? `${m[1]}/${m[2]}` : url;
 }
 
@@ -71,7 +99,7 @@ export function inclusiveShare(p, pred) {
  */
 export const LAYERS = [
   ['token check', (m) => m === 'jose' || m.startsWith('mesh/auth/')],
-  ['tracing (OpenTelemetry)', (m) => m.startsWith('@opentelemetry/') || m === 'import-in-the-middle' || m === 'require-in-the-middle' || m.startsWith('mesh/observability/tracing')],
+  ['tracing (OpenTelemetry)', (m) => m.startsWith('@opentelemetry/') || m === 'import-in-the-middle' || m === 'require-in-the-middle' || m.startsWith('mesh/observability/tracing') || m.startsWith('mesh/observability/server-span')],
   ['logging (pino)', (m) => m === 'pino' || m.startsWith('@pinojs/') || m === 'sonic-boom' || m === 'fast-redact' || m.startsWith('mesh/logger') || m.startsWith('mesh/http/access-log')],
   ['metrics (prom-client)', (m) => m === 'prom-client' || m.startsWith('mesh/observability/metrics')],
   ['ORM (Sequelize)', (m) => m === 'sequelize' || m === 'lodash' || m === 'moment' || m === 'moment-timezone' || m === 'inflection' || m === 'wkx' || m === 'dottie'],
