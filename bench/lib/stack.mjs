@@ -61,7 +61,7 @@ export async function startOtlpSink() {
  * (mesh/src/local/services.ts SERVICE_NODE_FLAGS, which the local run uses too) and the tracing
  * register preloaded the same way.
  */
-const { SERVICE_NODE_FLAGS } = await mesh('local/services.js');
+const { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV } = await mesh('local/services.js');
 export const SERVICE_NODE_ARGS = [
   ...SERVICE_NODE_FLAGS,
   '--import',
@@ -120,6 +120,8 @@ export async function startStack({ adminUrl, otlpEndpoint, sampleRatio = '0.05',
   log(`databases created and migrated: ${SERVICE_NAMES.join(', ')}`);
 
   const common = {
+    // As deployed (the images' ENV, the local run): mesh/src/local/services.ts SERVICE_PROCESS_ENV.
+    ...SERVICE_PROCESS_ENV,
     JWT_ISSUER: ingressUrl,
     JWT_AUDIENCE: 'agora-api',
     JWKS_URL: `http://127.0.0.1:${ports.auth}/.well-known/jwks.json`,

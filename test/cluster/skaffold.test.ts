@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { ROOT, type Doc } from './lib.js';
+import { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV } from '../../mesh/src/local/services.js';
 
 const VERSION = 'v4beta13';
 const schema = JSON.parse(readFileSync(path.join(ROOT, `test/cluster/schemas/skaffold-${VERSION}.json`), 'utf8'));
@@ -81,6 +82,9 @@ describe('Dockerfiles', () => {
       expect(runtime).toMatch(/^USER 1000:1000$/m);
       expect(f).toContain(`RUN ./node_modules/.bin/tsc -b services/${s} && node scripts/bundle.mjs ${s}`);
       expect(runtime).toContain('--import=/app/mesh/dist/observability/register.bundle.mjs');
+      // The same process settings as the local run and the bench (mesh/src/local/services.ts).
+      for (const [name, value] of Object.entries(SERVICE_PROCESS_ENV)) expect(runtime).toContain(`ENV ${name}=${value}`);
+      for (const flag of SERVICE_NODE_FLAGS) expect(runtime).toContain(flag);
       expect(runtime).toContain(`CMD ["node", "services/${s}/dist/main.bundle.mjs"]`);
       expect(f.trimEnd().endsWith(runtime.trimEnd())).toBe(true); // runtime is the default (last) stage
     });

@@ -38,6 +38,15 @@ export const TRACING_REGISTER = path.join(REPO_ROOT, 'mesh', 'dist', 'observabil
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4'] as const;
 
 /**
+ * Environment every service process runs with, here and in the images (the Dockerfiles' ENV):
+ * glibc's malloc serves blocks of 1 MiB and more with their own mmap, returned to the system when
+ * freed, instead of raising its threshold after the first such free and keeping later ones in
+ * per-thread arenas. Without it auth keeps argon2id's 19 MiB per concurrent hash (libuv's pool
+ * threads) after a burst of sign-ins: ≈ 10 MiB more RSS after load (docs/benchmarks.md, row 5).
+ */
+export const SERVICE_PROCESS_ENV = { MALLOC_MMAP_THRESHOLD_: '1048576' } as const;
+
+/**
  * A service's compiled script. `main` is the bundled entry point (`npm run build` writes it after
  * tsc: one file instead of ≈ 1 500 modules, for the cold start; scripts/bundle.mjs), exactly what the
  * images run; the one-shot scripts run as tsc wrote them.
@@ -87,6 +96,7 @@ export function serviceEnv(service: ServiceTopology, ctx: LocalEnvContext): Node
     SHUTDOWN_TIMEOUT_MS: env.SHUTDOWN_TIMEOUT_MS ?? '8000',
     // Traces (when OTEL_EXPORTER_OTLP_ENDPOINT is set) are named after the service, as in the cluster.
     OTEL_SERVICE_NAME: service.name,
+    ...SERVICE_PROCESS_ENV,
   });
   for (const s of SERVICES) env[`SERVICE_URL_${s.name.toUpperCase()}`] = `http://127.0.0.1:${s.localPort}`;
   if (service.name === 'auth') {
@@ -203,7 +213,7 @@ async function waitReady(url: string, child: ChildProcess, exited: Promise<unkno
   throw new Error(`not ready after ${timeoutMs / 1000}s (last: ${last})`);
 }
 
-/** Starts `node services/<name>/dist/main.js` and waits until `/healthz/ready` answers 200. */
+/** Starts the service (its bundled `dist/main.bundle.mjs`) and waits until `/healthz/ready` answers 200. */
 export async function startService(service: ServiceTopology, env: NodeJS.ProcessEnv, readyTimeoutMs = 60_000): Promise<RunningService> {
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', pathToFileURL(TRACING_REGISTER).href, serviceScript(service.name, 'main')], {
     cwd: serviceDir(service.name),
