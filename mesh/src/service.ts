@@ -29,7 +29,7 @@ export interface ServiceWiring {
   registerRoutes: (router: Router) => void;
   openapi?: object;
   verifier?: AppOptions['verifier'];
-  extraRouters?: Router[];
+  extraRoutes?: Array<(router: Router) => void>;
   /** Handed to every controller's constructor. */
   deps?: unknown;
   /** Released after in-flight requests finish, before the pool closes (timers, workers). */
@@ -65,7 +65,7 @@ export async function startService<C extends BaseConfig>(
     verifier: wiring.verifier,
     // The server span first, so that the metrics' exemplars and the logs see its trace id.
     instrumentation: [...(tracingActive() ? [serverSpanMiddleware()] : []), metrics.httpMiddleware()],
-    extraRouters: [metrics.router(), ...(wiring.extraRouters ?? [])],
+    extraRoutes: [(router) => metrics.router(router), ...(wiring.extraRoutes ?? [])],
     onAuthOutcome: metrics.onAuthOutcome,
     deps: wiring.deps,
   });

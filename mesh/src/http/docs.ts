@@ -14,9 +14,8 @@ const ASSETS: Record<string, string> = {
   'swagger-ui-standalone-preset.js': 'application/javascript',
 };
 
-export function docsRouter(service: string, openapi: object): Router {
+export function docsRouter(service: string, openapi: object, router: Router = new Router()): Router {
   const assetDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
-  const router = new Router();
   const csp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'";
   router.get('/openapi.json', (ctx) => {
     ctx.body = openapi;

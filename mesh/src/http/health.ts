@@ -29,8 +29,7 @@ export class Readiness {
   }
 }
 
-export function healthRouter(readiness: Readiness): Router {
-  const router = new Router();
+export function healthRouter(readiness: Readiness, router: Router = new Router()): Router {
   router.get('/healthz/live', (ctx) => {
     ctx.body = { status: 'ok' };
   });

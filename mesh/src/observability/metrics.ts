@@ -384,8 +384,7 @@ export class ServiceMetrics {
   }
 
   /** `GET /metrics` (never routed by the ingress). */
-  router(): Router {
-    const router = new Router();
+  router(router: Router = new Router()): Router {
     router.get('/metrics', async (ctx) => {
       const { contentType, body } = await this.render(ctx.get('accept'));
       ctx.set('Cache-Control', 'no-store');
