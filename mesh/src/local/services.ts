@@ -41,8 +41,10 @@ export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4'] as const;
  * Environment every service process runs with, here and in the images (the Dockerfiles' ENV):
  * glibc's malloc serves blocks of 1 MiB and more with their own mmap, returned to the system when
  * freed, instead of raising its threshold after the first such free and keeping later ones in
- * per-thread arenas. Without it auth keeps argon2id's 19 MiB per concurrent hash (libuv's pool
- * threads) after a burst of sign-ins: ≈ 10 MiB more RSS after load (docs/benchmarks.md, row 5).
+ * per-thread arenas. Measured on auth after 15 s of sign-ins, twice each: 105 MiB settled RSS with
+ * it, 114–117 MiB without (docs/benchmarks.md, row 5). (argon2id's own 19 MiB per hash is not
+ * concerned: @node-rs/argon2 allocates with its bundled mimalloc, which gives it back within about a
+ * second after the hashes end.)
  */
 export const SERVICE_PROCESS_ENV = { MALLOC_MMAP_THRESHOLD_: '1048576' } as const;
 
