@@ -1,4 +1,5 @@
 import { DatabaseError, type Sequelize } from 'sequelize';
+import { isConnectionFailure } from './connection-failure.js';
 import { operationOf, queryObserverOf } from './database.js';
 
 /** The pg client Sequelize's postgres pool hands out (only what this module uses of it). */
@@ -36,17 +37,10 @@ export async function queryRows<T extends object>(sequelize: Sequelize, sql: str
     // A connection the server cut (shutdown, failover, terminated backend) must not go back into the
     // pool: its 'error' event, on which Sequelize marks it, can arrive after this release, and the
     // next statement would then fail on it too (mesh/test/query-rows.test.ts caught exactly that).
-    if (connectionIsBroken(err)) connection._invalid = true;
+    if (isConnectionFailure(err as { code?: string; message?: string })) connection._invalid = true;
     throw new DatabaseError(Object.assign(err as Error, { sql }) as never);
   } finally {
     pool.releaseConnection(connection);
     observe?.(operationOf(sql), (performance.now() - started) / 1000);
   }
-}
-
-/** Errors after which the connection itself is unusable, not just the statement. */
-function connectionIsBroken(err: unknown): boolean {
-  const { code, message } = (err ?? {}) as { code?: string; message?: string };
-  if (code && (/^08/.test(code) || /^57P0[1-3]$/.test(code) || code === 'ECONNRESET' || code === 'EPIPE')) return true;
-  return /Connection terminated|connection ended|Client has encountered a connection error/i.test(message ?? '');
 }

@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
+import { isConnectionFailure } from '../db/connection-failure.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problems, type FieldError } from './problem.js';
 
 /**
@@ -79,13 +80,8 @@ const UNAVAILABLE_NAMES = new Set([
 
 function isSequelizeUnavailable(e: HttpLikeError & { parent?: { code?: string; message?: string } }): boolean {
   if (e.name && UNAVAILABLE_NAMES.has(e.name)) return true;
-  const code = e.parent?.code;
-  if (code) {
-    // 08xxx connection exceptions, 57P01-57P03 shutdown / cannot connect now, 53300 too many connections.
-    return /^08/.test(code) || /^57P0[1-3]$/.test(code) || code === '53300' || code === 'ECONNREFUSED' || code === 'ECONNRESET';
-  }
-  // pg reports a connection that died mid-query without any code.
-  return /Connection terminated|connection ended|Client has encountered a connection error/i.test(e.parent?.message ?? e.message ?? '');
+  // The driver's error is Sequelize's `parent`; its message alone when it carries no code.
+  return isConnectionFailure({ code: e.parent?.code, message: e.parent?.message ?? e.message });
 }
 
 /** Error fields worth logging: never the SQL parameters or the request that caused it. */
