@@ -12,8 +12,8 @@ import { requestId } from './http/request-id.js';
 import { jsonOnly } from './http/json-only.js';
 import { jsonDepthLimit } from './http/json-depth.js';
 import { accessLog } from './http/access-log.js';
-import { healthRouter, Readiness } from './http/health.js';
-import { docsRouter } from './http/docs.js';
+import { healthRoutes, Readiness } from './http/health.js';
+import { docsRoutes } from './http/docs.js';
 
 export interface AppOptions {
   service: string;
@@ -106,9 +106,9 @@ export function createApp(options: AppOptions): Koa {
   // and an allowedMethods middleware on every request, which four of them repeated (row 1 of
   // docs/benchmarks.md).
   const router = new Router();
-  healthRouter(options.readiness, router);
+  healthRoutes(router, options.readiness);
   for (const register of options.extraRoutes ?? []) register(router);
-  if (options.openapi) docsRouter(options.service, options.openapi, router);
+  if (options.openapi) docsRoutes(router, options.service, options.openapi);
   options.registerRoutes(router);
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -65,7 +65,7 @@ export async function startService<C extends BaseConfig>(
     verifier: wiring.verifier,
     // The server span first, so that the metrics' exemplars and the logs see its trace id.
     instrumentation: [...(tracingActive() ? [serverSpanMiddleware()] : []), metrics.httpMiddleware()],
-    extraRoutes: [(router) => metrics.router(router), ...(wiring.extraRoutes ?? [])],
+    extraRoutes: [(router) => metrics.routes(router), ...(wiring.extraRoutes ?? [])],
     onAuthOutcome: metrics.onAuthOutcome,
     deps: wiring.deps,
   });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import Router from '@koa/router';
+import type Router from '@koa/router';
 
 /**
  * Swagger UI for the service's own contract at `/docs` (spec at `/openapi.json`). Assets come from
@@ -14,7 +14,8 @@ const ASSETS: Record<string, string> = {
   'swagger-ui-standalone-preset.js': 'application/javascript',
 };
 
-export function docsRouter(service: string, openapi: object, router: Router = new Router()): Router {
+/** `/openapi.json` and Swagger UI at `/docs`, registered on the app's router. */
+export function docsRoutes(router: Router, service: string, openapi: object): void {
   const assetDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
   const csp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'";
   router.get('/openapi.json', (ctx) => {
@@ -39,5 +40,4 @@ export function docsRouter(service: string, openapi: object, router: Router = ne
     ctx.type = type;
     ctx.body = await readFile(path.join(assetDir, ctx.params.asset!));
   });
-  return router;
 }

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 
 /**
  * Liveness says the process can serve (the event loop answers); readiness says it should get
@@ -29,7 +29,8 @@ export class Readiness {
   }
 }
 
-export function healthRouter(readiness: Readiness, router: Router = new Router()): Router {
+/** `GET /healthz/live` and `/healthz/ready`, registered on the app's router. */
+export function healthRoutes(router: Router, readiness: Readiness): void {
   router.get('/healthz/live', (ctx) => {
     ctx.body = { status: 'ok' };
   });
@@ -38,5 +39,4 @@ export function healthRouter(readiness: Readiness, router: Router = new Router()
     ctx.status = ready ? 200 : 503;
     ctx.body = { status: ready ? 'ok' : 'unavailable', checks };
   });
-  return router;
 }

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Sequelize } from 'sequelize';
@@ -383,15 +383,14 @@ export class ServiceMetrics {
     return result;
   }
 
-  /** `GET /metrics` (never routed by the ingress). */
-  router(router: Router = new Router()): Router {
+  /** `GET /metrics` (never routed by the ingress), registered on the app's router. */
+  routes(router: Router): void {
     router.get('/metrics', async (ctx) => {
       const { contentType, body } = await this.render(ctx.get('accept'));
       ctx.set('Cache-Control', 'no-store');
       ctx.type = contentType;
       ctx.body = body;
     });
-    return router;
   }
 }
 
