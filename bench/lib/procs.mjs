@@ -9,7 +9,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const TRACING_REGISTER = path.join(ROOT, 'mesh', 'dist', 'observability', 'register.bundle.mjs');
 
 const children = new Set();
 const cleanups = [];

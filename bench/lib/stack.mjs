@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT, TRACING_REGISTER, cpuSecondsOf, freePort, onCleanup, runNode, spawnNode, waitFor200 } from './procs.mjs';
+import { ROOT, cpuSecondsOf, freePort, onCleanup, runNode, spawnNode, waitFor200 } from './procs.mjs';
 
 const mesh = (p) => import(pathToFileURL(path.join(ROOT, 'mesh', 'dist', p)).href);
 
@@ -61,7 +61,7 @@ export async function startOtlpSink() {
  * (mesh/src/local/services.ts SERVICE_NODE_FLAGS, which the local run uses too) and the tracing
  * register preloaded the same way.
  */
-const { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV } = await mesh('local/services.js');
+const { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV, TRACING_REGISTER, serviceScript: meshServiceScript } = await mesh('local/services.js');
 export const SERVICE_NODE_ARGS = [
   ...SERVICE_NODE_FLAGS,
   '--import',
@@ -74,7 +74,7 @@ export const SERVICE_NODE_ARGS = [
 
 /** The bundled entry point, as the images and the local run start it (scripts/bundle.mjs). */
 export function serviceScript(name) {
-  return path.join(ROOT, 'services', name, 'dist', 'main.bundle.mjs');
+  return meshServiceScript(name, 'main');
 }
 
 /** Spawns a service process (tracked for cleanup) and waits for its first 200 on /healthz/ready. */

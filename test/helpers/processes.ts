@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { serviceScript } from '../../mesh/src/local/services.js';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -28,7 +29,7 @@ export interface ServiceProcess {
 export async function startServiceProcess(name: string, env: Record<string, string>, fixedPort?: number): Promise<ServiceProcess> {
   const port = fixedPort ?? (await freePort());
   let out = '';
-  const child = spawn(process.execPath, [path.join(ROOT, 'services', name, 'dist', 'main.bundle.mjs')], {
+  const child = spawn(process.execPath, [serviceScript(name, 'main')], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,6 +9,7 @@ import { freePort, ROOT, startServiceProcess, type ServiceProcess } from './proc
 import { startIngress, type Ingress } from '../../mesh/src/local/ingress.js';
 import { startObjectStore, type ObjectStore } from '../../mesh/src/local/object-store.js';
 import { LOCAL_OBJECT_STORE, type ServiceName } from '../../mesh/src/topology.js';
+import { serviceScript } from '../../mesh/src/local/services.js';
 
 /**
  * The whole platform on loopback, as the local run starts it but on free ports and fresh databases:
@@ -30,7 +31,7 @@ export interface Stack {
 }
 
 export function builtServices(): ServiceName[] {
-  return ALL_SERVICES.filter((s) => existsSync(path.join(ROOT, 'services', s, 'dist', 'main.bundle.mjs')));
+  return ALL_SERVICES.filter((s) => existsSync(serviceScript(s, 'main')));
 }
 
 async function migrate(name: ServiceName, databaseUrl: string): Promise<void> {

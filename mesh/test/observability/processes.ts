@@ -2,9 +2,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { TRACING_REGISTER } from '../../src/local/services.js';
 import { REPO_ROOT } from './exposition.js';
 
-export const REGISTER = pathToFileURL(path.join(REPO_ROOT, 'mesh/dist/observability/register.bundle.mjs')).href;
+export const REGISTER = pathToFileURL(TRACING_REGISTER).href;
 
 export interface ServiceProcess {
   name: string;

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateService } from '@agora/mesh';
 import { startIngress, type Ingress } from '@agora/mesh/local/ingress';
 import { serviceNameFor, tracingConfigured } from '@agora/mesh/observability/tracing';
+import { serviceScript } from '../../src/local/services.js';
 import { freshDatabase } from '../../../test/helpers/db.js';
 import { migrations } from '../../../services/auth/src/migrations/index.js';
 import { REPO_ROOT } from './exposition.js';
@@ -93,7 +94,7 @@ beforeAll(async () => {
   const authDb = await freshDatabase('auth_trace');
   await migrateService('auth', authDb, migrations);
   // No OTEL_SERVICE_NAME for auth: register.ts names it from services/auth/dist/main.bundle.mjs.
-  auth = await spawnService('auth', path.join(REPO_ROOT, 'services/auth/dist/main.bundle.mjs'), {
+  auth = await spawnService('auth', serviceScript('auth', 'main'), {
     ...otel,
     DATABASE_URL: authDb,
     PORT: '0',
