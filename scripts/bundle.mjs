@@ -18,11 +18,17 @@
 // image (`skaffold dev`) runs dist/main.js under `node --watch`.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SERVICES = ['auth', 'users', 'posts', 'media'];
+
+/** The services of the topology (mesh/src/topology.ts), from tsc's output like everything bundled here. */
+async function serviceNames() {
+  const topology = path.join(ROOT, 'mesh/dist/topology.js');
+  if (!existsSync(topology)) throw new Error(`${path.relative(ROOT, topology)} is missing: run tsc -b first (npm run build does both)`);
+  return (await import(pathToFileURL(topology).href)).SERVICES.map((s) => s.name);
+}
 
 const EXTERNAL = [
   'pg',
@@ -96,6 +102,7 @@ export async function bundle(entry, outfile) {
 }
 
 async function main() {
+  const SERVICES = await serviceNames();
   const asked = process.argv.slice(2);
   const unknown = asked.filter((s) => !SERVICES.includes(s));
   if (unknown.length) throw new Error(`unknown service(s): ${unknown.join(', ')} (known: ${SERVICES.join(', ')})`);

@@ -2,7 +2,9 @@
  * Preload module that starts OpenTelemetry before the service's ESM modules load:
  *
  *   node --import @agora/mesh/observability/register services/<name>/dist/main.js
- *   (in the images: --import ./mesh/dist/observability/register.js)
+ *   (the images, the local run, the tests and the bench preload its bundle,
+ *   mesh/dist/observability/register.bundle.mjs, before services/<name>/dist/main.bundle.mjs;
+ *   the dev image preloads dist/observability/register.js)
  *
  * Without an OTLP endpoint in the environment it does nothing else than read two variables: no SDK,
  * no hooks, no per-request cost. With one, it starts tracing (tracer provider, propagators and the
