@@ -203,20 +203,17 @@ export async function refreshSession(base, session) {
   return r.body.accessToken;
 }
 
-export async function postJson(url, body, headers = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const text = await res.text();
-  let parsed;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = text;
-  }
-  return { status: res.status, body: parsed };
+export function postJson(url, body, headers = {}) {
+  return fetchJson(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }
 
-export async function getJson(url, headers = {}) {
-  const res = await fetch(url, { headers });
+export function getJson(url, headers = {}) {
+  return fetchJson(url, { headers });
+}
+
+/** `{ status, body }` with the body parsed as JSON when it is JSON, else the text as it came. */
+async function fetchJson(url, init) {
+  const res = await fetch(url, init);
   const text = await res.text();
   let parsed;
   try {
