@@ -135,6 +135,7 @@ export async function startStack(options: { services?: ServiceName[]; env?: Part
 export interface Session {
   id: string;
   username: string;
+  password: string;
   token: string;
   refreshToken: string;
   headers: Record<string, string>;
@@ -152,6 +153,7 @@ export async function newSession(base: string, prefix = 'u'): Promise<Session> {
   if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${await reg.text()}`);
   const { id } = (await reg.json()) as { id: string };
   const login = await post('/api/v1/auth/login', { login: username, password });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
   const tokens = (await login.json()) as { accessToken: string; refreshToken: string };
-  return { id, username, token: tokens.accessToken, refreshToken: tokens.refreshToken, headers: { authorization: `Bearer ${tokens.accessToken}` } };
+  return { id, username, password, token: tokens.accessToken, refreshToken: tokens.refreshToken, headers: { authorization: `Bearer ${tokens.accessToken}` } };
 }

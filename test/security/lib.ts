@@ -6,7 +6,7 @@ import pg from 'pg';
 import { importPKCS8, SignJWT, type CryptoKey } from 'jose';
 import { expect } from 'vitest';
 import { ROOT } from '../helpers/processes.js';
-import type { Stack } from '../helpers/stack.js';
+import { newSession, type Session, type Stack } from '../helpers/stack.js';
 import type { ServiceName } from '../../mesh/src/topology.js';
 
 /**
@@ -226,26 +226,11 @@ export function expectProblem(a: Answer, status?: number | number[], context = '
 // Accounts and fixtures
 // ---------------------------------------------------------------------------------------------
 
-export interface Account {
-  id: string;
-  username: string;
-  password: string;
-  token: string;
-  refreshToken: string;
-  headers: Record<string, string>;
-}
+export type Account = Session;
 
-let seq = 0;
+/** A registered, signed-in user (newSession) whose users profile exists. */
 export async function account(base: string, prefix = 'sec'): Promise<Account> {
-  seq += 1;
-  const username = `${prefix}_${seq}_${randomBytes(3).toString('hex')}`;
-  const password = `Pw-${randomBytes(9).toString('hex')}`;
-  const reg = await json(base, 'POST', '/api/v1/auth/register', { username, email: `${username}@example.com`, password });
-  if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${reg.text}`);
-  const login = await json(base, 'POST', '/api/v1/auth/login', { login: username, password });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
-  const acc = { id: reg.body.id as string, username, password, token: '', refreshToken: '', headers: {} };
-  setTokens(acc, login.body);
+  const acc = await newSession(base, prefix);
   // users creates the profile on first use: do it now, so later requests change no row counts.
   const me = await json(base, 'GET', '/api/v1/users/me', undefined, acc.headers);
   if (me.status !== 200) throw new Error(`users/me failed: ${me.status} ${me.text}`);
