@@ -10,7 +10,7 @@ import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.j
 import { errorHandler } from './http/error-handler.js';
 import { requestId } from './http/request-id.js';
 import { jsonOnly } from './http/json-only.js';
-import { jsonDepthLimit } from './http/json-depth.js';
+import { jsonBodyLimits } from './http/json-body-limits.js';
 import { accessLog } from './http/access-log.js';
 import { healthRoutes, Readiness } from './http/health.js';
 import { docsRoutes } from './http/docs.js';
@@ -100,7 +100,7 @@ export function createApp(options: AppOptions): Koa {
       },
     }),
   );
-  app.use(jsonDepthLimit);
+  app.use(jsonBodyLimits);
 
   // One router for everything (health, metrics, docs, the contract): each router is a match pass
   // and an allowedMethods middleware on every request, which four of them repeated (row 1 of

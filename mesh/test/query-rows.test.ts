@@ -56,6 +56,14 @@ describe('queryRows', () => {
     expect(await queryRows(sequelize, 'SELECT 2 AS two')).toEqual([{ two: 2 }]);
   });
 
+  it("a value PostgreSQL text cannot hold (U+0000) in a statement is the request's fault: 400, not 500", async () => {
+    const err = await queryRows(sequelize, 'SELECT $1::text AS t', ['a\u0000b']).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'SequelizeDatabaseError', parent: { code: '22021' } });
+    const problem = toProblem(err, 1024);
+    expect(problem.status).toBe(400);
+    expect(await queryRows(sequelize, 'SELECT 4 AS four')).toEqual([{ four: 4 }]);
+  });
+
   it('answers 503 when the server cuts the connection mid-query, and the pool recovers', async () => {
     const running = queryRows(sequelize, 'SELECT pg_sleep(10) AS slept').catch((e: unknown) => e);
     const admin = createDatabase({ url, poolMax: 1 });

@@ -48,6 +48,13 @@ export function toProblem(err: unknown, bodyLimit: number): ProblemError {
     return problems.validation('One or more fields are invalid.', fieldErrors(e.fields ?? {}));
   }
   if (isSequelizeUnavailable(e)) return problems.unavailable('The database is unavailable; try again shortly.');
+  // A value PostgreSQL's text cannot hold (22021: e.g. U+0000; 22P05: an untranslatable character)
+  // is the request's fault wherever it came from; bodies are checked earlier (json-body-limits.ts),
+  // this covers path and query values.
+  const pgCode = (e as { parent?: { code?: string } }).parent?.code;
+  if (pgCode === '22021' || pgCode === '22P05') {
+    return problems.validation('A value contains a character that cannot be stored (such as U+0000); remove it.', [{ field: 'request', message: 'unstorable character' }]);
+  }
   const status = e.status ?? e.statusCode;
   if (e.type === 'entity.too.large' || status === 413) return problems.tooLarge(bodyLimit);
   // co-body reports unparsable JSON as a SyntaxError with status 400 (and the raw body attached,

@@ -112,6 +112,8 @@ describe('comments', () => {
     ['301 characters', { text: 'z'.repeat(301) }],
     ['an unknown field', { text: 'ok', postId: crypto.randomUUID() }],
     ['missing text', {}],
+    ['only a NUL character (PostgreSQL text cannot hold U+0000)', { text: '\u0000' }],
+    ['text with a NUL character inside', { text: 'before\u0000after' }],
   ])('refuses a comment that is %s with 400 and stores nothing', async (_name, body) => {
     const post = await newPost(alice);
     const res = await call(url(`/posts/${post.id}/comments`), { method: 'POST', headers: bob.auth, body });
