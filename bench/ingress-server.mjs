@@ -1,11 +1,11 @@
-// The local ingress (mesh/src/local/ingress.ts) in its own process, as `npm start` runs it beside
+// The local ingress (tools/src/local/ingress.ts) in its own process, as `npm start` runs it beside
 // the services — so that in the bench it does not share the load generator's CPU.
 // Env: PORT, UPSTREAMS (JSON: service → base URL), OBJECT_STORE (base URL).
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { startIngress } = await import(pathToFileURL(path.join(root, 'mesh/dist/local/ingress.js')).href);
+const { startIngress } = await import(pathToFileURL(path.join(root, 'tools/dist/local/ingress.js')).href);
 const ingress = await startIngress({
   port: Number(process.env.PORT),
   upstreams: JSON.parse(process.env.UPSTREAMS),

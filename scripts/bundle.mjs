@@ -16,19 +16,13 @@
 // - Sequelize's optional dialect drivers, which it requires by name and Agora does not install.
 // The dist/*.js files stay as tsc wrote them: migrate/seed/rotate-keys run from them, and the dev
 // image (`skaffold dev`) runs dist/main.js under `node --watch`.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
+import { serviceNames } from './lib/topology.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The services of the topology (mesh/src/topology.ts), from tsc's output like everything bundled here. */
-async function serviceNames() {
-  const topology = path.join(ROOT, 'mesh/dist/topology.js');
-  if (!existsSync(topology)) throw new Error(`${path.relative(ROOT, topology)} is missing: run tsc -b first (npm run build does both)`);
-  return (await import(pathToFileURL(topology).href)).SERVICES.map((s) => s.name);
-}
 
 const EXTERNAL = [
   'pg',

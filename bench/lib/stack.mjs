@@ -10,21 +10,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, cpuSecondsOf, freePort, onCleanup, runNode, spawnNode, waitFor200 } from './procs.mjs';
+import { serviceNames } from '../../scripts/lib/topology.mjs';
 
-const mesh = (p) => import(pathToFileURL(path.join(ROOT, 'mesh', 'dist', p)).href);
+const tools = (p) => import(pathToFileURL(path.join(ROOT, 'tools', 'dist', p)).href);
 
-export const SERVICE_NAMES = ['auth', 'users', 'posts', 'media'];
+export const SERVICE_NAMES = await serviceNames();
 
 /** Embedded PostgreSQL (or TEST_DATABASE_URL), stopped at cleanup. */
 export async function startPostgres() {
-  const { startTestPostgres } = await mesh('testing/postgres.js');
+  const { startTestPostgres } = await tools('testing/postgres.js');
   const pg = await startTestPostgres({ log: (line) => console.log(line) });
   onCleanup(() => pg.stop());
   return pg;
 }
 
 export async function freshDatabase(adminUrl, name) {
-  const { createDatabase, databaseUrl } = await mesh('local/databases.js');
+  const { createDatabase, databaseUrl } = await tools('local/databases.js');
   const db = `bench_${name}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   await createDatabase(adminUrl, db);
   return databaseUrl(adminUrl, db);
@@ -58,10 +59,11 @@ export async function startOtlpSink() {
 
 /**
  * The `node` arguments a service runs with, as deployed: the V8 flags of the images' NODE_OPTIONS
- * (mesh/src/local/services.ts SERVICE_NODE_FLAGS, which the local run uses too) and the tracing
+ * (tools/src/local/services.ts SERVICE_NODE_FLAGS, which the local run uses too) and the tracing
  * register preloaded the same way.
  */
-const { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV, TRACING_REGISTER, serviceScript: meshServiceScript } = await mesh('local/services.js');
+const { TRACING_REGISTER, serviceScript: meshServiceScript } = await tools('local/services.js');
+const { SERVICE_NODE_FLAGS, newPlatformSecrets, serviceEnv } = await tools('local/service-env.js');
 export const SERVICE_NODE_ARGS = [
   ...SERVICE_NODE_FLAGS,
   '--import',
@@ -103,8 +105,7 @@ export async function startStack({ adminUrl, otlpEndpoint, sampleRatio = '0.05',
   const mailDir = await mkdtemp(path.join(os.tmpdir(), 'agora-bench-mail-'));
   onCleanup(() => rm(storeDir, { recursive: true, force: true }));
   onCleanup(() => rm(mailDir, { recursive: true, force: true }));
-  const meshKey = randomBytes(32).toString('hex');
-  const storeKey = randomBytes(32).toString('hex');
+  const secrets = newPlatformSecrets();
   const ingressUrl = `http://127.0.0.1:${ingressPort}`;
 
   const databases = {};
@@ -119,44 +120,35 @@ export async function startStack({ adminUrl, otlpEndpoint, sampleRatio = '0.05',
   );
   log(`databases created and migrated: ${SERVICE_NAMES.join(', ')}`);
 
-  const common = {
-    // As deployed (the images' ENV, the local run): mesh/src/local/services.ts SERVICE_PROCESS_ENV.
-    ...SERVICE_PROCESS_ENV,
-    JWT_ISSUER: ingressUrl,
-    JWT_AUDIENCE: 'agora-api',
-    JWKS_URL: `http://127.0.0.1:${ports.auth}/.well-known/jwks.json`,
-    MESH_IDENTITY: 'local',
-    MESH_LOCAL_KEY: meshKey,
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', // production level: access logs are part of the cost
-    SHUTDOWN_TIMEOUT_MS: '8000',
-    SHUTDOWN_DELAY_MS: '0',
-    ...Object.fromEntries(SERVICE_NAMES.map((s) => [`SERVICE_URL_${s.toUpperCase()}`, `http://127.0.0.1:${ports[s]}`])),
-    ...(otlpEndpoint
-      ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: sampleRatio }
-      : { OTEL_SDK_DISABLED: 'true' }),
+  const addresses = {
+    ports,
+    ingressUrl,
+    objectStore: { publicUrl: `${ingressUrl}/objects`, internalUrl: `http://127.0.0.1:${storePort}/objects` },
   };
-  const perService = {
-    auth: {
-      SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      MAILBOX_DIR: mailDir,
-      // The bench signs many users in from 127.0.0.1.
-      RATE_LIMIT_SIGNUP_PER_IP: '1000000',
-      RATE_LIMIT_LOGIN_PER_IP: '1000000',
-      RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000000',
-      RATE_LIMIT_CODE_PER_IP: '1000000',
-      RATE_LIMIT_CODE_PER_EMAIL: '1000000',
-    },
-    users: {},
-    posts: {},
-    media: {
-      MEDIA_STORE: 'local',
-      LOCAL_STORE_URL: `${ingressUrl}/objects`,
-      LOCAL_STORE_INTERNAL_URL: `http://127.0.0.1:${storePort}/objects`,
-      LOCAL_STORE_SIGNING_KEY: storeKey,
-    },
+  const tracing = otlpEndpoint
+    ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: sampleRatio }
+    : { OTEL_SDK_DISABLED: 'true' };
+  // The bench signs many users in from 127.0.0.1.
+  const raisedLimits = {
+    RATE_LIMIT_SIGNUP_PER_IP: '1000000',
+    RATE_LIMIT_LOGIN_PER_IP: '1000000',
+    RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000000',
+    RATE_LIMIT_CODE_PER_IP: '1000000',
+    RATE_LIMIT_CODE_PER_EMAIL: '1000000',
   };
   const env = Object.fromEntries(
-    SERVICE_NAMES.map((s) => [s, { ...common, OTEL_SERVICE_NAME: s, PORT: String(ports[s]), DATABASE_URL: databases[s], ...perService[s] }]),
+    SERVICE_NAMES.map((s) => [
+      s,
+      serviceEnv(s, {
+        addresses,
+        secrets,
+        databaseUrl: databases[s],
+        mailboxDir: mailDir,
+        logLevel: process.env.BENCH_LOG_LEVEL ?? 'info', // production level: access logs are part of the cost
+        passThrough: process.env,
+        overrides: { ...tracing, ...(s === 'auth' ? raisedLimits : {}) },
+      }),
+    ]),
   );
 
   const services = {};
@@ -165,8 +157,8 @@ export async function startStack({ adminUrl, otlpEndpoint, sampleRatio = '0.05',
   for (const s of SERVICE_NAMES.slice(1)) services[s] = await startServiceProcess(s, env[s]);
   log(`services ready: ${SERVICE_NAMES.map((s) => `${s} ${services[s].readyMs.toFixed(0)} ms`).join(', ')}`);
 
-  const { startObjectStore } = await mesh('local/object-store.js');
-  const store = await startObjectStore({ dir: storeDir, signingKey: storeKey, port: storePort });
+  const { startObjectStore } = await tools('local/object-store.js');
+  const store = await startObjectStore({ dir: storeDir, signingKey: secrets.LOCAL_STORE_SIGNING_KEY, port: storePort });
   onCleanup(() => store.close(1000));
   // The ingress in its own process (as the local runner's), not in the bench process that runs autocannon.
   const ingress = spawnNode('ingress', path.join(ROOT, 'bench', 'ingress-server.mjs'), {
@@ -178,7 +170,7 @@ export async function startStack({ adminUrl, otlpEndpoint, sampleRatio = '0.05',
   });
   onCleanup(() => ingress.stop());
   await waitFor200(ingress, `${ingressUrl}/.well-known/jwks.json`);
-  return { url: ingressUrl, ingress, services, databases, env, ports, meshKey };
+  return { url: ingressUrl, ingress, services, databases, env, ports, meshKey: secrets.MESH_LOCAL_KEY };
 }
 
 let sequence = 0;

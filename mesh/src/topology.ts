@@ -28,8 +28,11 @@ export const SERVICES: readonly ServiceTopology[] = [
   { name: 'media', localPort: 4004, publicPrefixes: ['/api/v1/media'], database: 'agora_media' },
 ];
 
+/** The services' names in topology order (auth first: the others fetch its JWKS). */
+export const SERVICE_NAMES: readonly ServiceName[] = SERVICES.map((s) => s.name);
+
 /**
- * The one route that exists only in the local run: the local object store (mesh/src/local/object-store.ts)
+ * The one route that exists only in the local run: the local object store (tools/src/local/object-store.ts)
  * stands in for S3 under `/objects/`. In the cluster, browsers use S3's presigned URLs directly, so the
  * Istio VirtualService has no such route, and this entry is not part of SERVICES.
  */

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-const SERVICES = ['auth', 'users', 'posts', 'media'];
+import { serviceNames } from '../lib/topology.mjs';
 
 export function isInternal(pathName, operation) {
   return pathName.startsWith('/internal') || (operation.security ?? []).some((req) => 'mesh' in req);
@@ -28,7 +28,7 @@ export async function render(root) {
     tags: [],
   };
   const owners = {};
-  for (const service of SERVICES) {
+  for (const service of await serviceNames()) {
     const file = path.join(root, 'openapi', `${service}.json`);
     if (!existsSync(file)) continue;
     const doc = JSON.parse(await readFile(file, 'utf8'));

@@ -8,9 +8,10 @@ import YAML from 'yaml';
 // @ts-expect-error plain ESM module without type declarations
 import * as generator from '../../scripts/generate/istio-policies.mjs';
 import { ROOT, ruleTargets, samplePath, parseAll, validateDoc, type Doc } from './lib.js';
+import { SERVICE_NAMES } from '../../mesh/src/topology.js';
 
 const FIXTURES = 'test/cluster/fixtures/openapi';
-const SERVICES = ['auth', 'users', 'posts', 'media'];
+const SERVICES: string[] = [...SERVICE_NAMES];
 const OPTIONS = { services: SERVICES, namespace: 'agora', issuer: 'https://issuer.test' };
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 

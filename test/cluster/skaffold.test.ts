@@ -6,7 +6,8 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { ROOT, type Doc } from './lib.js';
-import { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV } from '../../mesh/src/local/services.js';
+import { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV } from '../../tools/src/local/service-env.js';
+import { SERVICE_NAMES } from '../../mesh/src/topology.js';
 
 const VERSION = 'v4beta13';
 const schema = JSON.parse(readFileSync(path.join(ROOT, `test/cluster/schemas/skaffold-${VERSION}.json`), 'utf8'));
@@ -15,7 +16,7 @@ ajv.addKeyword('x-agora-trimmed');
 const validate = ajv.compile(schema);
 const text = readFileSync(path.join(ROOT, 'skaffold.yaml'), 'utf8');
 const config = YAML.parse(text);
-const SERVICES = ['auth', 'users', 'posts', 'media'];
+const SERVICES: string[] = [...SERVICE_NAMES];
 
 function errors(doc: unknown): string {
   return validate(doc) ? '' : ajv.errorsText(validate.errors, { separator: '\n' });
@@ -82,7 +83,7 @@ describe('Dockerfiles', () => {
       expect(runtime).toMatch(/^USER 1000:1000$/m);
       expect(f).toContain(`RUN ./node_modules/.bin/tsc -b services/${s} && node scripts/bundle.mjs ${s}`);
       expect(runtime).toContain('--import=/app/mesh/dist/observability/register.bundle.mjs');
-      // The same process settings as the local run and the bench (mesh/src/local/services.ts).
+      // The same process settings as the local run and the bench (tools/src/local/services.ts).
       for (const [name, value] of Object.entries(SERVICE_PROCESS_ENV)) expect(runtime).toContain(`ENV ${name}=${value}`);
       for (const flag of SERVICE_NODE_FLAGS) expect(runtime).toContain(flag);
       expect(runtime).toContain(`CMD ["node", "services/${s}/dist/main.bundle.mjs"]`);

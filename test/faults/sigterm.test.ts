@@ -32,9 +32,9 @@ describe('SIGTERM under load', () => {
     const load = startLoad(posts.base, user.headers, { workers: 6, tag: 'sigterm' });
     await sleep(1500);
     const before = load.outcomes.length;
-    const exited = new Promise<number | null>((r) => posts.child.once('exit', (code) => r(code)));
+    const exited = posts.exited;
     const signalledAt = Date.now();
-    posts.child.kill('SIGTERM');
+    posts.kill('SIGTERM');
 
     // Readiness while draining, on its own connection.
     const readiness: number[] = [];

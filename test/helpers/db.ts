@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { createDatabase, databaseUrl } from '../../mesh/src/testing/postgres.js';
+import { createDatabase, databaseUrl } from '../../tools/src/testing/postgres.js';
 
 /** Admin URL of the test server: vitest's provide() in-process, TEST_PG_ADMIN_URL in child processes. */
 export function testAdminUrl(): string {

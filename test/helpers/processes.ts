@@ -1,58 +1,43 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
-import { serviceScript } from '../../mesh/src/local/services.js';
+import { freePort } from '../../tools/src/local/ports.js';
+import { startService } from '../../tools/src/local/services.js';
+import { SERVICES, type ServiceName } from '../../mesh/src/topology.js';
 
+export { freePort };
 export const ROOT = path.resolve(__dirname, '../..');
-
-/** A free loopback port (bound and released; fine for tests that start a server right after). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 export interface ServiceProcess {
   base: string;
-  child: ChildProcess;
-  /** Sends SIGTERM and resolves with the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  pid: number;
+  /** Resolves with the exit code when the process exits, whatever the reason. */
+  exited: Promise<number | null>;
+  /** Sends a signal without waiting (e.g. SIGTERM to watch the drain). */
+  kill(signal: NodeJS.Signals): void;
+  /** SIGTERM (the service drains), SIGKILL after 10 s; resolves with the exit code. */
+  stop(): Promise<number | null>;
   output(): string;
 }
 
 /**
- * Starts a built service (`services/<name>/dist/main.bundle.mjs`, the bundled entry point) as its
- * own process, as the local runner and the cluster do, and waits until it is ready.
+ * Starts a built service the one way every runner does (tools/src/local/services.ts startService:
+ * the bundled entry point, the images' V8 flags, the tracing register) on a free port unless `env`
+ * names one, with its output kept for the test's error messages. `env` is complete: build it with
+ * serviceEnv (tools/src/local/service-env.ts) or take it from a running stack.
  */
-export async function startServiceProcess(name: string, env: Record<string, string>, fixedPort?: number): Promise<ServiceProcess> {
-  const port = fixedPort ?? (await freePort());
-  let out = '';
-  const child = spawn(process.execPath, [serviceScript(name, 'main')], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const base = `http://127.0.0.1:${port}`;
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  for (let i = 0; i < 150; i += 1) {
-    if (child.exitCode !== null) throw new Error(`${name} exited during start-up:\n${out}`);
-    const ready = await fetch(`${base}/healthz/ready`).then((r) => r.ok, () => false);
-    if (ready) {
-      return {
-        base,
-        child,
-        output: () => out,
-        async stop(signal = 'SIGTERM') {
-          if (child.exitCode === null) child.kill(signal);
-          return exited;
-        },
-      };
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${name} did not become ready:\n${out}`);
+export async function startServiceProcess(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
+  const port = env.PORT ?? String(await freePort());
+  const topology = SERVICES.find((s) => s.name === name)!;
+  const running = await startService(topology, { HOST: '127.0.0.1', ...env, PORT: port }, { output: 'capture' });
+  const exited = running.exited.then(({ code }) => code);
+  return {
+    base: running.url,
+    pid: running.pid,
+    exited,
+    kill: (signal) => process.kill(running.pid, signal),
+    async stop() {
+      await running.stop();
+      return exited;
+    },
+    output: running.output,
+  };
 }

@@ -6,18 +6,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { freshDatabase } from './db.js';
 import { freePort, ROOT, startServiceProcess, type ServiceProcess } from './processes.js';
-import { startIngress, type Ingress } from '../../mesh/src/local/ingress.js';
-import { startObjectStore, type ObjectStore } from '../../mesh/src/local/object-store.js';
-import { LOCAL_OBJECT_STORE, type ServiceName } from '../../mesh/src/topology.js';
-import { serviceScript } from '../../mesh/src/local/services.js';
+import { startIngress, type Ingress } from '../../tools/src/local/ingress.js';
+import { startObjectStore, type ObjectStore } from '../../tools/src/local/object-store.js';
+import { newPlatformSecrets, serviceEnv } from '../../tools/src/local/service-env.js';
+import { serviceScript } from '../../tools/src/local/services.js';
+import { LOCAL_OBJECT_STORE, SERVICE_NAMES, type ServiceName } from '../../mesh/src/topology.js';
 
 /**
  * The whole platform on loopback, as the local run starts it but on free ports and fresh databases:
  * every built service as its own process, the local object store and the ingress. Cross-service
- * tests (feed, security suites, faults, benchmarks) run against it.
+ * tests (feed, security suites, faults) run against it. Each service's environment comes from the
+ * one builder the local run and the bench use (tools/src/local/service-env.ts).
  */
-export const ALL_SERVICES: ServiceName[] = ['auth', 'users', 'posts', 'media'];
-
 export interface Stack {
   /** The ingress, e.g. http://127.0.0.1:PORT — what a frontend talks to. */
   url: string;
@@ -31,7 +31,7 @@ export interface Stack {
 }
 
 export function builtServices(): ServiceName[] {
-  return ALL_SERVICES.filter((s) => existsSync(serviceScript(s, 'main')));
+  return SERVICE_NAMES.filter((s) => existsSync(serviceScript(s, 'main')));
 }
 
 async function migrate(name: ServiceName, databaseUrl: string): Promise<void> {
@@ -45,15 +45,24 @@ async function migrate(name: ServiceName, databaseUrl: string): Promise<void> {
   if (code !== 0) throw new Error(`${name} migrations failed (${code}): ${err}`);
 }
 
+/** Security suites create many accounts from 127.0.0.1; the rate-limit tests use the real limits. */
+const RAISED_AUTH_LIMITS = {
+  RATE_LIMIT_SIGNUP_PER_IP: '100000',
+  RATE_LIMIT_LOGIN_PER_IP: '100000',
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000',
+  RATE_LIMIT_CODE_PER_IP: '100000',
+  RATE_LIMIT_CODE_PER_EMAIL: '100000',
+  MAIL_POLL_MS: '200',
+};
+
 export async function startStack(options: { services?: ServiceName[]; env?: Partial<Record<ServiceName, Record<string, string>>> } = {}): Promise<Stack> {
   const names = options.services ?? builtServices();
-  const ports = Object.fromEntries(await Promise.all(ALL_SERVICES.map(async (s) => [s, await freePort()] as const))) as Record<ServiceName, number>;
+  const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (s) => [s, await freePort()] as const))) as Record<ServiceName, number>;
   const ingressPort = await freePort();
   const storePort = await freePort();
   const storeDir = await mkdtemp(path.join(os.tmpdir(), 'agora-objects-'));
   const mailDir = await mkdtemp(path.join(os.tmpdir(), 'agora-mail-'));
-  const meshKey = randomBytes(32).toString('hex');
-  const storeKey = randomBytes(32).toString('hex');
+  const secrets = newPlatformSecrets();
   const ingressUrl = `http://127.0.0.1:${ingressPort}`;
 
   const databases: Partial<Record<ServiceName, string>> = {};
@@ -64,48 +73,38 @@ export async function startStack(options: { services?: ServiceName[]; env?: Part
     }),
   );
 
-  const common: Record<string, string> = {
-    JWT_ISSUER: ingressUrl,
-    JWKS_URL: `http://127.0.0.1:${ports.auth}/.well-known/jwks.json`,
-    MESH_IDENTITY: 'local',
-    MESH_LOCAL_KEY: meshKey,
-    LOG_LEVEL: process.env.STACK_LOG_LEVEL ?? 'silent',
-    SHUTDOWN_TIMEOUT_MS: '8000',
-    ...Object.fromEntries(ALL_SERVICES.map((s) => [`SERVICE_URL_${s.toUpperCase()}`, `http://127.0.0.1:${ports[s]}`])),
-  };
-  const perService: Record<ServiceName, Record<string, string>> = {
-    auth: {
-      SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      MAILBOX_DIR: mailDir,
-      MAIL_POLL_MS: '200',
-      // Security suites create many accounts from 127.0.0.1; the rate-limit tests use real limits.
-      RATE_LIMIT_SIGNUP_PER_IP: '100000',
-      RATE_LIMIT_LOGIN_PER_IP: '100000',
-      RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000',
-      RATE_LIMIT_CODE_PER_IP: '100000',
-      RATE_LIMIT_CODE_PER_EMAIL: '100000',
-    },
-    users: {},
-    posts: {},
-    media: {
-      MEDIA_STORE: 'local',
-      LOCAL_STORE_URL: `${ingressUrl}${LOCAL_OBJECT_STORE.publicPrefix}`,
-      LOCAL_STORE_INTERNAL_URL: `http://127.0.0.1:${storePort}${LOCAL_OBJECT_STORE.publicPrefix}`,
-      LOCAL_STORE_SIGNING_KEY: storeKey,
+  const addresses = {
+    ports,
+    ingressUrl,
+    objectStore: {
+      publicUrl: `${ingressUrl}${LOCAL_OBJECT_STORE.publicPrefix}`,
+      internalUrl: `http://127.0.0.1:${storePort}${LOCAL_OBJECT_STORE.publicPrefix}`,
     },
   };
   const env = Object.fromEntries(
-    ALL_SERVICES.map((s) => [s, { ...common, DATABASE_URL: databases[s] ?? '', ...perService[s], ...(options.env?.[s] ?? {}) }]),
+    SERVICE_NAMES.map((s) => [
+      s,
+      serviceEnv(s, {
+        addresses,
+        secrets,
+        databaseUrl: databases[s] ?? '',
+        mailboxDir: mailDir,
+        logLevel: process.env.STACK_LOG_LEVEL ?? 'silent',
+        passThrough: process.env,
+        overrides: { ...(s === 'auth' ? RAISED_AUTH_LIMITS : {}), ...(options.env?.[s] ?? {}) },
+      }),
+    ]),
   ) as Record<ServiceName, Record<string, string>>;
 
   const services: Partial<Record<ServiceName, ServiceProcess>> = {};
   const start = async (s: ServiceName) => {
-    services[s] = await startServiceProcess(s, env[s], ports[s]);
+    services[s] = await startServiceProcess(s, env[s]);
     return services[s]!;
   };
+  // auth first: the others fetch its JWKS.
   if (names.includes('auth')) await start('auth');
   await Promise.all(names.filter((s) => s !== 'auth').map(start));
-  const store: ObjectStore = await startObjectStore({ dir: storeDir, signingKey: storeKey, port: storePort });
+  const store: ObjectStore = await startObjectStore({ dir: storeDir, signingKey: secrets.LOCAL_STORE_SIGNING_KEY, port: storePort });
   const ingress: Ingress = await startIngress({
     port: ingressPort,
     upstreams: Object.fromEntries(names.map((s) => [s, `http://127.0.0.1:${ports[s]}`])),
@@ -116,7 +115,7 @@ export async function startStack(options: { services?: ServiceName[]; env?: Part
     url: ingressUrl,
     services,
     databases,
-    meshKey,
+    meshKey: secrets.MESH_LOCAL_KEY,
     env,
     async restart(name) {
       await services[name]?.stop();

@@ -23,9 +23,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { SERVICES, type ServiceTopology } from '@agora/mesh';
-import { discoverServices, runScript, serviceEnv, startService, type RunningService } from '@agora/mesh/local/services';
-import { startIngress, type Ingress } from '@agora/mesh/local/ingress';
+import { SERVICES, type ServiceName, type ServiceTopology } from '@agora/mesh';
+import { discoverServices, runScript, startService, type RunningService } from '@agora/tools/local/services';
+import { newPlatformSecrets, serviceEnv } from '@agora/tools/local/service-env';
+import { startIngress, type Ingress } from '@agora/tools/local/ingress';
 import { startPrometheus, type RunningPrometheus } from '@agora/mesh/observability/prometheus';
 import { freshDatabase, testAdminUrl } from '../helpers/db.js';
 import {
@@ -181,33 +182,27 @@ describe.skipIf(!adminUrl)('live: Prometheus against the running services', () =
     const promBin = ensureTool('prometheus');
     workDir = mkdtempSync(join(tmpdir(), 'agora-live-prom-'));
     const { built } = await discoverServices();
-    const secrets = {
-      SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      MESH_LOCAL_KEY: randomBytes(32).toString('hex'),
-      LOCAL_STORE_SIGNING_KEY: randomBytes(32).toString('base64url'),
-      POSTGRES_PASSWORD: 'unused',
-    };
+    const secrets = newPlatformSecrets();
     // Every service on its own free port; the topology's ports may be taken by a developer's npm start.
-    const ports = new Map<string, number>();
-    for (const s of SERVICES) ports.set(s.name, await freePort());
+    const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s.name, await freePort()] as const))) as Record<ServiceName, number>;
     const ingressPort = await freePort();
-    const baseEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'fatal', NODE_ENV: 'test' };
+    const ingressUrl = `http://127.0.0.1:${ingressPort}`;
+    const addresses = { ports, ingressUrl, objectStore: { publicUrl: `${ingressUrl}/objects`, internalUrl: `${ingressUrl}/objects` } };
     for (const s of built) {
-      const topology = { ...s, localPort: ports.get(s.name)! } as ServiceTopology;
       const database = await freshDatabase(`live_${s.name}`);
-      const env = serviceEnv(topology, { adminUrl: adminUrl!, ingressPort, secrets, baseEnv });
-      Object.assign(env, {
-        DATABASE_URL: database,
-        JWKS_URL: `http://127.0.0.1:${ports.get('auth')}/.well-known/jwks.json`,
-        RATE_LIMIT_SIGNUP_PER_IP: '1000',
-        RATE_LIMIT_LOGIN_PER_IP: '1000',
-        RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000',
+      const env = serviceEnv(s.name, {
+        addresses,
+        secrets,
+        databaseUrl: database,
+        mailboxDir: workDir,
+        logLevel: 'fatal',
+        passThrough: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test' },
+        overrides: { RATE_LIMIT_SIGNUP_PER_IP: '1000', RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000' },
       });
-      for (const o of SERVICES) env[`SERVICE_URL_${o.name.toUpperCase()}`] = `http://127.0.0.1:${ports.get(o.name)}`;
       try {
-        await runScript(topology, 'migrate', env, 60_000);
-        const running = await startService(topology, env, 30_000);
-        live.push({ service: topology, running, url: running.url, database });
+        await runScript(s, 'migrate', env, [], 60_000);
+        const running = await startService(s, env, { readyTimeoutMs: 30_000, output: 'capture' });
+        live.push({ service: s, running, url: running.url, database });
       } catch (err) {
         notLive.push(`${s.name} (${(err as Error).message.split('\n')[0]})`);
       }
@@ -231,7 +226,7 @@ describe.skipIf(!adminUrl)('live: Prometheus against the running services', () =
     config.rule_files = config.rule_files.map((f) => join(OBS_DIR, 'prometheus', f));
     config.scrape_configs = config.scrape_configs
       .filter((j) => live.some((l) => l.service.name === j.job_name))
-      .map((j) => ({ ...j, static_configs: j.static_configs.map((sc) => ({ ...sc, targets: [`127.0.0.1:${ports.get(j.job_name)}`] })) }));
+      .map((j) => ({ ...j, static_configs: j.static_configs.map((sc) => ({ ...sc, targets: [`127.0.0.1:${ports[j.job_name as ServiceName]}`] })) }));
     const configFile = join(workDir, 'prometheus.yml');
     writeFileSync(configFile, stringifyYaml(config));
     prometheus = await startPrometheus({ bin: promBin, configFile, dataDir: join(workDir, 'data'), port: await freePort() });
@@ -268,7 +263,7 @@ describe.skipIf(!adminUrl)('live: Prometheus against the running services', () =
   });
 
   it('evaluates every dashboard and rule expression: accepted by Prometheus, with data when its metrics come from live services', async () => {
-    const liveNames = new Set(live.map((l) => l.service.name));
+    const liveNames = new Set<string>(live.map((l) => l.service.name));
     const callers = new Set<string>();
     for (const r of ((await query('count by (service) (mesh_client_failures_total)')).data?.result ?? []) as Array<{ metric: { service: string } }>) {
       callers.add(r.metric.service);

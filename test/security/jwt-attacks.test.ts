@@ -224,7 +224,7 @@ describe('tokens of suspended and deleted users (what the short token life allow
 });
 
 describe('headers beyond what the HTTP server parses (> 16 KiB, Node\'s limit)', () => {
-  // BUG (reported, fix in mesh/src/local/ingress.ts and mesh/src/server.ts, see test/security/README.md):
+  // BUG (reported, fix in tools/src/local/ingress.ts and mesh/src/server.ts, see test/security/README.md):
   // Node's HTTP parser answers 431 with no body and no content type, before Koa or the ingress code
   // runs, so the "every 4xx is problem+json" promise does not hold for oversized headers.
   it('a 20 KiB Authorization header gets a 431 problem+json, at the ingress and at a service', async () => {

@@ -7,7 +7,7 @@ import { importPKCS8, SignJWT, type CryptoKey } from 'jose';
 import { expect } from 'vitest';
 import { ROOT } from '../helpers/processes.js';
 import { newSession, type Session, type Stack } from '../helpers/stack.js';
-import type { ServiceName } from '../../mesh/src/topology.js';
+import { SERVICE_NAMES, type ServiceName } from '../../mesh/src/topology.js';
 
 /**
  * Shared helpers of the cross-service security suites: the contracts as a list of operations, an
@@ -47,7 +47,6 @@ export interface OpenApiDocument {
 }
 export type Schema = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export const SERVICES: ServiceName[] = ['auth', 'users', 'posts', 'media'];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 export function loadDocument(service: ServiceName): OpenApiDocument {
@@ -65,7 +64,7 @@ export function classify(op: OpenApiOperation): { security: SecurityClass; calle
 
 export function operations(): Operation[] {
   const out: Operation[] = [];
-  for (const service of SERVICES) {
+  for (const service of SERVICE_NAMES) {
     const doc = loadDocument(service);
     for (const [p, item] of Object.entries(doc.paths)) {
       for (const method of METHODS) {
@@ -314,7 +313,7 @@ export class Snapshotter {
   constructor(private readonly stack: Stack) {}
 
   async open(): Promise<void> {
-    for (const s of SERVICES) {
+    for (const s of SERVICE_NAMES) {
       const url = this.stack.databases[s];
       if (!url) continue;
       const c = new pg.Client({ connectionString: url });

@@ -1,9 +1,9 @@
 import type { TestProject } from 'vitest/node';
-import { startTestPostgres } from '../../mesh/src/testing/postgres.js';
+import { startTestPostgres } from '../../tools/src/testing/postgres.js';
 
 /**
  * vitest globalSetup: one PostgreSQL server for the whole run (TEST_DATABASE_URL, testcontainers or
- * embedded, see mesh/src/testing/postgres.ts). Tests get its admin URL with `inject('pgAdminUrl')`
+ * embedded, see tools/src/testing/postgres.ts). Tests get its admin URL with `inject('pgAdminUrl')`
  * (or `freshDatabase()` from test/helpers/db.ts); child processes get TEST_PG_ADMIN_URL.
  */
 declare module 'vitest' {

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TRACING_REGISTER } from '../../src/local/services.js';
+import { TRACING_REGISTER } from '../../../tools/src/local/services.js';
 import { REPO_ROOT } from './exposition.js';
 
 export const REGISTER = pathToFileURL(TRACING_REGISTER).href;

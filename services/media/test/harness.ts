@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { migrateService, startService, type StartedService } from '@agora/mesh';
-import { startObjectStore, type ObjectStore as LocalStoreServer } from '../../../mesh/src/local/object-store.js';
+import { startObjectStore, type ObjectStore as LocalStoreServer } from '../../../tools/src/local/object-store.js';
 import { freshDatabase } from '../../../test/helpers/db.js';
 import { loadMediaConfig, type MediaConfig } from '../src/config.js';
 import { migrations } from '../src/migrations/index.js';

@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIngress, type Ingress } from '../../../mesh/src/local/ingress.js';
-import { signObjectUrl, startObjectStore, type ObjectStore } from '../../../mesh/src/local/object-store.js';
-import { serviceEnv } from '../../../mesh/src/local/services.js';
-import { LOCAL_OBJECT_STORE, SERVICES, routeFor } from '../../../mesh/src/topology.js';
+import { startIngress, type Ingress } from '../../../tools/src/local/ingress.js';
+import { signObjectUrl } from '../../../mesh/src/object-url.js';
+import { startObjectStore, type ObjectStore } from '../../../tools/src/local/object-store.js';
+import { serviceEnv } from '../../../tools/src/local/service-env.js';
+import { LOCAL_OBJECT_STORE, SERVICES, routeFor, type ServiceName } from '../../../mesh/src/topology.js';
 import { loadMediaConfig } from '../src/config.js';
 import { createObjectStore } from '../src/wiring.js';
 import { LocalObjectStore } from '../src/domain/local-store.js';
@@ -60,9 +61,15 @@ describe('the local object store in the local run', () => {
   });
 
   it('gives media (only) the local store settings, which media accepts', () => {
-    const secrets = { SIGNING_KEY_ENCRYPTION_KEY: 'k', MESH_LOCAL_KEY: 'm'.repeat(43), POSTGRES_PASSWORD: 'p', LOCAL_STORE_SIGNING_KEY: 's'.repeat(43) };
-    const ctx = { adminUrl: 'postgres://postgres:p@127.0.0.1:5433/postgres', ingressPort: 8080, secrets, baseEnv: {} };
-    const env = serviceEnv(SERVICES.find((s) => s.name === 'media')!, ctx);
+    const secrets = { SIGNING_KEY_ENCRYPTION_KEY: 'k', MESH_LOCAL_KEY: 'm'.repeat(43), LOCAL_STORE_SIGNING_KEY: 's'.repeat(43) };
+    const ports = Object.fromEntries(SERVICES.map((s) => [s.name, s.localPort])) as Record<ServiceName, number>;
+    const addresses = {
+      ports,
+      ingressUrl: 'http://localhost:8080',
+      objectStore: { publicUrl: 'http://localhost:8080/objects', internalUrl: `http://127.0.0.1:${LOCAL_OBJECT_STORE.localPort}/objects` },
+    };
+    const ctx = { addresses, secrets, databaseUrl: 'postgres://postgres:p@127.0.0.1:5433/agora_media', mailboxDir: '/tmp/mail', logLevel: 'info' };
+    const env = serviceEnv('media', ctx);
     expect(env).toMatchObject({
       MEDIA_STORE: 'local',
       LOCAL_STORE_URL: 'http://localhost:8080/objects',
@@ -71,7 +78,7 @@ describe('the local object store in the local run', () => {
     });
     expect(createObjectStore(loadMediaConfig(env))).toBeInstanceOf(LocalObjectStore);
     for (const other of SERVICES.filter((s) => s.name !== 'media')) {
-      expect(serviceEnv(other, { ...ctx, baseEnv: { LOCAL_STORE_SIGNING_KEY: 'leak' } }).LOCAL_STORE_SIGNING_KEY).toBeUndefined();
+      expect(serviceEnv(other.name, { ...ctx, passThrough: { LOCAL_STORE_SIGNING_KEY: 'leak' } }).LOCAL_STORE_SIGNING_KEY).toBeUndefined();
     }
   });
 });

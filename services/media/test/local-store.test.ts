@@ -3,7 +3,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signObjectUrl, startObjectStore, type ObjectStore, type ObjectSignatureInput } from '../../../mesh/src/local/object-store.js';
+import { signObjectUrl, type ObjectSignatureInput } from '../../../mesh/src/object-url.js';
+import { startObjectStore, type ObjectStore } from '../../../tools/src/local/object-store.js';
 import { LocalObjectStore } from '../src/domain/local-store.js';
 
 const KEY = 'test-signing-key-0123456789abcdef0123456789';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { signObjectUrl } from '../../../mesh/src/local/object-store.js';
+import { signObjectUrl } from '../../../mesh/src/object-url.js';
 import { request, startMedia, type RunningMedia } from './harness.js';
 import { startIssuer, type TestIssuer } from './tokens.js';
 

@@ -1,4 +1,4 @@
-import { signObjectUrl } from '@agora/mesh/local/object-store';
+import { signObjectUrl } from '@agora/mesh/object-url';
 import { ObjectStoreUnavailable, type ObjectStore, type PresignedDownload, type PresignedUpload, type StoredObject } from './object-store.js';
 
 export interface LocalStoreOptions {
@@ -11,7 +11,7 @@ export interface LocalStoreOptions {
   now?: () => number;
 }
 
-/** The local object store of `npm start` (mesh/src/local/object-store.ts): same contract as S3 presigned URLs. */
+/** The local object store of `npm start` (tools/src/local/object-store.ts): same contract as S3 presigned URLs. */
 export class LocalObjectStore implements ObjectStore {
   private readonly now: () => number;
 

@@ -2,8 +2,8 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import httpProxy from 'http-proxy';
-import { isLocalObjectPath, routeFor, SERVICES, type ServiceName } from '../topology.js';
-import { answerClientError } from '../http/client-error.js';
+import { isLocalObjectPath, routeFor, SERVICES, type ServiceName } from '@agora/mesh/topology';
+import { answerClientError } from '@agora/mesh/http/client-error';
 
 /**
  * The local ingress: one port in front of every service, with the routes of the Istio

@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 /**
- * The repository root: this file is mesh/src/local/paths.ts (run by vitest/tsx) or
- * mesh/dist/local/paths.js (built), three levels below the root either way.
+ * The repository root: this file is tools/src/local/paths.ts (run by vitest/tsx) or
+ * tools/dist/local/paths.js (built), three levels below the root either way.
  */
 export const REPO_ROOT = path.resolve(fileURLToPath(new URL('../../../', import.meta.url)));
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { terminateChild } from '../local/terminate.js';
+import { terminateChild } from './terminate.js';
 
 /**
  * Runs the real Prometheus server (the binary `scripts/install-tools.sh` puts in `.tools/bin/`)

@@ -18,56 +18,20 @@
  * replaces the object (as on S3). Errors are problem+json.
  */
 import http from 'node:http';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  MAX_OBJECT_BYTES,
+  OBJECT_PATH_PREFIX,
+  isValidObjectKey,
+  objectSignature,
+  type ObjectMethod,
+} from '@agora/mesh/object-url';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-
-export const OBJECT_PATH_PREFIX = '/objects/';
-/** The largest object the store accepts, whatever a signature says. */
-export const MAX_OBJECT_BYTES = 100 * 1024 * 1024;
-/** Object keys: path segments of safe characters, no dot segments, no leading or trailing slash. */
-const KEY = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9][A-Za-z0-9._-]*(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
-
-export type ObjectMethod = 'PUT' | 'GET' | 'HEAD';
-
-export interface ObjectSignatureInput {
-  readonly method: ObjectMethod;
-  readonly key: string;
-  /** Unix seconds after which the URL is refused. */
-  readonly expires: number;
-  /** PUT only: the Content-Type the upload must carry. */
-  readonly contentType?: string;
-  /** PUT only: the exact Content-Length of the upload. */
-  readonly size?: number;
-}
-
-export function isValidObjectKey(key: string): boolean {
-  return key.length <= 512 && KEY.test(key);
-}
-
-/** The signature of one request (see the header of this file). */
-export function objectSignature(signingKey: string, input: ObjectSignatureInput): string {
-  const type = input.method === 'PUT' ? (input.contentType ?? '') : '';
-  const size = input.method === 'PUT' ? String(input.size ?? '') : '';
-  return createHmac('sha256', signingKey).update(`${input.method}\n${input.key}\n${input.expires}\n${type}\n${size}`).digest('base64url');
-}
-
-/** A signed URL for `input` under `baseUrl` (which ends with the `/objects` path, e.g. http://localhost:8080/objects). */
-export function signObjectUrl(baseUrl: string, signingKey: string, input: ObjectSignatureInput): string {
-  if (!isValidObjectKey(input.key)) throw new Error(`invalid object key "${input.key}"`);
-  const query = new URLSearchParams();
-  if (input.method === 'PUT') {
-    query.set('type', input.contentType ?? '');
-    query.set('size', String(input.size ?? ''));
-  }
-  query.set('expires', String(input.expires));
-  query.set('signature', objectSignature(signingKey, input));
-  return `${baseUrl.replace(/\/+$/, '')}/${input.key}?${query.toString()}`;
-}
 
 export interface ObjectStoreOptions {
   /** Directory that holds the objects (created when missing). */
