@@ -1,5 +1,5 @@
 // Step 4: Istio AuthorizationPolicies from the services' OpenAPI documents (openapi/<service>.json),
-// so the mesh and the services cannot disagree about who may call what (DESIGN.md, "Identity").
+// so the mesh and the services cannot disagree about who may call what (docs/architecture.md, "One token, checked twice").
 //
 // The contract (docs/conventions.md): an operation's OpenAPI `security` says its class.
 //   absent or []                 public         ALLOW from anyone

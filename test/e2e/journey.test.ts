@@ -3,7 +3,7 @@ import { createAgoraClient } from '../../openapi/client/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 /**
- * The journey of issue 3's "done when", through the ingress only, with the typed client generated
+ * A new user's whole journey, through the ingress only, with the typed client generated
  * from the public contract: register, sign in, write a bio, follow someone, see their posts in the
  * feed, like and comment, upload media and attach it to a post and as the avatar.
  */

@@ -1,5 +1,5 @@
 /**
- * The live verification (issue 5): the real Prometheus server (.tools/bin/prometheus, from
+ * The live verification: the real Prometheus server (.tools/bin/prometheus, from
  * scripts/install-tools.sh) scrapes the real services, started the way the local run starts them
  * (mesh/src/local: migrations, `node --import <tracing register> services/<name>/dist/main.bundle.mjs`,
  * the local ingress), with a config derived from observability/prometheus/prometheus.local.yml

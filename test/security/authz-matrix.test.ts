@@ -166,7 +166,7 @@ describe('authorization matrix (from openapi/*.json)', () => {
     console.log(`[authz-matrix] ${ops.length} operations × ${WHO.length} identities = ${cells} cells (${refusedMutations} refused mutations re-checked)\n${table.join('\n')}`);
     expect(failures).toEqual([]);
     expect(cells).toBe(ops.length * 4);
-    // The moderation operations exist and are admin-only in the contract (issue 6).
+    // The moderation operations exist and are admin-only in the contract.
     expect(ops.filter((o) => o.security === 'admin' && o.service === 'posts' && o.method === 'DELETE').length).toBe(2);
   });
 });

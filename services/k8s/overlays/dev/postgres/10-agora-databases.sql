@@ -1,4 +1,4 @@
--- Development PostgreSQL: one database and one login role per service (DESIGN.md: each service
+-- Development PostgreSQL: one database and one login role per service (docs/architecture.md: each service
 -- owns its data). Run once by the postgres image's entrypoint when the data directory is empty.
 -- Passwords are never in the repository: psql reads them from the container environment, which
 -- the postgres-dev Secret fills (istio/README.md shows how to create it and the matching
