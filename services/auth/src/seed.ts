@@ -1,5 +1,4 @@
 import { createDatabase, createLogger } from '@agora/mesh';
-import { initModels } from './models/index.js';
 import { AuditLog } from './domain/audit.js';
 import { changeRole } from './domain/roles.js';
 import { DEMO_PASSWORD, DEMO_USERS, apiAs, demoEmail, expectStatus } from '@agora/mesh/local/demo';
@@ -21,14 +20,13 @@ for (const user of DEMO_USERS) {
   if (res.status === 201) created += 1;
 }
 // Roles are auth's data: the demo admin gets its role as an operator would give it (audited).
-const sequelize = createDatabase({ url: process.env.DATABASE_URL });
+const db = createDatabase({ url: process.env.DATABASE_URL });
 try {
-  initModels(sequelize);
-  const audit = new AuditLog(createLogger('auth-seed', 'warn'));
+  const audit = new AuditLog(db, createLogger('auth-seed', 'warn'));
   for (const admin of DEMO_USERS.filter((u) => u.admin)) {
-    await changeRole(sequelize, audit, { username: admin.username, role: 'admin', grant: true, actor: 'local-demo-seed' });
+    await changeRole(db, audit, { username: admin.username, role: 'admin', grant: true, actor: 'local-demo-seed' });
   }
 } finally {
-  await sequelize.close();
+  await db.close();
 }
 console.log(`auth seed: ${created} demo account(s) created, ${DEMO_USERS.length - created} already there; password "${DEMO_PASSWORD}"`);
