@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startFakeMedia, startPosts, startTestIssuer, type FakeMedia, type RunningPosts, type TestIssuer, type TestUser } from './harness.js';
+import { FORGED_CURSORS } from '../../../test/helpers/forged-cursors.js';
 
 const PROBLEM = 'application/problem+json';
 let issuer: TestIssuer;
@@ -299,6 +300,17 @@ describe('GET /api/v1/posts (an author’s posts)', () => {
       const res = await call(url(`${path}?${query}`), { headers: alice.auth });
       expect([path, res.status]).toEqual([path, 400]);
       expect(res.headers.get('content-type')).toContain(PROBLEM);
+    }
+  });
+
+  it.each(FORGED_CURSORS)('refuses a forged cursor (%s) on every list with a 400 naming cursor', async (_label, cursor) => {
+    const post = (await create(alice, { text: 'a post to list' })).body as { id: string };
+    const lists = { 'author posts': `/posts?authorId=${alice.id}&`, feed: '/feed?', likes: `/posts/${post.id}/likes?`, comments: `/posts/${post.id}/comments?` };
+    for (const [list, path] of Object.entries(lists)) {
+      const res = await call(url(`${path}cursor=${encodeURIComponent(cursor)}`), { headers: alice.auth });
+      expect([list, res.status]).toEqual([list, 400]);
+      expect(res.headers.get('content-type')).toContain(PROBLEM);
+      expect([list, res.body.errors?.map((e: { field: string }) => e.field)]).toEqual([list, ['cursor']]);
     }
   });
 });
