@@ -5,7 +5,7 @@
  * 503 when the database is gone) — with a broken connection never handed out again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, isUniqueViolation, toProblem, type Database } from '@agora/mesh';
+import { createDatabase, isUniqueViolation, toProblem, type Database, type Queryable } from '@agora/mesh';
 import { freshDatabase } from '../../test/helpers/db.js';
 
 let db: Database;
@@ -66,6 +66,14 @@ describe('Database', () => {
     expect(await db.query('SELECT id FROM items WHERE id = $1', [id])).toHaveLength(1);
     // The pool is whole again: both connections free.
     expect(db.poolStats()).toMatchObject({ used: 0, waiting: 0 });
+  });
+
+  it('refuses statements on a transaction that has ended', async () => {
+    let leaked: Queryable | undefined;
+    await db.transaction(async (tx) => {
+      leaked = tx;
+    });
+    await expect(leaked!.query('SELECT 1')).rejects.toThrow('the transaction has ended');
   });
 
   it('reports a unique violation so a domain can answer 409', async () => {

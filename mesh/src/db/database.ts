@@ -133,10 +133,15 @@ export function createDatabase(options: DatabaseOptions): Database {
     }
   }
 
-  function bound(client: PoolClient): Queryable {
+  /** The transaction's statements; refused once it has ended (its connection is back in the pool). */
+  function bound(client: PoolClient, open: () => boolean): Queryable {
+    const on = (sql: string, params?: readonly unknown[]) => {
+      if (!open()) return Promise.reject(new Error('the transaction has ended; its statements must run inside the callback'));
+      return run(client, sql, params);
+    };
     return {
-      query: async <T extends object>(sql: string, params?: readonly unknown[]) => (await run(client, sql, params)).rows as T[],
-      execute: async (sql: string, params?: readonly unknown[]) => (await run(client, sql, params)).rowCount ?? 0,
+      query: async <T extends object>(sql: string, params?: readonly unknown[]) => (await on(sql, params)).rows as T[],
+      execute: async (sql: string, params?: readonly unknown[]) => (await on(sql, params)).rowCount ?? 0,
     };
   }
 
@@ -148,9 +153,10 @@ export function createDatabase(options: DatabaseOptions): Database {
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await acquire();
       let releaseWith: Error | undefined;
+      let open = true;
       try {
         await run(client, 'BEGIN', undefined);
-        const result = await work(bound(client));
+        const result = await work(bound(client, () => open));
         await run(client, 'COMMIT', undefined);
         return result;
       } catch (err) {
@@ -164,6 +170,7 @@ export function createDatabase(options: DatabaseOptions): Database {
         }
         throw err;
       } finally {
+        open = false;
         client.release(releaseWith);
       }
     },
