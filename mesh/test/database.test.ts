@@ -124,6 +124,25 @@ describe('Database', () => {
     for (let i = 0; i < 4; i += 1) await expect(db.query('SELECT 3 AS three')).resolves.toEqual([{ three: 3 }]);
   });
 
+  it('a lent connection that dies between statements neither crashes the process nor returns to the pool', async () => {
+    const admin = createDatabase({ url, poolMax: 1 });
+    try {
+      const outcome = await db
+        .transaction(async (tx) => {
+          const [{ pid }] = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+          // Killed while idle in the transaction: pg emits 'error' on a client nobody but us holds.
+          await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+          await new Promise((r) => setTimeout(r, 200));
+          return tx.query('SELECT 1');
+        })
+        .catch((e: unknown) => e);
+      expect(outcome).toBeInstanceOf(Error);
+    } finally {
+      await admin.close();
+    }
+    for (let i = 0; i < 4; i += 1) await expect(db.query('SELECT 5 AS five')).resolves.toEqual([{ five: 5 }]);
+  });
+
   it('answers 503 at once when the database cannot be reached, and readiness says false', async () => {
     const nowhere = createDatabase({ url: 'postgres://agora:agora@127.0.0.1:9/agora', poolMax: 1 });
     try {

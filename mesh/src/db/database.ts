@@ -102,12 +102,31 @@ export function createDatabase(options: DatabaseOptions): Database {
   pool.on('error', (err) => options.logger?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database: idle connection lost'));
   const observe = options.onQuery;
 
-  async function acquire(): Promise<PoolClient> {
+  /**
+   * A connection lent by the pool until `release`. While lent, pg reports a connection that dies
+   * (between statements, or under one, besides failing it) with an 'error' event nobody listens to —
+   * the pool listens only to idle connections — and an unheard 'error' ends the process: it is heard
+   * here, and such a connection is destroyed at release.
+   */
+  async function lease(): Promise<{ client: PoolClient; release(err?: Error): void }> {
+    let client: PoolClient;
     try {
-      return await pool.connect();
+      client = await pool.connect();
     } catch (err) {
       throw new DatabaseUnavailableError(err);
     }
+    let lost: Error | undefined;
+    const onError = (err: Error) => {
+      lost = err;
+    };
+    client.on('error', onError);
+    return {
+      client,
+      release(err) {
+        client.removeListener('error', onError);
+        client.release(err ?? lost);
+      },
+    };
   }
 
   async function run(client: PoolClient, sql: string, params: readonly unknown[] | undefined) {
@@ -122,13 +141,13 @@ export function createDatabase(options: DatabaseOptions): Database {
 
   /** One statement on a pooled connection; a connection that broke is destroyed, never reused. */
   async function once(sql: string, params: readonly unknown[] | undefined) {
-    const client = await acquire();
+    const lent = await lease();
     try {
-      const result = await run(client, sql, params);
-      client.release();
+      const result = await run(lent.client, sql, params);
+      lent.release();
       return result;
     } catch (err) {
-      client.release(breaksConnection(err) ? (err as Error) : undefined);
+      lent.release(breaksConnection(err) ? (err as Error) : undefined);
       throw err;
     }
   }
@@ -151,7 +170,8 @@ export function createDatabase(options: DatabaseOptions): Database {
     execute: async (sql: string, params?: readonly unknown[]) => (await once(sql, params)).rowCount ?? 0,
 
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-      const client = await acquire();
+      const lent = await lease();
+      const client = lent.client;
       let releaseWith: Error | undefined;
       let open = true;
       try {
@@ -171,7 +191,7 @@ export function createDatabase(options: DatabaseOptions): Database {
         throw err;
       } finally {
         open = false;
-        client.release(releaseWith);
+        lent.release(releaseWith);
       }
     },
 
