@@ -4,16 +4,15 @@
 //   mesh/dist/observability/register.bundle.mjs   preloaded with --import before it
 //
 // Why: a service's cold start was spent loading modules — resolving, reading and compiling ≈ 1 500
-// small files (Sequelize alone ≈ 350 ms) — and took 1.2–1.8 s against a 1 s target
+// small files — and took 1.2–1.8 s against a 1 s target
 // (docs/benchmarks.md, row 5). One file per process removes the resolution and the per-file work.
 //
 // What stays outside the bundle, loaded from node_modules at run time:
-// - pg: the OpenTelemetry pg instrumentation patches it as Sequelize `require`s it, which only works
+// - pg: the OpenTelemetry pg instrumentation patches it as mesh's database module `require`s it, which only works
 //   for a module that really goes through `require`;
 // - native addons (@node-rs/argon2) and packages that locate their own files on disk (swagger-ui-dist);
 // - iconv-lite, whose encoding tables it loads lazily from disk (in a bundle they are parsed at start),
-//   and the OTLP exporters for protocols other than the default, loaded only when configured;
-// - Sequelize's optional dialect drivers, which it requires by name and Agora does not install.
+//   and the OTLP exporters for protocols other than the default, loaded only when configured.
 // The dist/*.js files stay as tsc wrote them: migrate/seed/rotate-keys run from them, and the dev
 // image (`skaffold dev`) runs dist/main.js under `node --watch`.
 import path from 'node:path';
@@ -27,7 +26,6 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EXTERNAL = [
   'pg',
   'pg-native',
-  'pg-hstore',
   '@node-rs/argon2',
   'swagger-ui-dist',
   // Its encoding tables (≈ 0.5 MiB) load only when a body in another charset arrives; inside the
@@ -37,26 +35,12 @@ const EXTERNAL = [
   // OTEL_EXPORTER_OTLP_PROTOCOL asks for them (gRPC alone is ≈ 0.4 MiB).
   '@opentelemetry/exporter-trace-otlp-grpc',
   '@opentelemetry/exporter-trace-otlp-http',
-  // Sequelize's other dialects (required by name only when configured).
-  'mysql2',
-  'mariadb',
-  'tedious',
-  'sqlite3',
-  'oracledb',
-  'ibm_db',
-  'snowflake-sdk',
 ];
 
 // CommonJS dependencies call `require`, which an ES module does not have: give the bundle a real
 // one, resolving from the bundle's own directory (so externals are found in node_modules and pass
 // through Module.prototype.require, where the instrumentation hooks).
 const BANNER = "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);";
-
-// Sequelize requires moment-timezone only to ask whether its `timezone` option names a zone; its
-// package entry also parses the whole zone table (≈ 0.6 MiB) at load. Agora keeps Sequelize's default
-// offset ('+00:00'), which is not a zone name with or without the table, so the table-less build is
-// used. (A named zone in Sequelize's `timezone` option would need the full package back.)
-const ALIAS = { 'moment-timezone': 'moment-timezone/moment-timezone.js' };
 
 /**
  * Bundles `entry` into one file, `outfile`. (esbuild's code splitting would keep modules reached
@@ -73,7 +57,6 @@ export async function bundle(entry, outfile) {
     format: 'esm',
     target: 'node20',
     external: EXTERNAL,
-    alias: ALIAS,
     banner: { js: BANNER },
     // Maps back to the TypeScript sources through tsc's own maps, for --enable-source-maps.
     sourcemap: 'linked',

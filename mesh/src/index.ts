@@ -14,7 +14,7 @@ export * from './auth/token-verifier.js';
 export * from './auth/authentication.js';
 export * from './auth/workload-identity.js';
 export * from './db/database.js';
-export * from './db/rows.js';
+export * from './db/keyset.js';
 export type { Migration } from './db/migrator.js';
 export * from './ioc.js';
 export * from './client/service-client.js';

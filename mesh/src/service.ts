@@ -1,9 +1,8 @@
 import type Router from '@koa/router';
-import type { Sequelize } from 'sequelize';
 import type { Logger } from 'pino';
 import type { BaseConfig } from './config.js';
 import { createApp, type AppOptions } from './app.js';
-import { createDatabase, databaseIsReachable } from './db/database.js';
+import { createDatabase, type Database } from './db/database.js';
 import type { Migration } from './db/migrator.js';
 import { Readiness } from './http/health.js';
 import { createLogger } from './logger.js';
@@ -20,7 +19,8 @@ export interface ServiceContext<C extends BaseConfig> {
   name: string;
   config: C;
   logger: Logger;
-  sequelize: Sequelize;
+  /** The service's database (db/database.ts): its pg pool, timed by the metrics. */
+  db: Database;
   /** The service's Prometheus metrics; `metrics.business` holds its business counters. */
   metrics: ServiceMetrics;
 }
@@ -37,7 +37,7 @@ export interface ServiceWiring {
 }
 
 export interface StartedService extends RunningServer {
-  sequelize: Sequelize;
+  db: Database;
   logger: Logger;
   metrics: ServiceMetrics;
   /** The service's dependency graph, for its own tests and tools. */
@@ -51,10 +51,10 @@ export async function startService<C extends BaseConfig>(
 ): Promise<StartedService> {
   const logger = createLogger(name, config.LOG_LEVEL);
   const metrics = createServiceMetrics(name);
-  const sequelize = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, logger, onQuery: metrics.onQuery });
-  metrics.trackPool(sequelize);
-  const wiring = await setup({ name, config, logger, sequelize, metrics });
-  const readiness = new Readiness({ database: () => databaseIsReachable(sequelize) });
+  const db = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, logger, onQuery: metrics.onQuery });
+  metrics.trackPool(db);
+  const wiring = await setup({ name, config, logger, db, metrics });
+  const readiness = new Readiness({ database: () => db.isReachable() });
   const app = createApp({
     service: name,
     config,
@@ -79,23 +79,24 @@ export async function startService<C extends BaseConfig>(
     delayMs: config.SHUTDOWN_DELAY_MS,
     onClose: async () => {
       await wiring.onClose?.();
-      await sequelize.close();
+      await db.close();
       await shutdownTracing(); // flush the last spans (no-op when tracing is off)
     },
   });
-  return { ...running, sequelize, logger, metrics, deps: wiring.deps };
+  return { ...running, db, logger, metrics, deps: wiring.deps };
 }
 
 /** The `migrate` entry point of every service: apply pending migrations and close. */
 export async function migrateService(name: string, databaseUrl: string, migrations: Migration[]): Promise<string[]> {
   const logger = createLogger(`${name}-migrate`);
-  const sequelize = createDatabase({ url: databaseUrl, poolMax: 2 });
+  // Two connections: one holds the runners' advisory lock, the other runs the migrations.
+  const db = createDatabase({ url: databaseUrl, poolMax: 2 });
   try {
     // Loaded here, not at the top: umzug (and the CLI library it brings) is ~20 % of a serving
     // process's start-up and only the migrate entry point needs it.
     const { runMigrations } = await import('./db/migrator.js');
-    return await runMigrations(sequelize, migrations, logger);
+    return await runMigrations(db, migrations, logger);
   } finally {
-    await sequelize.close();
+    await db.close();
   }
 }

@@ -55,8 +55,7 @@ function routes(router: Router) {
     throw problems.notFound('No such thing.');
   });
   router.get('/db', async (ctx) => {
-    const [rows] = await svc.sequelize.query('SELECT 1 AS one');
-    ctx.body = rows;
+    ctx.body = await svc.db.query('SELECT 1 AS one');
   });
 }
 

@@ -1,84 +1,238 @@
-import { Sequelize, type Options } from 'sequelize';
+import { createRequire } from 'node:module';
+import type { Pool, PoolClient, PoolConfig } from 'pg';
 import type { Logger } from 'pino';
+import { isConnectionFailure } from './connection-failure.js';
+
+// pg is loaded through `require` on purpose: the OpenTelemetry pg instrumentation (tracing.ts) patches
+// modules as `require` loads them, and the bundle keeps pg external for the same reason
+// (scripts/bundle.mjs). An ES `import` of pg would bypass the hook.
+const requireCjs = createRequire(import.meta.url);
+const pg = requireCjs('pg') as typeof import('pg');
 
 /**
- * One Sequelize instance per service, on the service's own database. Timeouts are short on purpose:
- * when PostgreSQL is down a request must fail fast with 503 instead of hanging, and the pool must
- * recover on its own when the database returns (pg reconnects per new connection; dead ones are
- * evicted on error).
+ * Statements on one connection: the pool's (each call takes a free connection) or a transaction's
+ * (every call on the one connection that holds the transaction). Parameters are positional,
+ * `$1`, `$2`, … — the only bind style, so no value is ever spliced into SQL text.
  */
+export interface Queryable {
+  /** The rows of one statement (SELECT, or any statement with RETURNING). */
+  query<T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs one statement and returns how many rows it changed (UPDATE / DELETE / INSERT without RETURNING). */
+  execute(sql: string, params?: readonly unknown[]): Promise<number>;
+}
+
+/** A service's database: its pg pool, observed by the service's metrics. */
+export interface Database extends Queryable {
+  /**
+   * Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it
+   * throws (the error is rethrown). `tx` is the same interface bound to that connection, so anything
+   * that takes a `Queryable` joins the transaction by being handed `tx`.
+   */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Resolves true if the database answers `SELECT 1` within `timeoutMs` (readiness). */
+  isReachable(timeoutMs?: number): Promise<boolean>;
+  /** Pool gauges at this moment (metrics). */
+  poolStats(): PoolStats;
+  /**
+   * The pg pool itself, for libraries that take one (rate-limiter-flexible's `storeType: 'pool'`).
+   * Statements sent through it are not timed by `onQuery`.
+   */
+  readonly pool: Pool;
+  close(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Connections checked out. */
+  used: number;
+  /** Open connections nobody holds. */
+  idle: number;
+  /** Callers queued for a connection. */
+  waiting: number;
+}
+
 export interface DatabaseOptions {
   url: string;
   poolMax?: number;
   logger?: Logger;
-  /** Called with each query's duration, for metrics. */
+  /** Called with each statement's duration, by statement kind (operationOf), for metrics. */
   onQuery?: (operation: string, seconds: number) => void;
 }
 
-/** Each instance's query observer, for the statements run beside Sequelize (rows.ts). */
-const queryObservers = new WeakMap<Sequelize, NonNullable<DatabaseOptions['onQuery']>>();
-
-export function queryObserverOf(sequelize: Sequelize): DatabaseOptions['onQuery'] {
-  return queryObservers.get(sequelize);
+/**
+ * The pool could not hand out a connection (server down, refused, the pool's wait timed out): the
+ * error handler answers 503 at once instead of letting the request hang.
+ */
+export class DatabaseUnavailableError extends Error {
+  override readonly name = 'DatabaseUnavailableError';
+  constructor(cause: unknown) {
+    super('the database is unavailable', { cause });
+  }
 }
 
-export function createDatabase(options: DatabaseOptions): Sequelize {
-  const sequelizeOptions: Options = {
-    dialect: 'postgres',
-    // With benchmark on, Sequelize calls this after each query with its duration and options.type.
-    logging: options.onQuery
-      ? (sql: string, timing?: number, queryOptions?: { type?: unknown }) =>
-          options.onQuery!(operationOf(sql, queryOptions?.type), (timing ?? 0) / 1000)
-      : false,
-    benchmark: Boolean(options.onQuery),
-    pool: { max: options.poolMax ?? 10, min: 0, acquire: 3_000, idle: 10_000, evict: 5_000 },
-    dialectOptions: {
-      connectionTimeoutMillis: 2_000,
-      // A runaway query must not hold a connection forever.
-      statement_timeout: 10_000,
-      idle_in_transaction_session_timeout: 15_000,
-    },
-    define: { underscored: true, timestamps: true },
-    retry: { max: 0 },
-  };
-  const sequelize = new Sequelize(options.url, sequelizeOptions);
-  if (options.onQuery) queryObservers.set(sequelize, options.onQuery);
-  return sequelize;
+/** PostgreSQL's unique_violation (23505), for domains that answer it with a 409. */
+export function isUniqueViolation(err: unknown): boolean {
+  return err instanceof pg.DatabaseError && err.code === '23505';
 }
 
-const OPERATIONS = new Map<string, string>();
+/** pg's error for a statement the server refused (it carries the SQLSTATE in `code`). */
+export function isServerError(err: unknown): err is InstanceType<typeof pg.DatabaseError> {
+  return err instanceof pg.DatabaseError;
+}
 
 /**
- * The statement kind for a low-cardinality metric label (never the SQL): Sequelize's query type
- * lower-cased (`select`, `insert`, `update`, `delete`, `upsert`, `bulkinsert`, `raw`, …), else the
- * SQL verb.
+ * One pool per service, on the service's own database. Timeouts are short on purpose: when
+ * PostgreSQL is down a request must fail fast with 503 instead of hanging, and the pool must recover
+ * on its own when the database returns (each new connection reconnects; broken ones are discarded).
  */
-export function operationOf(sql: string, type?: unknown): string {
-  if (typeof type === 'string' && type) {
-    let op = OPERATIONS.get(type);
-    if (op === undefined) {
-      op = /^[A-Za-z_]{1,20}$/.test(type) ? type.toLowerCase() : 'other';
-      OPERATIONS.set(type, op);
+export function createDatabase(options: DatabaseOptions): Database {
+  const config: PoolConfig = {
+    connectionString: options.url,
+    max: options.poolMax ?? 10,
+    min: 0,
+    idleTimeoutMillis: 10_000,
+    // Both the wait for a free connection and the opening of a new one.
+    connectionTimeoutMillis: 3_000,
+    // A runaway statement or an abandoned transaction must not hold a connection forever.
+    statement_timeout: 10_000,
+    idle_in_transaction_session_timeout: 15_000,
+  };
+  const pool = new pg.Pool(config);
+  // An idle connection the server closes (restart, failover) is dropped by the pool; without a
+  // listener the 'error' event would end the process.
+  pool.on('error', (err) => options.logger?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database: idle connection lost'));
+  const observe = options.onQuery;
+
+  /**
+   * A connection lent by the pool until `release`. While lent, pg reports a connection that dies
+   * (between statements, or under one, besides failing it) with an 'error' event nobody listens to —
+   * the pool listens only to idle connections — and an unheard 'error' ends the process: it is heard
+   * here, and such a connection is destroyed at release.
+   */
+  async function lease(): Promise<{ client: PoolClient; release(err?: Error): void }> {
+    let client: PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      throw new DatabaseUnavailableError(err);
     }
-    return op;
+    let lost: Error | undefined;
+    const onError = (err: Error) => {
+      lost = err;
+    };
+    client.on('error', onError);
+    return {
+      client,
+      release(err) {
+        client.removeListener('error', onError);
+        client.release(err ?? lost);
+      },
+    };
   }
-  const m = /^\s*(?:Execut(?:ed|ing) \([^)]*\):\s*)?(SELECT|INSERT|UPDATE|DELETE|WITH|BEGIN|COMMIT|ROLLBACK|START|SAVEPOINT|SET|CREATE|ALTER|DROP)\b/i.exec(sql);
-  return m ? m[1]!.toLowerCase() : 'other';
+
+  async function run(client: PoolClient, sql: string, params: readonly unknown[] | undefined) {
+    const started = observe ? performance.now() : 0;
+    try {
+      // Without parameters pg uses the simple protocol, which also runs multi-statement scripts (migrations).
+      return await client.query(sql, params as unknown[] | undefined);
+    } finally {
+      observe?.(operationOf(sql), (performance.now() - started) / 1000);
+    }
+  }
+
+  /** One statement on a pooled connection; a connection that broke is destroyed, never reused. */
+  async function once(sql: string, params: readonly unknown[] | undefined) {
+    const lent = await lease();
+    try {
+      const result = await run(lent.client, sql, params);
+      lent.release();
+      return result;
+    } catch (err) {
+      lent.release(breaksConnection(err) ? (err as Error) : undefined);
+      throw err;
+    }
+  }
+
+  /** The transaction's statements; refused once it has ended (its connection is back in the pool). */
+  function bound(client: PoolClient, open: () => boolean): Queryable {
+    const on = (sql: string, params?: readonly unknown[]) => {
+      if (!open()) return Promise.reject(new Error('the transaction has ended; its statements must run inside the callback'));
+      return run(client, sql, params);
+    };
+    return {
+      query: async <T extends object>(sql: string, params?: readonly unknown[]) => (await on(sql, params)).rows as T[],
+      execute: async (sql: string, params?: readonly unknown[]) => (await on(sql, params)).rowCount ?? 0,
+    };
+  }
+
+  return {
+    pool,
+    query: async <T extends object>(sql: string, params?: readonly unknown[]) => (await once(sql, params)).rows as T[],
+    execute: async (sql: string, params?: readonly unknown[]) => (await once(sql, params)).rowCount ?? 0,
+
+    async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+      const lent = await lease();
+      const client = lent.client;
+      let releaseWith: Error | undefined;
+      let open = true;
+      try {
+        await run(client, 'BEGIN', undefined);
+        const result = await work(bound(client, () => open));
+        await run(client, 'COMMIT', undefined);
+        return result;
+      } catch (err) {
+        // The work's own errors (a 404, a 409) end here as well as the database's: roll back unless the
+        // server already ended the session; a failed ROLLBACK means the connection is not reusable.
+        if (serverEndedSession(err)) releaseWith = err as Error;
+        else {
+          await run(client, 'ROLLBACK', undefined).catch((rollbackErr: Error) => {
+            releaseWith = rollbackErr;
+          });
+        }
+        throw err;
+      } finally {
+        open = false;
+        lent.release(releaseWith);
+      }
+    },
+
+    async isReachable(timeoutMs = 1_000): Promise<boolean> {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        return await Promise.race([
+          once('SELECT 1', undefined).then(() => true),
+          new Promise<boolean>((resolve) => {
+            timer = setTimeout(() => resolve(false), timeoutMs);
+          }),
+        ]);
+      } catch {
+        return false;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+
+    poolStats: () => ({ used: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+
+    close: () => pool.end(),
+  };
 }
 
-/** Resolves true if the database answers `SELECT 1` within `timeoutMs`. */
-export async function databaseIsReachable(sequelize: Sequelize, timeoutMs = 1_000): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      sequelize.query('SELECT 1').then(() => true),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
-      }),
-    ]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
+/**
+ * Whether an error leaves the connection unusable: anything that is not a statement error reported
+ * by the server (a socket error, a client-side timeout), a FATAL/PANIC server error (the server ends
+ * the session: shutdown, terminated backend, idle-in-transaction timeout), or a connection failure.
+ */
+function breaksConnection(err: unknown): boolean {
+  return !(err instanceof pg.DatabaseError) || serverEndedSession(err);
+}
+
+function serverEndedSession(err: unknown): boolean {
+  if (err instanceof pg.DatabaseError && (err.severity === 'FATAL' || err.severity === 'PANIC')) return true;
+  return isConnectionFailure(err as { code?: string; message?: string });
+}
+
+/** The statement kind for a low-cardinality metric label (never the SQL): its leading keyword. */
+export function operationOf(sql: string): string {
+  const m = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH|BEGIN|COMMIT|ROLLBACK|START|SAVEPOINT|SET|CREATE|ALTER|DROP)\b/i.exec(sql);
+  return m ? m[1]!.toLowerCase() : 'other';
 }

@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
 import { isConnectionFailure } from '../db/connection-failure.js';
+import { DatabaseUnavailableError, isServerError } from '../db/database.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problems, type FieldError } from './problem.js';
 
 /**
@@ -47,12 +48,13 @@ export function toProblem(err: unknown, bodyLimit: number): ProblemError {
   if (e.name === 'ValidateError' || (e.fields && typeof e.fields === 'object')) {
     return problems.validation('One or more fields are invalid.', fieldErrors(e.fields ?? {}));
   }
-  if (isSequelizeUnavailable(e)) return problems.unavailable('The database is unavailable; try again shortly.');
+  if (err instanceof DatabaseUnavailableError || (isServerError(err) && isConnectionFailure(err)) || isBrokenConnection(err)) {
+    return problems.unavailable('The database is unavailable; try again shortly.');
+  }
   // A value PostgreSQL's text cannot hold (22021: e.g. U+0000; 22P05: an untranslatable character)
   // is the request's fault wherever it came from; bodies are checked earlier (json-body-limits.ts),
   // this covers path and query values.
-  const pgCode = (e as { parent?: { code?: string } }).parent?.code;
-  if (pgCode === '22021' || pgCode === '22P05') {
+  if (isServerError(err) && (err.code === '22021' || err.code === '22P05')) {
     return problems.validation('A value contains a character that cannot be stored (such as U+0000); remove it.', [{ field: 'request', message: 'unstorable character' }]);
   }
   const status = e.status ?? e.statusCode;
@@ -75,20 +77,14 @@ function fieldErrors(fields: Record<string, { message?: string }>): FieldError[]
   }));
 }
 
-const UNAVAILABLE_NAMES = new Set([
-  'SequelizeConnectionError',
-  'SequelizeConnectionRefusedError',
-  'SequelizeConnectionAcquireTimeoutError',
-  'SequelizeConnectionTimedOutError',
-  'SequelizeHostNotReachableError',
-  'SequelizeHostNotFoundError',
-  'ConnectionError',
-]);
-
-function isSequelizeUnavailable(e: HttpLikeError & { parent?: { code?: string; message?: string } }): boolean {
-  if (e.name && UNAVAILABLE_NAMES.has(e.name)) return true;
-  // The driver's error is Sequelize's `parent`; its message alone when it carries no code.
-  return isConnectionFailure({ code: e.parent?.code, message: e.parent?.message ?? e.message });
+/**
+ * pg's own errors for a connection that died under a statement (the socket closed, reset or refused):
+ * plain Errors, recognised by their code or message only.
+ */
+function isBrokenConnection(err: unknown): boolean {
+  if (!(err instanceof Error) || isServerError(err)) return false;
+  const e = err as Error & { code?: unknown };
+  return isConnectionFailure({ code: typeof e.code === 'string' ? e.code : undefined, message: e.message });
 }
 
 /** Error fields worth logging: never the SQL parameters or the request that caused it. */

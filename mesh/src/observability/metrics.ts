@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Sequelize } from 'sequelize';
+import type { PoolStats } from '../db/database.js';
 import { trace, TraceFlags } from '@opentelemetry/api';
 
 /**
@@ -88,13 +88,6 @@ export interface ServiceMetricsOptions {
   defaultMetrics?: boolean;
 }
 
-interface PoolLike {
-  size: number;
-  available: number;
-  using: number;
-  waiting: number;
-}
-
 const OPENMETRICS = Registry.OPENMETRICS_CONTENT_TYPE;
 const PROMETHEUS_TEXT = Registry.PROMETHEUS_CONTENT_TYPE;
 
@@ -103,7 +96,7 @@ export class ServiceMetrics {
   readonly business: BusinessMetrics;
 
   private inFlight = 0;
-  private readonly pools = new Set<Sequelize>();
+  private readonly pools = new Set<{ poolStats(): PoolStats }>();
   private readonly httpDuration: Histogram<'route' | 'method' | 'status_class'>;
   private readonly dbQueryDuration: Histogram<'operation'>;
   private readonly authVerifications: Counter<'outcome' | 'reason'>;
@@ -149,18 +142,17 @@ export class ServiceMetrics {
     });
     new Gauge({
       name: 'db_pool_connections',
-      help: "Connections of the service's Sequelize/pg pool by state: used (checked out), idle (open, free), waiting (callers queued for a connection).",
+      help: "Connections of the service's pg pool by state: used (checked out), idle (open, free), waiting (callers queued for a connection).",
       labelNames: ['state'],
       registers,
       collect() {
         let used = 0;
         let idle = 0;
         let waiting = 0;
-        for (const sequelize of self.pools) {
-          const pool = poolOf(sequelize);
-          if (!pool) continue;
-          used += pool.using;
-          idle += pool.available;
+        for (const db of self.pools) {
+          const pool = db.poolStats();
+          used += pool.used;
+          idle += pool.idle;
           waiting += pool.waiting;
         }
         this.set({ state: 'used' }, used);
@@ -288,9 +280,9 @@ export class ServiceMetrics {
   // ------------------------------------------------------------------------------------------
   // Database
 
-  /** Pool gauges for this Sequelize instance (read at scrape time). */
-  trackPool(sequelize: Sequelize): void {
-    this.pools.add(sequelize);
+  /** Pool gauges for this database (read at scrape time). */
+  trackPool(db: { poolStats(): PoolStats }): void {
+    this.pools.add(db);
   }
 
   /** For `createDatabase({ onQuery })`: one observation per query, by statement kind. */
@@ -392,11 +384,6 @@ export class ServiceMetrics {
       ctx.body = body;
     });
   }
-}
-
-function poolOf(sequelize: Sequelize): PoolLike | undefined {
-  const pool = (sequelize as unknown as { connectionManager?: { pool?: Partial<PoolLike> } }).connectionManager?.pool;
-  return pool && typeof pool.using === 'number' ? (pool as PoolLike) : undefined;
 }
 
 const NO_EXEMPLAR: Record<string, string> = Object.freeze({}) as Record<string, string>;

@@ -45,14 +45,14 @@ beforeAll(async () => {
     MESH_LOCAL_KEY: MESH_KEY,
     LOG_LEVEL: 'silent',
   });
-  edge = await startService('posts', config, ({ sequelize }) => {
+  edge = await startService('posts', config, ({ db }) => {
     const toAuth = new ServiceClient({ caller: 'posts', callee: 'auth', baseUrl: auth.base, meshIdentity: 'local', meshLocalKey: MESH_KEY });
     const toNowhere = new ServiceClient({ caller: 'posts', callee: 'media', baseUrl: 'http://127.0.0.1:9', meshIdentity: 'local', meshLocalKey: MESH_KEY, timeoutMs: 500 });
     return {
       registerRoutes(router: Router) {
         router.get('/api/v1/posts/keys', async (ctx) => {
           const jwks = await toAuth.call<{ keys: unknown[] }>('/.well-known/jwks.json');
-          await sequelize.query('SELECT 1');
+          await db.query('SELECT 1');
           ctx.body = { keys: jwks.keys.length };
         });
         router.post('/api/v1/posts/:id/like', (ctx) => {
@@ -181,7 +181,7 @@ describe('/metrics', () => {
     expect(failures.find((s) => s.labels.callee === 'auth' && s.labels.reason === 'server_error')?.value).toBe(0); // pre-initialised
   });
 
-  it('reads the database pool and times queries by Sequelize operation', () => {
+  it('reads the database pool and times queries by statement kind', () => {
     const auths = expositions.auth!;
     const states = auths.filter((s) => s.name === 'db_pool_connections').map((s) => s.labels.state).sort();
     expect(states).toEqual(['idle', 'used', 'waiting']);

@@ -1,5 +1,4 @@
 import { createDatabase, createLogger } from '@agora/mesh';
-import { initModels } from './models/index.js';
 import { AuditLog } from './domain/audit.js';
 import { changeRole, ROLES, type Role } from './domain/roles.js';
 
@@ -13,12 +12,11 @@ if (!username || !ROLES.includes(role as Role) || !process.env.DATABASE_URL) {
   console.error(`usage: DATABASE_URL=… grant-role <username> <${ROLES.join('|')}> [--revoke]`);
   process.exit(64);
 }
-const sequelize = createDatabase({ url: process.env.DATABASE_URL });
+const db = createDatabase({ url: process.env.DATABASE_URL });
 try {
-  initModels(sequelize);
-  const audit = new AuditLog(createLogger('auth-grant-role', process.env.LOG_LEVEL ?? 'warn'));
+  const audit = new AuditLog(db, createLogger('auth-grant-role', process.env.LOG_LEVEL ?? 'warn'));
   const actor = `cli:${process.env.USER ?? 'operator'}`;
-  const result = await changeRole(sequelize, audit, { username, role: role as Role, grant: !revoke, actor });
+  const result = await changeRole(db, audit, { username, role: role as Role, grant: !revoke, actor });
   if (!result) {
     console.error(`grant-role: no account named ${username}`);
     process.exitCode = 1;
@@ -26,5 +24,5 @@ try {
     console.log(JSON.stringify({ username, roles: result.roles }));
   }
 } finally {
-  await sequelize.close();
+  await db.close();
 }

@@ -1,6 +1,5 @@
 import { createDatabase } from '@agora/mesh';
 import { loadAuthConfig } from './config.js';
-import { initModels } from './models/index.js';
 import { KeyStore } from './domain/key-store.js';
 import { SecretBox } from './domain/secret-box.js';
 import { CLOCK_TOLERANCE_SECONDS } from '@agora/mesh';
@@ -18,12 +17,11 @@ if (!Number.isInteger(activateIn) || activateIn < 0) {
   process.exit(64);
 }
 const config = loadAuthConfig();
-const sequelize = createDatabase({ url: config.DATABASE_URL, poolMax: 2 });
+const db = createDatabase({ url: config.DATABASE_URL, poolMax: 2 });
 try {
-  initModels(sequelize);
-  const keys = new KeyStore(sequelize, new SecretBox(config.SIGNING_KEY_ENCRYPTION_KEY), config.ACCESS_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS);
+  const keys = new KeyStore(db, new SecretBox(config.SIGNING_KEY_ENCRYPTION_KEY), config.ACCESS_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS);
   const { kid, retired, activatesAt } = await keys.rotate(new Date(), activateIn);
   console.log(JSON.stringify({ newKid: kid, activatesAt, retiredKids: retired, retiredPublishedForSeconds: config.ACCESS_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS }));
 } finally {
-  await sequelize.close();
+  await db.close();
 }

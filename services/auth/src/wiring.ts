@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { CLOCK_TOLERANCE_SECONDS, createTokenVerifier, type ServiceContext, type ServiceWiring } from '@agora/mesh';
 import type { AuthConfig } from './config.js';
-import { initModels } from './models/index.js';
 import { Accounts } from './domain/accounts.js';
 import { AuditLog } from './domain/audit.js';
 import { AuthService } from './domain/auth-service.js';
@@ -29,18 +28,17 @@ export interface AuthDeps {
 }
 
 /** Builds the auth service's object graph on its database and hands mesh its routes. */
-export async function wireAuth({ config, logger, sequelize, metrics }: ServiceContext<AuthConfig>): Promise<ServiceWiring> {
-  initModels(sequelize);
+export async function wireAuth({ config, logger, db, metrics }: ServiceContext<AuthConfig>): Promise<ServiceWiring> {
   const box = new SecretBox(config.SIGNING_KEY_ENCRYPTION_KEY);
-  const keys = new KeyStore(sequelize, box, config.ACCESS_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS);
+  const keys = new KeyStore(db, box, config.ACCESS_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS);
   await keys.start();
-  const audit = new AuditLog(logger);
+  const audit = new AuditLog(db, logger);
   // Business counters: agora_registrations_total, agora_logins_total{result}, agora_refresh_reuse_detected_total.
   const business = metrics.business;
-  const sessions = new Sessions(sequelize, config.REFRESH_TOKEN_TTL_SECONDS, audit, () => business.refreshReuse.inc());
+  const sessions = new Sessions(db, config.REFRESH_TOKEN_TTL_SECONDS, audit, () => business.refreshReuse.inc());
   const issuer = new TokenIssuer(keys, config.JWT_ISSUER, config.JWT_AUDIENCE, config.ACCESS_TOKEN_TTL_SECONDS);
-  const twoFactor = new TwoFactor(sequelize, box);
-  const limits = new RateLimits(sequelize, {
+  const twoFactor = new TwoFactor(db, box);
+  const limits = new RateLimits(db, {
     loginPerAccount: config.RATE_LIMIT_LOGIN_PER_ACCOUNT,
     loginPerIp: config.RATE_LIMIT_LOGIN_PER_IP,
     signupPerIp: config.RATE_LIMIT_SIGNUP_PER_IP,
@@ -48,19 +46,19 @@ export async function wireAuth({ config, logger, sequelize, metrics }: ServiceCo
     codeRequestsPerIp: config.RATE_LIMIT_CODE_PER_IP,
   });
   const auth = new AuthService({
-    accounts: new Accounts(),
+    accounts: new Accounts(db),
     sessions,
     tokens: issuer,
     audit,
     limits,
     twoFactor,
-    mfa: new MfaChallenges(sequelize),
-    passwordless: new PasswordlessCodes(sequelize, box),
+    mfa: new MfaChallenges(db),
+    passwordless: new PasswordlessCodes(db, box),
     counters: { registration: () => business.registrations.inc(), login: (result) => business.login(result) },
   });
   const transport =
     config.MAIL_TRANSPORT === 'smtp' ? smtpTransport(config.SMTP_URL!) : mailboxTransport(path.resolve(config.MAILBOX_DIR));
-  const mail = new MailWorker(sequelize, box, transport, config.MAIL_FROM, logger, config.MAIL_POLL_MS);
+  const mail = new MailWorker(db, box, transport, config.MAIL_FROM, logger, config.MAIL_POLL_MS);
   if (config.MAIL_WORKER_ENABLED) mail.start();
   const deps: AuthDeps = { config, auth, keys, sessions, twoFactor, audit, mail };
   return {

@@ -12,6 +12,8 @@ export interface RunningAuth {
   service: StartedService;
   config: AuthConfig;
   databaseUrl: string;
+  /** How many rows `from` (SQL after FROM, e.g. `users WHERE id = $1`) holds: assertions on what is stored. */
+  count(from: string, params?: unknown[]): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startAuth(env: Record<string, string> = {}): Promise<Runni
     service,
     config,
     databaseUrl,
+    count: async (from, params = []) => Number((await service.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${from}`, params))[0]!.n),
     stop: () => service.shutdown('test done'),
   };
 }

@@ -66,7 +66,7 @@ describe('signing keys', () => {
     const before = await login();
     const oldKid = decodeProtectedHeader(before).kid;
     // What `npm run rotate-keys` does: a separate KeyStore on the same database.
-    const store = new KeyStore(auth.service.sequelize, new SecretBox(auth.config.SIGNING_KEY_ENCRYPTION_KEY), 960);
+    const store = new KeyStore(auth.service.db, new SecretBox(auth.config.SIGNING_KEY_ENCRYPTION_KEY), 960);
     const now = new Date();
     const rotated = await store.rotate(now, 60);
     expect(rotated.retired).toEqual([oldKid]);

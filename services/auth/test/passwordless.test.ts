@@ -78,14 +78,14 @@ describe('passwordless sign-in by mailed code', () => {
   it('stores codes hashed and mail bodies sealed', async () => {
     const u = await registered();
     await postJson(url('login/code/request'), { email: u.email });
-    const [[row]] = (await auth.service.sequelize.query(
+    const [row] = await auth.service.db.query<{ body_ciphertext: string; code_hash: string }>(
       `SELECT o.body_ciphertext, c.code_hash FROM mail_outbox o, login_codes c, users u
-        WHERE o.recipient = u.email AND c.user_id = u.id AND u.username = :name AND c.used_at IS NULL`,
-      { replacements: { name: u.username } },
-    )) as [Array<{ body_ciphertext: string; code_hash: string }>, unknown];
-    expect(row.body_ciphertext).toMatch(/^v1\./);
-    expect(row.body_ciphertext).not.toMatch(/sign-in code/);
-    expect(row.code_hash).toMatch(/^[0-9a-f]{64}$/);
+        WHERE o.recipient = u.email AND c.user_id = u.id AND u.username = $1 AND c.used_at IS NULL`,
+      [u.username],
+    );
+    expect(row!.body_ciphertext).toMatch(/^v1\./);
+    expect(row!.body_ciphertext).not.toMatch(/sign-in code/);
+    expect(row!.code_hash).toMatch(/^[0-9a-f]{64}$/);
     await deps().mail.drain();
   });
 
@@ -102,17 +102,11 @@ describe('passwordless sign-in by mailed code', () => {
     const countFor = async () => (await mails()).filter((m) => m.includes(`To: ${u.email}`)).length;
     expect(await countFor()).toBe(1);
     // The row is still unsent (the killed transaction rolled back), so the next worker sends it again…
-    const [[pending]] = (await auth.service.sequelize.query('SELECT count(*)::int AS n FROM mail_outbox WHERE recipient = :to AND sent_at IS NULL', {
-      replacements: { to: u.email },
-    })) as [Array<{ n: number }>, unknown];
-    expect(pending.n).toBe(1);
+    expect(await auth.count('mail_outbox WHERE recipient = $1 AND sent_at IS NULL', [u.email])).toBe(1);
     await deps().mail.drain();
     // …and delivery by outbox id makes that resend a no-op: still exactly one mail, now marked sent.
     expect(await countFor()).toBe(1);
-    const [[sent]] = (await auth.service.sequelize.query('SELECT count(*)::int AS n FROM mail_outbox WHERE recipient = :to AND sent_at IS NOT NULL', {
-      replacements: { to: u.email },
-    })) as [Array<{ n: number }>, unknown];
-    expect(sent.n).toBe(1);
+    expect(await auth.count('mail_outbox WHERE recipient = $1 AND sent_at IS NOT NULL', [u.email])).toBe(1);
     const ok = await postJson(url('login/code'), { email: u.email, code: await codeFor(u.email) });
     expect(ok.status).toBe(200);
   });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { User } from '../src/models/index.js';
 import { newUser, postJson, startAuth, type RunningAuth } from './harness.js';
 
 let auth: RunningAuth;
@@ -19,7 +18,7 @@ describe('POST /api/v1/auth/register', () => {
     expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body).not.toHaveProperty('password');
     expect(res.body).not.toHaveProperty('passwordHash');
-    const row = await User.findByPk(res.body.id);
+    const [row] = await auth.service.db.query<{ passwordHash: string }>('SELECT password_hash AS "passwordHash" FROM users WHERE id = $1', [res.body.id]);
     expect(row?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(row?.passwordHash).not.toContain(u.password);
   });
@@ -45,14 +44,14 @@ describe('POST /api/v1/auth/register', () => {
     ['a wrong type', { username: 42 }, 'username'],
     ['an unknown property', { isAdmin: true }, 'isAdmin'],
   ])('answers 400 with field errors for %s, and creates nothing', async (_label, patch, field) => {
-    const before = await User.count();
+    const before = await auth.count('users');
     const res = await register({ ...newUser(), ...patch });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body.type).toBe('https://agora.dev/problems/validation');
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     expect(JSON.stringify(res.body)).not.toMatch(/stack|at .*\.js/);
-    expect(await User.count()).toBe(before);
+    expect(await auth.count('users')).toBe(before);
   });
 
   it('refuses a password that contains the username', async () => {
@@ -63,7 +62,7 @@ describe('POST /api/v1/auth/register', () => {
   });
 
   it('refuses a missing body, malformed JSON, a non-JSON body and an oversized body', async () => {
-    const before = await User.count();
+    const before = await auth.count('users');
     const url = `${auth.base}/api/v1/auth/register`;
     const missing = await fetch(url, { method: 'POST' });
     expect(missing.status).toBe(400);
@@ -80,6 +79,6 @@ describe('POST /api/v1/auth/register', () => {
     });
     expect(huge.status).toBe(413);
     expect((await huge.json()).type).toBe('https://agora.dev/problems/payload-too-large');
-    expect(await User.count()).toBe(before);
+    expect(await auth.count('users')).toBe(before);
   });
 });

@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { AuditEvent } from '../src/models/index.js';
 import { newUser, postJson, startAuth, type RunningAuth } from './harness.js';
 
 let auth: RunningAuth;
@@ -39,7 +38,10 @@ describe('roles (grant-role command)', () => {
     const again = await postJson(`${auth.base}/api/v1/auth/refresh`, { refreshToken: refreshed.body.refreshToken });
     expect(decodeJwt(again.body.accessToken).roles).toEqual(['user']);
 
-    const audited = await AuditEvent.findAll({ where: { action: 'role_changed', targetId: reg.body.id }, order: [['occurredAt', 'ASC']] });
+    const audited = await auth.service.db.query<{ details: { change: string } }>(
+      "SELECT details FROM audit_events WHERE action = 'role_changed' AND target_id = $1 ORDER BY occurred_at",
+      [reg.body.id],
+    );
     expect(audited.map((e) => e.details.change)).toEqual(['granted', 'revoked']);
   });
 

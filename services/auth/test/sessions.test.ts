@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { AuditEvent, RefreshFamily } from '../src/models/index.js';
 import { ISSUER, getJson, newUser, postJson, startAuth, type RunningAuth } from './harness.js';
 
 let auth: RunningAuth;
@@ -51,7 +50,7 @@ describe('login', () => {
     expect(unknown.status).toBe(401);
     expect(wrong.body.detail).toBe(unknown.body.detail);
     expect(wrong.headers.get('www-authenticate')).toContain('Bearer');
-    const failures = await AuditEvent.count({ where: { action: 'login', outcome: 'failure' } });
+    const failures = await auth.count("audit_events WHERE action = 'login' AND outcome = 'failure'");
     expect(failures).toBeGreaterThanOrEqual(2);
   });
 
@@ -82,9 +81,9 @@ describe('refresh', () => {
     expect(replay.body.type).toBe('https://agora.dev/problems/unauthorized');
     // The legitimate holder's newer token dies with the family.
     expect((await refresh(rotated.body.refreshToken)).status).toBe(401);
-    const family = await RefreshFamily.findByPk(decodeJwt(tokens.accessToken).sid as string);
-    expect(family?.revokedReason).toBe('refresh_token_reuse');
-    expect(await AuditEvent.count({ where: { action: 'refresh_reuse', targetId: id } })).toBe(1);
+    const [family] = await auth.service.db.query<{ revoked_reason: string }>('SELECT revoked_reason FROM refresh_families WHERE id = $1', [decodeJwt(tokens.accessToken).sid]);
+    expect(family?.revoked_reason).toBe('refresh_token_reuse');
+    expect(await auth.count("audit_events WHERE action = 'refresh_reuse' AND target_id = $1", [id])).toBe(1);
   });
 
   it('refuses unknown and malformed refresh tokens', async () => {

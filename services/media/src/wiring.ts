@@ -1,6 +1,5 @@
 import type { ServiceContext, ServiceWiring } from '@agora/mesh';
 import type { MediaConfig } from './config.js';
-import { defineModels, type MediaModels } from './models/index.js';
 import { MediaService } from './domain/media-service.js';
 import { LocalObjectStore } from './domain/local-store.js';
 import { S3ObjectStore } from './domain/s3-store.js';
@@ -11,7 +10,6 @@ import { loadOpenApi } from './openapi.js';
 /** What the controllers get (see ioc.ts). */
 export interface MediaDeps {
   config: MediaConfig;
-  models: MediaModels;
   media: MediaService;
   store: ObjectStore;
 }
@@ -38,9 +36,8 @@ export function createObjectStore(config: MediaConfig): ObjectStore {
 }
 
 /** Builds the media service's object graph on its database and hands mesh its routes. */
-export async function wireMedia({ config, logger, sequelize }: ServiceContext<MediaConfig>): Promise<ServiceWiring> {
-  const models = defineModels(sequelize);
+export async function wireMedia({ config, logger, db }: ServiceContext<MediaConfig>): Promise<ServiceWiring> {
   const store = createObjectStore(config);
-  const deps: MediaDeps = { config, models, store, media: new MediaService(models, store, logger) };
+  const deps: MediaDeps = { config, store, media: new MediaService(db, store, logger) };
   return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi(), deps };
 }

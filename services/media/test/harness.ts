@@ -19,7 +19,7 @@ export interface RunningMedia {
   service: StartedService;
   config: MediaConfig;
   databaseUrl: string;
-  /** This instance's dependency graph (its models, store client, domain service). */
+  /** This instance's dependency graph (its store client, domain service). */
   deps: MediaDeps;
   /** The local object store started for this instance (absent when the caller chose the store). */
   store?: { url: string; dir: string; signingKey: string; server: LocalStoreServer };

@@ -1,6 +1,5 @@
 import { ServiceClient, type ServiceContext, type ServiceWiring } from '@agora/mesh';
 import type { PostsConfig } from './config.js';
-import { initModels } from './models/index.js';
 import { FollowGraph } from './domain/follow-graph.js';
 import { MediaCatalog } from './domain/media-catalog.js';
 import { Moderation, PostsService } from './domain/posts-service.js';
@@ -16,8 +15,7 @@ export interface PostsDeps {
 }
 
 /** Builds the posts service's object graph on its database and hands mesh its routes. */
-export async function wirePosts({ config, sequelize, metrics, logger }: ServiceContext<PostsConfig>): Promise<ServiceWiring> {
-  initModels(sequelize);
+export async function wirePosts({ config, db, metrics, logger }: ServiceContext<PostsConfig>): Promise<ServiceWiring> {
   const client = (callee: 'users' | 'media', baseUrl: string) =>
     new ServiceClient({
       caller: 'posts',
@@ -28,11 +26,11 @@ export async function wirePosts({ config, sequelize, metrics, logger }: ServiceC
       timeoutMs: config.SERVICE_CALL_TIMEOUT_MS,
     });
   const posts = new PostsService(
-    sequelize,
+    db,
     new FollowGraph(client('users', config.SERVICE_URL_USERS)),
     new MediaCatalog(client('media', config.SERVICE_URL_MEDIA)),
     metrics.business,
   );
-  const deps: PostsDeps = { config, posts, moderation: new Moderation(sequelize), logger };
+  const deps: PostsDeps = { config, posts, moderation: new Moderation(db), logger };
   return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi(), deps };
 }

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueryTypes } from 'sequelize';
 import { call, startPosts, startTestIssuer, type RunningPosts, type TestIssuer, type TestUser } from './harness.js';
 
 let issuer: TestIssuer;
@@ -24,7 +23,7 @@ const like = (user: TestUser, id: string) => call(url(`/posts/${id}/like`), { me
 const unlike = (user: TestUser, id: string) => call(url(`/posts/${id}/like`), { method: 'DELETE', headers: user.auth });
 const get = (user: TestUser, id: string) => call(url(`/posts/${id}`), { headers: user.auth });
 const likeRows = async (id: string) =>
-  Number((await posts.service.sequelize.query<{ n: string }>('SELECT count(*) AS n FROM likes WHERE post_id = $1', { bind: [id], type: QueryTypes.SELECT }))[0]!.n);
+  Number((await posts.service.db.query<{ n: string }>('SELECT count(*) AS n FROM likes WHERE post_id = $1', [id]))[0]!.n);
 
 describe('likes', () => {
   it('like and unlike are idempotent; likeCount and likedByMe follow', async () => {

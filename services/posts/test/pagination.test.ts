@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { QueryTypes } from 'sequelize';
 import { call, startPosts, startTestIssuer, type RunningPosts, type TestIssuer, type TestUser } from './harness.js';
 
 /**
@@ -22,8 +21,7 @@ afterAll(async () => {
   await issuer?.stop();
 });
 
-const sql = <T extends object>(text: string, bind: unknown[] = []) =>
-  posts.service.sequelize.query<T>(text, { bind, type: QueryTypes.SELECT });
+const sql = <T extends object>(text: string, bind: unknown[] = []) => posts.service.db.query<T>(text, bind);
 
 async function pageAll(path: string, limit: number): Promise<string[][]> {
   const pages: string[][] = [];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueryTypes } from 'sequelize';
 import { call, startFakeMedia, startPosts, startTestIssuer, type FakeMedia, type RunningPosts, type TestIssuer, type TestUser } from './harness.js';
+import { FORGED_CURSORS } from '../../../test/helpers/forged-cursors.js';
 
 const PROBLEM = 'application/problem+json';
 let issuer: TestIssuer;
@@ -26,7 +26,7 @@ const url = (path: string) => `${posts.base}/api/v1${path}`;
 const create = (user: TestUser, body: unknown) => call(url('/posts'), { method: 'POST', headers: user.auth, body });
 /** Everything stored, to prove a refused request changed nothing. */
 async function snapshot() {
-  const q = (sql: string) => posts.service.sequelize.query(sql, { type: QueryTypes.SELECT });
+  const q = (sql: string) => posts.service.db.query(sql);
   return {
     posts: await q('SELECT * FROM posts ORDER BY id'),
     likes: await q('SELECT * FROM likes ORDER BY post_id, user_id'),
@@ -148,7 +148,7 @@ describe('media ids (checked with the media service)', () => {
       expect(res.headers.get('content-type')).toContain(PROBLEM);
       expect(res.body.type).toBe('https://agora.dev/problems/service-unavailable');
       expect(Date.now() - started).toBeLessThan(2_000);
-      const [row] = await down.service.sequelize.query<{ n: string }>('SELECT count(*) AS n FROM posts', { type: QueryTypes.SELECT });
+      const [row] = await down.service.db.query<{ n: string }>('SELECT count(*) AS n FROM posts');
       expect(Number(row!.n)).toBe(0);
       // Without media the post does not need the media service at all.
       expect((await call(`${down.base}/api/v1/posts`, { method: 'POST', headers: alice.auth, body: { text: 'plain' } })).status).toBe(201);
@@ -300,6 +300,17 @@ describe('GET /api/v1/posts (an author’s posts)', () => {
       const res = await call(url(`${path}?${query}`), { headers: alice.auth });
       expect([path, res.status]).toEqual([path, 400]);
       expect(res.headers.get('content-type')).toContain(PROBLEM);
+    }
+  });
+
+  it.each(FORGED_CURSORS)('refuses a forged cursor (%s) on every list with a 400 naming cursor', async (_label, cursor) => {
+    const post = (await create(alice, { text: 'a post to list' })).body as { id: string };
+    const lists = { 'author posts': `/posts?authorId=${alice.id}&`, feed: '/feed?', likes: `/posts/${post.id}/likes?`, comments: `/posts/${post.id}/comments?` };
+    for (const [list, path] of Object.entries(lists)) {
+      const res = await call(url(`${path}cursor=${encodeURIComponent(cursor)}`), { headers: alice.auth });
+      expect([list, res.status]).toEqual([list, 400]);
+      expect(res.headers.get('content-type')).toContain(PROBLEM);
+      expect([list, res.body.errors?.map((e: { field: string }) => e.field)]).toEqual([list, ['cursor']]);
     }
   });
 });

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLocalAssertion } from '@agora/mesh';
 import { newUser, postJson, startAuth, type RunningAuth } from '../../auth/test/harness.js';
 import { call, startUsers, TEST_MESH_KEY, type RunningUsers } from './harness.js';
-import { Op } from 'sequelize';
 
 let auth: RunningAuth;
 let users: RunningUsers;
@@ -64,7 +63,7 @@ describe('DELETE me, end to end with the real auth service', () => {
     expect((await call(api(users, `by-username/${alice.username}`), { headers: bob.headers })).status).toBe(404);
     expect((await call(api(users, bob.id), { headers: bob.headers })).body).toMatchObject({ followerCount: 0, followingCount: 1 });
     expect((await call(api(users, carol.id), { headers: carol.headers })).body).toMatchObject({ followerCount: 1, followingCount: 0 });
-    expect(await users.models.Follow.count({ where: { [Op.or]: [{ followerId: alice.id }, { followeeId: alice.id }] } })).toBe(0);
+    expect(await users.count('follows WHERE follower_id = $1 OR followee_id = $1', [alice.id])).toBe(0);
     const bobs = await call(api(users, `${carol.id}/followers`), { headers: carol.headers });
     expect(bobs.body.items.map((i: { id: string }) => i.id)).toEqual([bob.id]);
     const ids = await call(`${users.base}/internal/v1/users/${bob.id}/following-ids`, { headers: { 'x-agora-workload': signLocalAssertion('posts', TEST_MESH_KEY) } });
@@ -73,8 +72,8 @@ describe('DELETE me, end to end with the real auth service', () => {
     // The access token is still within its 15 minutes: it must not bring the profile back.
     const again = await call(api(users, 'me'), { headers: alice.headers });
     expect(again.status).toBe(401);
-    expect(await users.models.Profile.count({ where: { id: alice.id } })).toBe(0);
-    expect(await users.models.DeletedProfile.count({ where: { id: alice.id } })).toBe(1);
+    expect(await users.count('profiles WHERE id = $1', [alice.id])).toBe(0);
+    expect(await users.count('deleted_profiles WHERE id = $1', [alice.id])).toBe(1);
     expect((await call(api(users, `${bob.id}/follow`), { method: 'POST', headers: alice.headers })).status).toBe(401);
     expect((await call(api(users, 'me'), { method: 'DELETE', headers: alice.headers })).status).toBe(401);
   });

@@ -6,8 +6,7 @@ import { migrateService, startService, type StartedService } from '@agora/mesh';
 import { freshDatabase } from '../../../test/helpers/db.js';
 import { loadUsersConfig, type UsersConfig } from '../src/config.js';
 import { migrations } from '../src/migrations/index.js';
-import { wireUsers, type UsersDeps } from '../src/wiring.js';
-import type { UsersModels } from '../src/models/index.js';
+import { wireUsers } from '../src/wiring.js';
 
 /** The issuer the auth test harness uses too (services/auth/test/harness.ts), so tokens fit both. */
 export const ISSUER = 'http://agora.test';
@@ -23,8 +22,8 @@ export interface RunningUsers {
   databaseUrl: string;
   /** Present when startUsers was not given a JWKS_URL: mints tokens users accepts. */
   issuer?: TestIssuer;
-  /** This instance's Sequelize models (for assertions on what is stored). */
-  models: UsersModels;
+  /** How many rows `from` (SQL after FROM, e.g. `profiles WHERE id = $1`) holds: assertions on what is stored. */
+  count(from: string, params?: unknown[]): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -60,7 +59,7 @@ export async function startUsers(env: Record<string, string> = {}): Promise<Runn
     config,
     databaseUrl,
     issuer,
-    models: (service.deps as UsersDeps).models,
+    count: async (from, params = []) => Number((await service.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${from}`, params))[0]!.n),
     stop: async () => {
       await service.shutdown('test done');
       await issuer?.stop();

@@ -35,13 +35,13 @@ describe('profile creation on first use', () => {
     const answers = await Promise.all(Array.from({ length: 8 }, () => call(url('me'), { headers: u.auth })));
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
     expect(new Set(answers.map((a) => a.body.createdAt)).size).toBe(1);
-    expect(await users.models.Profile.count({ where: { id: u.id } })).toBe(1);
+    expect(await users.count('profiles WHERE id = $1', [u.id])).toBe(1);
   });
 
   it('any authenticated operation creates the caller profile, not only GET me', async () => {
     const u = await users.issuer!.user('lurker');
     expect((await call(url(`by-username/${alice.username}`), { headers: u.auth })).status).toBe(200);
-    expect(await users.models.Profile.count({ where: { id: u.id } })).toBe(1);
+    expect(await users.count('profiles WHERE id = $1', [u.id])).toBe(1);
   });
 
   it('a token without preferred_username still gets a profile, with a derived name', async () => {

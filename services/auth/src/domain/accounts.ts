@@ -1,6 +1,5 @@
-import { Op, UniqueConstraintError, where, fn, col, type Transaction } from 'sequelize';
-import { problems } from '@agora/mesh';
-import { User } from '../models/index.js';
+import { isUniqueViolation, problems, type Database, type Queryable } from '@agora/mesh';
+import { USER_COLUMNS, type User } from '../models/index.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 export interface NewAccount {
@@ -11,6 +10,8 @@ export interface NewAccount {
 
 /** Accounts: creation with case-insensitive uniqueness, and credential checks. */
 export class Accounts {
+  constructor(private readonly db: Database) {}
+
   async register(input: NewAccount): Promise<User> {
     const username = input.username.trim();
     const email = input.email.trim().toLowerCase();
@@ -22,23 +23,31 @@ export class Accounts {
     await this.assertAvailable(username, email);
     const passwordHash = await hashPassword(input.password);
     try {
-      return await User.create({ username, email, passwordHash });
+      const [user] = await this.db.query<User>(
+        `INSERT INTO users AS u (username, email, password_hash) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
+        [username, email, passwordHash],
+      );
+      return user!;
     } catch (err) {
       // Two registrations raced past assertAvailable; the unique indexes decide.
-      if (err instanceof UniqueConstraintError) throw problems.conflict('That username or email is already registered.');
+      if (isUniqueViolation(err)) throw problems.conflict('That username or email is already registered.');
       throw err;
     }
+  }
+
+  /** The account with this id, whatever its status. */
+  async find(userId: string): Promise<User | undefined> {
+    const [user] = await this.db.query<User>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [userId]);
+    return user;
   }
 
   /** The active account for `login` (username or email) and `password`, or undefined. */
   async authenticate(login: string, password: string): Promise<{ user?: User; reason?: 'bad_credentials' | 'suspended' }> {
     const needle = login.trim().toLowerCase();
-    const user = await User.findOne({
-      where: {
-        [Op.or]: [where(fn('lower', col('username')), needle), where(fn('lower', col('email')), needle)],
-        status: { [Op.ne]: 'deleted' },
-      },
-    });
+    const [user] = await this.db.query<User>(
+      `SELECT ${USER_COLUMNS} FROM users u WHERE (lower(u.username) = $1 OR lower(u.email) = $1) AND u.status <> 'deleted' LIMIT 1`,
+      [needle],
+    );
     const ok = await verifyPassword(user?.passwordHash, password);
     if (!user || !ok) return { reason: 'bad_credentials' };
     if (user.status !== 'active') return { reason: 'suspended' };
@@ -49,32 +58,36 @@ export class Accounts {
    * Marks an account deleted in one transaction with `alsoDo` (revoking its sessions). Returns what
    * `alsoDo` returned, or undefined when there is no such account.
    */
-  async markDeleted<T>(userId: string, alsoDo: (transaction: Transaction) => Promise<T>): Promise<T | undefined> {
-    const sequelize = User.sequelize!;
-    return sequelize.transaction(async (transaction) => {
-      const user = await User.findByPk(userId, { transaction, lock: transaction.LOCK.UPDATE });
+  async markDeleted<T>(userId: string, alsoDo: (tx: Queryable) => Promise<T>): Promise<T | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [user] = await tx.query<{ status: string }>('SELECT status FROM users WHERE id = $1 FOR UPDATE', [userId]);
       if (!user) return undefined;
       if (user.status !== 'deleted') {
-        await user.update({ status: 'deleted', email: `deleted+${user.id}@invalid`, passwordHash: '!' }, { transaction });
+        // The email is released (another account may take it); the row keeps the username reserved.
+        await tx.execute(
+          `UPDATE users SET status = 'deleted', email = 'deleted+' || id || '@invalid', password_hash = '!', updated_at = now() WHERE id = $1`,
+          [userId],
+        );
       }
-      return alsoDo(transaction);
+      return alsoDo(tx);
     });
   }
 
   /** Sets an undeleted account's status with `alsoDo` in one transaction; undefined when there is no such account. */
-  async setStatus<T>(userId: string, status: 'active' | 'suspended', alsoDo: (transaction: Transaction) => Promise<T>): Promise<T | undefined> {
-    return User.sequelize!.transaction(async (transaction) => {
-      const user = await User.findByPk(userId, { transaction, lock: transaction.LOCK.UPDATE });
+  async setStatus<T>(userId: string, status: 'active' | 'suspended', alsoDo: (tx: Queryable) => Promise<T>): Promise<T | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [user] = await tx.query<{ status: string }>('SELECT status FROM users WHERE id = $1 FOR UPDATE', [userId]);
       if (!user || user.status === 'deleted') return undefined;
-      await user.update({ status }, { transaction });
-      return alsoDo(transaction);
+      await tx.execute('UPDATE users SET status = $2, updated_at = now() WHERE id = $1', [userId, status]);
+      return alsoDo(tx);
     });
   }
 
   private async assertAvailable(username: string, email: string): Promise<void> {
-    const taken = await User.findOne({
-      where: { [Op.or]: [where(fn('lower', col('username')), username.toLowerCase()), where(fn('lower', col('email')), email)] },
-    });
+    const [taken] = await this.db.query<{ username: string }>(
+      'SELECT username FROM users WHERE lower(username) = lower($1) OR lower(email) = $2 LIMIT 1',
+      [username, email],
+    );
     if (!taken) return;
     const field = taken.username.toLowerCase() === username.toLowerCase() ? 'username' : 'email';
     throw problems.conflict(`That ${field} is already registered.`);

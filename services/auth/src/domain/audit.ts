@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { AuditEvent } from '../models/index.js';
+import type { Queryable } from '@agora/mesh';
 
 /**
  * Security-relevant events go to the append-only audit table and to the log as a structured event.
@@ -32,17 +32,20 @@ export interface AuditEntry {
 }
 
 export class AuditLog {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly logger: Logger,
+  ) {}
 
   async record(entry: AuditEntry): Promise<void> {
-    await AuditEvent.create({
-      action: entry.action,
-      outcome: entry.outcome,
-      actorId: entry.actorId ?? null,
-      targetId: entry.targetId ?? null,
-      ip: entry.ip ?? null,
-      details: entry.details ?? {},
-    });
+    await this.db.execute('INSERT INTO audit_events (action, outcome, actor_id, target_id, ip, details) VALUES ($1, $2, $3, $4, $5, $6)', [
+      entry.action,
+      entry.outcome,
+      entry.actorId ?? null,
+      entry.targetId ?? null,
+      entry.ip ?? null,
+      JSON.stringify(entry.details ?? {}),
+    ]);
     this.logger.info({ audit: { ...entry } }, `audit ${entry.action} ${entry.outcome}`);
   }
 }

@@ -7,7 +7,7 @@ import type { RateLimits } from './rate-limits.js';
 import type { IssuedSession, Sessions } from './sessions.js';
 import type { TokenIssuer } from './token-issuer.js';
 import type { TwoFactor } from './two-factor.js';
-import { User } from '../models/index.js';
+import type { User } from '../models/index.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -135,7 +135,7 @@ export class AuthService {
   /** Marks the account deleted, releases its email and revokes every session; idempotent. */
   async deleteAccount(userId: string, requestedBy: string): Promise<void> {
     if (!UUID.test(userId)) throw problems.notFound('No such account.');
-    const revoked = await this.d.accounts.markDeleted(userId, (transaction) => this.d.sessions.revokeAllForUser(userId, 'account_deleted', transaction));
+    const revoked = await this.d.accounts.markDeleted(userId, (tx) => this.d.sessions.revokeAllForUser(userId, 'account_deleted', tx));
     if (revoked === undefined) throw problems.notFound('No such account.');
     await this.d.audit.record({ action: 'account_deleted', outcome: 'success', actorId: userId, targetId: userId, details: { requestedBy, sessionsRevoked: revoked } });
   }
@@ -143,8 +143,8 @@ export class AuthService {
   /** Suspends (revoking every session at once) or reinstates an account; called for an admin by users. */
   async setSuspended(userId: string, suspended: boolean, actorId: string | null, requestedBy: string): Promise<void> {
     if (!UUID.test(userId)) throw problems.notFound('No such account.');
-    const changed = await this.d.accounts.setStatus(userId, suspended ? 'suspended' : 'active', (transaction) =>
-      suspended ? this.d.sessions.revokeAllForUser(userId, 'suspended', transaction) : Promise.resolve(0),
+    const changed = await this.d.accounts.setStatus(userId, suspended ? 'suspended' : 'active', (tx) =>
+      suspended ? this.d.sessions.revokeAllForUser(userId, 'suspended', tx) : Promise.resolve(0),
     );
     if (changed === undefined) throw problems.notFound('No such account.');
     await this.d.audit.record({
@@ -173,7 +173,7 @@ export class AuthService {
   }
 
   private async activeUser(userId: string): Promise<User> {
-    const user = await User.findByPk(userId);
+    const user = await this.d.accounts.find(userId);
     if (!user || user.status !== 'active') throw problems.unauthorized('The account cannot sign in.');
     return user;
   }

@@ -10,12 +10,18 @@ import {
   type JWK,
   type JWTVerifyGetKey,
 } from 'jose';
-import { Op, type Sequelize } from 'sequelize';
-import { SigningKey } from '../models/index.js';
+import type { Database, Queryable } from '@agora/mesh';
 import type { SecretBox } from './secret-box.js';
 
 export const SIGNING_ALGORITHM = 'ES256';
 const KEY_LOCK = 0x6b657973; // "keys": serialises key creation/rotation across replicas
+
+interface SigningKeyRow {
+  kid: string;
+  publicJwk: JWK;
+  privateKeyCiphertext: string;
+  activatedAt: Date;
+}
 
 interface ActiveKey {
   kid: string;
@@ -35,7 +41,7 @@ export class KeyStore {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly sequelize: Sequelize,
+    private readonly db: Database,
     private readonly box: SecretBox,
     /** Seconds a retired key stays in the JWKS: access-token life + clock tolerance. */
     private readonly publishRetiredFor: number,
@@ -43,14 +49,14 @@ export class KeyStore {
 
   /** Creates the first key if there is none, loads the cache and keeps it fresh. */
   async start(refreshIntervalMs = 30_000): Promise<void> {
-    await this.sequelize.transaction(async (transaction) => {
-      await this.sequelize.query('SELECT pg_advisory_xact_lock(:k)', { replacements: { k: KEY_LOCK }, transaction });
+    await this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
       const now = new Date();
-      const current = await SigningKey.findOne({
-        where: { activatedAt: { [Op.lte]: now }, [Op.or]: [{ retiredAt: null }, { retiredAt: { [Op.gt]: now } }] },
-        transaction,
-      });
-      if (!current) await this.insertKey(now, transaction);
+      const current = await tx.query(
+        'SELECT kid FROM signing_keys WHERE activated_at <= $1 AND (retired_at IS NULL OR retired_at > $1) LIMIT 1',
+        [now],
+      );
+      if (!current.length) await this.insertKey(now, tx);
     });
     await this.refresh();
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), refreshIntervalMs);
@@ -69,13 +75,15 @@ export class KeyStore {
    */
   async rotate(now = new Date(), activationDelaySeconds = 60): Promise<{ kid: string; retired: string[]; activatesAt: Date }> {
     const activatesAt = new Date(now.getTime() + activationDelaySeconds * 1000);
-    const result = await this.sequelize.transaction(async (transaction) => {
-      await this.sequelize.query('SELECT pg_advisory_xact_lock(:k)', { replacements: { k: KEY_LOCK }, transaction });
-      const current = await SigningKey.findAll({ where: { retiredAt: null }, transaction });
+    const result = await this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
       const publishedUntil = new Date(activatesAt.getTime() + this.publishRetiredFor * 1000);
-      for (const key of current) await key.update({ retiredAt: activatesAt, publishedUntil }, { transaction });
-      const kid = await this.insertKey(activatesAt, transaction);
-      return { kid, retired: current.map((k) => k.kid), activatesAt };
+      const retired = await tx.query<{ kid: string }>(
+        'UPDATE signing_keys SET retired_at = $1, published_until = $2, updated_at = now() WHERE retired_at IS NULL RETURNING kid',
+        [activatesAt, publishedUntil],
+      );
+      const kid = await this.insertKey(activatesAt, tx);
+      return { kid, retired: retired.map((k) => k.kid), activatesAt };
     });
     await this.refresh(now);
     return result;
@@ -83,16 +91,17 @@ export class KeyStore {
 
   /** Reloads the published keys and the signing key as of `now` (every replica converges within one interval). */
   async refresh(now = new Date()): Promise<void> {
-    const keys = await SigningKey.findAll({
-      where: { [Op.or]: [{ publishedUntil: null }, { publishedUntil: { [Op.gt]: now } }] },
-      order: [['activatedAt', 'DESC']],
-    });
+    const keys = await this.db.query<SigningKeyRow>(
+      `SELECT kid, public_jwk AS "publicJwk", private_key_ciphertext AS "privateKeyCiphertext", activated_at AS "activatedAt"
+         FROM signing_keys WHERE published_until IS NULL OR published_until > $1 ORDER BY activated_at DESC`,
+      [now],
+    );
     const signing = keys.find((k) => k.activatedAt.getTime() <= now.getTime());
     if (signing && signing.kid !== this.active?.kid) {
       const pem = this.box.open(signing.privateKeyCiphertext, `signing-key:${signing.kid}`);
       this.active = { kid: signing.kid, privateKey: await importPKCS8(pem, SIGNING_ALGORITHM) };
     }
-    this.jwksCache = { keys: keys.map((k) => k.publicJwk as JWK) };
+    this.jwksCache = { keys: keys.map((k) => k.publicJwk) };
     this.localSet = createLocalJWKSet(this.jwksCache);
   }
 
@@ -111,16 +120,19 @@ export class KeyStore {
     return this.localSet(header, token);
   };
 
-  private async insertKey(activatedAt: Date, transaction: import('sequelize').Transaction): Promise<string> {
+  private async insertKey(activatedAt: Date, tx: Queryable): Promise<string> {
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
     const jwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(jwk);
     const publicJwk = { ...jwk, kid, alg: SIGNING_ALGORITHM, use: 'sig' };
     const sealed = this.box.seal(await exportPKCS8(privateKey), `signing-key:${kid}`);
-    await SigningKey.create(
-      { kid, algorithm: SIGNING_ALGORITHM, publicJwk, privateKeyCiphertext: sealed, activatedAt, retiredAt: null, publishedUntil: null },
-      { transaction },
-    );
+    await tx.execute('INSERT INTO signing_keys (kid, algorithm, public_jwk, private_key_ciphertext, activated_at) VALUES ($1, $2, $3, $4, $5)', [
+      kid,
+      SIGNING_ALGORITHM,
+      JSON.stringify(publicJwk),
+      sealed,
+      activatedAt,
+    ]);
     return kid;
   }
 }

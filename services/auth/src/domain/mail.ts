@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Transaction, Sequelize } from 'sequelize';
-import { QueryTypes } from 'sequelize';
+import type { Database, Queryable } from '@agora/mesh';
 import type { Logger } from 'pino';
 import type { SecretBox } from './secret-box.js';
 
@@ -12,13 +11,18 @@ export interface OutgoingMail {
   text: string;
 }
 
-/** Writes a mail into the outbox inside the caller's transaction: it exists iff what caused it committed. */
-export async function enqueueMail(sequelize: Sequelize, box: SecretBox, mail: OutgoingMail, transaction: Transaction): Promise<string> {
+/**
+ * Writes a mail into the outbox on `tx`, the caller's transaction (`Database.transaction`): it exists
+ * iff what caused it committed.
+ */
+export async function enqueueMail(tx: Queryable, box: SecretBox, mail: OutgoingMail): Promise<string> {
   const id = randomUUID();
-  await sequelize.query(
-    'INSERT INTO mail_outbox (id, recipient, subject, body_ciphertext) VALUES (:id, :to, :subject, :body)',
-    { replacements: { id, to: mail.to, subject: mail.subject, body: box.seal(mail.text, `mail:${id}`) }, transaction },
-  );
+  await tx.execute('INSERT INTO mail_outbox (id, recipient, subject, body_ciphertext) VALUES ($1, $2, $3, $4)', [
+    id,
+    mail.to,
+    mail.subject,
+    box.seal(mail.text, `mail:${id}`),
+  ]);
   return id;
 }
 
@@ -93,7 +97,7 @@ export class MailWorker {
   private running?: Promise<void>;
 
   constructor(
-    private readonly sequelize: Sequelize,
+    private readonly db: Database,
     private readonly box: SecretBox,
     private readonly transport: MailTransport,
     private readonly from: string,
@@ -129,29 +133,25 @@ export class MailWorker {
   }
 
   private async batch(): Promise<number> {
-    return this.sequelize.transaction(async (transaction) => {
-      const rows = await this.sequelize.query<OutboxRow>(
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<OutboxRow>(
         `SELECT id, recipient, subject, body_ciphertext, attempts FROM mail_outbox
           WHERE sent_at IS NULL AND next_attempt_at <= now()
           ORDER BY created_at LIMIT 10 FOR UPDATE SKIP LOCKED`,
-        { type: QueryTypes.SELECT, transaction },
       );
       let delivered = 0;
       for (const row of rows) {
         try {
           const text = this.box.open(row.body_ciphertext, `mail:${row.id}`);
           await this.transport.send(row.id, this.from, { to: row.recipient, subject: row.subject, text });
-          await this.sequelize.query('UPDATE mail_outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = :id', {
-            replacements: { id: row.id },
-            transaction,
-          });
+          await tx.execute('UPDATE mail_outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = $1', [row.id]);
           delivered += 1;
         } catch (err) {
           const backoff = Math.min(3600, 2 ** Math.min(row.attempts, 11));
-          await this.sequelize.query(
-            `UPDATE mail_outbox SET attempts = attempts + 1, last_error = :error,
-               next_attempt_at = now() + make_interval(secs => :backoff) WHERE id = :id`,
-            { replacements: { id: row.id, error: (err as Error).message.slice(0, 200), backoff }, transaction },
+          await tx.execute(
+            `UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2,
+               next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1`,
+            [row.id, (err as Error).message.slice(0, 200), backoff],
           );
           this.logger.warn({ outboxId: row.id, attempts: row.attempts + 1 }, 'mail worker: delivery failed, will retry');
         }

@@ -1,5 +1,4 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
-import { problems } from '@agora/mesh';
+import { problems, type Database } from '@agora/mesh';
 import { newOpaqueToken, sha256 } from './one-time-tokens.js';
 
 export const MFA_CHALLENGE_TTL_SECONDS = 300;
@@ -10,13 +9,13 @@ const MAX_ATTEMPTS = 5;
  * (useless anywhere but `login/mfa`), spent by the first correct code and dead after five wrong ones.
  */
 export class MfaChallenges {
-  constructor(private readonly sequelize: Sequelize) {}
+  constructor(private readonly db: Database) {}
 
   async create(userId: string): Promise<string> {
     const { token, hash } = newOpaqueToken('mfa');
-    await this.sequelize.query(
-      `INSERT INTO mfa_challenges (user_id, token_hash, expires_at) VALUES (:userId, :hash, now() + make_interval(secs => :ttl))`,
-      { replacements: { userId, hash, ttl: MFA_CHALLENGE_TTL_SECONDS } },
+    await this.db.execute(
+      'INSERT INTO mfa_challenges (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))',
+      [userId, hash, MFA_CHALLENGE_TTL_SECONDS],
     );
     return token;
   }
@@ -26,20 +25,19 @@ export class MfaChallenges {
    * attempt. Unknown, expired, spent or exhausted challenges are refused with 401.
    */
   async attempt(token: string, check: (userId: string) => Promise<boolean>): Promise<string> {
-    const [row] = await this.sequelize.query<{ id: string; user_id: string }>(
+    const [row] = await this.db.query<{ id: string; user_id: string }>(
       `UPDATE mfa_challenges SET attempts = attempts + 1
-        WHERE token_hash = :hash AND used_at IS NULL AND expires_at > now() AND attempts < :max
+        WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() AND attempts < $2
         RETURNING id, user_id`,
-      { replacements: { hash: sha256(token), max: MAX_ATTEMPTS }, type: QueryTypes.SELECT },
+      [sha256(token), MAX_ATTEMPTS],
     );
     if (!row) throw problems.unauthorized('The second-factor step expired or was already used; sign in again.');
     if (!(await check(row.user_id))) {
       throw problems.validation('The code is not valid (wrong, expired or already used).', [{ field: 'code', message: 'invalid' }]);
     }
-    const [spent] = await this.sequelize.query<{ id: string }>(
-      'UPDATE mfa_challenges SET used_at = now() WHERE id = :id AND used_at IS NULL RETURNING id',
-      { replacements: { id: row.id }, type: QueryTypes.SELECT },
-    );
+    const [spent] = await this.db.query<{ id: string }>('UPDATE mfa_challenges SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id', [
+      row.id,
+    ]);
     if (!spent) throw problems.unauthorized('The second-factor step was already used; sign in again.');
     return row.user_id;
   }

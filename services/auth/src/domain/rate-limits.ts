@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Sequelize } from 'sequelize';
-import { problems } from '@agora/mesh';
+import { problems, type Database } from '@agora/mesh';
 
 /**
  * Rate limits held in PostgreSQL (rate-limiter-flexible), so every auth replica counts against the
@@ -25,11 +24,12 @@ export class RateLimits {
   private readonly codeEmail: RateLimiterPostgres;
   private readonly codeIp: RateLimiterPostgres;
 
-  constructor(sequelize: Sequelize, settings: RateLimitSettings) {
+  constructor(db: Database, settings: RateLimitSettings) {
     const make = (keyPrefix: string, points: number, duration: number) =>
       new RateLimiterPostgres({
-        storeClient: sequelize,
-        storeType: 'sequelize',
+        // The service's pg pool (the library's supported 'pool' store).
+        storeClient: db.pool,
+        storeType: 'pool',
         tableName: 'rate_limits',
         tableCreated: true,
         keyPrefix,

@@ -1,5 +1,4 @@
-import type { Sequelize } from 'sequelize';
-import { QueryTypes } from 'sequelize';
+import type { Queryable } from '@agora/mesh';
 import type { AuditLog } from './audit.js';
 
 export const ROLES = ['user', 'admin'] as const;
@@ -10,23 +9,23 @@ export type Role = (typeof ROLES)[number];
  * reaches tokens at the next refresh or sign-in; it is audited either way.
  */
 export async function changeRole(
-  sequelize: Sequelize,
+  db: Queryable,
   audit: AuditLog,
   input: { username: string; role: Role; grant: boolean; actor: string },
 ): Promise<{ userId: string; roles: string[] } | undefined> {
-  const rows = await sequelize.query<{ id: string; roles: string[] }>(
+  const rows = await db.query<{ id: string; roles: string[] }>(
     input.grant
-      ? `UPDATE users SET roles = array_append(roles, :role), updated_at = now()
-          WHERE lower(username) = lower(:username) AND status <> 'deleted' AND NOT (:role = ANY(roles)) RETURNING id, roles`
-      : `UPDATE users SET roles = array_remove(roles, :role), updated_at = now()
-          WHERE lower(username) = lower(:username) AND status <> 'deleted' AND :role = ANY(roles) RETURNING id, roles`,
-    { replacements: { role: input.role, username: input.username }, type: QueryTypes.SELECT },
+      ? `UPDATE users SET roles = array_append(roles, $1::text), updated_at = now()
+          WHERE lower(username) = lower($2) AND status <> 'deleted' AND NOT ($1::text = ANY(roles)) RETURNING id, roles`
+      : `UPDATE users SET roles = array_remove(roles, $1::text), updated_at = now()
+          WHERE lower(username) = lower($2) AND status <> 'deleted' AND $1::text = ANY(roles) RETURNING id, roles`,
+    [input.role, input.username],
   );
   const [row] = rows;
   if (!row) {
-    const [existing] = await sequelize.query<{ id: string; roles: string[] }>(
-      `SELECT id, roles FROM users WHERE lower(username) = lower(:username) AND status <> 'deleted'`,
-      { replacements: { username: input.username }, type: QueryTypes.SELECT },
+    const [existing] = await db.query<{ id: string; roles: string[] }>(
+      `SELECT id, roles FROM users WHERE lower(username) = lower($1) AND status <> 'deleted'`,
+      [input.username],
     );
     return existing ? { userId: existing.id, roles: existing.roles } : undefined; // already as asked
   }

@@ -1,6 +1,4 @@
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { problems } from '@agora/mesh';
-import { RefreshFamily, RefreshToken } from '../models/index.js';
+import { problems, type Database, type Queryable } from '@agora/mesh';
 import { hashRefreshToken, newRefreshToken } from './refresh-tokens.js';
 import type { AuditLog } from './audit.js';
 
@@ -43,37 +41,38 @@ type RotateOutcome =
  */
 export class Sessions {
   constructor(
-    private readonly sequelize: Sequelize,
+    private readonly db: Database,
     private readonly ttlSeconds: number,
     private readonly audit: AuditLog,
     private readonly onReuse: () => void = () => undefined,
   ) {}
 
-  async create(user: SessionUser, transaction?: Transaction): Promise<IssuedSession> {
-    const family = await RefreshFamily.create({ userId: user.id, revokedAt: null, revokedReason: null }, { transaction });
-    return this.issueInFamily(family.id, user, transaction);
+  /** A new family with its first token; on `tx` to join the caller's transaction. */
+  async create(user: SessionUser, tx: Queryable = this.db): Promise<IssuedSession> {
+    const [family] = await tx.query<{ id: string }>('INSERT INTO refresh_families (user_id) VALUES ($1) RETURNING id', [user.id]);
+    return this.issueInFamily(family!.id, user, tx);
   }
 
   async rotate(refreshToken: string, ip: string | undefined): Promise<IssuedSession> {
-    const outcome = await this.sequelize.transaction(async (transaction): Promise<RotateOutcome> => {
-      const [row] = await this.sequelize.query<TokenRow>(
+    const outcome = await this.db.transaction(async (tx): Promise<RotateOutcome> => {
+      const [row] = await tx.query<TokenRow>(
         `SELECT t.id, t.family_id, t.expires_at, t.rotated_at, f.revoked_at AS family_revoked_at,
                 f.user_id, u.username, u.roles, u.status
            FROM refresh_tokens t
            JOIN refresh_families f ON f.id = t.family_id
            JOIN users u ON u.id = f.user_id
-          WHERE t.token_hash = :hash
+          WHERE t.token_hash = $1
           FOR UPDATE OF t, f`,
-        { replacements: { hash: hashRefreshToken(refreshToken) }, type: QueryTypes.SELECT, transaction },
+        [hashRefreshToken(refreshToken)],
       );
       if (!row || row.family_revoked_at || row.status !== 'active') return { kind: 'invalid' };
       if (row.rotated_at) {
-        await this.revokeFamily(row.family_id, 'refresh_token_reuse', transaction);
+        await this.revokeFamily(row.family_id, 'refresh_token_reuse', tx);
         return { kind: 'reused', familyId: row.family_id, userId: row.user_id };
       }
       if (row.expires_at.getTime() <= Date.now()) return { kind: 'invalid' };
-      await RefreshToken.update({ rotatedAt: new Date() }, { where: { id: row.id }, transaction });
-      return { kind: 'rotated', session: await this.issueInFamily(row.family_id, { id: row.user_id, username: row.username, roles: row.roles }, transaction) };
+      await tx.execute('UPDATE refresh_tokens SET rotated_at = now(), updated_at = now() WHERE id = $1', [row.id]);
+      return { kind: 'rotated', session: await this.issueInFamily(row.family_id, { id: row.user_id, username: row.username, roles: row.roles }, tx) };
     });
 
     if (outcome.kind === 'rotated') return outcome.session;
@@ -92,34 +91,37 @@ export class Sessions {
 
   /** Logout: revokes the family of the presented token. Unknown tokens are ignored (idempotent). */
   async revokeByToken(refreshToken: string): Promise<{ userId: string; sessionId: string } | undefined> {
-    const token = await RefreshToken.findOne({
-      where: { tokenHash: hashRefreshToken(refreshToken) },
-      include: [{ model: RefreshFamily, as: 'family' }],
-    });
-    const family = (token as (RefreshToken & { family?: RefreshFamily }) | null)?.family;
-    if (!token || !family) return undefined;
+    const [family] = await this.db.query<{ id: string; userId: string }>(
+      `SELECT f.id, f.user_id AS "userId" FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id WHERE t.token_hash = $1`,
+      [hashRefreshToken(refreshToken)],
+    );
+    if (!family) return undefined;
     await this.revokeFamily(family.id, 'logout');
     return { userId: family.userId, sessionId: family.id };
   }
 
-  async revokeAllForUser(userId: string, reason: string, transaction?: Transaction): Promise<number> {
-    const [count] = await RefreshFamily.update(
-      { revokedAt: new Date(), revokedReason: reason },
-      { where: { userId, revokedAt: null }, transaction },
+  /** Revokes every live family of the user; on `tx` to join the caller's transaction. Returns how many. */
+  async revokeAllForUser(userId: string, reason: string, tx: Queryable = this.db): Promise<number> {
+    return tx.execute(
+      'UPDATE refresh_families SET revoked_at = now(), revoked_reason = $2, updated_at = now() WHERE user_id = $1 AND revoked_at IS NULL',
+      [userId, reason],
     );
-    return count;
   }
 
-  private async revokeFamily(familyId: string, reason: string, transaction?: Transaction): Promise<void> {
-    await RefreshFamily.update({ revokedAt: new Date(), revokedReason: reason }, { where: { id: familyId, revokedAt: null }, transaction });
+  private async revokeFamily(familyId: string, reason: string, tx: Queryable = this.db): Promise<void> {
+    await tx.execute(
+      'UPDATE refresh_families SET revoked_at = now(), revoked_reason = $2, updated_at = now() WHERE id = $1 AND revoked_at IS NULL',
+      [familyId, reason],
+    );
   }
 
-  private async issueInFamily(familyId: string, user: SessionUser, transaction?: Transaction): Promise<IssuedSession> {
+  private async issueInFamily(familyId: string, user: SessionUser, tx: Queryable): Promise<IssuedSession> {
     const { token, hash } = newRefreshToken();
-    await RefreshToken.create(
-      { familyId, tokenHash: hash, expiresAt: new Date(Date.now() + this.ttlSeconds * 1000), rotatedAt: null },
-      { transaction },
-    );
+    await tx.execute('INSERT INTO refresh_tokens (family_id, token_hash, expires_at) VALUES ($1, $2, $3)', [
+      familyId,
+      hash,
+      new Date(Date.now() + this.ttlSeconds * 1000),
+    ]);
     return { sessionId: familyId, userId: user.id, username: user.username, roles: user.roles, refreshToken: token, refreshExpiresIn: this.ttlSeconds };
   }
 }

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
-import { QueryTypes, type Sequelize } from 'sequelize';
-import { problems } from '@agora/mesh';
+import { problems, type Database } from '@agora/mesh';
 import type { SecretBox } from './secret-box.js';
 
 export const BACKUP_CODE_COUNT = 10;
@@ -26,7 +25,7 @@ interface CredentialRow {
  */
 export class TwoFactor {
   constructor(
-    private readonly sequelize: Sequelize,
+    private readonly db: Database,
     private readonly box: SecretBox,
   ) {}
 
@@ -37,22 +36,19 @@ export class TwoFactor {
 
   async status(userId: string): Promise<{ enabled: boolean; backupCodesRemaining: number }> {
     const row = await this.credential(userId);
-    const [{ count }] = await this.sequelize.query<{ count: string }>(
-      'SELECT count(*) FROM backup_codes WHERE user_id = :userId AND used_at IS NULL',
-      { replacements: { userId }, type: QueryTypes.SELECT },
-    );
-    return { enabled: Boolean(row?.enabled_at), backupCodesRemaining: row?.enabled_at ? Number(count) : 0 };
+    const [unused] = await this.db.query<{ count: string }>('SELECT count(*) FROM backup_codes WHERE user_id = $1 AND used_at IS NULL', [userId]);
+    return { enabled: Boolean(row?.enabled_at), backupCodesRemaining: row?.enabled_at ? Number(unused?.count ?? 0) : 0 };
   }
 
   /** Starts (or restarts) a pending setup; refused while 2FA is on (disable it first). */
   async setup(userId: string, accountLabel: string): Promise<TwoFactorSetup> {
     if (await this.isEnabled(userId)) throw problems.conflict('Two-factor authentication is already on; disable it first.');
     const secret = generateSecret();
-    await this.sequelize.query(
-      `INSERT INTO totp_credentials (user_id, secret_ciphertext) VALUES (:userId, :sealed)
+    await this.db.execute(
+      `INSERT INTO totp_credentials (user_id, secret_ciphertext) VALUES ($1, $2)
        ON CONFLICT (user_id) DO UPDATE SET secret_ciphertext = EXCLUDED.secret_ciphertext, enabled_at = NULL,
          last_time_step = NULL, updated_at = now()`,
-      { replacements: { userId, sealed: this.box.seal(secret, `totp:${userId}`) } },
+      [userId, this.box.seal(secret, `totp:${userId}`)],
     );
     const otpauthUri = generateURI({ issuer: ISSUER_LABEL, label: accountLabel, secret });
     return { secret, otpauthUri, qrSvg: await (await import('qrcode')).default.toString(otpauthUri, { type: 'svg', margin: 1 }) };
@@ -65,18 +61,10 @@ export class TwoFactor {
     if (row.enabled_at) throw problems.conflict('Two-factor authentication is already on.');
     if (!(await this.acceptTotp(userId, row, code))) throw invalidCode();
     const codes = Array.from({ length: BACKUP_CODE_COUNT }, newBackupCode);
-    await this.sequelize.transaction(async (transaction) => {
-      await this.sequelize.query('UPDATE totp_credentials SET enabled_at = now(), updated_at = now() WHERE user_id = :userId', {
-        replacements: { userId },
-        transaction,
-      });
-      await this.sequelize.query('DELETE FROM backup_codes WHERE user_id = :userId', { replacements: { userId }, transaction });
-      for (const c of codes) {
-        await this.sequelize.query('INSERT INTO backup_codes (user_id, code_hash) VALUES (:userId, :hash)', {
-          replacements: { userId, hash: hashBackupCode(c) },
-          transaction,
-        });
-      }
+    await this.db.transaction(async (tx) => {
+      await tx.execute('UPDATE totp_credentials SET enabled_at = now(), updated_at = now() WHERE user_id = $1', [userId]);
+      await tx.execute('DELETE FROM backup_codes WHERE user_id = $1', [userId]);
+      await tx.execute('INSERT INTO backup_codes (user_id, code_hash) SELECT $1::uuid, unnest($2::text[])', [userId, codes.map(hashBackupCode)]);
     });
     return codes;
   }
@@ -85,9 +73,9 @@ export class TwoFactor {
   async disable(userId: string, code: string): Promise<void> {
     if (!(await this.isEnabled(userId))) throw problems.conflict('Two-factor authentication is not on.');
     if (!(await this.verifyCode(userId, code))) throw invalidCode();
-    await this.sequelize.transaction(async (transaction) => {
-      await this.sequelize.query('DELETE FROM totp_credentials WHERE user_id = :userId', { replacements: { userId }, transaction });
-      await this.sequelize.query('DELETE FROM backup_codes WHERE user_id = :userId', { replacements: { userId }, transaction });
+    await this.db.transaction(async (tx) => {
+      await tx.execute('DELETE FROM totp_credentials WHERE user_id = $1', [userId]);
+      await tx.execute('DELETE FROM backup_codes WHERE user_id = $1', [userId]);
     });
   }
 
@@ -96,11 +84,11 @@ export class TwoFactor {
     const row = await this.credential(userId);
     if (!row?.enabled_at) return false;
     if (/^\d{6}$/.test(code)) return this.acceptTotp(userId, row, code);
-    const [spent] = await this.sequelize.query<{ id: string }>(
+    const [spent] = await this.db.query<{ id: string }>(
       `UPDATE backup_codes SET used_at = now()
-        WHERE id = (SELECT id FROM backup_codes WHERE user_id = :userId AND code_hash = :hash AND used_at IS NULL LIMIT 1)
+        WHERE id = (SELECT id FROM backup_codes WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL LIMIT 1)
         RETURNING id`,
-      { replacements: { userId, hash: hashBackupCode(code) }, type: QueryTypes.SELECT },
+      [userId, hashBackupCode(code)],
     );
     return Boolean(spent);
   }
@@ -112,19 +100,18 @@ export class TwoFactor {
     const result = await verify({ secret, token: code, epochTolerance: 30, afterTimeStep });
     if (!result.valid || !('timeStep' in result)) return false;
     // Compare-and-set: of two concurrent requests with the same code, only one moves the step forward.
-    const [updated] = await this.sequelize.query<{ user_id: string }>(
-      `UPDATE totp_credentials SET last_time_step = :step, updated_at = now()
-        WHERE user_id = :userId AND (last_time_step IS NULL OR last_time_step < :step) RETURNING user_id`,
-      { replacements: { userId, step: result.timeStep }, type: QueryTypes.SELECT },
+    const [updated] = await this.db.query<{ user_id: string }>(
+      `UPDATE totp_credentials SET last_time_step = $2, updated_at = now()
+        WHERE user_id = $1 AND (last_time_step IS NULL OR last_time_step < $2) RETURNING user_id`,
+      [userId, result.timeStep],
     );
     return Boolean(updated);
   }
 
   private async credential(userId: string): Promise<CredentialRow | undefined> {
-    const [row] = await this.sequelize.query<CredentialRow>(
-      'SELECT secret_ciphertext, enabled_at, last_time_step FROM totp_credentials WHERE user_id = :userId',
-      { replacements: { userId }, type: QueryTypes.SELECT },
-    );
+    const [row] = await this.db.query<CredentialRow>('SELECT secret_ciphertext, enabled_at, last_time_step FROM totp_credentials WHERE user_id = $1', [
+      userId,
+    ]);
     return row;
   }
 }

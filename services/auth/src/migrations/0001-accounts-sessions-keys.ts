@@ -3,8 +3,8 @@ import type { Migration } from '@agora/mesh';
 /** Accounts, refresh-token families, signing keys and the audit log. */
 export const accountsSessionsKeys: Migration = {
   name: '0001-accounts-sessions-keys',
-  async up({ context: qi }) {
-    await qi.sequelize.query(`
+  async up({ context: db }) {
+    await db.execute(`
       CREATE TABLE users (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         username text NOT NULL,
@@ -67,7 +67,7 @@ export const accountsSessionsKeys: Migration = {
       CREATE INDEX audit_events_action_idx ON audit_events (action, occurred_at DESC);
     `);
   },
-  async down({ context: qi }) {
-    await qi.sequelize.query('DROP TABLE audit_events, signing_keys, refresh_tokens, refresh_families, users');
+  async down({ context: db }) {
+    await db.execute('DROP TABLE audit_events, signing_keys, refresh_tokens, refresh_families, users');
   },
 };

@@ -3,8 +3,8 @@ import type { Migration } from '@agora/mesh';
 /** TOTP second factor, backup codes, MFA challenges, passwordless codes, the mail outbox, rate-limit counters. */
 export const secondFactorCodesLimits: Migration = {
   name: '0002-second-factor-codes-limits',
-  async up({ context: qi }) {
-    await qi.sequelize.query(`
+  async up({ context: db }) {
+    await db.execute(`
       CREATE TABLE totp_credentials (
         user_id uuid PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
         secret_ciphertext text NOT NULL,          -- sealed with SIGNING_KEY_ENCRYPTION_KEY, bound to the user id
@@ -69,7 +69,7 @@ export const secondFactorCodesLimits: Migration = {
       );
     `);
   },
-  async down({ context: qi }) {
-    await qi.sequelize.query('DROP TABLE rate_limits, mail_outbox, login_codes, mfa_challenges, backup_codes, totp_credentials');
+  async down({ context: db }) {
+    await db.execute('DROP TABLE rate_limits, mail_outbox, login_codes, mfa_challenges, backup_codes, totp_credentials');
   },
 };

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { problems } from '@agora/mesh';
+import { problems, type Database } from '@agora/mesh';
 import type { Logger } from 'pino';
-import type { Media, MediaModels } from '../models/index.js';
 import { ObjectStoreUnavailable, type ObjectStore } from './object-store.js';
 
 export const ALLOWED_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] as const;
@@ -9,6 +8,22 @@ export type MediaContentType = (typeof ALLOWED_CONTENT_TYPES)[number];
 export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One media object as stored: its metadata here, its bytes in the object store under `objectKey`. */
+export interface MediaRow {
+  id: string;
+  ownerId: string;
+  contentType: string;
+  sizeBytes: number;
+  status: 'pending' | 'uploaded';
+  objectKey: string;
+  uploadedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const MEDIA_COLUMNS = `id, owner_id AS "ownerId", content_type AS "contentType", size_bytes AS "sizeBytes", status,
+  object_key AS "objectKey", uploaded_at AS "uploadedAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export interface IssuedUpload {
   id: string;
@@ -39,7 +54,7 @@ export interface MediaSummary {
 /** Media metadata and the rules around it; the bytes stay in the object store. */
 export class MediaService {
   constructor(
-    private readonly models: MediaModels,
+    private readonly db: Database,
     private readonly store: ObjectStore,
     private readonly logger: Logger,
   ) {}
@@ -54,7 +69,13 @@ export class MediaService {
     const objectKey = `media/${id}`;
     // Sign first: if the store's configuration is broken nothing is written.
     const upload = await this.store.presignPut(objectKey, contentType, sizeBytes);
-    await this.models.Media.create({ id, ownerId, contentType, sizeBytes, objectKey, uploadedAt: null });
+    await this.db.execute('INSERT INTO media (id, owner_id, content_type, size_bytes, object_key) VALUES ($1, $2, $3, $4, $5)', [
+      id,
+      ownerId,
+      contentType,
+      sizeBytes,
+      objectKey,
+    ]);
     this.logger.info({ mediaId: id, contentType, sizeBytes }, 'upload created');
     return { id, uploadUrl: upload.url, uploadMethod: upload.method, uploadHeaders: upload.headers, expiresAt: upload.expiresAt };
   }
@@ -90,9 +111,9 @@ export class MediaService {
     if (stored.sizeBytes !== media.sizeBytes || storedType !== media.contentType) {
       throw problems.conflict('The stored object does not match the declared content type and size.');
     }
-    const [count] = await this.models.Media.update(
-      { status: 'uploaded', uploadedAt: new Date() },
-      { where: { id: media.id, status: 'pending' } },
+    const count = await this.db.execute(
+      `UPDATE media SET status = 'uploaded', uploaded_at = now(), updated_at = now() WHERE id = $1 AND status = 'pending'`,
+      [media.id],
     );
     if (count) this.logger.info({ mediaId: id }, 'upload completed');
     return this.view((await this.find(id))!);
@@ -105,12 +126,14 @@ export class MediaService {
     return { id: media.id, ownerId: media.ownerId, status: media.status, contentType: media.contentType };
   }
 
-  private async find(id: string): Promise<Media | null> {
+  private async find(id: string): Promise<MediaRow | undefined> {
     // A malformed id names no media: 404, without asking PostgreSQL to cast it.
-    return UUID.test(id) ? this.models.Media.findByPk(id) : null;
+    if (!UUID.test(id)) return undefined;
+    const [row] = await this.db.query<MediaRow>(`SELECT ${MEDIA_COLUMNS} FROM media WHERE id = $1`, [id]);
+    return row;
   }
 
-  private async view(media: Media): Promise<MediaDetails> {
+  private async view(media: MediaRow): Promise<MediaDetails> {
     const download = media.status === 'uploaded' ? await this.store.presignGet(media.objectKey) : undefined;
     return {
       id: media.id,

@@ -3,8 +3,8 @@ import type { Migration } from '@agora/mesh';
 /** Media metadata; the bytes live in the object store under object_key. */
 export const media: Migration = {
   name: '0001-media',
-  async up({ context: qi }) {
-    await qi.sequelize.query(`
+  async up({ context: db }) {
+    await db.execute(`
       CREATE TABLE media (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         owner_id uuid NOT NULL,
@@ -20,7 +20,7 @@ export const media: Migration = {
       CREATE INDEX media_owner_idx ON media (owner_id, created_at DESC);
     `);
   },
-  async down({ context: qi }) {
-    await qi.sequelize.query('DROP TABLE media');
+  async down({ context: db }) {
+    await db.execute('DROP TABLE media');
   },
 };

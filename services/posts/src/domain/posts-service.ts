@@ -1,9 +1,7 @@
-import type { Sequelize } from 'sequelize';
-import { pageSize, problems, queryRows, toPage, type BusinessMetrics, type Page } from '@agora/mesh';
+import { NEWEST_FIRST, OLDEST_FIRST, pageSize, problems, type BusinessMetrics, type Database, type KeysetRow, type Page } from '@agora/mesh';
 import type { Comment, Like, LikeState, Post } from '../controllers/schemas.js';
 import type { FollowGraph } from './follow-graph.js';
 import type { MediaCatalog } from './media-catalog.js';
-import { NEWEST, OLDEST, keyOf, keysetFrom } from './keyset.js';
 
 interface PostRow {
   id: string;
@@ -61,19 +59,14 @@ export interface PostChanges {
  */
 export class PostsService {
   constructor(
-    private readonly db: Sequelize,
+    private readonly db: Database,
     private readonly follows: FollowGraph,
     private readonly media: MediaCatalog,
     private readonly counters: Pick<BusinessMetrics, 'postsCreated' | 'likes' | 'comments'>,
   ) {}
 
-  /** Every statement here is a single one outside a transaction: the pool's pg client runs it directly. */
-  private select<T extends object>(sql: string, bind: unknown[]): Promise<T[]> {
-    return queryRows<T>(this.db, sql, bind);
-  }
-
   private async postRow(me: string, id: string): Promise<Post | undefined> {
-    const [row] = await this.select<PostRow>(`SELECT ${POST_COLUMNS} FROM posts p WHERE p.id = $2`, [me, id]);
+    const [row] = await this.db.query<PostRow>(`SELECT ${POST_COLUMNS} FROM posts p WHERE p.id = $2`, [me, id]);
     return row ? toPost(row) : undefined;
   }
 
@@ -86,7 +79,7 @@ export class PostsService {
   async create(me: string, input: NewPost): Promise<Post> {
     const mediaIds = normalizeIds(input.mediaIds ?? []);
     await this.media.assertAttachable(me, mediaIds);
-    const [row] = await this.select<{ id: string }>(
+    const [row] = await this.db.query<{ id: string }>(
       'INSERT INTO posts (author_id, text, media_ids) VALUES ($1, $2, $3::uuid[]) RETURNING id',
       [me, input.text, mediaIds],
     );
@@ -96,7 +89,7 @@ export class PostsService {
 
   /** 404 when the post does not exist, 403 when it is not the caller's. */
   private async assertAuthor(me: string, id: string): Promise<{ mediaIds: string[] }> {
-    const [row] = await this.select<{ authorId: string; mediaIds: string[] | string }>(
+    const [row] = await this.db.query<{ authorId: string; mediaIds: string[] | string }>(
       'SELECT author_id AS "authorId", media_ids::text[] AS "mediaIds" FROM posts WHERE id = $1',
       [id],
     );
@@ -112,7 +105,7 @@ export class PostsService {
     const current = await this.assertAuthor(me, id);
     const mediaIds = changes.mediaIds === undefined ? undefined : normalizeIds(changes.mediaIds);
     if (mediaIds) await this.media.assertAttachable(me, mediaIds.filter((m) => !current.mediaIds.includes(m)));
-    const updated = await this.select<{ id: string }>(
+    const updated = await this.db.query<{ id: string }>(
       `UPDATE posts SET text = COALESCE($3, text), media_ids = COALESCE($4::uuid[], media_ids), updated_at = now()
         WHERE id = $1 AND author_id = $2 RETURNING id`,
       [id, me, changes.text ?? null, mediaIds ?? null],
@@ -124,20 +117,20 @@ export class PostsService {
   async remove(me: string, id: string): Promise<void> {
     await this.assertAuthor(me, id);
     // Likes and comments go with it (ON DELETE CASCADE), in the same statement.
-    await this.select('DELETE FROM posts WHERE id = $1 AND author_id = $2', [id, me]);
+    await this.db.execute('DELETE FROM posts WHERE id = $1 AND author_id = $2', [id, me]);
   }
 
   /** An author's posts, newest first: one range scan of posts_author_created_idx per page. */
   async listByAuthor(me: string, authorId: string, limit: number | undefined, cursor: string | undefined): Promise<Page<Post>> {
     const n = pageSize(limit);
-    const after = keysetFrom(cursor, NEWEST);
-    const rows = await this.select<PostRow>(
-      `SELECT ${POST_COLUMNS} FROM posts p
-        WHERE p.author_id = $2 AND (p.created_at, p.id) < ($3::timestamptz, $4::uuid)
-        ORDER BY p.created_at DESC, p.id DESC LIMIT $5`,
+    const after = NEWEST_FIRST.position(cursor);
+    const rows = await this.db.query<PostRow & KeysetRow>(
+      `SELECT ${POST_COLUMNS}, ${NEWEST_FIRST.columns('p.created_at', 'p.id')} FROM posts p
+        WHERE p.author_id = $2 AND ${NEWEST_FIRST.after('p.created_at', 'p.id', 3, 4)}
+        ORDER BY ${NEWEST_FIRST.orderBy('p.created_at', 'p.id')} LIMIT $5`,
       [me, authorId, after.t, after.id, n + 1],
     );
-    return toPage(rows, n, toPost, (r) => keyOf(r.createdAt, r.id));
+    return NEWEST_FIRST.page(rows, n, toPost);
   }
 
   /**
@@ -148,28 +141,28 @@ export class PostsService {
    */
   async feed(me: string, limit: number | undefined, cursor: string | undefined): Promise<Page<Post>> {
     const n = pageSize(limit);
-    const after = keysetFrom(cursor, NEWEST);
+    const after = NEWEST_FIRST.position(cursor);
     const authors = await this.follows.followingIds(me);
     if (authors.length === 0) return { items: [], nextCursor: null };
-    const rows = await this.select<PostRow>(
-      `SELECT ${POST_COLUMNS}
+    const rows = await this.db.query<PostRow & KeysetRow>(
+      `SELECT ${POST_COLUMNS}, ${NEWEST_FIRST.columns('p.created_at', 'p.id')}
          FROM (SELECT top.id
                  FROM unnest($2::uuid[]) AS f(author_id)
                  CROSS JOIN LATERAL (
                    SELECT x.id, x.created_at FROM posts x
-                    WHERE x.author_id = f.author_id AND (x.created_at, x.id) < ($3::timestamptz, $4::uuid)
-                    ORDER BY x.created_at DESC, x.id DESC LIMIT $5) top
-                ORDER BY top.created_at DESC, top.id DESC LIMIT $5) page
+                    WHERE x.author_id = f.author_id AND ${NEWEST_FIRST.after('x.created_at', 'x.id', 3, 4)}
+                    ORDER BY ${NEWEST_FIRST.orderBy('x.created_at', 'x.id')} LIMIT $5) top
+                ORDER BY ${NEWEST_FIRST.orderBy('top.created_at', 'top.id')} LIMIT $5) page
          JOIN posts p ON p.id = page.id
-        ORDER BY p.created_at DESC, p.id DESC`,
+        ORDER BY ${NEWEST_FIRST.orderBy('p.created_at', 'p.id')}`,
       [me, authors, after.t, after.id, n + 1],
     );
-    return toPage(rows, n, toPost, (r) => keyOf(r.createdAt, r.id));
+    return NEWEST_FIRST.page(rows, n, toPost);
   }
 
   /** Idempotent: liking twice is one like. */
   async like(me: string, id: string): Promise<LikeState> {
-    const [row] = await this.select<{ likeCount: number; inserted: number }>(
+    const [row] = await this.db.query<{ likeCount: number; inserted: number }>(
       `WITH ins AS (
          INSERT INTO likes (post_id, user_id) SELECT id, $2::uuid FROM posts WHERE id = $1
          ON CONFLICT (post_id, user_id) DO NOTHING RETURNING post_id)
@@ -184,7 +177,7 @@ export class PostsService {
 
   /** Idempotent: unliking a post you do not like changes nothing. */
   async unlike(me: string, id: string): Promise<LikeState> {
-    const [row] = await this.select<{ likeCount: number }>(
+    const [row] = await this.db.query<{ likeCount: number }>(
       `WITH del AS (DELETE FROM likes WHERE post_id = $1 AND user_id = $2 RETURNING post_id)
        UPDATE posts SET like_count = like_count - (SELECT count(*) FROM del)::int WHERE id = $1
        RETURNING like_count AS "likeCount"`,
@@ -195,40 +188,41 @@ export class PostsService {
   }
 
   private async assertPost(id: string): Promise<void> {
-    const found = await this.select<{ one: number }>('SELECT 1 AS one FROM posts WHERE id = $1', [id]);
+    const found = await this.db.query<{ one: number }>('SELECT 1 AS one FROM posts WHERE id = $1', [id]);
     if (found.length === 0) throw problems.notFound('No such post.');
   }
 
   /** Who liked a post, newest first. */
   async likes(id: string, limit: number | undefined, cursor: string | undefined): Promise<Page<Like>> {
     const n = pageSize(limit);
-    const after = keysetFrom(cursor, NEWEST);
+    const after = NEWEST_FIRST.position(cursor);
     await this.assertPost(id);
-    const rows = await this.select<{ userId: string; likedAt: Date }>(
-      `SELECT user_id AS "userId", created_at AS "likedAt" FROM likes
-        WHERE post_id = $1 AND (created_at, user_id) < ($2::timestamptz, $3::uuid)
-        ORDER BY created_at DESC, user_id DESC LIMIT $4`,
+    const rows = await this.db.query<Like & KeysetRow>(
+      `SELECT user_id AS "userId", created_at AS "likedAt", ${NEWEST_FIRST.columns('created_at', 'user_id')} FROM likes
+        WHERE post_id = $1 AND ${NEWEST_FIRST.after('created_at', 'user_id', 2, 3)}
+        ORDER BY ${NEWEST_FIRST.orderBy('created_at', 'user_id')} LIMIT $4`,
       [id, after.t, after.id, n + 1],
     );
-    return toPage(rows, n, (r) => r, (r) => keyOf(r.likedAt, r.userId));
+    return NEWEST_FIRST.page(rows, n, (r) => ({ userId: r.userId, likedAt: r.likedAt }));
   }
 
   /** A post's comments, oldest first (reading order of a conversation). */
   async comments(id: string, limit: number | undefined, cursor: string | undefined): Promise<Page<Comment>> {
     const n = pageSize(limit);
-    const after = keysetFrom(cursor, OLDEST);
+    const after = OLDEST_FIRST.position(cursor);
     await this.assertPost(id);
-    const rows = await this.select<Comment>(
-      `SELECT id, post_id AS "postId", author_id AS "authorId", text, created_at AS "createdAt" FROM comments
-        WHERE post_id = $1 AND (created_at, id) > ($2::timestamptz, $3::uuid)
-        ORDER BY created_at, id LIMIT $4`,
+    const rows = await this.db.query<Comment & KeysetRow>(
+      `SELECT id, post_id AS "postId", author_id AS "authorId", text, created_at AS "createdAt", ${OLDEST_FIRST.columns('created_at', 'id')}
+         FROM comments
+        WHERE post_id = $1 AND ${OLDEST_FIRST.after('created_at', 'id', 2, 3)}
+        ORDER BY ${OLDEST_FIRST.orderBy('created_at', 'id')} LIMIT $4`,
       [id, after.t, after.id, n + 1],
     );
-    return toPage(rows, n, (r) => r, (r) => keyOf(r.createdAt, r.id));
+    return OLDEST_FIRST.page(rows, n, (r) => ({ id: r.id, postId: r.postId, authorId: r.authorId, text: r.text, createdAt: r.createdAt }));
   }
 
   async addComment(me: string, id: string, text: string): Promise<Comment> {
-    const [row] = await this.select<Comment>(
+    const [row] = await this.db.query<Comment>(
       `WITH c AS (
          INSERT INTO comments (post_id, author_id, text) SELECT id, $2::uuid, $3::text FROM posts WHERE id = $1
          RETURNING id, post_id, author_id, text, created_at),
@@ -243,13 +237,13 @@ export class PostsService {
 
   /** Only the comment's author may delete it: 404 when there is no such comment on that post, 403 otherwise. */
   async removeComment(me: string, id: string, commentId: string): Promise<void> {
-    const [row] = await this.select<{ authorId: string }>(
+    const [row] = await this.db.query<{ authorId: string }>(
       'SELECT author_id AS "authorId" FROM comments WHERE id = $1 AND post_id = $2',
       [commentId, id],
     );
     if (!row) throw problems.notFound('No such comment on this post.');
     if (row.authorId !== me) throw problems.forbidden('Only the author of a comment may delete it.');
-    await this.select(
+    await this.db.execute(
       `WITH del AS (DELETE FROM comments WHERE id = $1 AND post_id = $2 AND author_id = $3 RETURNING post_id)
        UPDATE posts SET comment_count = comment_count - (SELECT count(*) FROM del)::int WHERE id = $2`,
       [commentId, id, me],
@@ -262,17 +256,16 @@ export class PostsService {
  * the sidecar and the service both require the role). Returns the author, for the audit line.
  */
 export class Moderation {
-  constructor(private readonly db: Sequelize) {}
+  constructor(private readonly db: Database) {}
 
   async removePost(id: string): Promise<string> {
-    const rows = await queryRows<{ authorId: string }>(this.db, 'DELETE FROM posts WHERE id = $1 RETURNING author_id AS "authorId"', [id]);
+    const rows = await this.db.query<{ authorId: string }>('DELETE FROM posts WHERE id = $1 RETURNING author_id AS "authorId"', [id]);
     if (rows.length === 0) throw problems.notFound('No such post.');
     return rows[0]!.authorId;
   }
 
   async removeComment(id: string, commentId: string): Promise<string> {
-    const rows = await queryRows<{ authorId: string }>(
-      this.db,
+    const rows = await this.db.query<{ authorId: string }>(
       `WITH del AS (DELETE FROM comments WHERE id = $1 AND post_id = $2 RETURNING post_id, author_id),
             counted AS (UPDATE posts SET comment_count = comment_count - (SELECT count(*) FROM del)::int WHERE id = $2)
        SELECT author_id AS "authorId" FROM del`,

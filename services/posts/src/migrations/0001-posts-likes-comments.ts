@@ -4,9 +4,9 @@ import type { Migration } from '@agora/mesh';
  * Posts, likes and comments. author_id / user_id are user UUIDs owned by the users service: no
  * foreign key can cross databases, so they are plain uuids here.
  *
- * Timestamps are timestamptz(3) (millisecond precision) on purpose: keyset cursors carry the sort key
- * through JavaScript Dates, which hold milliseconds; with microsecond columns a cursor would be
- * truncated and rows inside the same millisecond could be skipped. Ties are broken by id.
+ * Timestamps are timestamptz(3) (millisecond precision), what the API shows through JavaScript Dates.
+ * (Keyset cursors carry the stored value as text, whatever the precision: mesh/src/db/keyset.ts.)
+ * Ties are broken by id.
  *
  * Indexes follow the queries (see services/posts/README.md, "Feed"):
  *  - posts (author_id, created_at DESC, id DESC): an author's posts newest first and the feed, which
@@ -20,8 +20,8 @@ import type { Migration } from '@agora/mesh';
  */
 export const postsLikesComments: Migration = {
   name: '0001-posts-likes-comments',
-  async up({ context: qi }) {
-    await qi.sequelize.query(`
+  async up({ context: db }) {
+    await db.execute(`
       CREATE TABLE posts (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         author_id uuid NOT NULL,
@@ -52,7 +52,7 @@ export const postsLikesComments: Migration = {
       CREATE INDEX comments_post_created_idx ON comments (post_id, created_at, id);
     `);
   },
-  async down({ context: qi }) {
-    await qi.sequelize.query('DROP TABLE comments, likes, posts');
+  async down({ context: db }) {
+    await db.execute('DROP TABLE comments, likes, posts');
   },
 };

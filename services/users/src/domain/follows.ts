@@ -1,7 +1,5 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
-import { decodeCursor, pageSize, problems, toPage, type Page } from '@agora/mesh';
+import { NEWEST_FIRST, pageSize, problems, type Database, type KeysetRow, type Page, type Queryable } from '@agora/mesh';
 import type { FollowEntry } from '../controllers/schemas.js';
-import { UUID } from './profiles.js';
 
 /**
  * The most accounts one user may follow. It keeps the feed's author list (posts asks for it on every
@@ -9,18 +7,13 @@ import { UUID } from './profiles.js';
  */
 export const MAX_FOLLOWING = 5000;
 
-interface EntryRow {
+interface EntryRow extends KeysetRow {
   id: string;
   username: string;
-  display_name: string;
-  avatar_media_id: string | null;
-  followed_at: Date;
-  /** created_at with full microsecond precision (a JS Date would drop it and break the cursor). */
-  cursor_at: string;
+  displayName: string;
+  avatarMediaId: string | null;
+  followedAt: Date;
 }
-
-const ISO_MICROS = `to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /**
  * The follow graph. Counts on the profiles change in the same transaction as the follows rows, under
@@ -28,47 +21,41 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
  * reads stay a primary-key lookup however many followers someone has.
  */
 export class Follows {
-  constructor(private readonly sequelize: Sequelize) {}
+  constructor(private readonly db: Database) {}
 
   /** Idempotent. 400 for yourself, 404 for an unknown user, 409 past MAX_FOLLOWING. */
   async follow(me: string, target: string): Promise<void> {
     if (me === target) throw problems.validation('You cannot follow yourself.', [{ field: 'id', message: 'must not be your own id' }]);
-    await this.sequelize.transaction(async (transaction) => {
-      const locked = await this.sequelize.query<{ id: string; following_count: number }>(
-        'SELECT id, following_count FROM profiles WHERE id IN (:me, :target) ORDER BY id FOR UPDATE',
-        { replacements: { me, target }, transaction, type: QueryTypes.SELECT },
+    await this.db.transaction(async (tx) => {
+      const locked = await tx.query<{ id: string; following_count: number }>(
+        'SELECT id, following_count FROM profiles WHERE id IN ($1, $2) ORDER BY id FOR UPDATE',
+        [me, target],
       );
       const mine = locked.find((r) => r.id === me);
       if (!locked.some((r) => r.id === target)) throw problems.notFound('No such user.');
       if (!mine) throw problems.unauthorized('This account has been deleted.');
-      const inserted = await this.sequelize.query<{ ok: number }>(
+      const inserted = await tx.query<{ ok: number }>(
         `INSERT INTO follows (follower_id, followee_id)
-         SELECT :me, :target WHERE :count < ${MAX_FOLLOWING}
+         SELECT $1::uuid, $2::uuid WHERE $3::int < ${MAX_FOLLOWING}
          ON CONFLICT DO NOTHING RETURNING 1 AS ok`,
-        { replacements: { me, target, count: mine.following_count }, transaction, type: QueryTypes.SELECT },
+        [me, target, mine.following_count],
       );
       if (inserted.length) {
-        await this.adjustCounts(me, target, +1, transaction);
+        await adjustCounts(tx, me, target, +1);
         return;
       }
-      const already = await this.isFollowing(me, target, transaction);
-      if (!already) throw problems.conflict(`You already follow ${MAX_FOLLOWING} accounts, the most allowed.`);
+      const already = await tx.query('SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2', [me, target]);
+      if (!already.length) throw problems.conflict(`You already follow ${MAX_FOLLOWING} accounts, the most allowed.`);
     });
   }
 
   /** Idempotent. 404 for an unknown user. */
   async unfollow(me: string, target: string): Promise<void> {
-    await this.sequelize.transaction(async (transaction) => {
-      const locked = await this.sequelize.query<{ id: string }>(
-        'SELECT id FROM profiles WHERE id IN (:me, :target) ORDER BY id FOR UPDATE',
-        { replacements: { me, target }, transaction, type: QueryTypes.SELECT },
-      );
+    await this.db.transaction(async (tx) => {
+      const locked = await tx.query<{ id: string }>('SELECT id FROM profiles WHERE id IN ($1, $2) ORDER BY id FOR UPDATE', [me, target]);
       if (!locked.some((r) => r.id === target)) throw problems.notFound('No such user.');
-      const deleted = await this.sequelize.query<{ ok: number }>(
-        'DELETE FROM follows WHERE follower_id = :me AND followee_id = :target RETURNING 1 AS ok',
-        { replacements: { me, target }, transaction, type: QueryTypes.SELECT },
-      );
-      if (deleted.length) await this.adjustCounts(me, target, -1, transaction);
+      const deleted = await tx.execute('DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2', [me, target]);
+      if (deleted) await adjustCounts(tx, me, target, -1);
     });
   }
 
@@ -84,60 +71,46 @@ export class Follows {
 
   /** Every id `userId` follows (at most MAX_FOLLOWING by construction), newest first; [] for no profile. */
   async followingIds(userId: string): Promise<string[]> {
-    const rows = await this.sequelize.query<{ followee_id: string }>(
-      `SELECT followee_id FROM follows WHERE follower_id = :userId ORDER BY created_at DESC, followee_id DESC LIMIT ${MAX_FOLLOWING}`,
-      { replacements: { userId }, type: QueryTypes.SELECT },
+    const rows = await this.db.query<{ followee_id: string }>(
+      `SELECT followee_id FROM follows WHERE follower_id = $1 ORDER BY created_at DESC, followee_id DESC LIMIT ${MAX_FOLLOWING}`,
+      [userId],
     );
     return rows.map((r) => r.followee_id);
   }
 
   private async list(direction: 'followers' | 'following', userId: string, limit?: number, cursor?: string): Promise<Page<FollowEntry>> {
     const size = pageSize(limit);
-    const after = decodeCursor(cursor, ['t', 'id'] as const);
-    if (after && (!TIMESTAMP.test(after.t) || Number.isNaN(Date.parse(after.t)) || !UUID.test(after.id))) {
-      throw problems.validation('cursor is not valid; use nextCursor from a previous page.', [{ field: 'cursor', message: 'invalid' }]);
-    }
-    const exists = await this.sequelize.query('SELECT 1 FROM profiles WHERE id = :userId', {
-      replacements: { userId },
-      type: QueryTypes.SELECT,
-    });
+    const after = NEWEST_FIRST.position(cursor);
+    const exists = await this.db.query('SELECT 1 FROM profiles WHERE id = $1', [userId]);
     if (!exists.length) throw problems.notFound('No such user.');
     // followers: rows where the user is followed, listing the follower; following: the reverse.
-    const [self, other] = direction === 'followers' ? ['followee_id', 'follower_id'] : ['follower_id', 'followee_id'];
-    const rows = await this.sequelize.query<EntryRow>(
-      `SELECT p.id, p.username, p.display_name, p.avatar_media_id, f.created_at AS followed_at, ${ISO_MICROS} AS cursor_at
-         FROM follows f JOIN profiles p ON p.id = f.${other}
-        WHERE f.${self} = :userId
-          ${after ? `AND (f.created_at, f.${other}) < (CAST(:t AS timestamptz), CAST(:id AS uuid))` : ''}
-        ORDER BY f.created_at DESC, f.${other} DESC
-        LIMIT :n`,
-      { replacements: { userId, n: size + 1, t: after?.t ?? null, id: after?.id ?? null }, type: QueryTypes.SELECT },
+    const [self, other] = direction === 'followers' ? ['f.followee_id', 'f.follower_id'] : ['f.follower_id', 'f.followee_id'];
+    const rows = await this.db.query<EntryRow>(
+      `SELECT p.id, p.username, p.display_name AS "displayName", p.avatar_media_id AS "avatarMediaId", f.created_at AS "followedAt",
+              ${NEWEST_FIRST.columns('f.created_at', other)}
+         FROM follows f JOIN profiles p ON p.id = ${other}
+        WHERE ${self} = $1 AND ${NEWEST_FIRST.after('f.created_at', other, 2, 3)}
+        ORDER BY ${NEWEST_FIRST.orderBy('f.created_at', other)}
+        LIMIT $4`,
+      [userId, after.t, after.id, size + 1],
     );
-    return toPage(
-      rows,
-      size,
-      (r) => ({ id: r.id, username: r.username, displayName: r.display_name, avatarMediaId: r.avatar_media_id, followedAt: new Date(r.followed_at) }),
-      (r) => ({ t: r.cursor_at, id: r.id }),
-    );
+    return NEWEST_FIRST.page(rows, size, (r) => ({
+      id: r.id,
+      username: r.username,
+      displayName: r.displayName,
+      avatarMediaId: r.avatarMediaId,
+      followedAt: r.followedAt,
+    }));
   }
+}
 
-  private async isFollowing(me: string, target: string, transaction: import('sequelize').Transaction): Promise<boolean> {
-    const rows = await this.sequelize.query('SELECT 1 FROM follows WHERE follower_id = :me AND followee_id = :target', {
-      replacements: { me, target },
-      transaction,
-      type: QueryTypes.SELECT,
-    });
-    return rows.length > 0;
-  }
-
-  private async adjustCounts(me: string, target: string, delta: 1 | -1, transaction: import('sequelize').Transaction): Promise<void> {
-    await this.sequelize.query(
-      `UPDATE profiles SET
-         following_count = following_count + CASE WHEN id = :me THEN :delta ELSE 0 END,
-         follower_count = follower_count + CASE WHEN id = :target THEN :delta ELSE 0 END,
-         updated_at = now()
-       WHERE id IN (:me, :target)`,
-      { replacements: { me, target, delta }, transaction },
-    );
-  }
+async function adjustCounts(tx: Queryable, me: string, target: string, delta: 1 | -1): Promise<void> {
+  await tx.execute(
+    `UPDATE profiles SET
+       following_count = following_count + CASE WHEN id = $1 THEN $3::int ELSE 0 END,
+       follower_count = follower_count + CASE WHEN id = $2 THEN $3::int ELSE 0 END,
+       updated_at = now()
+     WHERE id IN ($1, $2)`,
+    [me, target, delta],
+  );
 }

@@ -1,14 +1,8 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
-import { decodeCursor, pageSize, problems, toPage, type Page } from '@agora/mesh';
-import type { UsersModels } from '../models/index.js';
+import { NEWEST_FIRST, pageSize, problems, type Database, type KeysetRow, type Page } from '@agora/mesh';
+import { PROFILE_COLUMNS, type Profile } from '../models/index.js';
 import type { AdminUserEntry } from '../controllers/schemas.js';
 import { toProfile, UUID } from './profiles.js';
 import type { AuthSuspension } from './remote.js';
-
-interface ProfileRow {
-  id: string;
-  created_at: Date;
-}
 
 /**
  * Admin operations: the user list and suspension. Suspension is decided here (users owns it) and
@@ -18,39 +12,35 @@ interface ProfileRow {
  */
 export class Moderation {
   constructor(
-    private readonly sequelize: Sequelize,
-    private readonly models: UsersModels,
+    private readonly db: Database,
     private readonly auth: AuthSuspension,
   ) {}
 
+  /** Every profile, newest first (profiles_list_page_idx). */
   async list(limit: number | undefined, cursor: string | undefined): Promise<Page<AdminUserEntry>> {
     const size = pageSize(limit);
-    const after = decodeCursor(cursor, ['createdAt', 'id'] as const);
-    const rows = await this.sequelize.query<ProfileRow>(
-      `SELECT id, created_at FROM profiles
-        WHERE (CAST(:createdAt AS timestamptz) IS NULL OR (created_at, id) < (CAST(:createdAt AS timestamptz), CAST(:id AS uuid)))
-        ORDER BY created_at DESC, id DESC LIMIT :limit`,
-      { replacements: { createdAt: after?.createdAt ?? null, id: after?.id ?? null, limit: size + 1 }, type: QueryTypes.SELECT },
+    const after = NEWEST_FIRST.position(cursor);
+    const rows = await this.db.query<Profile & KeysetRow>(
+      `SELECT ${PROFILE_COLUMNS}, ${NEWEST_FIRST.columns('p.created_at', 'p.id')} FROM profiles p
+        WHERE ${NEWEST_FIRST.after('p.created_at', 'p.id', 1, 2)}
+        ORDER BY ${NEWEST_FIRST.orderBy('p.created_at', 'p.id')} LIMIT $3`,
+      [after.t, after.id, size + 1],
     );
-    const profiles = await this.models.Profile.findAll({ where: { id: rows.map((r) => r.id) } });
-    const byId = new Map(profiles.map((p) => [p.id, p]));
-    return toPage(
-      rows,
-      size,
-      (r) => {
-        const p = byId.get(r.id)!;
-        return { ...toProfile(p), suspended: Boolean(p.suspendedAt) };
-      },
-      (r) => ({ createdAt: r.created_at.toISOString(), id: r.id }),
-    );
+    return NEWEST_FIRST.page(rows, size, (p) => ({ ...toProfile(p), suspended: Boolean(p.suspendedAt) }));
   }
 
   async setSuspended(id: string, suspended: boolean, adminId: string): Promise<AdminUserEntry> {
     if (id === adminId && suspended) throw problems.validation('Admins cannot suspend themselves.', [{ field: 'id', message: 'is you' }]);
-    const profile = UUID.test(id) ? await this.models.Profile.findByPk(id) : null;
-    if (!profile) throw problems.notFound('No such user.');
+    const exists = UUID.test(id) ? await this.db.query('SELECT 1 FROM profiles WHERE id = $1', [id]) : [];
+    if (!exists.length) throw problems.notFound('No such user.');
     await this.auth.set(id, suspended, adminId);
-    await profile.update({ suspendedAt: suspended ? (profile.suspendedAt ?? new Date()) : null });
+    // Suspending keeps the first suspension time; reinstating clears it.
+    const [profile] = await this.db.query<Profile>(
+      `UPDATE profiles p SET suspended_at = CASE WHEN $2 THEN COALESCE(p.suspended_at, now()) END, updated_at = now()
+        WHERE p.id = $1 RETURNING ${PROFILE_COLUMNS}`,
+      [id, suspended],
+    );
+    if (!profile) throw problems.notFound('No such user.');
     return { ...toProfile(profile), suspended };
   }
 }

@@ -1,6 +1,5 @@
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { problems, type UserPrincipal } from '@agora/mesh';
-import type { Profile, UsersModels } from '../models/index.js';
+import { problems, type Database, type Queryable, type UserPrincipal } from '@agora/mesh';
+import { PROFILE_COLUMNS, type Profile } from '../models/index.js';
 import type { UpdateProfileRequest, UserProfile } from '../controllers/schemas.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -36,15 +35,14 @@ export function toProfile(p: Profile): UserProfile {
  */
 export class Profiles {
   constructor(
-    private readonly sequelize: Sequelize,
-    private readonly models: UsersModels,
+    private readonly db: Database,
     private readonly avatars: AvatarCheck,
     private readonly accounts: AccountRevoker,
   ) {}
 
   /** The caller's profile, created from the token on first use. 401 once the account was deleted. */
   async ensure(principal: UserPrincipal): Promise<Profile> {
-    const existing = await this.models.Profile.findByPk(principal.userId);
+    const existing = await this.find(principal.userId);
     if (existing) {
       // A suspended user's access token lives out its minutes; users refuses it meanwhile.
       if (existing.suspendedAt) throw problems.forbidden('This account is suspended.');
@@ -58,7 +56,7 @@ export class Profiles {
     for (const username of [base, `${base}_${principal.userId.replace(/-/g, '').slice(0, 8)}`]) {
       const created = await this.insertUnlessDeleted(principal.userId, username);
       if (created === 'deleted') throw problems.unauthorized('This account has been deleted.');
-      const profile = await this.models.Profile.findByPk(principal.userId);
+      const profile = await this.find(principal.userId);
       if (profile) return profile;
     }
     throw problems.conflict('Your profile could not be created; contact support.');
@@ -66,28 +64,34 @@ export class Profiles {
 
   /** INSERT ... ON CONFLICT DO NOTHING: concurrent first requests create exactly one row. */
   private async insertUnlessDeleted(id: string, username: string): Promise<'ok' | 'deleted'> {
-    const rows = await this.sequelize.query<{ deleted: boolean }>(
-      `WITH gone AS (SELECT EXISTS (SELECT 1 FROM deleted_profiles WHERE id = :id) AS deleted),
+    const rows = await this.db.query<{ deleted: boolean }>(
+      `WITH gone AS (SELECT EXISTS (SELECT 1 FROM deleted_profiles WHERE id = $1::uuid) AS deleted),
             ins AS (
               INSERT INTO profiles (id, username, display_name)
-              SELECT :id, :username, :username FROM gone WHERE NOT gone.deleted
+              SELECT $1::uuid, $2::text, $2::text FROM gone WHERE NOT gone.deleted
               ON CONFLICT DO NOTHING
               RETURNING id
             )
        SELECT gone.deleted FROM gone`,
-      { replacements: { id, username }, type: QueryTypes.SELECT },
+      [id, username],
     );
     return rows[0]?.deleted ? 'deleted' : 'ok';
   }
 
   async byId(id: string): Promise<UserProfile> {
-    const profile = UUID.test(id) ? await this.models.Profile.findByPk(id) : null;
+    const profile = UUID.test(id) ? await this.find(id) : undefined;
     if (!profile) throw problems.notFound('No such user.');
     return toProfile(profile);
   }
 
+  /** The stored profile with this id (a well-formed UUID), if any. */
+  async find(id: string): Promise<Profile | undefined> {
+    const [row] = await this.db.query<Profile>(`SELECT ${PROFILE_COLUMNS} FROM profiles p WHERE p.id = $1`, [id]);
+    return row;
+  }
+
   async byUsername(username: string): Promise<UserProfile> {
-    const profile = await this.models.Profile.findOne({ where: this.sequelize.where(this.sequelize.fn('lower', this.sequelize.col('username')), username.toLowerCase()) });
+    const [profile] = await this.db.query<Profile>(`SELECT ${PROFILE_COLUMNS} FROM profiles p WHERE lower(p.username) = lower($1)`, [username]);
     if (!profile) throw problems.notFound('No such user.');
     return toProfile(profile);
   }
@@ -95,12 +99,19 @@ export class Profiles {
   /** Applies the present fields; an avatar must be an image the caller uploaded (checked at media). */
   async update(me: Profile, changes: UpdateProfileRequest): Promise<UserProfile> {
     if (changes.avatarMediaId) await this.avatars.assertAttachable(changes.avatarMediaId.toLowerCase(), me.id);
-    const patch: Partial<Pick<Profile, 'displayName' | 'bio' | 'avatarMediaId'>> = {};
-    if (changes.displayName !== undefined) patch.displayName = changes.displayName;
-    if (changes.bio !== undefined) patch.bio = changes.bio;
-    if (changes.avatarMediaId !== undefined) patch.avatarMediaId = changes.avatarMediaId?.toLowerCase() ?? null;
-    if (Object.keys(patch).length) await me.update(patch);
-    return toProfile(me);
+    if (changes.displayName === undefined && changes.bio === undefined && changes.avatarMediaId === undefined) return toProfile(me);
+    // A column changes only when its field was sent (an absent one binds NULL → kept); avatarMediaId may be set to null.
+    const [updated] = await this.db.query<Profile>(
+      `UPDATE profiles p SET
+         display_name = COALESCE($2, p.display_name),
+         bio = COALESCE($3, p.bio),
+         avatar_media_id = CASE WHEN $4 THEN $5::uuid ELSE p.avatar_media_id END,
+         updated_at = now()
+       WHERE p.id = $1 RETURNING ${PROFILE_COLUMNS}`,
+      [me.id, changes.displayName ?? null, changes.bio ?? null, changes.avatarMediaId !== undefined, changes.avatarMediaId?.toLowerCase() ?? null],
+    );
+    if (!updated) throw problems.unauthorized('This account has been deleted.');
+    return toProfile(updated);
   }
 
   /**
@@ -112,28 +123,28 @@ export class Profiles {
    */
   async deleteMe(me: Profile): Promise<void> {
     await this.accounts.deleteAccount(me.id);
-    await this.sequelize.transaction(async (transaction) => {
-      await this.lockGraphOf(me.id, transaction);
-      const q = (sql: string) => this.sequelize.query(sql, { replacements: { me: me.id }, transaction });
+    await this.db.transaction(async (tx) => {
+      await lockGraphOf(tx, me.id);
+      const q = (sql: string) => tx.execute(sql, [me.id]);
       await q(`UPDATE profiles p SET follower_count = p.follower_count - 1, updated_at = now()
-                 FROM follows f WHERE f.follower_id = :me AND p.id = f.followee_id`);
+                 FROM follows f WHERE f.follower_id = $1 AND p.id = f.followee_id`);
       await q(`UPDATE profiles p SET following_count = p.following_count - 1, updated_at = now()
-                 FROM follows f WHERE f.followee_id = :me AND p.id = f.follower_id`);
-      await q('DELETE FROM follows WHERE follower_id = :me OR followee_id = :me');
-      await q('DELETE FROM profiles WHERE id = :me');
-      await q('INSERT INTO deleted_profiles (id) VALUES (:me) ON CONFLICT DO NOTHING');
+                 FROM follows f WHERE f.followee_id = $1 AND p.id = f.follower_id`);
+      await q('DELETE FROM follows WHERE follower_id = $1 OR followee_id = $1');
+      await q('DELETE FROM profiles WHERE id = $1');
+      await q('INSERT INTO deleted_profiles (id) VALUES ($1) ON CONFLICT DO NOTHING');
     });
   }
+}
 
-  /** Row locks on the user and everyone they are linked to, in id order (the order follow() uses). */
-  private async lockGraphOf(id: string, transaction: Transaction): Promise<void> {
-    await this.sequelize.query(
-      `SELECT id FROM profiles
-        WHERE id = :id
-           OR id IN (SELECT followee_id FROM follows WHERE follower_id = :id)
-           OR id IN (SELECT follower_id FROM follows WHERE followee_id = :id)
-        ORDER BY id FOR UPDATE`,
-      { replacements: { id }, transaction, type: QueryTypes.SELECT },
-    );
-  }
+/** Row locks on the user and everyone they are linked to, in id order (the order follow() uses). */
+async function lockGraphOf(tx: Queryable, id: string): Promise<void> {
+  await tx.query(
+    `SELECT id FROM profiles
+      WHERE id = $1
+         OR id IN (SELECT followee_id FROM follows WHERE follower_id = $1)
+         OR id IN (SELECT follower_id FROM follows WHERE followee_id = $1)
+      ORDER BY id FOR UPDATE`,
+    [id],
+  );
 }

@@ -3,8 +3,8 @@ import type { Migration } from '@agora/mesh';
 /** Profiles, the follow graph, and tombstones of deleted profiles. */
 export const profilesFollows: Migration = {
   name: '0001-profiles-follows',
-  async up({ context: qi }) {
-    await qi.sequelize.query(`
+  async up({ context: db }) {
+    await db.execute(`
       -- id = the user's id at auth (the token's sub); no default, users never invents ids.
       CREATE TABLE profiles (
         id uuid PRIMARY KEY,
@@ -41,7 +41,7 @@ export const profilesFollows: Migration = {
       );
     `);
   },
-  async down({ context: qi }) {
-    await qi.sequelize.query('DROP TABLE deleted_profiles, follows, profiles');
+  async down({ context: db }) {
+    await db.execute('DROP TABLE deleted_profiles, follows, profiles');
   },
 };
