@@ -1,13 +1,12 @@
 import { problems } from './http/problem.js';
+import type { Page } from './contract/page.js';
 
 /**
  * Keyset pagination: the cursor is the sort key of the last item served (opaque to clients, base64url
  * JSON), so a page costs an index range scan however deep it is — no OFFSET.
  */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+// The page shape belongs to the contract kit (controllers return it); re-exported for the list code here.
+export type { Page } from './contract/page.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;

@@ -619,22 +619,35 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description RFC 9457 problem details: the body of every error response (`application/problem+json`). */
         ProblemDetails: {
+            /** @description A stable URI clients can switch on, e.g. `https://agora.dev/problems/validation`. */
             type: string;
+            /** @description The same for every occurrence of a type. */
             title: string;
             /** Format: double */
             status: number;
+            /** @description What to fix, in plain words. */
             detail?: string;
+            /** @description The request id (also in the `X-Request-Id` header). */
             instance?: string;
+            /** @description For validation problems: each field (or query parameter) that was refused, and why. */
             errors?: {
                 message: string;
                 field: string;
             }[];
         };
+        /**
+         * @description A UUID (any version), lower or upper case.
+         * @example 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10
+         */
+        Uuid: string;
+        /** @description The id of a user: the same at auth, in tokens (`sub`) and in every service. */
+        UserId: components["schemas"]["Uuid"];
         SuspensionRequest: {
             suspended: boolean;
             /** @description The admin who decided it, for the audit log. */
-            actorId?: string;
+            actorId?: components["schemas"]["UserId"];
         };
         TwoFactorSetupResponse: {
             /** @description Base32 secret, for manual entry. */
@@ -769,13 +782,10 @@ export interface components {
         FollowingIds: {
             ids: string[];
         };
-        /** @description The id of a user: a UUID, the same as at auth and in tokens (sub). */
-        UserId: string;
-        /**
-         * @description A media id (UUID) from media's uploads.
-         * @example 0c9f6a52-5d7e-4b4f-8a57-2b7f3e0d1c44
-         */
-        AvatarMediaId: string;
+        /** @description The id of a media object from `POST /api/v1/media/uploads`. */
+        MediaId: components["schemas"]["Uuid"];
+        /** @description A media id from media's uploads (an image whose upload is complete). */
+        AvatarMediaId: components["schemas"]["MediaId"];
         UserProfile: {
             /** @description The user's id (the same as at auth and in tokens). */
             id: components["schemas"]["UserId"];
@@ -901,8 +911,6 @@ export interface components {
          * @example First light over the harbour.
          */
         PostText: string;
-        /** @description A UUID (any version), lower or upper case. */
-        Uuid: string;
         /** @description Media ids from `POST /api/v1/media/uploads`, uploaded by the caller; at most 4, no repeats. */
         MediaIds: components["schemas"]["Uuid"][];
         CreatePostRequest: {
@@ -1924,7 +1932,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["UserId"];
             };
             cookie?: never;
         };
@@ -1973,7 +1981,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["UserId"];
             };
             cookie?: never;
         };
@@ -2029,7 +2037,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["UserId"];
             };
             cookie?: never;
         };
@@ -2081,7 +2089,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["UserId"];
             };
             cookie?: never;
         };
@@ -2135,7 +2143,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["UserId"];
             };
             cookie?: never;
         };
@@ -2226,7 +2234,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description the user's id */
-                id: string;
+                id: components["schemas"]["UserId"];
             };
             cookie?: never;
         };
@@ -2288,7 +2296,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2344,8 +2352,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
-                commentId: string;
+                id: components["schemas"]["Uuid"];
+                commentId: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2400,7 +2408,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description whose posts; default: the caller */
-                authorId?: string;
+                authorId?: components["schemas"]["UserId"];
                 /** @description page size, 1–100 (default 20) */
                 limit?: number;
                 /** @description `nextCursor` of the previous page */
@@ -2515,7 +2523,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2564,7 +2572,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2620,7 +2628,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2691,7 +2699,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2740,7 +2748,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2794,7 +2802,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2848,7 +2856,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2897,7 +2905,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2959,8 +2967,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
-                commentId: string;
+                id: components["schemas"]["Uuid"];
+                commentId: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -3129,7 +3137,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description media id */
-                id: string;
+                id: components["schemas"]["MediaId"];
             };
             cookie?: never;
         };
@@ -3197,7 +3205,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description media id */
-                id: string;
+                id: components["schemas"]["MediaId"];
             };
             cookie?: never;
         };

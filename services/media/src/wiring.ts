@@ -6,7 +6,7 @@ import { LocalObjectStore } from './domain/local-store.js';
 import { S3ObjectStore } from './domain/s3-store.js';
 import type { ObjectStore } from './domain/object-store.js';
 import { RegisterRoutes } from './generated/routes.js';
-import { loadOpenApi } from './openapi.js';
+import { loadOpenApi } from '@agora/mesh';
 
 /** What the controllers get (see ioc.ts). */
 export interface MediaDeps {
@@ -42,5 +42,5 @@ export async function wireMedia({ config, logger, sequelize }: ServiceContext<Me
   const models = defineModels(sequelize);
   const store = createObjectStore(config);
   const deps: MediaDeps = { config, models, store, media: new MediaService(models, store, logger) };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi(), deps };
+  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('media'), deps };
 }

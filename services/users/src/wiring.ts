@@ -6,7 +6,7 @@ import { Profiles } from './domain/profiles.js';
 import { AuthAccountRevoker, AuthSuspension, MediaAvatarCheck } from './domain/remote.js';
 import { Moderation } from './domain/moderation.js';
 import { RegisterRoutes } from './generated/routes.js';
-import { loadOpenApi } from './openapi.js';
+import { loadOpenApi } from '@agora/mesh';
 
 /** What the controllers get (see ioc.ts). */
 export interface UsersDeps {
@@ -37,5 +37,5 @@ export async function wireUsers({ config, sequelize }: ServiceContext<UsersConfi
   );
   const moderation = new Moderation(sequelize, models, new AuthSuspension(client('auth', config.SERVICE_URL_AUTH)));
   const deps: UsersDeps = { config, profiles, follows: new Follows(sequelize), models, moderation };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi(), deps };
+  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('users'), deps };
 }

@@ -74,14 +74,6 @@ export interface VerifiedToken {
   exp: number;
 }
 
-export interface ProblemDetails {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: { field: string; message: string }[];
-}
 
 export interface MfaRequiredResponse {
   /** The password was right; finish with POST /api/v1/auth/login/mfa. */

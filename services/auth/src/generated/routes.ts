@@ -36,11 +36,21 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "Uuid": {
+        "dataType": "refAlias",
+        "type": {"dataType":"string","validators":{"pattern":{"errorMsg":"must be a UUID, such as 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10","value":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "UserId": {
+        "dataType": "refAlias",
+        "type": {"ref":"Uuid","validators":{}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "SuspensionRequest": {
         "dataType": "refObject",
         "properties": {
             "suspended": {"dataType":"boolean","required":true},
-            "actorId": {"dataType":"string","validators":{"pattern":{"value":"^[0-9a-fA-F-]{36}$"}}},
+            "actorId": {"ref":"UserId"},
         },
         "additionalProperties": false,
     },
@@ -239,7 +249,7 @@ export function RegisterRoutes(router: KoaRouter) {
 
 
         const argsInternalController_deleteAccount: Record<string, TsoaRoute.ParameterSchema> = {
-                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"isString":{"errorMsg":"id"}}},
+                id: {"in":"path","name":"id","required":true,"ref":"UserId"},
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
         };
         router.delete('/internal/v1/auth/accounts/:id',
@@ -276,7 +286,7 @@ export function RegisterRoutes(router: KoaRouter) {
         });
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsInternalController_setSuspension: Record<string, TsoaRoute.ParameterSchema> = {
-                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"isString":{"errorMsg":"id"}}},
+                id: {"in":"path","name":"id","required":true,"ref":"UserId"},
                 body: {"in":"body","name":"body","required":true,"ref":"SuspensionRequest"},
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
         };

@@ -1,8 +1,8 @@
 import { Controller, Get, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { userOf } from '@agora/mesh';
+import { callerId, type ProblemDetails } from '@agora/mesh';
 import type { PostsDeps } from '../wiring.js';
-import type { PostPage, ProblemDetails } from './schemas.js';
+import type { PostPage } from './schemas.js';
 
 @Route('api/v1/feed')
 @Tags('posts')
@@ -27,6 +27,6 @@ export class FeedController extends Controller {
   @Response<ProblemDetails>(401, 'Missing or invalid token')
   @Response<ProblemDetails>(503, 'The users service is unavailable')
   public async getFeed(@Request() req: KoaRequest, @Query() limit?: number, @Query() cursor?: string): Promise<PostPage> {
-    return this.deps.posts.feed(userOf(req as unknown as { user?: unknown }).userId.toLowerCase(), limit, cursor);
+    return this.deps.posts.feed(callerId(req), limit, cursor);
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { userOf } from '@agora/mesh';
+import { callerId, type ProblemDetails, type UserId, type Uuid } from '@agora/mesh';
 import type { PostsDeps } from '../wiring.js';
 import type {
   Comment,
@@ -11,11 +11,8 @@ import type {
   LikeState,
   Post as PostView,
   PostPage,
-  ProblemDetails,
   UpdatePostRequest,
 } from './schemas.js';
-
-const me = (req: KoaRequest) => userOf(req as unknown as { user?: unknown }).userId.toLowerCase();
 
 @Route('api/v1/posts')
 @Tags('posts')
@@ -35,12 +32,11 @@ export class PostsController extends Controller {
    * @isInt limit
    * @minimum limit 1
    * @maximum limit 100
-   * @pattern authorId ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
    * @maxLength cursor 512
    */
   @Get()
-  public async listPosts(@Request() req: KoaRequest, @Query() authorId?: string, @Query() limit?: number, @Query() cursor?: string): Promise<PostPage> {
-    const caller = me(req);
+  public async listPosts(@Request() req: KoaRequest, @Query() authorId?: UserId, @Query() limit?: number, @Query() cursor?: string): Promise<PostPage> {
+    const caller = callerId(req);
     return this.deps.posts.listByAuthor(caller, authorId?.toLowerCase() ?? caller, limit, cursor);
   }
 
@@ -51,7 +47,7 @@ export class PostsController extends Controller {
   @Response<ProblemDetails>(415, 'Body is not JSON')
   @Response<ProblemDetails>(503, 'The media service is unavailable (nothing was written)')
   public async createPost(@Body() body: CreatePostRequest, @Request() req: KoaRequest): Promise<PostView> {
-    const post = await this.deps.posts.create(me(req), body);
+    const post = await this.deps.posts.create(callerId(req), body);
     this.setStatus(201);
     this.setHeader('Location', `/api/v1/posts/${post.id}`);
     return post;
@@ -59,57 +55,52 @@ export class PostsController extends Controller {
 
   /**
    * One post, with its counts and whether the caller likes it.
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
    */
   @Get('{id}')
   @Response<ProblemDetails>(404, 'No such post')
-  public async getPost(@Path() id: string, @Request() req: KoaRequest): Promise<PostView> {
-    return this.deps.posts.get(me(req), id.toLowerCase());
+  public async getPost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<PostView> {
+    return this.deps.posts.get(callerId(req), id.toLowerCase());
   }
 
   /**
    * Edits a post (author only). `mediaIds` replaces the list; new ids must be the caller's uploads.
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
    */
   @Patch('{id}')
   @Response<ProblemDetails>(403, 'Not the author')
   @Response<ProblemDetails>(404, 'No such post')
   @Response<ProblemDetails>(503, 'The media service is unavailable (nothing was changed)')
-  public async updatePost(@Path() id: string, @Body() body: UpdatePostRequest, @Request() req: KoaRequest): Promise<PostView> {
-    return this.deps.posts.update(me(req), id.toLowerCase(), body);
+  public async updatePost(@Path() id: Uuid, @Body() body: UpdatePostRequest, @Request() req: KoaRequest): Promise<PostView> {
+    return this.deps.posts.update(callerId(req), id.toLowerCase(), body);
   }
 
   /**
    * Deletes a post with its likes and comments (author only). Afterwards the post is 404.
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
    */
   @Delete('{id}')
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(403, 'Not the author')
   @Response<ProblemDetails>(404, 'No such post')
-  public async deletePost(@Path() id: string, @Request() req: KoaRequest): Promise<void> {
-    await this.deps.posts.remove(me(req), id.toLowerCase());
+  public async deletePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<void> {
+    await this.deps.posts.remove(callerId(req), id.toLowerCase());
     this.setStatus(204);
   }
 
   /**
    * Likes a post. Idempotent: a second like changes nothing.
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
    */
   @Post('{id}/like')
   @Response<ProblemDetails>(404, 'No such post')
-  public async likePost(@Path() id: string, @Request() req: KoaRequest): Promise<LikeState> {
-    return this.deps.posts.like(me(req), id.toLowerCase());
+  public async likePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<LikeState> {
+    return this.deps.posts.like(callerId(req), id.toLowerCase());
   }
 
   /**
    * Withdraws the caller's like. Idempotent.
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
    */
   @Delete('{id}/like')
   @Response<ProblemDetails>(404, 'No such post')
-  public async unlikePost(@Path() id: string, @Request() req: KoaRequest): Promise<LikeState> {
-    return this.deps.posts.unlike(me(req), id.toLowerCase());
+  public async unlikePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<LikeState> {
+    return this.deps.posts.unlike(callerId(req), id.toLowerCase());
   }
 
   /**
@@ -119,12 +110,11 @@ export class PostsController extends Controller {
    * @isInt limit
    * @minimum limit 1
    * @maximum limit 100
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
    * @maxLength cursor 512
    */
   @Get('{id}/likes')
   @Response<ProblemDetails>(404, 'No such post')
-  public async listLikes(@Path() id: string, @Query() limit?: number, @Query() cursor?: string): Promise<LikePage> {
+  public async listLikes(@Path() id: Uuid, @Query() limit?: number, @Query() cursor?: string): Promise<LikePage> {
     return this.deps.posts.likes(id.toLowerCase(), limit, cursor);
   }
 
@@ -135,40 +125,36 @@ export class PostsController extends Controller {
    * @isInt limit
    * @minimum limit 1
    * @maximum limit 100
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
    * @maxLength cursor 512
    */
   @Get('{id}/comments')
   @Response<ProblemDetails>(404, 'No such post')
-  public async listComments(@Path() id: string, @Query() limit?: number, @Query() cursor?: string): Promise<CommentPage> {
+  public async listComments(@Path() id: Uuid, @Query() limit?: number, @Query() cursor?: string): Promise<CommentPage> {
     return this.deps.posts.comments(id.toLowerCase(), limit, cursor);
   }
 
   /**
    * Comments on a post (1–300 characters).
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
    */
   @Post('{id}/comments')
   @SuccessResponse(201, 'Created')
   @Response<ProblemDetails>(404, 'No such post')
   @Response<ProblemDetails>(415, 'Body is not JSON')
-  public async createComment(@Path() id: string, @Body() body: CreateCommentRequest, @Request() req: KoaRequest): Promise<Comment> {
-    const comment = await this.deps.posts.addComment(me(req), id.toLowerCase(), body.text);
+  public async createComment(@Path() id: Uuid, @Body() body: CreateCommentRequest, @Request() req: KoaRequest): Promise<Comment> {
+    const comment = await this.deps.posts.addComment(callerId(req), id.toLowerCase(), body.text);
     this.setStatus(201);
     return comment;
   }
 
   /**
    * Deletes a comment (its author only).
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   * @pattern commentId ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
    */
   @Delete('{id}/comments/{commentId}')
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(403, 'Not the author of the comment')
   @Response<ProblemDetails>(404, 'No such post or comment')
-  public async deleteComment(@Path() id: string, @Path() commentId: string, @Request() req: KoaRequest): Promise<void> {
-    await this.deps.posts.removeComment(me(req), id.toLowerCase(), commentId.toLowerCase());
+  public async deleteComment(@Path() id: Uuid, @Path() commentId: Uuid, @Request() req: KoaRequest): Promise<void> {
+    await this.deps.posts.removeComment(callerId(req), id.toLowerCase(), commentId.toLowerCase());
     this.setStatus(204);
   }
 }

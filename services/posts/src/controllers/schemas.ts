@@ -3,12 +3,7 @@
  * OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
  */
 
-/**
- * A UUID (any version), lower or upper case.
- * @pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
- * @example "3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10"
- */
-export type Uuid = string;
+import type { Uuid } from '@agora/mesh';
 
 /**
  * 1–500 characters, at least one of them not white space.
@@ -104,13 +99,4 @@ export interface Comment {
 export interface CommentPage {
   items: Comment[];
   nextCursor: string | null;
-}
-
-export interface ProblemDetails {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: { field: string; message: string }[];
 }

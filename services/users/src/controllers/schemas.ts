@@ -3,19 +3,10 @@
  * OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
  */
 
-/**
- * The id of a user: a UUID, the same as at auth and in tokens (sub).
- * @pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
- * @example "7b0e7c1e-3f3a-4d8e-9b1a-2f6d1c1e9a11"
- */
-export type UserId = string;
+import type { MediaId, UserId } from '@agora/mesh';
 
-/**
- * A media id (UUID) from media's uploads.
- * @pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
- * @example "0c9f6a52-5d7e-4b4f-8a57-2b7f3e0d1c44"
- */
-export type AvatarMediaId = string;
+/** A media id from media's uploads (an image whose upload is complete). */
+export type AvatarMediaId = MediaId;
 
 /**
  * 3–30 letters, digits or underscores (the rule auth registers usernames with).
@@ -77,15 +68,6 @@ export interface FollowingIds {
   ids: string[];
 }
 
-// RFC 9457 problem details; byte-identical in the contract to auth's (the merged public API holds one).
-export interface ProblemDetails {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: { field: string; message: string }[];
-}
 
 /** A user as admins see them. */
 export interface AdminUserEntry extends UserProfile {
