@@ -828,11 +828,24 @@ export interface components {
              */
             followedAt: string;
         };
-        /** @description A page of a list, newest follow first; pass `nextCursor` back as `cursor` for the next page. */
-        FollowPage: {
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_FollowEntry_: {
             items: components["schemas"]["FollowEntry"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
+        FollowPage: components["schemas"]["Page_FollowEntry_"];
+        /**
+         * Format: int32
+         * @description Page size, 1–100 (default 20).
+         * @example 20
+         */
+        PageLimit: number;
+        /** @description `nextCursor` of the previous page. */
+        Cursor: string;
         /** @description A user as admins see them. */
         AdminUserEntry: {
             /** @description The user's id (the same as at auth and in tokens). */
@@ -851,10 +864,16 @@ export interface components {
             createdAt: string;
             suspended: boolean;
         };
-        AdminUserPage: {
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_AdminUserEntry_: {
             items: components["schemas"]["AdminUserEntry"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
+        AdminUserPage: components["schemas"]["Page_AdminUserEntry_"];
         SuspensionChange: {
             /** @description true suspends (sessions revoked at once, sign-in blocked); false reinstates. */
             suspended: boolean;
@@ -880,11 +899,16 @@ export interface components {
              */
             updatedAt: string;
         };
-        PostPage: {
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_Post_: {
             items: components["schemas"]["Post"][];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
+        PostPage: components["schemas"]["Page_Post_"];
         PostView: {
             /** Format: uuid */
             id: string;
@@ -936,10 +960,16 @@ export interface components {
             /** Format: date-time */
             likedAt: string;
         };
-        LikePage: {
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_Like_: {
             items: components["schemas"]["Like"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
+        LikePage: components["schemas"]["Page_Like_"];
         Comment: {
             /** Format: uuid */
             id: string;
@@ -951,10 +981,16 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        CommentPage: {
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_Comment_: {
             items: components["schemas"]["Comment"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
+        CommentPage: components["schemas"]["Page_Comment_"];
         /**
          * @description 1–300 characters, at least one of them not white space.
          * @example Lovely!
@@ -2082,10 +2118,8 @@ export interface operations {
     Followers: {
         parameters: {
             query?: {
-                /** @description page size, 1–100 (default 20) */
-                limit?: number;
-                /** @description `nextCursor` of the previous page */
-                cursor?: string;
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path: {
@@ -2136,10 +2170,8 @@ export interface operations {
     Following: {
         parameters: {
             query?: {
-                /** @description page size, 1–100 (default 20) */
-                limit?: number;
-                /** @description `nextCursor` of the previous page */
-                cursor?: string;
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path: {
@@ -2190,8 +2222,8 @@ export interface operations {
     ListUsers: {
         parameters: {
             query?: {
-                limit?: number;
-                cursor?: string;
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -2409,10 +2441,8 @@ export interface operations {
             query?: {
                 /** @description whose posts; default: the caller */
                 authorId?: components["schemas"]["UserId"];
-                /** @description page size, 1–100 (default 20) */
-                limit?: number;
-                /** @description `nextCursor` of the previous page */
-                cursor?: string;
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -2795,10 +2825,8 @@ export interface operations {
     ListLikes: {
         parameters: {
             query?: {
-                /** @description page size, 1–100 (default 20) */
-                limit?: number;
-                /** @description `nextCursor` of the previous page */
-                cursor?: string;
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path: {
@@ -2849,10 +2877,8 @@ export interface operations {
     ListComments: {
         parameters: {
             query?: {
-                /** @description page size, 1–100 (default 20) */
-                limit?: number;
-                /** @description `nextCursor` of the previous page */
-                cursor?: string;
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path: {
@@ -3022,10 +3048,8 @@ export interface operations {
     GetFeed: {
         parameters: {
             query?: {
-                /** @description page size, 1–100 (default 20) */
-                limit?: number;
-                /** @description `nextCursor` of the previous page */
-                cursor?: string;
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path?: never;

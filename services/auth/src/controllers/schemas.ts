@@ -5,12 +5,12 @@
 export interface RegisterRequest {
   /**
    * 3–30 letters, digits or underscores.
-   * @pattern ^[A-Za-z0-9_]{3,30}$
+   * @pattern ^[A-Za-z0-9_]{3,30}$ must be 3–30 letters, digits or underscores
    * @example "alice_92"
    */
   username: string;
   /**
-   * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$
+   * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$ must be an email address, such as alice@example.com
    * @maxLength 254
    * @example "alice@example.com"
    */
@@ -91,14 +91,14 @@ export interface LoginMfaRequest {
   mfaToken: string;
   /**
    * A 6-digit TOTP code or a backup code (xxxxx-xxxxx).
-   * @pattern ^(\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$
+   * @pattern ^(\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$ must be a 6-digit code or a backup code (xxxxx-xxxxx)
    */
   code: string;
 }
 
 export interface CodeRequest {
   /**
-   * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$
+   * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$ must be an email address, such as alice@example.com
    * @maxLength 254
    */
   email: string;
@@ -110,18 +110,18 @@ export interface CodeRequestAccepted {
 
 export interface CodeLoginRequest {
   /**
-   * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$
+   * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$ must be an email address, such as alice@example.com
    * @maxLength 254
    */
   email: string;
-  /** @pattern ^\d{6}$ */
+  /** @pattern ^\d{6}$ must be the 6-digit code from the email */
   code: string;
 }
 
 export interface TwoFactorCode {
   /**
    * A 6-digit TOTP code (or, to disable, a backup code).
-   * @pattern ^(\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$
+   * @pattern ^(\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$ must be a 6-digit code or a backup code (xxxxx-xxxxx)
    */
   code: string;
 }

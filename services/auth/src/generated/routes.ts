@@ -76,7 +76,7 @@ const models: TsoaRoute.Models = {
     "TwoFactorCode": {
         "dataType": "refObject",
         "properties": {
-            "code": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^(\\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$"}}},
+            "code": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be a 6-digit code or a backup code (xxxxx-xxxxx)","value":"^(\\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$"}}},
         },
         "additionalProperties": false,
     },
@@ -142,8 +142,8 @@ const models: TsoaRoute.Models = {
     "RegisterRequest": {
         "dataType": "refObject",
         "properties": {
-            "username": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^[A-Za-z0-9_]{3,30}$"}}},
-            "email": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+$"},"maxLength":{"value":254}}},
+            "username": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be 3–30 letters, digits or underscores","value":"^[A-Za-z0-9_]{3,30}$"}}},
+            "email": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be an email address, such as alice@example.com","value":"^[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+$"},"maxLength":{"value":254}}},
             "password": {"dataType":"string","required":true,"validators":{"minLength":{"value":12},"maxLength":{"value":256}}},
         },
         "additionalProperties": false,
@@ -184,7 +184,7 @@ const models: TsoaRoute.Models = {
         "dataType": "refObject",
         "properties": {
             "mfaToken": {"dataType":"string","required":true,"validators":{"minLength":{"value":10},"maxLength":{"value":200}}},
-            "code": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^(\\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$"}}},
+            "code": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be a 6-digit code or a backup code (xxxxx-xxxxx)","value":"^(\\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$"}}},
         },
         "additionalProperties": false,
     },
@@ -200,7 +200,7 @@ const models: TsoaRoute.Models = {
     "CodeRequest": {
         "dataType": "refObject",
         "properties": {
-            "email": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+$"},"maxLength":{"value":254}}},
+            "email": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be an email address, such as alice@example.com","value":"^[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+$"},"maxLength":{"value":254}}},
         },
         "additionalProperties": false,
     },
@@ -208,8 +208,8 @@ const models: TsoaRoute.Models = {
     "CodeLoginRequest": {
         "dataType": "refObject",
         "properties": {
-            "email": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+$"},"maxLength":{"value":254}}},
-            "code": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^\\d{6}$"}}},
+            "email": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be an email address, such as alice@example.com","value":"^[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+$"},"maxLength":{"value":254}}},
+            "code": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be the 6-digit code from the email","value":"^\\d{6}$"}}},
         },
         "additionalProperties": false,
     },

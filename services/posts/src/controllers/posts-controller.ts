@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { callerId, type ProblemDetails, type UserId, type Uuid } from '@agora/mesh';
+import { callerId, type ProblemDetails, type UserId, type Uuid, type Cursor, type PageLimit } from '@agora/mesh';
 import type { PostsDeps } from '../wiring.js';
 import type {
   Comment,
@@ -27,15 +27,9 @@ export class PostsController extends Controller {
   /**
    * An author's posts, newest first (keyset pagination). Without `authorId`, the caller's own posts.
    * @param authorId whose posts; default: the caller
-   * @param limit page size, 1–100 (default 20)
-   * @param cursor `nextCursor` of the previous page
-   * @isInt limit
-   * @minimum limit 1
-   * @maximum limit 100
-   * @maxLength cursor 512
    */
   @Get()
-  public async listPosts(@Request() req: KoaRequest, @Query() authorId?: UserId, @Query() limit?: number, @Query() cursor?: string): Promise<PostPage> {
+  public async listPosts(@Request() req: KoaRequest, @Query() authorId?: UserId, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<PostPage> {
     const caller = callerId(req);
     return this.deps.posts.listByAuthor(caller, authorId?.toLowerCase() ?? caller, limit, cursor);
   }
@@ -105,31 +99,19 @@ export class PostsController extends Controller {
 
   /**
    * Who liked a post, newest like first.
-   * @param limit page size, 1–100 (default 20)
-   * @param cursor `nextCursor` of the previous page
-   * @isInt limit
-   * @minimum limit 1
-   * @maximum limit 100
-   * @maxLength cursor 512
    */
   @Get('{id}/likes')
   @Response<ProblemDetails>(404, 'No such post')
-  public async listLikes(@Path() id: Uuid, @Query() limit?: number, @Query() cursor?: string): Promise<LikePage> {
+  public async listLikes(@Path() id: Uuid, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<LikePage> {
     return this.deps.posts.likes(id.toLowerCase(), limit, cursor);
   }
 
   /**
    * A post's comments, oldest first (conversation order).
-   * @param limit page size, 1–100 (default 20)
-   * @param cursor `nextCursor` of the previous page
-   * @isInt limit
-   * @minimum limit 1
-   * @maximum limit 100
-   * @maxLength cursor 512
    */
   @Get('{id}/comments')
   @Response<ProblemDetails>(404, 'No such post')
-  public async listComments(@Path() id: Uuid, @Query() limit?: number, @Query() cursor?: string): Promise<CommentPage> {
+  public async listComments(@Path() id: Uuid, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<CommentPage> {
     return this.deps.posts.comments(id.toLowerCase(), limit, cursor);
   }
 

@@ -3,13 +3,13 @@
  * OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
  */
 
-import type { Uuid } from '@agora/mesh';
+import type { Page, Uuid } from '@agora/mesh';
 
 /**
  * 1–500 characters, at least one of them not white space.
  * @minLength 1
  * @maxLength 500
- * @pattern \S
+ * @pattern \S must contain a character other than white space
  * @example "First light over the harbour."
  */
 export type PostText = string;
@@ -18,7 +18,7 @@ export type PostText = string;
  * 1–300 characters, at least one of them not white space.
  * @minLength 1
  * @maxLength 300
- * @pattern \S
+ * @pattern \S must contain a character other than white space
  * @example "Lovely!"
  */
 export type CommentText = string;
@@ -61,11 +61,7 @@ export interface Post {
   updatedAt: Date;
 }
 
-export interface PostPage {
-  items: Post[];
-  /** Pass as `cursor` to get the next page; null on the last page. */
-  nextCursor: string | null;
-}
+export type PostPage = Page<Post>;
 
 export interface LikeState {
   /** @format uuid */
@@ -80,10 +76,7 @@ export interface Like {
   likedAt: Date;
 }
 
-export interface LikePage {
-  items: Like[];
-  nextCursor: string | null;
-}
+export type LikePage = Page<Like>;
 
 export interface Comment {
   /** @format uuid */
@@ -96,7 +89,4 @@ export interface Comment {
   createdAt: Date;
 }
 
-export interface CommentPage {
-  items: Comment[];
-  nextCursor: string | null;
-}
+export type CommentPage = Page<Comment>;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Path, Put, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { callerId, type ProblemDetails, type UserId } from '@agora/mesh';
+import { callerId, type ProblemDetails, type UserId, type Cursor, type PageLimit } from '@agora/mesh';
 import type { UsersDeps } from '../wiring.js';
 import type { AdminUserEntry, AdminUserPage, SuspensionChange } from './schemas.js';
 
@@ -17,13 +17,9 @@ export class AdminController extends Controller {
 
   /**
    * Every user, newest first, with their suspension state.
-   * @isInt limit
-   * @minimum limit 1
-   * @maximum limit 100
-   * @maxLength cursor 512
    */
   @Get()
-  public async listUsers(@Query() limit?: number, @Query() cursor?: string): Promise<AdminUserPage> {
+  public async listUsers(@Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<AdminUserPage> {
     return this.deps.moderation.list(limit, cursor);
   }
 

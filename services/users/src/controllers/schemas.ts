@@ -3,14 +3,14 @@
  * OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
  */
 
-import type { MediaId, UserId } from '@agora/mesh';
+import type { MediaId, Page, UserId } from '@agora/mesh';
 
 /** A media id from media's uploads (an image whose upload is complete). */
 export type AvatarMediaId = MediaId;
 
 /**
  * 3–30 letters, digits or underscores (the rule auth registers usernames with).
- * @pattern ^[A-Za-z0-9_]{3,30}$
+ * @pattern ^[A-Za-z0-9_]{3,30}$ must be 3–30 letters, digits or underscores
  * @example "alice_92"
  */
 export type Username = string;
@@ -35,7 +35,7 @@ export interface UpdateProfileRequest {
    * 1–50 characters, no control characters.
    * @minLength 1
    * @maxLength 50
-   * @pattern ^[^\u0000-\u001f\u007f]+$
+   * @pattern ^[^\u0000-\u001f\u007f]+$ must not contain control characters
    */
   displayName?: string;
   /**
@@ -57,11 +57,7 @@ export interface FollowEntry {
   followedAt: Date;
 }
 
-/** A page of a list, newest follow first; pass `nextCursor` back as `cursor` for the next page. */
-export interface FollowPage {
-  items: FollowEntry[];
-  nextCursor: string | null;
-}
+export type FollowPage = Page<FollowEntry>;
 
 /** Every id the user follows (at most 5000: the follow limit, so the list is always complete). */
 export interface FollowingIds {
@@ -74,10 +70,7 @@ export interface AdminUserEntry extends UserProfile {
   suspended: boolean;
 }
 
-export interface AdminUserPage {
-  items: AdminUserEntry[];
-  nextCursor: string | null;
-}
+export type AdminUserPage = Page<AdminUserEntry>;
 
 export interface SuspensionChange {
   /** true suspends (sessions revoked at once, sign-in blocked); false reinstates. */

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { caller, type ProblemDetails, type UserId } from '@agora/mesh';
+import { caller, type ProblemDetails, type UserId, type Cursor, type PageLimit } from '@agora/mesh';
 import type { Profile } from '../models/index.js';
 import { toProfile } from '../domain/profiles.js';
 import type { UsersDeps } from '../wiring.js';
@@ -101,32 +101,20 @@ export class UsersController extends Controller {
 
   /**
    * Who follows the user, newest follow first.
-   * @param limit page size, 1–100 (default 20)
-   * @param cursor `nextCursor` of the previous page
-   * @isInt limit must be an integer
-   * @minimum limit 1
-   * @maximum limit 100
-   * @maxLength cursor 512
    */
   @Get('{id}/followers')
   @Response<ProblemDetails>(404, 'No such user')
-  public async followers(@Path() id: UserId, @Request() req: KoaRequest, @Query() limit?: number, @Query() cursor?: string): Promise<FollowPage> {
+  public async followers(@Path() id: UserId, @Request() req: KoaRequest, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<FollowPage> {
     await this.me(req);
     return this.deps.follows.followers(id.toLowerCase(), limit, cursor);
   }
 
   /**
    * Whom the user follows, newest follow first.
-   * @param limit page size, 1–100 (default 20)
-   * @param cursor `nextCursor` of the previous page
-   * @isInt limit must be an integer
-   * @minimum limit 1
-   * @maximum limit 100
-   * @maxLength cursor 512
    */
   @Get('{id}/following')
   @Response<ProblemDetails>(404, 'No such user')
-  public async following(@Path() id: UserId, @Request() req: KoaRequest, @Query() limit?: number, @Query() cursor?: string): Promise<FollowPage> {
+  public async following(@Path() id: UserId, @Request() req: KoaRequest, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<FollowPage> {
     await this.me(req);
     return this.deps.follows.following(id.toLowerCase(), limit, cursor);
   }
