@@ -32,7 +32,7 @@ const REWRITES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
 ];
 
 /** Words a message written in the contract may use; tsoa's own messages are all rewritten. */
-const PLAIN = /^[\p{L}\p{N} ,.;:()'’–—/_-]{1,200}$/u;
+const PLAIN = /^[\p{L}\p{N} ,.;:()'’–—/_@-]{1,200}$/u;
 
 export function plainValidationMessage(message: string): string {
   for (const [pattern, rewrite] of REWRITES) {
