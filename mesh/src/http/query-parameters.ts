@@ -8,7 +8,7 @@ const VERBS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 /**
  * The router tsoa's `RegisterRoutes` registers the contract's operations on, with a guard in front
- * of each that refuses query parameters the operation does not declare: tsoa validates the declared
+ * of each handler that refuses query parameters the operation does not declare: tsoa validates the declared
  * ones and ignores the rest, so `?limt=5` or `?authorID=…` would silently answer something other
  * than what the client meant. The declared names come from the service's committed OpenAPI
  * document, which tsoa generates from the same controllers (a test fails when it is stale).
@@ -24,7 +24,11 @@ export function withDeclaredQueryOnly(router: Router, openapi: object): Router {
         throw new Error(`${verb.toUpperCase()} ${template} is routed but missing from the OpenAPI document; run \`npm run generate\``);
       }
       const declared = (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => String(p.name));
-      router[verb](path, declaredQueryOnly(declared), ...(middleware as [Middleware]));
+      // Just before the handler (tsoa's last middleware), after authentication: a caller without
+      // a valid token learns nothing about an operation's parameters, and gets the same 401.
+      const handler = middleware.at(-1);
+      if (!handler) throw new Error(`${verb.toUpperCase()} ${template} has no handler`);
+      router[verb](path, ...middleware.slice(0, -1), declaredQueryOnly(declared), handler);
       return facade;
     };
   }

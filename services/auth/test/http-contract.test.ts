@@ -115,4 +115,14 @@ describe('refusals in the shared shape', () => {
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ field: 'kid', message: 'is not a query parameter of this operation' }]);
   });
+
+  it('authentication comes first: without a token the answer is the same 401, with one the 400', async () => {
+    expect((await getJson(url('verify?access_token=abc'))).status).toBe(401);
+    const u = newUser('query');
+    await postJson(url('register'), u);
+    const login = await postJson(url('login'), { login: u.username, password: u.password });
+    const res = await getJson(url('verify?access_token=abc'), { authorization: `Bearer ${login.body.accessToken}` });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: 'access_token', message: 'is not a query parameter of this operation' }]);
+  });
 });

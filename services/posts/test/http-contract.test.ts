@@ -32,7 +32,7 @@ describe('posts over the shared HTTP rules', () => {
       detail: 'This operation takes only these query parameters: authorId, limit, cursor; remove the others.',
       errors: [{ field: 'authorID', message: 'is not a query parameter of this operation' }],
     });
-    expect((await call(url('/feed?limit=5'), { headers: alice.auth })).status).toBe(200);
+    expect((await call(url('/posts?limit=5'), { headers: alice.auth })).status).toBe(200);
   });
 
   it('ids, limits and list items are checked by the contract, with messages in words', async () => {
@@ -60,7 +60,7 @@ describe('posts over the shared HTTP rules', () => {
   it("what a signed-in user reads is never stored by a cache", async () => {
     const created = await call(url('/posts'), { method: 'POST', headers: alice.auth, body: { text: 'cache me not' } });
     expect(created.headers.get('cache-control')).toBe('no-store');
-    for (const path of ['/feed', '/posts', `/posts/${created.body.id}`, `/posts/${created.body.id}/likes`]) {
+    for (const path of ['/posts', `/posts/${created.body.id}`, `/posts/${created.body.id}/likes`, `/posts/${created.body.id}/comments`]) {
       const res = await call(url(path), { headers: alice.auth });
       expect(res.status, path).toBe(200);
       expect(res.headers.get('cache-control'), path).toBe('no-store');
