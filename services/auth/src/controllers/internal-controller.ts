@@ -5,9 +5,7 @@ import type { AuthDeps } from '../wiring.js';
 
 export interface SuspensionRequest {
   suspended: boolean;
-  /**
-   * The admin who decided it, for the audit log.
-   */
+  /** The admin who decided it, for the audit log. */
   actorId?: UserId;
 }
 

@@ -19,9 +19,7 @@ export class ModerationController extends Controller {
     super();
   }
 
-  /**
-   * Deletes any post, with its likes and comments.
-   */
+  /** Deletes any post, with its likes and comments. */
   @Delete('{id}')
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(404, 'No such post')
@@ -31,9 +29,7 @@ export class ModerationController extends Controller {
     this.setStatus(204);
   }
 
-  /**
-   * Deletes any comment.
-   */
+  /** Deletes any comment. */
   @Delete('{id}/comments/{commentId}')
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(404, 'No such comment on this post')

@@ -47,18 +47,14 @@ export class PostsController extends Controller {
     return post;
   }
 
-  /**
-   * One post, with its counts and whether the caller likes it.
-   */
+  /** One post, with its counts and whether the caller likes it. */
   @Get('{id}')
   @Response<ProblemDetails>(404, 'No such post')
   public async getPost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<PostView> {
     return this.deps.posts.get(callerId(req), id.toLowerCase());
   }
 
-  /**
-   * Edits a post (author only). `mediaIds` replaces the list; new ids must be the caller's uploads.
-   */
+  /** Edits a post (author only). `mediaIds` replaces the list; new ids must be the caller's uploads. */
   @Patch('{id}')
   @Response<ProblemDetails>(403, 'Not the author')
   @Response<ProblemDetails>(404, 'No such post')
@@ -67,9 +63,7 @@ export class PostsController extends Controller {
     return this.deps.posts.update(callerId(req), id.toLowerCase(), body);
   }
 
-  /**
-   * Deletes a post with its likes and comments (author only). Afterwards the post is 404.
-   */
+  /** Deletes a post with its likes and comments (author only). Afterwards the post is 404. */
   @Delete('{id}')
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(403, 'Not the author')
@@ -79,45 +73,35 @@ export class PostsController extends Controller {
     this.setStatus(204);
   }
 
-  /**
-   * Likes a post. Idempotent: a second like changes nothing.
-   */
+  /** Likes a post. Idempotent: a second like changes nothing. */
   @Post('{id}/like')
   @Response<ProblemDetails>(404, 'No such post')
   public async likePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<LikeState> {
     return this.deps.posts.like(callerId(req), id.toLowerCase());
   }
 
-  /**
-   * Withdraws the caller's like. Idempotent.
-   */
+  /** Withdraws the caller's like. Idempotent. */
   @Delete('{id}/like')
   @Response<ProblemDetails>(404, 'No such post')
   public async unlikePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<LikeState> {
     return this.deps.posts.unlike(callerId(req), id.toLowerCase());
   }
 
-  /**
-   * Who liked a post, newest like first.
-   */
+  /** Who liked a post, newest like first. */
   @Get('{id}/likes')
   @Response<ProblemDetails>(404, 'No such post')
   public async listLikes(@Path() id: Uuid, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<LikePage> {
     return this.deps.posts.likes(id.toLowerCase(), limit, cursor);
   }
 
-  /**
-   * A post's comments, oldest first (conversation order).
-   */
+  /** A post's comments, oldest first (conversation order). */
   @Get('{id}/comments')
   @Response<ProblemDetails>(404, 'No such post')
   public async listComments(@Path() id: Uuid, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<CommentPage> {
     return this.deps.posts.comments(id.toLowerCase(), limit, cursor);
   }
 
-  /**
-   * Comments on a post (1–300 characters).
-   */
+  /** Comments on a post (1–300 characters). */
   @Post('{id}/comments')
   @SuccessResponse(201, 'Created')
   @Response<ProblemDetails>(404, 'No such post')
@@ -128,9 +112,7 @@ export class PostsController extends Controller {
     return comment;
   }
 
-  /**
-   * Deletes a comment (its author only).
-   */
+  /** Deletes a comment (its author only). */
   @Delete('{id}/comments/{commentId}')
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(403, 'Not the author of the comment')

@@ -15,9 +15,7 @@ export class AdminController extends Controller {
     super();
   }
 
-  /**
-   * Every user, newest first, with their suspension state.
-   */
+  /** Every user, newest first, with their suspension state. */
   @Get()
   public async listUsers(@Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<AdminUserPage> {
     return this.deps.moderation.list(limit, cursor);

@@ -64,9 +64,7 @@ export class UsersController extends Controller {
     return this.deps.profiles.byUsername(username);
   }
 
-  /**
-   * A profile by id.
-   */
+  /** A profile by id. */
   @Get('{id}')
   @Response<ProblemDetails>(404, 'No such user')
   public async getById(@Path() id: UserId, @Request() req: KoaRequest): Promise<UserProfile> {
@@ -74,9 +72,7 @@ export class UsersController extends Controller {
     return this.deps.profiles.byId(id.toLowerCase());
   }
 
-  /**
-   * Follows the user. Idempotent; following yourself is a 400.
-   */
+  /** Follows the user. Idempotent; following yourself is a 400. */
   @Post('{id}/follow')
   @SuccessResponse(204, 'Following')
   @Response<ProblemDetails>(404, 'No such user')
@@ -87,9 +83,7 @@ export class UsersController extends Controller {
     this.setStatus(204);
   }
 
-  /**
-   * Stops following the user. Idempotent.
-   */
+  /** Stops following the user. Idempotent. */
   @Delete('{id}/follow')
   @SuccessResponse(204, 'Not following')
   @Response<ProblemDetails>(404, 'No such user')
@@ -99,9 +93,7 @@ export class UsersController extends Controller {
     this.setStatus(204);
   }
 
-  /**
-   * Who follows the user, newest follow first.
-   */
+  /** Who follows the user, newest follow first. */
   @Get('{id}/followers')
   @Response<ProblemDetails>(404, 'No such user')
   public async followers(@Path() id: UserId, @Request() req: KoaRequest, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<FollowPage> {
@@ -109,9 +101,7 @@ export class UsersController extends Controller {
     return this.deps.follows.followers(id.toLowerCase(), limit, cursor);
   }
 
-  /**
-   * Whom the user follows, newest follow first.
-   */
+  /** Whom the user follows, newest follow first. */
   @Get('{id}/following')
   @Response<ProblemDetails>(404, 'No such user')
   public async following(@Path() id: UserId, @Request() req: KoaRequest, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<FollowPage> {
