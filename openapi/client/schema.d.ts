@@ -660,9 +660,11 @@ export interface components {
             /** @description Ten one-time backup codes; shown only now. */
             backupCodes: string[];
         };
+        /** @description A 6-digit TOTP code or a backup code (xxxxx-xxxxx). */
+        TotpOrBackupCode: string;
         TwoFactorCode: {
             /** @description A 6-digit TOTP code (or, to disable, a backup code). */
-            code: string;
+            code: components["schemas"]["TotpOrBackupCode"];
         };
         TwoFactorStatus: {
             enabled: boolean;
@@ -701,6 +703,11 @@ export interface components {
             createdAt: string;
         };
         /**
+         * @description An email address.
+         * @example alice@example.com
+         */
+        Email: string;
+        /**
          * @description Request and response shapes of the auth API. tsoa turns these (with their JSDoc rules) into the
          *     OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
          */
@@ -710,8 +717,7 @@ export interface components {
              * @example alice_92
              */
             username: string;
-            /** @example alice@example.com */
-            email: string;
+            email: components["schemas"]["Email"];
             /** @description 12–256 characters; must not contain the username. */
             password: string;
         };
@@ -750,16 +756,16 @@ export interface components {
         LoginMfaRequest: {
             mfaToken: string;
             /** @description A 6-digit TOTP code or a backup code (xxxxx-xxxxx). */
-            code: string;
+            code: components["schemas"]["TotpOrBackupCode"];
         };
         CodeRequestAccepted: {
             message: string;
         };
         CodeRequest: {
-            email: string;
+            email: components["schemas"]["Email"];
         };
         CodeLoginRequest: {
-            email: string;
+            email: components["schemas"]["Email"];
             code: string;
         };
         RefreshRequest: {

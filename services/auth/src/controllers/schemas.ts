@@ -2,6 +2,7 @@
  * Request and response shapes of the auth API. tsoa turns these (with their JSDoc rules) into the
  * OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
  */
+
 export interface RegisterRequest {
   /**
    * 3–30 letters, digits or underscores.
@@ -9,12 +10,7 @@ export interface RegisterRequest {
    * @example "alice_92"
    */
   username: string;
-  /**
-   * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$ must be an email address, such as alice@example.com
-   * @maxLength 254
-   * @example "alice@example.com"
-   */
-  email: string;
+  email: Email;
   /**
    * 12–256 characters; must not contain the username.
    * @minLength 12
@@ -22,6 +18,20 @@ export interface RegisterRequest {
    */
   password: string;
 }
+
+/**
+ * An email address.
+ * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$ must be an email address, such as alice@example.com
+ * @maxLength 254 must be at most 254 characters long
+ * @example "alice@example.com"
+ */
+export type Email = string;
+
+/**
+ * A 6-digit TOTP code or a backup code (xxxxx-xxxxx).
+ * @pattern ^(\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$ must be a 6-digit code or a backup code (xxxxx-xxxxx)
+ */
+export type TotpOrBackupCode = string;
 
 export interface Account {
   /** @format uuid */
@@ -91,17 +101,12 @@ export interface LoginMfaRequest {
   mfaToken: string;
   /**
    * A 6-digit TOTP code or a backup code (xxxxx-xxxxx).
-   * @pattern ^(\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$ must be a 6-digit code or a backup code (xxxxx-xxxxx)
    */
-  code: string;
+  code: TotpOrBackupCode;
 }
 
 export interface CodeRequest {
-  /**
-   * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$ must be an email address, such as alice@example.com
-   * @maxLength 254
-   */
-  email: string;
+  email: Email;
 }
 
 export interface CodeRequestAccepted {
@@ -109,11 +114,7 @@ export interface CodeRequestAccepted {
 }
 
 export interface CodeLoginRequest {
-  /**
-   * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$ must be an email address, such as alice@example.com
-   * @maxLength 254
-   */
-  email: string;
+  email: Email;
   /** @pattern ^\d{6}$ must be the 6-digit code from the email */
   code: string;
 }
@@ -121,9 +122,8 @@ export interface CodeLoginRequest {
 export interface TwoFactorCode {
   /**
    * A 6-digit TOTP code (or, to disable, a backup code).
-   * @pattern ^(\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$ must be a 6-digit code or a backup code (xxxxx-xxxxx)
    */
-  code: string;
+  code: TotpOrBackupCode;
 }
 
 export interface TwoFactorSetupResponse {

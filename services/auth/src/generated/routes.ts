@@ -73,10 +73,15 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "TotpOrBackupCode": {
+        "dataType": "refAlias",
+        "type": {"dataType":"string","validators":{"pattern":{"errorMsg":"must be a 6-digit code or a backup code (xxxxx-xxxxx)","value":"^(\\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$"}}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "TwoFactorCode": {
         "dataType": "refObject",
         "properties": {
-            "code": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be a 6-digit code or a backup code (xxxxx-xxxxx)","value":"^(\\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$"}}},
+            "code": {"ref":"TotpOrBackupCode","required":true},
         },
         "additionalProperties": false,
     },
@@ -139,11 +144,16 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "Email": {
+        "dataType": "refAlias",
+        "type": {"dataType":"string","validators":{"pattern":{"errorMsg":"must be an email address, such as alice@example.com","value":"^[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+$"},"maxLength":{"errorMsg":"must be at most 254 characters long","value":254}}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "RegisterRequest": {
         "dataType": "refObject",
         "properties": {
             "username": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be 3–30 letters, digits or underscores","value":"^[A-Za-z0-9_]{3,30}$"}}},
-            "email": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be an email address, such as alice@example.com","value":"^[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+$"},"maxLength":{"value":254}}},
+            "email": {"ref":"Email","required":true},
             "password": {"dataType":"string","required":true,"validators":{"minLength":{"value":12},"maxLength":{"value":256}}},
         },
         "additionalProperties": false,
@@ -184,7 +194,7 @@ const models: TsoaRoute.Models = {
         "dataType": "refObject",
         "properties": {
             "mfaToken": {"dataType":"string","required":true,"validators":{"minLength":{"value":10},"maxLength":{"value":200}}},
-            "code": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be a 6-digit code or a backup code (xxxxx-xxxxx)","value":"^(\\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$"}}},
+            "code": {"ref":"TotpOrBackupCode","required":true},
         },
         "additionalProperties": false,
     },
@@ -200,7 +210,7 @@ const models: TsoaRoute.Models = {
     "CodeRequest": {
         "dataType": "refObject",
         "properties": {
-            "email": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be an email address, such as alice@example.com","value":"^[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+$"},"maxLength":{"value":254}}},
+            "email": {"ref":"Email","required":true},
         },
         "additionalProperties": false,
     },
@@ -208,7 +218,7 @@ const models: TsoaRoute.Models = {
     "CodeLoginRequest": {
         "dataType": "refObject",
         "properties": {
-            "email": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be an email address, such as alice@example.com","value":"^[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+$"},"maxLength":{"value":254}}},
+            "email": {"ref":"Email","required":true},
             "code": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be the 6-digit code from the email","value":"^\\d{6}$"}}},
         },
         "additionalProperties": false,
