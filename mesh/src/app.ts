@@ -1,5 +1,5 @@
 import Koa from 'koa';
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import cors from '@koa/cors';
 import helmet from 'koa-helmet';
 import { bodyParser } from '@koa/bodyparser';
@@ -14,6 +14,9 @@ import { jsonBodyLimits } from './http/json-body-limits.js';
 import { accessLog } from './http/access-log.js';
 import { healthRoutes, Readiness } from './http/health.js';
 import { docsRoutes } from './http/docs.js';
+import { noStoreByDefault } from './http/cache-control.js';
+import { createStrictRouter, methodNotAllowed, refuseHead } from './http/routing.js';
+import { withDeclaredQueryOnly } from './http/query-parameters.js';
 
 export interface AppOptions {
   service: string;
@@ -22,7 +25,10 @@ export interface AppOptions {
   /** tsoa's generated `RegisterRoutes`. */
   registerRoutes: (router: Router) => void;
   readiness: Readiness;
-  /** The service's OpenAPI document, served at /openapi.json with Swagger UI at /docs. */
+  /**
+   * The service's OpenAPI document (mesh's loadOpenApi), served at /openapi.json with Swagger UI at
+   * /docs; each operation accepts only the query parameters it declares there.
+   */
   openapi?: object;
   /** Override the JWKS-backed verifier (auth verifies its own tokens from its key store). */
   verifier?: TokenVerifier;
@@ -65,6 +71,7 @@ export function createApp(options: AppOptions): Koa {
     // started before) tells the client to reconnect elsewhere.
     if (options.readiness.isDraining) ctx.set('Connection', 'close');
   });
+  app.use(noStoreByDefault);
   app.use(errorHandler(logger, config.BODY_LIMIT_BYTES));
   app.use(
     staticSecurityHeaders(
@@ -83,7 +90,11 @@ export function createApp(options: AppOptions): Koa {
       },
       allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
       exposeHeaders: ['X-Request-Id', 'Retry-After', 'Location'],
-      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      // Every method the contracts use (test/contract checks it against the merged public API).
+      allowMethods: CORS_METHODS,
+      // Browsers may send cookies or Authorization to the configured origins only (never to `*`:
+      // the origin function above answers nothing for an unlisted origin).
+      credentials: true,
       maxAge: 600,
       keepHeadersOnError: true,
     }),
@@ -105,15 +116,19 @@ export function createApp(options: AppOptions): Koa {
   // One router for everything (health, metrics, docs, the contract): each router is a match pass
   // and an allowedMethods middleware on every request, which four of them repeated (row 1 of
   // docs/benchmarks.md).
-  const router = new Router();
+  const router = createStrictRouter();
   healthRoutes(router, options.readiness);
   for (const register of options.extraRoutes ?? []) register(router);
   if (options.openapi) docsRoutes(router, options.service, options.openapi);
-  options.registerRoutes(router);
+  options.registerRoutes(options.openapi ? withDeclaredQueryOnly(router, options.openapi) : router);
+  app.use(refuseHead(router));
   app.use(router.routes());
-  app.use(router.allowedMethods());
+  app.use(methodNotAllowed(router));
   return app;
 }
+
+/** The methods CORS lets browsers send: every method of the contracts, and preflights. */
+export const CORS_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /**
  * helmet's headers, computed once and then set with one `ctx.set(object)` per response: with this

@@ -6,6 +6,7 @@ export * from './app.js';
 export * from './server.js';
 export * from './service.js';
 export * from './pagination.js';
+export * from './contract/index.js';
 export * from './http/problem.js';
 export * from './http/health.js';
 export * from './http/error-handler.js';

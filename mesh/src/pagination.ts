@@ -1,14 +1,9 @@
 import { problems } from './http/problem.js';
 
 /**
- * A page of a list and its size limit. The lists are keyset-paginated: the cursors and the SQL come
- * from db/keyset.ts.
+ * A list's page size. The lists are keyset-paginated: the cursors and the SQL come from
+ * db/keyset.ts; the page shape (`Page<T>`) is the contract kit's (contract/page.ts).
  */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 

@@ -619,22 +619,35 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description RFC 9457 problem details: the body of every error response (`application/problem+json`). */
         ProblemDetails: {
+            /** @description A stable URI clients can switch on, e.g. `https://agora.dev/problems/validation`. */
             type: string;
+            /** @description The same for every occurrence of a type. */
             title: string;
             /** Format: double */
             status: number;
+            /** @description What to fix, in plain words. */
             detail?: string;
+            /** @description The request id (also in the `X-Request-Id` header). */
             instance?: string;
+            /** @description For validation problems: each field (or query parameter) that was refused, and why. */
             errors?: {
                 message: string;
                 field: string;
             }[];
         };
+        /**
+         * @description A UUID (any version), lower or upper case.
+         * @example 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10
+         */
+        Uuid: string;
+        /** @description The id of a user: the same at auth, in tokens (`sub`) and in every service. */
+        UserId: components["schemas"]["Uuid"];
         SuspensionRequest: {
             suspended: boolean;
             /** @description The admin who decided it, for the audit log. */
-            actorId?: string;
+            actorId?: components["schemas"]["UserId"];
         };
         TwoFactorSetupResponse: {
             /** @description Base32 secret, for manual entry. */
@@ -647,9 +660,11 @@ export interface components {
             /** @description Ten one-time backup codes; shown only now. */
             backupCodes: string[];
         };
+        /** @description A 6-digit TOTP code or a backup code (xxxxx-xxxxx). */
+        TotpOrBackupCode: string;
         TwoFactorCode: {
             /** @description A 6-digit TOTP code (or, to disable, a backup code). */
-            code: string;
+            code: components["schemas"]["TotpOrBackupCode"];
         };
         TwoFactorStatus: {
             enabled: boolean;
@@ -688,6 +703,11 @@ export interface components {
             createdAt: string;
         };
         /**
+         * @description An email address.
+         * @example alice@example.com
+         */
+        Email: string;
+        /**
          * @description Request and response shapes of the auth API. tsoa turns these (with their JSDoc rules) into the
          *     OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
          */
@@ -697,8 +717,7 @@ export interface components {
              * @example alice_92
              */
             username: string;
-            /** @example alice@example.com */
-            email: string;
+            email: components["schemas"]["Email"];
             /** @description 12–256 characters; must not contain the username. */
             password: string;
         };
@@ -737,16 +756,16 @@ export interface components {
         LoginMfaRequest: {
             mfaToken: string;
             /** @description A 6-digit TOTP code or a backup code (xxxxx-xxxxx). */
-            code: string;
+            code: components["schemas"]["TotpOrBackupCode"];
         };
         CodeRequestAccepted: {
             message: string;
         };
         CodeRequest: {
-            email: string;
+            email: components["schemas"]["Email"];
         };
         CodeLoginRequest: {
-            email: string;
+            email: components["schemas"]["Email"];
             code: string;
         };
         RefreshRequest: {
@@ -769,13 +788,10 @@ export interface components {
         FollowingIds: {
             ids: string[];
         };
-        /** @description The id of a user: a UUID, the same as at auth and in tokens (sub). */
-        UserId: string;
-        /**
-         * @description A media id (UUID) from media's uploads.
-         * @example 0c9f6a52-5d7e-4b4f-8a57-2b7f3e0d1c44
-         */
-        AvatarMediaId: string;
+        /** @description The id of a media object from `POST /api/v1/media/uploads`. */
+        MediaId: components["schemas"]["Uuid"];
+        /** @description A media id from media's uploads (an image whose upload is complete). */
+        AvatarMediaId: components["schemas"]["MediaId"];
         UserProfile: {
             /** @description The user's id (the same as at auth and in tokens). */
             id: components["schemas"]["UserId"];
@@ -818,11 +834,24 @@ export interface components {
              */
             followedAt: string;
         };
-        /** @description A page of a list, newest follow first; pass `nextCursor` back as `cursor` for the next page. */
-        FollowPage: {
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_FollowEntry_: {
             items: components["schemas"]["FollowEntry"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
+        FollowPage: components["schemas"]["Page_FollowEntry_"];
+        /**
+         * Format: int32
+         * @description Page size, 1–100 (default 20).
+         * @example 20
+         */
+        PageLimit: number;
+        /** @description `nextCursor` of the previous page. */
+        Cursor: string;
         /** @description A user as admins see them. */
         AdminUserEntry: {
             /** @description The user's id (the same as at auth and in tokens). */
@@ -841,10 +870,16 @@ export interface components {
             createdAt: string;
             suspended: boolean;
         };
-        AdminUserPage: {
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_AdminUserEntry_: {
             items: components["schemas"]["AdminUserEntry"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
+        AdminUserPage: components["schemas"]["Page_AdminUserEntry_"];
         SuspensionChange: {
             /** @description true suspends (sessions revoked at once, sign-in blocked); false reinstates. */
             suspended: boolean;
@@ -870,11 +905,16 @@ export interface components {
              */
             updatedAt: string;
         };
-        PostPage: {
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_Post_: {
             items: components["schemas"]["Post"][];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
+        PostPage: components["schemas"]["Page_Post_"];
         PostView: {
             /** Format: uuid */
             id: string;
@@ -901,8 +941,6 @@ export interface components {
          * @example First light over the harbour.
          */
         PostText: string;
-        /** @description A UUID (any version), lower or upper case. */
-        Uuid: string;
         /** @description Media ids from `POST /api/v1/media/uploads`, uploaded by the caller; at most 4, no repeats. */
         MediaIds: components["schemas"]["Uuid"][];
         CreatePostRequest: {
@@ -928,10 +966,16 @@ export interface components {
             /** Format: date-time */
             likedAt: string;
         };
-        LikePage: {
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_Like_: {
             items: components["schemas"]["Like"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
+        LikePage: components["schemas"]["Page_Like_"];
         Comment: {
             /** Format: uuid */
             id: string;
@@ -943,10 +987,16 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        CommentPage: {
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_Comment_: {
             items: components["schemas"]["Comment"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
+        CommentPage: components["schemas"]["Page_Comment_"];
         /**
          * @description 1–300 characters, at least one of them not white space.
          * @example Lovely!
@@ -1924,7 +1974,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["UserId"];
             };
             cookie?: never;
         };
@@ -1973,7 +2023,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["UserId"];
             };
             cookie?: never;
         };
@@ -2029,7 +2079,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["UserId"];
             };
             cookie?: never;
         };
@@ -2074,14 +2124,12 @@ export interface operations {
     Followers: {
         parameters: {
             query?: {
-                /** @description page size, 1–100 (default 20) */
-                limit?: number;
-                /** @description `nextCursor` of the previous page */
-                cursor?: string;
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["UserId"];
             };
             cookie?: never;
         };
@@ -2128,14 +2176,12 @@ export interface operations {
     Following: {
         parameters: {
             query?: {
-                /** @description page size, 1–100 (default 20) */
-                limit?: number;
-                /** @description `nextCursor` of the previous page */
-                cursor?: string;
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["UserId"];
             };
             cookie?: never;
         };
@@ -2182,8 +2228,8 @@ export interface operations {
     ListUsers: {
         parameters: {
             query?: {
-                limit?: number;
-                cursor?: string;
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -2226,7 +2272,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description the user's id */
-                id: string;
+                id: components["schemas"]["UserId"];
             };
             cookie?: never;
         };
@@ -2288,7 +2334,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2344,8 +2390,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
-                commentId: string;
+                id: components["schemas"]["Uuid"];
+                commentId: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2400,11 +2446,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description whose posts; default: the caller */
-                authorId?: string;
-                /** @description page size, 1–100 (default 20) */
-                limit?: number;
-                /** @description `nextCursor` of the previous page */
-                cursor?: string;
+                authorId?: components["schemas"]["UserId"];
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -2515,7 +2559,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2564,7 +2608,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2620,7 +2664,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2691,7 +2735,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2740,7 +2784,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2787,14 +2831,12 @@ export interface operations {
     ListLikes: {
         parameters: {
             query?: {
-                /** @description page size, 1–100 (default 20) */
-                limit?: number;
-                /** @description `nextCursor` of the previous page */
-                cursor?: string;
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2841,14 +2883,12 @@ export interface operations {
     ListComments: {
         parameters: {
             query?: {
-                /** @description page size, 1–100 (default 20) */
-                limit?: number;
-                /** @description `nextCursor` of the previous page */
-                cursor?: string;
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2897,7 +2937,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -2959,8 +2999,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
-                commentId: string;
+                id: components["schemas"]["Uuid"];
+                commentId: components["schemas"]["Uuid"];
             };
             cookie?: never;
         };
@@ -3014,10 +3054,8 @@ export interface operations {
     GetFeed: {
         parameters: {
             query?: {
-                /** @description page size, 1–100 (default 20) */
-                limit?: number;
-                /** @description `nextCursor` of the previous page */
-                cursor?: string;
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -3129,7 +3167,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description media id */
-                id: string;
+                id: components["schemas"]["MediaId"];
             };
             cookie?: never;
         };
@@ -3197,7 +3235,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description media id */
-                id: string;
+                id: components["schemas"]["MediaId"];
             };
             cookie?: never;
         };

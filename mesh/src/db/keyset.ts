@@ -1,5 +1,5 @@
 import { problems } from '../http/problem.js';
-import type { Page } from '../pagination.js';
+import type { Page } from '../contract/page.js';
 
 /**
  * Keyset pagination, the one implementation every list uses: rows are ordered by (a timestamptz, a

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { isConnectionFailure } from '../db/connection-failure.js';
 import { DatabaseUnavailableError, isServerError } from '../db/database.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problems, type FieldError } from './problem.js';
+import { plainValidationMessage } from './validation-messages.js';
 
 /**
  * Turns every error into a problem+json response. tsoa's Koa routes rethrow validation failures
@@ -73,7 +74,7 @@ export function toProblem(err: unknown, bodyLimit: number): ProblemError {
 function fieldErrors(fields: Record<string, { message?: string }>): FieldError[] {
   return Object.entries(fields).map(([field, info]) => ({
     field: field.replace(/^(body|requestBody)\.?/, '') || 'body',
-    message: String(info?.message ?? 'invalid'),
+    message: plainValidationMessage(String(info?.message ?? 'invalid')),
   }));
 }
 

@@ -14,7 +14,7 @@ import { Sessions } from './domain/sessions.js';
 import { TokenIssuer } from './domain/token-issuer.js';
 import { TwoFactor } from './domain/two-factor.js';
 import { RegisterRoutes } from './generated/routes.js';
-import { loadOpenApi } from './openapi.js';
+import { loadOpenApi } from '@agora/mesh';
 
 /** What the controllers get (see ioc.ts). */
 export interface AuthDeps {
@@ -63,7 +63,7 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
   const deps: AuthDeps = { config, auth, keys, sessions, twoFactor, audit, mail };
   return {
     registerRoutes: RegisterRoutes,
-    openapi: await loadOpenApi(),
+    openapi: await loadOpenApi('auth'),
     // auth verifies its own tokens from its key store instead of fetching its own JWKS over HTTP.
     verifier: createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwks: keys.getKey }),
     deps,

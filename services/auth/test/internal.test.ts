@@ -48,8 +48,11 @@ describe('internal account deletion (called by users)', () => {
     expect(decodeJwt(session.body.accessToken).sub).toBe(reg.body.id);
   });
 
-  it('answers 404 for an unknown or malformed id', async () => {
+  it('answers 404 for an unknown id and the validation 400 (naming the id) for a malformed one', async () => {
     expect((await deleteAccount('00000000-0000-4000-8000-000000000000', 'users')).status).toBe(404);
-    expect((await deleteAccount('not-a-uuid', 'users')).status).toBe(404);
+    const malformed = await deleteAccount('not-a-uuid', 'users');
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toBe('application/problem+json');
+    expect(await malformed.json()).toMatchObject({ type: 'https://agora.dev/problems/validation', errors: [{ field: 'id', message: expect.stringMatching(/^must be a UUID/) }] });
   });
 });

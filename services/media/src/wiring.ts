@@ -5,7 +5,7 @@ import { LocalObjectStore } from './domain/local-store.js';
 import { S3ObjectStore } from './domain/s3-store.js';
 import type { ObjectStore } from './domain/object-store.js';
 import { RegisterRoutes } from './generated/routes.js';
-import { loadOpenApi } from './openapi.js';
+import { loadOpenApi } from '@agora/mesh';
 
 /** What the controllers get (see ioc.ts). */
 export interface MediaDeps {
@@ -39,5 +39,5 @@ export function createObjectStore(config: MediaConfig): ObjectStore {
 export async function wireMedia({ config, logger, db }: ServiceContext<MediaConfig>): Promise<ServiceWiring> {
   const store = createObjectStore(config);
   const deps: MediaDeps = { config, store, media: new MediaService(db, store, logger) };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi(), deps };
+  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('media'), deps };
 }

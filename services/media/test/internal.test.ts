@@ -52,12 +52,16 @@ describe('GET /internal/v1/media/{id} (called by posts and users)', () => {
     }
   });
 
-  it('404 problem+json for an unknown or malformed id', async () => {
-    for (const id of [randomUUID(), 'not-a-uuid', '00000000-0000-0000-0000-00000000000g']) {
+  it('404 problem+json for an unknown id, 400 naming the id for a malformed one', async () => {
+    const unknown = await reference(randomUUID(), 'posts');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toBe('application/problem+json');
+    expect(unknown.body.type).toBe('https://agora.dev/problems/not-found');
+    for (const id of ['not-a-uuid', '00000000-0000-0000-0000-00000000000g']) {
       const res = await reference(id, 'posts');
-      expect(res.status).toBe(404);
+      expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
-      expect(res.body.type).toBe('https://agora.dev/problems/not-found');
+      expect(res.body).toMatchObject({ type: 'https://agora.dev/problems/validation', errors: [{ field: 'id', message: expect.stringMatching(/^must be a UUID/) }] });
     }
   });
 });

@@ -108,12 +108,13 @@ describe('upload flow (media + local object store on loopback)', () => {
     expect((await complete(alice, created.body.id)).body.status).toBe('uploaded');
   });
 
-  it('unknown and malformed ids → 404 problem+json', async () => {
+  it('unknown ids → 404 problem+json; malformed ids → 400 problem+json naming the id', async () => {
     const alice = await user();
-    for (const id of [randomUUID(), 'not-a-uuid', "1' OR '1'='1"]) {
+    for (const [id, status] of [[randomUUID(), 404], ['not-a-uuid', 400], ["1' OR '1'='1", 400]] as const) {
       for (const res of [await getMedia(alice, encodeURIComponent(id)), await complete(alice, encodeURIComponent(id))]) {
-        expect(res.status).toBe(404);
+        expect(res.status).toBe(status);
         expect(res.headers.get('content-type')).toBe('application/problem+json');
+        if (status === 400) expect(res.body.errors).toEqual([{ field: 'id', message: expect.stringMatching(/^must be a UUID/) }]);
       }
     }
   });

@@ -4,7 +4,7 @@ import { FollowGraph } from './domain/follow-graph.js';
 import { MediaCatalog } from './domain/media-catalog.js';
 import { Moderation, PostsService } from './domain/posts-service.js';
 import { RegisterRoutes } from './generated/routes.js';
-import { loadOpenApi } from './openapi.js';
+import { loadOpenApi } from '@agora/mesh';
 
 /** What the controllers get (see ioc.ts). */
 export interface PostsDeps {
@@ -32,5 +32,5 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
     metrics.business,
   );
   const deps: PostsDeps = { config, posts, moderation: new Moderation(db), logger };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi(), deps };
+  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('posts'), deps };
 }

@@ -5,7 +5,7 @@ import { Profiles } from './domain/profiles.js';
 import { AuthAccountRevoker, AuthSuspension, MediaAvatarCheck } from './domain/remote.js';
 import { Moderation } from './domain/moderation.js';
 import { RegisterRoutes } from './generated/routes.js';
-import { loadOpenApi } from './openapi.js';
+import { loadOpenApi } from '@agora/mesh';
 
 /** What the controllers get (see ioc.ts). */
 export interface UsersDeps {
@@ -33,5 +33,5 @@ export async function wireUsers({ config, db }: ServiceContext<UsersConfig>): Pr
   );
   const moderation = new Moderation(db, new AuthSuspension(client('auth', config.SERVICE_URL_AUTH)));
   const deps: UsersDeps = { config, profiles, follows: new Follows(db), moderation };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi(), deps };
+  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('users'), deps };
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { userOf } from '@agora/mesh';
+import { caller, type ProblemDetails } from '@agora/mesh';
 import type { AuthDeps } from '../wiring.js';
 import type {
   Account,
@@ -10,7 +10,6 @@ import type {
   LoginMfaRequest,
   LoginRequest,
   MfaRequiredResponse,
-  ProblemDetails,
   RefreshRequest,
   RegisterRequest,
   TokenResponse,
@@ -98,7 +97,7 @@ export class AuthController extends Controller {
   @Security('jwt')
   @Response<ProblemDetails>(401, 'Missing or invalid token')
   public async verify(@Request() req: KoaRequest): Promise<VerifiedToken> {
-    const p = userOf(req as unknown as { user?: unknown });
+    const p = caller(req);
     return { sub: p.userId, roles: p.roles, sid: p.sessionId, jti: p.tokenId, exp: p.expiresAt };
   }
 }

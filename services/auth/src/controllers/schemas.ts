@@ -2,19 +2,15 @@
  * Request and response shapes of the auth API. tsoa turns these (with their JSDoc rules) into the
  * OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
  */
+
 export interface RegisterRequest {
   /**
    * 3–30 letters, digits or underscores.
-   * @pattern ^[A-Za-z0-9_]{3,30}$
+   * @pattern ^[A-Za-z0-9_]{3,30}$ must be 3–30 letters, digits or underscores
    * @example "alice_92"
    */
   username: string;
-  /**
-   * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$
-   * @maxLength 254
-   * @example "alice@example.com"
-   */
-  email: string;
+  email: Email;
   /**
    * 12–256 characters; must not contain the username.
    * @minLength 12
@@ -22,6 +18,20 @@ export interface RegisterRequest {
    */
   password: string;
 }
+
+/**
+ * An email address.
+ * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$ must be an email address, such as alice@example.com
+ * @maxLength 254 must be at most 254 characters long
+ * @example "alice@example.com"
+ */
+export type Email = string;
+
+/**
+ * A 6-digit TOTP code or a backup code (xxxxx-xxxxx).
+ * @pattern ^(\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$ must be a 6-digit code or a backup code (xxxxx-xxxxx)
+ */
+export type TotpOrBackupCode = string;
 
 export interface Account {
   /** @format uuid */
@@ -74,14 +84,6 @@ export interface VerifiedToken {
   exp: number;
 }
 
-export interface ProblemDetails {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: { field: string; message: string }[];
-}
 
 export interface MfaRequiredResponse {
   /** The password was right; finish with POST /api/v1/auth/login/mfa. */
@@ -99,17 +101,12 @@ export interface LoginMfaRequest {
   mfaToken: string;
   /**
    * A 6-digit TOTP code or a backup code (xxxxx-xxxxx).
-   * @pattern ^(\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$
    */
-  code: string;
+  code: TotpOrBackupCode;
 }
 
 export interface CodeRequest {
-  /**
-   * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$
-   * @maxLength 254
-   */
-  email: string;
+  email: Email;
 }
 
 export interface CodeRequestAccepted {
@@ -117,21 +114,16 @@ export interface CodeRequestAccepted {
 }
 
 export interface CodeLoginRequest {
-  /**
-   * @pattern ^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$
-   * @maxLength 254
-   */
-  email: string;
-  /** @pattern ^\d{6}$ */
+  email: Email;
+  /** @pattern ^\d{6}$ must be the 6-digit code from the email */
   code: string;
 }
 
 export interface TwoFactorCode {
   /**
    * A 6-digit TOTP code (or, to disable, a backup code).
-   * @pattern ^(\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$
    */
-  code: string;
+  code: TotpOrBackupCode;
 }
 
 export interface TwoFactorSetupResponse {

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Post, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { userOf } from '@agora/mesh';
+import { caller, type ProblemDetails } from '@agora/mesh';
 import type { AuthDeps } from '../wiring.js';
-import type { BackupCodesResponse, ProblemDetails, TwoFactorCode, TwoFactorSetupResponse, TwoFactorStatus } from './schemas.js';
+import type { BackupCodesResponse, TwoFactorCode, TwoFactorSetupResponse, TwoFactorStatus } from './schemas.js';
 
 /** TOTP second factor of the signed-in user. */
 @Route('api/v1/auth/2fa')
@@ -18,7 +18,7 @@ export class TwoFactorController extends Controller {
   @Post('setup')
   @Response<ProblemDetails>(409, 'Already on')
   public async setup(@Request() req: KoaRequest): Promise<TwoFactorSetupResponse> {
-    const user = userOf(req as unknown as { user?: unknown });
+    const user = caller(req);
     const result = await this.deps.twoFactor.setup(user.userId, user.username ?? user.userId);
     await this.deps.audit.record({ action: 'two_factor_setup_started', outcome: 'success', actorId: user.userId, targetId: user.userId, ip: req.ip });
     return result;
@@ -29,7 +29,7 @@ export class TwoFactorController extends Controller {
   @Response<ProblemDetails>(400, 'Wrong code')
   @Response<ProblemDetails>(409, 'No setup in progress, or already on')
   public async verifySetup(@Body() body: TwoFactorCode, @Request() req: KoaRequest): Promise<BackupCodesResponse> {
-    const user = userOf(req as unknown as { user?: unknown });
+    const user = caller(req);
     const backupCodes = await this.deps.twoFactor.verifySetup(user.userId, body.code);
     await this.deps.audit.record({ action: 'two_factor_enabled', outcome: 'success', actorId: user.userId, targetId: user.userId, ip: req.ip });
     return { backupCodes };
@@ -40,7 +40,7 @@ export class TwoFactorController extends Controller {
   @Response<ProblemDetails>(400, 'Wrong code')
   @Response<ProblemDetails>(409, 'Not on')
   public async disable(@Body() body: TwoFactorCode, @Request() req: KoaRequest): Promise<TwoFactorStatus> {
-    const user = userOf(req as unknown as { user?: unknown });
+    const user = caller(req);
     await this.deps.twoFactor.disable(user.userId, body.code);
     await this.deps.audit.record({ action: 'two_factor_disabled', outcome: 'success', actorId: user.userId, targetId: user.userId, ip: req.ip });
     return this.deps.twoFactor.status(user.userId);
@@ -48,6 +48,6 @@ export class TwoFactorController extends Controller {
 
   @Get('status')
   public async status(@Request() req: KoaRequest): Promise<TwoFactorStatus> {
-    return this.deps.twoFactor.status(userOf(req as unknown as { user?: unknown }).userId);
+    return this.deps.twoFactor.status(caller(req).userId);
   }
 }

@@ -36,11 +36,21 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "Uuid": {
+        "dataType": "refAlias",
+        "type": {"dataType":"string","validators":{"pattern":{"errorMsg":"must be a UUID, such as 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10","value":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "UserId": {
+        "dataType": "refAlias",
+        "type": {"ref":"Uuid","validators":{}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "SuspensionRequest": {
         "dataType": "refObject",
         "properties": {
             "suspended": {"dataType":"boolean","required":true},
-            "actorId": {"dataType":"string","validators":{"pattern":{"value":"^[0-9a-fA-F-]{36}$"}}},
+            "actorId": {"ref":"UserId"},
         },
         "additionalProperties": false,
     },
@@ -63,10 +73,15 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "TotpOrBackupCode": {
+        "dataType": "refAlias",
+        "type": {"dataType":"string","validators":{"pattern":{"errorMsg":"must be a 6-digit code or a backup code (xxxxx-xxxxx)","value":"^(\\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$"}}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "TwoFactorCode": {
         "dataType": "refObject",
         "properties": {
-            "code": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^(\\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$"}}},
+            "code": {"ref":"TotpOrBackupCode","required":true},
         },
         "additionalProperties": false,
     },
@@ -129,11 +144,16 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "Email": {
+        "dataType": "refAlias",
+        "type": {"dataType":"string","validators":{"pattern":{"errorMsg":"must be an email address, such as alice@example.com","value":"^[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+$"},"maxLength":{"errorMsg":"must be at most 254 characters long","value":254}}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "RegisterRequest": {
         "dataType": "refObject",
         "properties": {
-            "username": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^[A-Za-z0-9_]{3,30}$"}}},
-            "email": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+$"},"maxLength":{"value":254}}},
+            "username": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be 3–30 letters, digits or underscores","value":"^[A-Za-z0-9_]{3,30}$"}}},
+            "email": {"ref":"Email","required":true},
             "password": {"dataType":"string","required":true,"validators":{"minLength":{"value":12},"maxLength":{"value":256}}},
         },
         "additionalProperties": false,
@@ -174,7 +194,7 @@ const models: TsoaRoute.Models = {
         "dataType": "refObject",
         "properties": {
             "mfaToken": {"dataType":"string","required":true,"validators":{"minLength":{"value":10},"maxLength":{"value":200}}},
-            "code": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^(\\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$"}}},
+            "code": {"ref":"TotpOrBackupCode","required":true},
         },
         "additionalProperties": false,
     },
@@ -190,7 +210,7 @@ const models: TsoaRoute.Models = {
     "CodeRequest": {
         "dataType": "refObject",
         "properties": {
-            "email": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+$"},"maxLength":{"value":254}}},
+            "email": {"ref":"Email","required":true},
         },
         "additionalProperties": false,
     },
@@ -198,8 +218,8 @@ const models: TsoaRoute.Models = {
     "CodeLoginRequest": {
         "dataType": "refObject",
         "properties": {
-            "email": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^[^\\s@]{1,64}@[^\\s@.]+(\\.[^\\s@.]+)+$"},"maxLength":{"value":254}}},
-            "code": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^\\d{6}$"}}},
+            "email": {"ref":"Email","required":true},
+            "code": {"dataType":"string","required":true,"validators":{"pattern":{"errorMsg":"must be the 6-digit code from the email","value":"^\\d{6}$"}}},
         },
         "additionalProperties": false,
     },
@@ -239,7 +259,7 @@ export function RegisterRoutes(router: KoaRouter) {
 
 
         const argsInternalController_deleteAccount: Record<string, TsoaRoute.ParameterSchema> = {
-                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"isString":{"errorMsg":"id"}}},
+                id: {"in":"path","name":"id","required":true,"ref":"UserId"},
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
         };
         router.delete('/internal/v1/auth/accounts/:id',
@@ -276,7 +296,7 @@ export function RegisterRoutes(router: KoaRouter) {
         });
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsInternalController_setSuspension: Record<string, TsoaRoute.ParameterSchema> = {
-                id: {"in":"path","name":"id","required":true,"dataType":"string","validators":{"isString":{"errorMsg":"id"}}},
+                id: {"in":"path","name":"id","required":true,"ref":"UserId"},
                 body: {"in":"body","name":"body","required":true,"ref":"SuspensionRequest"},
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
         };

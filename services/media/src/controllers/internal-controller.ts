@@ -1,6 +1,7 @@
 import { Controller, Get, Path, Response, Route, Security, Tags } from '@tsoa/runtime';
+import type { MediaId, ProblemDetails } from '@agora/mesh';
 import type { MediaDeps } from '../wiring.js';
-import type { MediaReference, ProblemDetails } from './schemas.js';
+import type { MediaReference } from './schemas.js';
 
 /** Operations other workloads call through the mesh; never routed by the ingress. */
 @Route('internal/v1/media')
@@ -12,7 +13,7 @@ export class InternalController extends Controller {
 
   /**
    * Owner, state and type of a media object, for posts and users: only the uploader may attach a
-   * media id, and only once it is `uploaded`. 404 for an unknown (or malformed) id.
+   * media id, and only once it is `uploaded`. 404 for an unknown id, 400 for a malformed one.
    * @param id media id
    */
   @Get('{id}')
@@ -20,7 +21,7 @@ export class InternalController extends Controller {
   @Response<ProblemDetails>(401, 'Not a mesh workload')
   @Response<ProblemDetails>(403, 'Workload not allowed')
   @Response<ProblemDetails>(404, 'No such media')
-  public async getMediaReference(@Path() id: string): Promise<MediaReference> {
+  public async getMediaReference(@Path() id: MediaId): Promise<MediaReference> {
     return this.deps.media.reference(id);
   }
 }

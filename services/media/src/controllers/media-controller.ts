@@ -1,10 +1,8 @@
 import { Body, Controller, Get, Path, Post, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { userOf } from '@agora/mesh';
+import { callerId, type MediaId, type ProblemDetails } from '@agora/mesh';
 import type { MediaDeps } from '../wiring.js';
-import type { CreateUploadRequest, MediaView, ProblemDetails, UploadTicket } from './schemas.js';
-
-const caller = (req: KoaRequest) => userOf(req as unknown as { user?: unknown }).userId;
+import type { CreateUploadRequest, MediaView, UploadTicket } from './schemas.js';
 
 @Route('api/v1/media')
 @Tags('media')
@@ -26,7 +24,7 @@ export class MediaController extends Controller {
   @Response<ProblemDetails>(413, 'Body too large')
   @Response<ProblemDetails>(415, 'Body is not JSON')
   public async createUpload(@Body() body: CreateUploadRequest, @Request() req: KoaRequest): Promise<UploadTicket> {
-    const ticket = await this.deps.media.createUpload(caller(req), body.contentType, body.sizeBytes);
+    const ticket = await this.deps.media.createUpload(callerId(req), body.contentType, body.sizeBytes);
     this.setStatus(201);
     this.setHeader('Location', `/api/v1/media/${ticket.id}`);
     return ticket;
@@ -43,8 +41,8 @@ export class MediaController extends Controller {
   @Response<ProblemDetails>(404, 'No such media')
   @Response<ProblemDetails>(409, 'Nothing (or something else) was uploaded')
   @Response<ProblemDetails>(503, 'The object store is unavailable')
-  public async completeUpload(@Path() id: string, @Request() req: KoaRequest): Promise<MediaView> {
-    return this.deps.media.complete(id, caller(req));
+  public async completeUpload(@Path() id: MediaId, @Request() req: KoaRequest): Promise<MediaView> {
+    return this.deps.media.complete(id, callerId(req));
   }
 
   /**
@@ -55,7 +53,7 @@ export class MediaController extends Controller {
   @Get('{id}')
   @Security('jwt')
   @Response<ProblemDetails>(404, 'No such media')
-  public async getMedia(@Path() id: string, @Request() req: KoaRequest): Promise<MediaView> {
-    return this.deps.media.get(id, caller(req));
+  public async getMedia(@Path() id: MediaId, @Request() req: KoaRequest): Promise<MediaView> {
+    return this.deps.media.get(id, callerId(req));
   }
 }

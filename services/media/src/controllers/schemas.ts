@@ -57,12 +57,3 @@ export interface MediaReference {
   status: MediaStatus;
   contentType: string;
 }
-
-export interface ProblemDetails {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: { field: string; message: string }[];
-}

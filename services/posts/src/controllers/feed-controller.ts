@@ -1,8 +1,8 @@
 import { Controller, Get, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { userOf } from '@agora/mesh';
+import { callerId, type ProblemDetails, type Cursor, type PageLimit } from '@agora/mesh';
 import type { PostsDeps } from '../wiring.js';
-import type { PostPage, ProblemDetails } from './schemas.js';
+import type { PostPage } from './schemas.js';
 
 @Route('api/v1/feed')
 @Tags('posts')
@@ -14,19 +14,13 @@ export class FeedController extends Controller {
   /**
    * Posts by the authors the caller follows (from the users service), newest first, keyset-paginated.
    * The caller's own posts are not part of it.
-   * @param limit page size, 1–100 (default 20)
-   * @param cursor `nextCursor` of the previous page
-   * @isInt limit
-   * @minimum limit 1
-   * @maximum limit 100
-   * @maxLength cursor 512
    */
   @Get()
   @Security('jwt')
   @Response<ProblemDetails>(400, 'Invalid limit or cursor')
   @Response<ProblemDetails>(401, 'Missing or invalid token')
   @Response<ProblemDetails>(503, 'The users service is unavailable')
-  public async getFeed(@Request() req: KoaRequest, @Query() limit?: number, @Query() cursor?: string): Promise<PostPage> {
-    return this.deps.posts.feed(userOf(req as unknown as { user?: unknown }).userId.toLowerCase(), limit, cursor);
+  public async getFeed(@Request() req: KoaRequest, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<PostPage> {
+    return this.deps.posts.feed(callerId(req), limit, cursor);
   }
 }

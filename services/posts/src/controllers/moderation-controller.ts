@@ -1,8 +1,7 @@
 import { Controller, Delete, Path, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { userOf } from '@agora/mesh';
+import { callerId, type ProblemDetails, type Uuid } from '@agora/mesh';
 import type { PostsDeps } from '../wiring.js';
-import type { ProblemDetails } from './schemas.js';
 
 /**
  * Admins remove any post or comment. Separate operations (not a role check inside the owners'
@@ -20,35 +19,28 @@ export class ModerationController extends Controller {
     super();
   }
 
-  /**
-   * Deletes any post, with its likes and comments.
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   */
+  /** Deletes any post, with its likes and comments. */
   @Delete('{id}')
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(404, 'No such post')
-  public async removePost(@Path() id: string, @Request() req: KoaRequest): Promise<void> {
+  public async removePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<void> {
     const authorId = await this.deps.moderation.removePost(id.toLowerCase());
     this.audit(req, 'post_removed', { postId: id.toLowerCase(), authorId });
     this.setStatus(204);
   }
 
-  /**
-   * Deletes any comment.
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   * @pattern commentId ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   */
+  /** Deletes any comment. */
   @Delete('{id}/comments/{commentId}')
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(404, 'No such comment on this post')
-  public async removeComment(@Path() id: string, @Path() commentId: string, @Request() req: KoaRequest): Promise<void> {
+  public async removeComment(@Path() id: Uuid, @Path() commentId: Uuid, @Request() req: KoaRequest): Promise<void> {
     const authorId = await this.deps.moderation.removeComment(id.toLowerCase(), commentId.toLowerCase());
     this.audit(req, 'comment_removed', { postId: id.toLowerCase(), commentId: commentId.toLowerCase(), authorId });
     this.setStatus(204);
   }
 
   private audit(req: KoaRequest, action: string, details: Record<string, string>): void {
-    const actorId = userOf(req as unknown as { user?: unknown }).userId;
+    const actorId = callerId(req);
     this.deps.logger.info({ audit: { action, outcome: 'success', actorId, ip: req.ip, ...details } }, `audit ${action} success`);
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { userOf } from '@agora/mesh';
+import { callerId, type ProblemDetails, type UserId, type Uuid, type Cursor, type PageLimit } from '@agora/mesh';
 import type { PostsDeps } from '../wiring.js';
 import type {
   Comment,
@@ -11,11 +11,8 @@ import type {
   LikeState,
   Post as PostView,
   PostPage,
-  ProblemDetails,
   UpdatePostRequest,
 } from './schemas.js';
-
-const me = (req: KoaRequest) => userOf(req as unknown as { user?: unknown }).userId.toLowerCase();
 
 @Route('api/v1/posts')
 @Tags('posts')
@@ -30,17 +27,10 @@ export class PostsController extends Controller {
   /**
    * An author's posts, newest first (keyset pagination). Without `authorId`, the caller's own posts.
    * @param authorId whose posts; default: the caller
-   * @param limit page size, 1–100 (default 20)
-   * @param cursor `nextCursor` of the previous page
-   * @isInt limit
-   * @minimum limit 1
-   * @maximum limit 100
-   * @pattern authorId ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   * @maxLength cursor 512
    */
   @Get()
-  public async listPosts(@Request() req: KoaRequest, @Query() authorId?: string, @Query() limit?: number, @Query() cursor?: string): Promise<PostPage> {
-    const caller = me(req);
+  public async listPosts(@Request() req: KoaRequest, @Query() authorId?: UserId, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<PostPage> {
+    const caller = callerId(req);
     return this.deps.posts.listByAuthor(caller, authorId?.toLowerCase() ?? caller, limit, cursor);
   }
 
@@ -51,124 +41,84 @@ export class PostsController extends Controller {
   @Response<ProblemDetails>(415, 'Body is not JSON')
   @Response<ProblemDetails>(503, 'The media service is unavailable (nothing was written)')
   public async createPost(@Body() body: CreatePostRequest, @Request() req: KoaRequest): Promise<PostView> {
-    const post = await this.deps.posts.create(me(req), body);
+    const post = await this.deps.posts.create(callerId(req), body);
     this.setStatus(201);
     this.setHeader('Location', `/api/v1/posts/${post.id}`);
     return post;
   }
 
-  /**
-   * One post, with its counts and whether the caller likes it.
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   */
+  /** One post, with its counts and whether the caller likes it. */
   @Get('{id}')
   @Response<ProblemDetails>(404, 'No such post')
-  public async getPost(@Path() id: string, @Request() req: KoaRequest): Promise<PostView> {
-    return this.deps.posts.get(me(req), id.toLowerCase());
+  public async getPost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<PostView> {
+    return this.deps.posts.get(callerId(req), id.toLowerCase());
   }
 
-  /**
-   * Edits a post (author only). `mediaIds` replaces the list; new ids must be the caller's uploads.
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   */
+  /** Edits a post (author only). `mediaIds` replaces the list; new ids must be the caller's uploads. */
   @Patch('{id}')
   @Response<ProblemDetails>(403, 'Not the author')
   @Response<ProblemDetails>(404, 'No such post')
   @Response<ProblemDetails>(503, 'The media service is unavailable (nothing was changed)')
-  public async updatePost(@Path() id: string, @Body() body: UpdatePostRequest, @Request() req: KoaRequest): Promise<PostView> {
-    return this.deps.posts.update(me(req), id.toLowerCase(), body);
+  public async updatePost(@Path() id: Uuid, @Body() body: UpdatePostRequest, @Request() req: KoaRequest): Promise<PostView> {
+    return this.deps.posts.update(callerId(req), id.toLowerCase(), body);
   }
 
-  /**
-   * Deletes a post with its likes and comments (author only). Afterwards the post is 404.
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   */
+  /** Deletes a post with its likes and comments (author only). Afterwards the post is 404. */
   @Delete('{id}')
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(403, 'Not the author')
   @Response<ProblemDetails>(404, 'No such post')
-  public async deletePost(@Path() id: string, @Request() req: KoaRequest): Promise<void> {
-    await this.deps.posts.remove(me(req), id.toLowerCase());
+  public async deletePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<void> {
+    await this.deps.posts.remove(callerId(req), id.toLowerCase());
     this.setStatus(204);
   }
 
-  /**
-   * Likes a post. Idempotent: a second like changes nothing.
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   */
+  /** Likes a post. Idempotent: a second like changes nothing. */
   @Post('{id}/like')
   @Response<ProblemDetails>(404, 'No such post')
-  public async likePost(@Path() id: string, @Request() req: KoaRequest): Promise<LikeState> {
-    return this.deps.posts.like(me(req), id.toLowerCase());
+  public async likePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<LikeState> {
+    return this.deps.posts.like(callerId(req), id.toLowerCase());
   }
 
-  /**
-   * Withdraws the caller's like. Idempotent.
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   */
+  /** Withdraws the caller's like. Idempotent. */
   @Delete('{id}/like')
   @Response<ProblemDetails>(404, 'No such post')
-  public async unlikePost(@Path() id: string, @Request() req: KoaRequest): Promise<LikeState> {
-    return this.deps.posts.unlike(me(req), id.toLowerCase());
+  public async unlikePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<LikeState> {
+    return this.deps.posts.unlike(callerId(req), id.toLowerCase());
   }
 
-  /**
-   * Who liked a post, newest like first.
-   * @param limit page size, 1–100 (default 20)
-   * @param cursor `nextCursor` of the previous page
-   * @isInt limit
-   * @minimum limit 1
-   * @maximum limit 100
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   * @maxLength cursor 512
-   */
+  /** Who liked a post, newest like first. */
   @Get('{id}/likes')
   @Response<ProblemDetails>(404, 'No such post')
-  public async listLikes(@Path() id: string, @Query() limit?: number, @Query() cursor?: string): Promise<LikePage> {
+  public async listLikes(@Path() id: Uuid, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<LikePage> {
     return this.deps.posts.likes(id.toLowerCase(), limit, cursor);
   }
 
-  /**
-   * A post's comments, oldest first (conversation order).
-   * @param limit page size, 1–100 (default 20)
-   * @param cursor `nextCursor` of the previous page
-   * @isInt limit
-   * @minimum limit 1
-   * @maximum limit 100
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   * @maxLength cursor 512
-   */
+  /** A post's comments, oldest first (conversation order). */
   @Get('{id}/comments')
   @Response<ProblemDetails>(404, 'No such post')
-  public async listComments(@Path() id: string, @Query() limit?: number, @Query() cursor?: string): Promise<CommentPage> {
+  public async listComments(@Path() id: Uuid, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<CommentPage> {
     return this.deps.posts.comments(id.toLowerCase(), limit, cursor);
   }
 
-  /**
-   * Comments on a post (1–300 characters).
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   */
+  /** Comments on a post (1–300 characters). */
   @Post('{id}/comments')
   @SuccessResponse(201, 'Created')
   @Response<ProblemDetails>(404, 'No such post')
   @Response<ProblemDetails>(415, 'Body is not JSON')
-  public async createComment(@Path() id: string, @Body() body: CreateCommentRequest, @Request() req: KoaRequest): Promise<Comment> {
-    const comment = await this.deps.posts.addComment(me(req), id.toLowerCase(), body.text);
+  public async createComment(@Path() id: Uuid, @Body() body: CreateCommentRequest, @Request() req: KoaRequest): Promise<Comment> {
+    const comment = await this.deps.posts.addComment(callerId(req), id.toLowerCase(), body.text);
     this.setStatus(201);
     return comment;
   }
 
-  /**
-   * Deletes a comment (its author only).
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   * @pattern commentId ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   */
+  /** Deletes a comment (its author only). */
   @Delete('{id}/comments/{commentId}')
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(403, 'Not the author of the comment')
   @Response<ProblemDetails>(404, 'No such post or comment')
-  public async deleteComment(@Path() id: string, @Path() commentId: string, @Request() req: KoaRequest): Promise<void> {
-    await this.deps.posts.removeComment(me(req), id.toLowerCase(), commentId.toLowerCase());
+  public async deleteComment(@Path() id: Uuid, @Path() commentId: Uuid, @Request() req: KoaRequest): Promise<void> {
+    await this.deps.posts.removeComment(callerId(req), id.toLowerCase(), commentId.toLowerCase());
     this.setStatus(204);
   }
 }

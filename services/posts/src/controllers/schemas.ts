@@ -3,18 +3,13 @@
  * OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
  */
 
-/**
- * A UUID (any version), lower or upper case.
- * @pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
- * @example "3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10"
- */
-export type Uuid = string;
+import type { Page, Uuid } from '@agora/mesh';
 
 /**
  * 1–500 characters, at least one of them not white space.
  * @minLength 1
  * @maxLength 500
- * @pattern \S
+ * @pattern \S must contain a character other than white space
  * @example "First light over the harbour."
  */
 export type PostText = string;
@@ -23,7 +18,7 @@ export type PostText = string;
  * 1–300 characters, at least one of them not white space.
  * @minLength 1
  * @maxLength 300
- * @pattern \S
+ * @pattern \S must contain a character other than white space
  * @example "Lovely!"
  */
 export type CommentText = string;
@@ -66,11 +61,7 @@ export interface Post {
   updatedAt: Date;
 }
 
-export interface PostPage {
-  items: Post[];
-  /** Pass as `cursor` to get the next page; null on the last page. */
-  nextCursor: string | null;
-}
+export type PostPage = Page<Post>;
 
 export interface LikeState {
   /** @format uuid */
@@ -85,10 +76,7 @@ export interface Like {
   likedAt: Date;
 }
 
-export interface LikePage {
-  items: Like[];
-  nextCursor: string | null;
-}
+export type LikePage = Page<Like>;
 
 export interface Comment {
   /** @format uuid */
@@ -101,16 +89,4 @@ export interface Comment {
   createdAt: Date;
 }
 
-export interface CommentPage {
-  items: Comment[];
-  nextCursor: string | null;
-}
-
-export interface ProblemDetails {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: { field: string; message: string }[];
-}
+export type CommentPage = Page<Comment>;

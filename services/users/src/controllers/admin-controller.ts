@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Path, Put, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { userOf } from '@agora/mesh';
+import { callerId, type ProblemDetails, type UserId, type Cursor, type PageLimit } from '@agora/mesh';
 import type { UsersDeps } from '../wiring.js';
-import type { AdminUserEntry, AdminUserPage, ProblemDetails, SuspensionChange } from './schemas.js';
+import type { AdminUserEntry, AdminUserPage, SuspensionChange } from './schemas.js';
 
 /** Admin operations: need the `admin` role claim (checked at the sidecar and here). */
 @Route('api/v1/users')
@@ -15,15 +15,9 @@ export class AdminController extends Controller {
     super();
   }
 
-  /**
-   * Every user, newest first, with their suspension state.
-   * @isInt limit
-   * @minimum limit 1
-   * @maximum limit 100
-   * @maxLength cursor 512
-   */
+  /** Every user, newest first, with their suspension state. */
   @Get()
-  public async listUsers(@Query() limit?: number, @Query() cursor?: string): Promise<AdminUserPage> {
+  public async listUsers(@Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<AdminUserPage> {
     return this.deps.moderation.list(limit, cursor);
   }
 
@@ -32,12 +26,11 @@ export class AdminController extends Controller {
    * sign-in; an access token issued before lives out its remaining minutes (≤ 15): users refuses
    * it, the other services accept it until it expires.
    * @param id the user's id
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
    */
   @Put('{id}/suspension')
   @Response<ProblemDetails>(404, 'No such user')
   @Response<ProblemDetails>(503, 'auth is unavailable; nothing changed')
-  public async setSuspension(@Path() id: string, @Body() body: SuspensionChange, @Request() req: KoaRequest): Promise<AdminUserEntry> {
-    return this.deps.moderation.setSuspended(id, body.suspended, userOf(req as unknown as { user?: unknown }).userId);
+  public async setSuspension(@Path() id: UserId, @Body() body: SuspensionChange, @Request() req: KoaRequest): Promise<AdminUserEntry> {
+    return this.deps.moderation.setSuspended(id, body.suspended, callerId(req));
   }
 }

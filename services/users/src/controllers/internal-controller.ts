@@ -1,6 +1,7 @@
 import { Controller, Get, Path, Response, Route, Security, Tags } from '@tsoa/runtime';
+import type { ProblemDetails, UserId } from '@agora/mesh';
 import type { UsersDeps } from '../wiring.js';
-import type { FollowingIds, ProblemDetails } from './schemas.js';
+import type { FollowingIds } from './schemas.js';
 
 /** Operations other workloads call through the mesh; never routed by the ingress. */
 @Route('internal/v1/users')
@@ -15,14 +16,13 @@ export class InternalController extends Controller {
    * most 5000 accounts, and the answer is capped at the same 5000. A user without a profile yet
    * follows nobody (`ids: []`, not 404).
    * @param id user id
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
    */
   @Get('{id}/following-ids')
   @Security('mesh', ['posts'])
   @Response<ProblemDetails>(400, 'Not a UUID')
   @Response<ProblemDetails>(401, 'No workload identity')
   @Response<ProblemDetails>(403, 'This workload may not call it')
-  public async followingIds(@Path() id: string): Promise<FollowingIds> {
+  public async followingIds(@Path() id: UserId): Promise<FollowingIds> {
     return { ids: await this.deps.follows.followingIds(id.toLowerCase()) };
   }
 }

@@ -3,23 +3,14 @@
  * OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
  */
 
-/**
- * The id of a user: a UUID, the same as at auth and in tokens (sub).
- * @pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
- * @example "7b0e7c1e-3f3a-4d8e-9b1a-2f6d1c1e9a11"
- */
-export type UserId = string;
+import type { MediaId, Page, UserId } from '@agora/mesh';
 
-/**
- * A media id (UUID) from media's uploads.
- * @pattern ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
- * @example "0c9f6a52-5d7e-4b4f-8a57-2b7f3e0d1c44"
- */
-export type AvatarMediaId = string;
+/** A media id from media's uploads (an image whose upload is complete). */
+export type AvatarMediaId = MediaId;
 
 /**
  * 3–30 letters, digits or underscores (the rule auth registers usernames with).
- * @pattern ^[A-Za-z0-9_]{3,30}$
+ * @pattern ^[A-Za-z0-9_]{3,30}$ must be 3–30 letters, digits or underscores
  * @example "alice_92"
  */
 export type Username = string;
@@ -44,7 +35,7 @@ export interface UpdateProfileRequest {
    * 1–50 characters, no control characters.
    * @minLength 1
    * @maxLength 50
-   * @pattern ^[^\u0000-\u001f\u007f]+$
+   * @pattern ^[^\u0000-\u001f\u007f]+$ must not contain control characters
    */
   displayName?: string;
   /**
@@ -66,36 +57,20 @@ export interface FollowEntry {
   followedAt: Date;
 }
 
-/** A page of a list, newest follow first; pass `nextCursor` back as `cursor` for the next page. */
-export interface FollowPage {
-  items: FollowEntry[];
-  nextCursor: string | null;
-}
+export type FollowPage = Page<FollowEntry>;
 
 /** Every id the user follows (at most 5000: the follow limit, so the list is always complete). */
 export interface FollowingIds {
   ids: string[];
 }
 
-// RFC 9457 problem details; byte-identical in the contract to auth's (the merged public API holds one).
-export interface ProblemDetails {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: { field: string; message: string }[];
-}
 
 /** A user as admins see them. */
 export interface AdminUserEntry extends UserProfile {
   suspended: boolean;
 }
 
-export interface AdminUserPage {
-  items: AdminUserEntry[];
-  nextCursor: string | null;
-}
+export type AdminUserPage = Page<AdminUserEntry>;
 
 export interface SuspensionChange {
   /** true suspends (sessions revoked at once, sign-in blocked); false reinstates. */

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { userOf } from '@agora/mesh';
+import { caller, type ProblemDetails, type UserId, type Cursor, type PageLimit } from '@agora/mesh';
 import type { Profile } from '../models/index.js';
 import { toProfile } from '../domain/profiles.js';
 import type { UsersDeps } from '../wiring.js';
-import type { FollowPage, ProblemDetails, UpdateProfileRequest, UserProfile, Username } from './schemas.js';
+import type { FollowPage, UpdateProfileRequest, UserProfile, Username } from './schemas.js';
 
 /**
  * Profiles and the follow graph. Every operation needs a signed-in user (profiles are not public):
@@ -23,7 +23,7 @@ export class UsersController extends Controller {
 
   /** Every operation goes through here: the caller's profile, created on first use from the token. */
   private me(req: KoaRequest): Promise<Profile> {
-    return this.deps.profiles.ensure(userOf(req as unknown as { user?: unknown }));
+    return this.deps.profiles.ensure(caller(req));
   }
 
   /** Your profile (created from your token on your first request to users). */
@@ -64,74 +64,47 @@ export class UsersController extends Controller {
     return this.deps.profiles.byUsername(username);
   }
 
-  /**
-   * A profile by id.
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   */
+  /** A profile by id. */
   @Get('{id}')
   @Response<ProblemDetails>(404, 'No such user')
-  public async getById(@Path() id: string, @Request() req: KoaRequest): Promise<UserProfile> {
+  public async getById(@Path() id: UserId, @Request() req: KoaRequest): Promise<UserProfile> {
     await this.me(req);
     return this.deps.profiles.byId(id.toLowerCase());
   }
 
-  /**
-   * Follows the user. Idempotent; following yourself is a 400.
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   */
+  /** Follows the user. Idempotent; following yourself is a 400. */
   @Post('{id}/follow')
   @SuccessResponse(204, 'Following')
   @Response<ProblemDetails>(404, 'No such user')
   @Response<ProblemDetails>(409, 'You follow the most accounts allowed (5000)')
-  public async follow(@Path() id: string, @Request() req: KoaRequest): Promise<void> {
+  public async follow(@Path() id: UserId, @Request() req: KoaRequest): Promise<void> {
     const me = await this.me(req);
     await this.deps.follows.follow(me.id, id.toLowerCase());
     this.setStatus(204);
   }
 
-  /**
-   * Stops following the user. Idempotent.
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   */
+  /** Stops following the user. Idempotent. */
   @Delete('{id}/follow')
   @SuccessResponse(204, 'Not following')
   @Response<ProblemDetails>(404, 'No such user')
-  public async unfollow(@Path() id: string, @Request() req: KoaRequest): Promise<void> {
+  public async unfollow(@Path() id: UserId, @Request() req: KoaRequest): Promise<void> {
     const me = await this.me(req);
     await this.deps.follows.unfollow(me.id, id.toLowerCase());
     this.setStatus(204);
   }
 
-  /**
-   * Who follows the user, newest follow first.
-   * @param limit page size, 1–100 (default 20)
-   * @param cursor `nextCursor` of the previous page
-   * @isInt limit must be an integer
-   * @minimum limit 1
-   * @maximum limit 100
-   * @maxLength cursor 512
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   */
+  /** Who follows the user, newest follow first. */
   @Get('{id}/followers')
   @Response<ProblemDetails>(404, 'No such user')
-  public async followers(@Path() id: string, @Request() req: KoaRequest, @Query() limit?: number, @Query() cursor?: string): Promise<FollowPage> {
+  public async followers(@Path() id: UserId, @Request() req: KoaRequest, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<FollowPage> {
     await this.me(req);
     return this.deps.follows.followers(id.toLowerCase(), limit, cursor);
   }
 
-  /**
-   * Whom the user follows, newest follow first.
-   * @param limit page size, 1–100 (default 20)
-   * @param cursor `nextCursor` of the previous page
-   * @isInt limit must be an integer
-   * @minimum limit 1
-   * @maximum limit 100
-   * @maxLength cursor 512
-   * @pattern id ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$
-   */
+  /** Whom the user follows, newest follow first. */
   @Get('{id}/following')
   @Response<ProblemDetails>(404, 'No such user')
-  public async following(@Path() id: string, @Request() req: KoaRequest, @Query() limit?: number, @Query() cursor?: string): Promise<FollowPage> {
+  public async following(@Path() id: UserId, @Request() req: KoaRequest, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<FollowPage> {
     await this.me(req);
     return this.deps.follows.following(id.toLowerCase(), limit, cursor);
   }

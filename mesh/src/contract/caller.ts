@@ -1,0 +1,20 @@
+import type { Request } from 'koa';
+import { userOf, workloadOf, type UserPrincipal, type WorkloadPrincipal } from '../auth/principal.js';
+
+// tsoa's `@Request()` hands controllers Koa's request; the authentication module's result is on
+// `request.user` (typed by neither Koa nor tsoa). These read it, so controllers need no casts.
+
+/** The signed-in user of an operation with `@Security('jwt')`. */
+export function caller(req: Request): UserPrincipal {
+  return userOf(req as Request & { user?: unknown });
+}
+
+/** The signed-in user's id (lower case, as every service stores ids). */
+export function callerId(req: Request): string {
+  return caller(req).userId.toLowerCase();
+}
+
+/** The calling workload of an operation with `@Security('mesh')`. */
+export function callingWorkload(req: Request): WorkloadPrincipal {
+  return workloadOf(req as Request & { user?: unknown });
+}
