@@ -20,7 +20,11 @@ export const RUNBOOKS_DIR = join(OBS_DIR, 'runbooks');
 // ---------------------------------------------------------------------------------------------
 // Registry
 
-export type MetricSource = 'agora' | 'prom-client-default' | 'istio' | 'kube-state-metrics';
+/**
+ * Who exports a metric. `agora-planned`: a metric a rule already uses but the code does not export
+ * yet (its help says who must add it); `prometheus`: Prometheus' own synthetic series (`up`).
+ */
+export type MetricSource = 'agora' | 'agora-planned' | 'prom-client-default' | 'istio' | 'kube-state-metrics' | 'prometheus';
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
 
 export interface RegistryLabel {
@@ -451,7 +455,7 @@ export function checkExpression(expr: string, ctx: CheckContext): string[] {
 // Tools
 
 /** The binary `name` from .tools/bin, running scripts/install-tools.sh first when it is missing. */
-export function ensureTool(name: 'promtool' | 'kubectl' | 'prometheus'): string {
+export function ensureTool(name: 'promtool' | 'kubectl' | 'prometheus' | 'alertmanager' | 'amtool'): string {
   const bin = join(REPO_ROOT, '.tools/bin', name);
   if (!existsSync(bin)) {
     // Test files run in parallel: one install at a time (flock), the others then find the tools.
