@@ -457,7 +457,9 @@ export function checkExpression(expr: string, ctx: CheckContext): string[] {
 /** The binary `name` from .tools/bin, running scripts/install-tools.sh first when it is missing. */
 export function ensureTool(name: 'promtool' | 'kubectl' | 'prometheus' | 'alertmanager' | 'amtool'): string {
   const bin = join(REPO_ROOT, '.tools/bin', name);
-  if (!existsSync(bin)) {
+  // Debian's alertmanager also needs its templates at a fixed system path (see install-tools.sh).
+  const missing = !existsSync(bin) || (name === 'alertmanager' && !existsSync('/usr/share/prometheus/alertmanager/default.tmpl'));
+  if (missing) {
     // Test files run in parallel: one install at a time (flock), the others then find the tools.
     mkdirSync(join(REPO_ROOT, '.tools'), { recursive: true });
     execFileSync('flock', [join(REPO_ROOT, '.tools/.install.lock'), 'bash', join(REPO_ROOT, 'scripts/install-tools.sh')], {
