@@ -315,13 +315,14 @@ describe.skipIf(!adminUrl)('live: Prometheus against the running services', () =
         tally.skipped++;
         continue;
       }
-      if (e.kind === 'alert-rule') {
+      // Alerts and annotations compare series against thresholds (empty when nothing happens).
+      if (e.kind === 'alert-rule' || e.kind === 'annotation') {
         const parsed = await evaluate(e, substituted[0]!);
         if (!parsed.ok) {
           failures.push(`${e.source}: rejected by Prometheus: ${parsed.error}`);
           continue;
         }
-        // The alert compares series against thresholds (empty when healthy): each compared series must have data.
+        // Each compared series must have data.
         for (const sel of selectors(e.expr)) {
           const q = `${sel.name}{${sel.matchers.map((m) => `${m.label}${m.op}${JSON.stringify(m.value)}`).join(',')}}`;
           if (!(await hasData(q))) failures.push(`${e.source}: ${q} returned no data`);

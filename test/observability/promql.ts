@@ -84,7 +84,7 @@ export interface Expression {
   /** Human-readable origin, e.g. `prometheus/rules/slo.yml alert AgoraAvailabilityBurnRateFast`. */
   source: string;
   expr: string;
-  kind: 'recording-rule' | 'alert-rule' | 'panel' | 'variable';
+  kind: 'recording-rule' | 'alert-rule' | 'panel' | 'variable' | 'annotation';
   /** File relative to the repository root. */
   file: string;
   /** Recording rule name or alert name (rules only). */
@@ -153,6 +153,7 @@ export interface Dashboard {
   title: string;
   panels: DashboardPanel[];
   templating?: { list: Array<{ name: string; type: string; query?: unknown; datasource?: { type?: string; uid?: string } | null }> };
+  annotations?: { list: Array<{ name: string; expr?: string; datasource?: { type?: string; uid?: string } | null }> };
 }
 
 /** Every panel of a dashboard, including panels nested in collapsed rows. */
@@ -175,7 +176,8 @@ function uidOf(ds: DashboardTarget['datasource']): string | undefined {
 
 /**
  * Every PromQL expression of the project: each recording and alerting rule, each Prometheus target
- * of each dashboard panel, and each Prometheus query variable (label_values(...) etc.).
+ * of each dashboard panel, each Prometheus query variable (label_values(...) etc.) and each
+ * Prometheus annotation query.
  */
 export function allExpressions(opts: { rules?: string[]; dashboards?: string[] } = {}): Expression[] {
   const out: Expression[] = [];
@@ -215,6 +217,10 @@ export function allExpressions(opts: { rules?: string[]; dashboards?: string[] }
       const expr = typeof q === 'string' ? q : (q as { query?: string } | undefined)?.query;
       if (!expr) continue;
       out.push({ source: `${rel} variable ${variable.name}`, expr, kind: 'variable', file: rel });
+    }
+    for (const annotation of dashboard.annotations?.list ?? []) {
+      if (uidOf(annotation.datasource) !== 'prometheus' || !annotation.expr) continue;
+      out.push({ source: `${rel} annotation "${annotation.name}"`, expr: annotation.expr, kind: 'annotation', file: rel });
     }
   }
   return out;
