@@ -54,7 +54,11 @@ function panel(id, p, gridPos) {
   if (p.min !== undefined) defaults.min = p.min;
   if (p.max !== undefined) defaults.max = p.max;
   if (p.links) defaults.links = p.links;
+  // Grafana's default thresholds (red from 80) would colour any stat without its own: a stat either
+  // says what is bad, or is neutral (one step, no colour).
   if (p.thresholds) defaults.thresholds = { mode: 'absolute', steps: p.thresholds };
+  else if (type === 'stat') defaults.thresholds = { mode: 'absolute', steps: [{ color: 'text', value: null }] };
+  if (type === 'stat') defaults.color = { mode: 'thresholds' };
   if (type === 'timeseries') {
     defaults.custom = { drawStyle: 'line', lineWidth: 1, fillOpacity: p.stack ? 30 : 10, showPoints: 'never', spanNulls: false };
     if (p.stack) defaults.custom.stacking = { mode: 'normal', group: 'A' };
@@ -63,7 +67,7 @@ function panel(id, p, gridPos) {
     type === 'timeseries'
       ? { legend: { displayMode: 'table', placement: 'bottom', showLegend: true, calcs: ['mean', 'max', 'lastNotNull'] }, tooltip: { mode: 'multi', sort: 'desc' } }
       : type === 'stat'
-        ? { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'value', graphMode: 'area', textMode: 'auto' }
+        ? { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: p.thresholds ? 'value' : 'none', graphMode: 'area', textMode: 'auto' }
         : { showHeader: true };
   return {
     id,
@@ -106,6 +110,51 @@ function queryVariable(name, label, query, { multi = false, includeAll = false, 
   };
 }
 
+/**
+ * The Jaeger UI's address, a dashboard setting rather than a constant in every link: the default is
+ * skaffold's port-forward; change it in the variable bar (or the provisioned JSON) for a real host.
+ */
+const JAEGER_URL_DEFAULT = 'http://localhost:16686';
+const jaegerUrlVariable = () => ({
+  name: 'jaeger_url',
+  label: 'Jaeger UI',
+  type: 'textbox',
+  query: JAEGER_URL_DEFAULT,
+  current: { text: JAEGER_URL_DEFAULT, value: JAEGER_URL_DEFAULT },
+  options: [{ selected: true, text: JAEGER_URL_DEFAULT, value: JAEGER_URL_DEFAULT }],
+  hide: 0,
+});
+
+/**
+ * Rollouts and restarts as annotations on every time series: a Deployment's generation changes on
+ * each rollout (kube-state-metrics, cluster); a process start time changes on each (re)start (the
+ * services' own metric, so the local run shows them too).
+ */
+const deployAnnotations = () => [
+  {
+    name: 'Rollouts',
+    datasource: PROM,
+    enable: true,
+    iconColor: 'blue',
+    expr: 'changes(kube_deployment_metadata_generation{namespace="agora"}[2m]) > 0',
+    step: '1m',
+    titleFormat: 'rollout {{deployment}}',
+    tagKeys: 'deployment',
+    textFormat: 'Deployment agora/{{deployment}} changed (new generation)',
+  },
+  {
+    name: 'Service (re)starts',
+    datasource: PROM,
+    enable: true,
+    iconColor: 'purple',
+    expr: 'changes(process_start_time_seconds{service=~"auth|users|posts|media"}[2m]) > 0',
+    step: '1m',
+    titleFormat: '{{service}} started',
+    tagKeys: 'service',
+    textFormat: 'A process of {{service}} started ({{instance}})',
+  },
+];
+
 function dashboard({ uid, title, description, tags, variables = [], items }) {
   return {
     uid,
@@ -120,25 +169,33 @@ function dashboard({ uid, title, description, tags, variables = [], items }) {
     time: { from: 'now-1h', to: 'now' },
     timepicker: {},
     timezone: 'browser',
-    annotations: { list: [] },
+    annotations: { list: deployAnnotations() },
     links: [{ title: 'Agora dashboards', type: 'dashboards', tags: ['agora'], asDropdown: true, includeVars: false, keepTime: true }],
-    templating: { list: variables },
+    templating: { list: [...variables, jaegerUrlVariable()] },
     panels: layout(items),
   };
 }
 
-// Links from latency panels to the traces of the service: Grafana Explore on the Jaeger datasource
-// (uid jaeger), and the Jaeger UI itself (skaffold port-forwards jaeger:16686 to localhost:16686).
-// The services' OpenTelemetry service.name is their topology name (auth, users, posts, media).
+// Links from latency panels to the traces of a service: Grafana Explore on the Jaeger datasource
+// (uid jaeger), and the Jaeger UI at the dashboard's ${jaeger_url}. The service is the series' own
+// `service` label (${__field.labels.service}), so the link works whatever the variable selection
+// (All, several services); panels whose series have no service label pass the single-valued
+// ${service} variable instead. The services' OpenTelemetry service.name is their topology name.
 const enc = encodeURIComponent;
 const exploreJaeger = (service) =>
   `/explore?left=${enc('{"datasource":"jaeger","queries":[{"refId":"A","datasource":{"type":"jaeger","uid":"jaeger"},"queryType":"search","service":"')}${service}${enc('","minDuration":"500ms"}],"range":{"from":"')}\${__from}${enc('","to":"')}\${__to}${enc('"}}')}`;
 const traceLinks = (service) => [
   { title: `Slow traces of ${service} (Grafana Explore, Jaeger)`, url: exploreJaeger(service) },
-  { title: `Slow traces of ${service} (Jaeger UI)`, url: `http://localhost:16686/search?service=${service}&minDuration=500ms&lookback=1h&limit=20`, targetBlank: true },
+  { title: `Slow traces of ${service} (Jaeger UI)`, url: `\${jaeger_url}/search?service=${service}&minDuration=500ms&lookback=1h&limit=20`, targetBlank: true },
 ];
+const SERIES_SERVICE = '${__field.labels.service}';
 
 const SEL = 'service="$service", route=~"$route"';
+/**
+ * Series labelled by pod name: in the cluster `pod` is the pod's name (instance is its IP:port);
+ * the local run has no pod, so its instance (127.0.0.1:port) stands in.
+ */
+const byPod = (expr) => `label_replace(${expr}, "pod", "$1", "pod;instance", ";(.+)")`;
 const H = 'http_server_request_duration_seconds';
 
 const serviceRed = dashboard({
@@ -156,8 +213,13 @@ const serviceRed = dashboard({
     { type: 'stat', w: 4, h: 4, title: '5xx ratio (5m)', unit: 'percentunit', thresholds: [{ color: 'green', value: null }, { color: 'red', value: 0.005 }], targets: [q('service:http_server_request_error_ratio:rate5m{service="$service"}')] },
     { type: 'stat', w: 4, h: 4, title: 'p99 latency (5m)', unit: 's', thresholds: [{ color: 'green', value: null }, { color: 'red', value: 0.5 }], targets: [q('service:http_server_request_duration_seconds:p99_5m{service="$service"}')], links: traceLinks('${service}') },
     { type: 'stat', w: 4, h: 4, title: 'In flight', unit: 'short', targets: [q('sum(http_server_requests_in_flight{service="$service"})')] },
-    { type: 'stat', w: 4, h: 4, title: 'Availability burn rate (1h)', unit: 'x', description: 'Error ratio over the last hour divided by the budget (0.5%). 1 = on track; 14.4 pages.', thresholds: [{ color: 'green', value: null }, { color: 'orange', value: 6 }, { color: 'red', value: 14.4 }], targets: [q('service:slo_availability_error_ratio:rate1h{service="$service"} / 0.005')] },
-    { type: 'stat', w: 4, h: 4, title: 'Latency burn rate (1h)', unit: 'x', description: 'Share of requests slower than 500 ms over the last hour divided by the budget (1%).', links: traceLinks('${service}'), thresholds: [{ color: 'green', value: null }, { color: 'orange', value: 6 }, { color: 'red', value: 14.4 }], targets: [q('service:slo_latency_slow_ratio:rate1h{service="$service"} / 0.01')] },
+    { type: 'stat', w: 4, h: 4, title: 'Availability burn rate (1h)', unit: 'x', description: 'Error ratio over the last hour divided by the budget (0.5%), per SLI: app (the service\'s own histogram) and edge (the ingress gateway). 1 = on track; 14.4 pages.', thresholds: [{ color: 'green', value: null }, { color: 'orange', value: 6 }, { color: 'red', value: 14.4 }], targets: [q('service:slo_availability_error_ratio:rate1h{service="$service"} / 0.005', '{{sli}}')] },
+    { type: 'stat', w: 4, h: 4, title: 'Latency burn rate (1h)', unit: 'x', description: 'Share of requests slower than 500 ms over the last hour divided by the budget (1%), per SLI.', links: traceLinks('${service}'), thresholds: [{ color: 'green', value: null }, { color: 'orange', value: 6 }, { color: 'red', value: 14.4 }], targets: [q('service:slo_latency_slow_ratio:rate1h{service="$service"} / 0.01', '{{sli}}')] },
+
+    { row: 'Error budget (30 days)' },
+    { type: 'stat', w: 6, h: 5, title: 'Availability budget left (30 d)', unit: 'percentunit', description: '1 - (5xx ratio over 30 days / 0.5%), per SLI. Below 0: overspent. Needs 30 days of data (Prometheus keeps 35).', thresholds: [{ color: 'red', value: null }, { color: 'orange', value: 0 }, { color: 'green', value: 0.25 }], targets: [q('service:slo_availability_error_budget_remaining:ratio30d{service="$service"}', '{{sli}}')] },
+    { type: 'stat', w: 6, h: 5, title: 'Latency budget left (30 d)', unit: 'percentunit', links: traceLinks('${service}'), description: '1 - (share slower than 500 ms over 30 days / 1%), per SLI.', thresholds: [{ color: 'red', value: null }, { color: 'orange', value: 0 }, { color: 'green', value: 0.25 }], targets: [q('service:slo_latency_error_budget_remaining:ratio30d{service="$service"}', '{{sli}}')] },
+    { title: 'Availability SLI: 5xx ratio, app vs edge (1h)', unit: 'percentunit', min: 0, description: 'The edge SLI (gateway) still counts when no pod can: every pod down or unready.', targets: [q('service:slo_availability_error_ratio:rate1h{service="$service"}', '{{sli}}')] },
 
     { row: 'Rate' },
     { title: 'Requests by route', unit: 'reqps', targets: [q(`sum by (method, route) (rate(${H}_count{${SEL}}[${RI}]))`, '{{method}} {{route}}')] },
@@ -181,7 +243,7 @@ const serviceRed = dashboard({
     },
     { title: 'Latency p99 by route', unit: 's', links: traceLinks('${service}'), targets: [q(`histogram_quantile(0.99, sum by (route, le) (rate(${H}_bucket{${SEL}}[${RI}])))`, '{{route}}', { exemplar: true })] },
     { title: 'Requests slower than 500 ms (latency SLI)', unit: 'percentunit', min: 0, links: traceLinks('${service}'), targets: [q(`1 - sum(rate(${H}_bucket{${SEL}, le="0.5"}[${RI}])) / sum(rate(${H}_count{${SEL}}[${RI}]))`, 'slower than 500 ms')] },
-    { title: 'Requests in flight', unit: 'short', targets: [q('sum by (instance) (http_server_requests_in_flight{service="$service"})', '{{instance}}')] },
+    { title: 'Requests in flight', unit: 'short', targets: [q(`sum by (pod) (${byPod('http_server_requests_in_flight{service="$service"}')})`, '{{pod}}')] },
 
     { row: 'Calls to other services' },
     { title: 'Outgoing calls by callee and outcome', unit: 'reqps', targets: [q(`sum by (callee, outcome) (rate(mesh_client_request_duration_seconds_count{service="$service"}[${RI}]))`, '{{callee}} {{outcome}}')] },
@@ -189,9 +251,9 @@ const serviceRed = dashboard({
     { title: 'Outgoing call failures by callee and reason', unit: 'reqps', w: 24, targets: [q(`sum by (callee, reason) (rate(mesh_client_failures_total{service="$service"}[${RI}]))`, '{{callee}} {{reason}}')] },
 
     { row: 'Runtime' },
-    { title: 'CPU', unit: 'percentunit', w: 8, targets: [q(`sum by (instance) (rate(process_cpu_seconds_total{service="$service"}[${RI}]))`, '{{instance}}')] },
-    { title: 'Memory', unit: 'bytes', w: 8, targets: [q('sum by (instance) (process_resident_memory_bytes{service="$service"})', 'rss {{instance}}'), q('sum by (instance) (nodejs_heap_size_used_bytes{service="$service"})', 'heap used {{instance}}')] },
-    { title: 'Event-loop lag', unit: 's', w: 8, targets: [q('max by (instance) (nodejs_eventloop_lag_p99_seconds{service="$service"})', 'p99 {{instance}}'), q('max by (instance) (nodejs_eventloop_lag_seconds{service="$service"})', 'current {{instance}}')] },
+    { title: 'CPU', unit: 'percentunit', w: 8, targets: [q(`sum by (pod) (${byPod(`rate(process_cpu_seconds_total{service="$service"}[${RI}])`)})`, '{{pod}}')] },
+    { title: 'Memory', unit: 'bytes', w: 8, targets: [q(`sum by (pod) (${byPod('process_resident_memory_bytes{service="$service"}')})`, 'rss {{pod}}'), q(`sum by (pod) (${byPod('nodejs_heap_size_used_bytes{service="$service"}')})`, 'heap used {{pod}}')] },
+    { title: 'Event-loop lag', unit: 's', w: 8, targets: [q(`max by (pod) (${byPod('nodejs_eventloop_lag_p99_seconds{service="$service"}')})`, 'p99 {{pod}}'), q(`max by (pod) (${byPod('nodejs_eventloop_lag_seconds{service="$service"}')})`, 'current {{pod}}')] },
 
     { row: 'Business events' },
     {
@@ -210,6 +272,8 @@ const serviceRed = dashboard({
 });
 
 const AV = 'auth_token_verifications_total';
+const IR = 'istio_requests_total';
+const GW = 'reporter="source", source_workload="istio-ingressgateway", destination_service_namespace="agora"';
 // Rejections answer 401, except these (403) and jwks_unavailable (503): see observability/metrics.json.
 const FORBIDDEN = 'forbidden_role|forbidden_workload';
 const NOT_401 = `${FORBIDDEN}|jwks_unavailable`;
@@ -238,27 +302,38 @@ const authSecurity = dashboard({
     { title: 'Refresh-token reuse detected', unit: 'short', description: 'Each reuse revoked a whole token family.', targets: [q(`sum(increase(agora_refresh_reuse_detected_total[${RI}]))`, 'reuses')] },
     { title: 'Registrations', unit: 'ops', targets: [q(`sum(rate(agora_registrations_total[${RI}]))`, 'registrations')] },
 
-    { row: 'Sidecar (Istio RequestAuthentication / AuthorizationPolicy)' },
-    { title: '401 / 403 answered at the destination sidecar or service', unit: 'reqps', description: 'Istio standard metric, reporter=destination: both the sidecar\'s and the service\'s rejections.', targets: [q(`sum by (destination_workload, response_code) (rate(istio_requests_total{reporter="destination", destination_workload_namespace="agora", response_code=~"401|403"}[${RI}]))`, '{{destination_workload}} {{response_code}}')] },
+    { row: 'Envoy: gateway and sidecars (Istio RequestAuthentication / AuthorizationPolicy)' },
+    { type: 'stat', w: 6, h: 4, title: 'Gateway 401 / 403 (5m)', unit: 'percentunit', description: 'Share of the ingress gateway\'s answers that were 401 or 403, including tokens Envoy refused itself (forged, expired, unknown kid), which no service counts.', thresholds: [{ color: 'green', value: null }, { color: 'orange', value: 0.1 }, { color: 'red', value: 0.2 }], targets: [q(`sum(service:edge_auth_refusals:rate5m) / sum(rate(${IR}{${GW}}[5m]))`)] },
+    { title: 'Gateway 401 / 403 by destination, code and response flag', unit: 'reqps', w: 18, description: 'reporter=source at the ingress gateway: what clients got. A refusal by Envoy\'s JWT filter has no upstream (destination_workload unknown); an RBAC refusal carries the flag RBAC (Istio versions that set it) or -.', targets: [q(`sum by (destination_service_name, response_code, response_flags) (rate(${IR}{${GW}, response_code=~"401|403"}[${RI}]))`, '{{destination_service_name}} {{response_code}} {{response_flags}}')] },
+    { title: 'Sidecar 401 / 403 between workloads', unit: 'reqps', description: 'reporter=destination, callers other than the gateway: calls inside the mesh refused by a destination\'s sidecar or by the service. Never expected in normal operation (alert AgoraMeshAuthRefusals).', targets: [q(`sum by (source_workload, destination_workload, response_code) (rate(${IR}{reporter="destination", destination_workload_namespace="agora", source_workload!="istio-ingressgateway", response_code=~"401|403"}[${RI}]))`, '{{source_workload}} → {{destination_workload}} {{response_code}}')] },
+    { title: '401 / 403 answered at the destination sidecar or service', unit: 'reqps', description: 'Istio standard metric, reporter=destination: both the sidecar\'s and the service\'s rejections.', targets: [q(`sum by (destination_workload, response_code) (rate(${IR}{reporter="destination", destination_workload_namespace="agora", response_code=~"401|403"}[${RI}]))`, '{{destination_workload}} {{response_code}}')] },
   ],
 });
 
-const IR = 'istio_requests_total';
 const MSEL = 'reporter="destination", destination_workload_namespace="agora", destination_workload=~"$workload"';
+// Callers into Agora: the ingress gateway and Agora's own workloads. destination_service_name is
+// known even when no pod answered (UH), unlike destination_workload.
+const SSEL = 'reporter="source", destination_service_namespace="agora", destination_service_name=~"$workload"';
 const meshTraffic = dashboard({
   uid: 'agora-mesh-traffic',
   title: 'Agora / Mesh traffic',
-  description: 'Traffic between workloads as Envoy sees it (Istio standard metrics, reporter=destination unless noted).',
+  description: 'Traffic between workloads as Envoy sees it (Istio standard metrics): the callers\' view (reporter=source) and the serving side\'s (reporter=destination).',
   tags: ['istio', 'mesh'],
   variables: [queryVariable('workload', 'Destination workload', `label_values(${IR}{reporter="destination", destination_workload_namespace="agora"}, destination_workload)`, { multi: true, includeAll: true, allValue: '.*' })],
   items: [
-    { row: 'Traffic' },
+    { row: 'Destination view (reporter=destination: what the serving proxy saw)' },
     { title: 'Requests by source and destination workload', unit: 'reqps', targets: [q(`sum by (source_workload, destination_workload) (rate(${IR}{${MSEL}}[${RI}]))`, '{{source_workload}} → {{destination_workload}}')] },
     { title: 'Requests by response code', unit: 'reqps', stack: true, targets: [q(`sum by (response_code) (rate(${IR}{${MSEL}}[${RI}]))`, '{{response_code}}')] },
     { title: '5xx ratio by destination', unit: 'percentunit', min: 0, targets: [q(`sum by (destination_workload) (rate(${IR}{${MSEL}, response_code=~"5.."}[${RI}])) / sum by (destination_workload) (rate(${IR}{${MSEL}}[${RI}]))`, '{{destination_workload}}')] },
-    { title: 'Envoy response flags (non-empty)', unit: 'reqps', description: 'UF upstream failure, UO overflow, URX retries exhausted, UT timeout, NR no route, UAEX external authz denied.', targets: [q(`sum by (destination_workload, response_flags) (rate(${IR}{${MSEL}, response_flags!="-"}[${RI}]))`, '{{destination_workload}} {{response_flags}}')] },
+    { title: 'Envoy response flags at the destination (non-empty)', unit: 'reqps', description: 'Flags the serving proxy records (e.g. DC downstream closed, RBAC denied). UH, UO, URX, UT and NR are only in the source view above.', targets: [q(`sum by (destination_workload, response_flags) (rate(${IR}{${MSEL}, response_flags!="-"}[${RI}]))`, '{{destination_workload}} {{response_flags}}')] },
 
-    { row: 'Latency' },
+    { row: 'Source view (reporter=source: what the caller\'s proxy saw)' },
+    { title: 'Envoy response flags by caller (UH, UO, URX, UT, NR …)', unit: 'reqps', description: 'Only the calling proxy records these: UH no healthy upstream (every pod unready or gone), UO circuit breaker overflow, URX retries exhausted, UT upstream timeout, NR no route, UF connection failure. reporter=destination never sees them.', targets: [q(`sum by (source_workload, destination_service_name, response_flags) (rate(${IR}{${SSEL}, response_flags!="-"}[${RI}]))`, '{{source_workload}} → {{destination_service_name}} {{response_flags}}')] },
+    { title: '5xx ratio by destination service, seen by callers', unit: 'percentunit', min: 0, description: 'Includes the 503s Envoy answers itself when no pod can take the request; the edge SLI uses the gateway\'s part of this.', targets: [q(`sum by (destination_service_name) (rate(${IR}{${SSEL}, response_code=~"5.."}[${RI}])) / sum by (destination_service_name) (rate(${IR}{${SSEL}}[${RI}]))`, '{{destination_service_name}}')] },
+    { title: 'Requests by caller and response code', unit: 'reqps', description: 'Callers: the ingress gateway and Agora\'s own workloads.', targets: [q(`sum by (source_workload, destination_service_name, response_code) (rate(${IR}{${SSEL}}[${RI}]))`, '{{source_workload}} → {{destination_service_name}} {{response_code}}')] },
+    { title: 'P99 by destination service, seen by callers', unit: 'ms', targets: [q(`histogram_quantile(0.99, sum by (destination_service_name, le) (rate(istio_request_duration_milliseconds_bucket{${SSEL}}[${RI}])))`, '{{destination_service_name}}')] },
+
+    { row: 'Latency (destination view)' },
     { title: 'P99 by destination workload', unit: 'ms', targets: [q(`histogram_quantile(0.99, sum by (destination_workload, le) (rate(istio_request_duration_milliseconds_bucket{${MSEL}}[${RI}])))`, '{{destination_workload}}')] },
     { title: 'P99 by source → destination', unit: 'ms', targets: [q(`histogram_quantile(0.99, sum by (source_workload, destination_workload, le) (rate(istio_request_duration_milliseconds_bucket{${MSEL}}[${RI}])))`, '{{source_workload}} → {{destination_workload}}')] },
 
@@ -279,13 +354,13 @@ const database = dashboard({
   items: [
     { row: 'Pool' },
     { title: 'Connections by state', unit: 'short', stack: true, targets: [q(`sum by (service, state) (db_pool_connections{${DSEL}})`, '{{service}} {{state}}')] },
-    { title: 'Callers waiting for a connection', unit: 'short', thresholds: [{ color: 'green', value: null }, { color: 'red', value: 1 }], targets: [q(`max by (service, instance) (db_pool_connections{${DSEL}, state="waiting"})`, '{{service}} {{instance}}')] },
-    { title: 'Pool utilisation (used / open)', unit: 'percentunit', min: 0, max: 1, thresholds: [{ color: 'green', value: null }, { color: 'red', value: 0.9 }], targets: [q(`service_instance:db_pool_utilisation:ratio{${DSEL}}`, '{{service}} {{instance}}')] },
+    { title: 'Callers waiting for a connection', unit: 'short', description: 'Callers queued because every connection up to the pool maximum is in use: the saturation signal.', thresholds: [{ color: 'green', value: null }, { color: 'red', value: 1 }], targets: [q(`max by (service, instance) (db_pool_connections{${DSEL}, state="waiting"})`, '{{service}} {{instance}}')] },
+    { title: 'Pool utilisation (used / maximum)', unit: 'percentunit', description: 'Needs db_pool_max_connections (planned: not exported yet, see observability/metrics.json).', min: 0, max: 1, thresholds: [{ color: 'green', value: null }, { color: 'red', value: 0.9 }], targets: [q(`service_instance:db_pool_utilisation:ratio{${DSEL}}`, '{{service}} {{instance}}')] },
     { title: 'Used connections by instance', unit: 'short', targets: [q(`sum by (service, instance) (db_pool_connections{${DSEL}, state="used"})`, '{{service}} {{instance}}')] },
 
     { row: 'Queries' },
     { title: 'Queries / s by operation', unit: 'ops', targets: [q(`sum by (service, operation) (rate(db_query_duration_seconds_count{${DSEL}}[${RI}]))`, '{{service}} {{operation}}')] },
-    { title: 'Query p99 by operation', unit: 's', links: traceLinks('${service}'), targets: [q(`histogram_quantile(0.99, sum by (service, operation, le) (rate(db_query_duration_seconds_bucket{${DSEL}}[${RI}])))`, '{{service}} {{operation}}', { exemplar: true })] },
+    { title: 'Query p99 by operation', unit: 's', links: traceLinks(SERIES_SERVICE), targets: [q(`histogram_quantile(0.99, sum by (service, operation, le) (rate(db_query_duration_seconds_bucket{${DSEL}}[${RI}])))`, '{{service}} {{operation}}', { exemplar: true })] },
     { title: 'Query p50 by operation', unit: 's', targets: [q(`histogram_quantile(0.5, sum by (service, operation, le) (rate(db_query_duration_seconds_bucket{${DSEL}}[${RI}])))`, '{{service}} {{operation}}')] },
     { title: 'Mean query time by service', unit: 's', targets: [q(`sum by (service) (rate(db_query_duration_seconds_sum{${DSEL}}[${RI}])) / sum by (service) (rate(db_query_duration_seconds_count{${DSEL}}[${RI}]))`, '{{service}}')] },
   ],

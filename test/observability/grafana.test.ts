@@ -109,7 +109,7 @@ describe('dashboards', () => {
     expect(latency.length).toBeGreaterThan(0);
     for (const p of latency) {
       const links = ((p.fieldConfig as { defaults?: { links?: Array<{ url: string }> } })?.defaults?.links ?? []).map((l) => l.url);
-      expect(links.some((u) => u.includes('16686/search?service=${service}')), p.title).toBe(true);
+      expect(links.some((u) => u.startsWith('${jaeger_url}/search?service=${service}')), p.title).toBe(true);
       expect(links.some((u) => u.startsWith('/explore?') && u.includes(encodeURIComponent('"uid":"jaeger"'))), p.title).toBe(true);
     }
     // exemplars on the latency time series: the trace_id exemplar opens the trace in Jaeger
@@ -132,5 +132,55 @@ describe('dashboards', () => {
   it('database shows pool used/idle/waiting and query duration by operation', () => {
     const text = JSON.stringify(load('database.json'));
     for (const s of ['db_pool_connections', 'state=\\"waiting\\"', 'db_query_duration_seconds_bucket', 'operation']) expect(text).toContain(s);
+  });
+
+  it('gives every stat panel its own thresholds (Grafana\'s default turns red at 80)', () => {
+    for (const file of dashboardFiles()) {
+      for (const p of allPanels(JSON.parse(readFileSync(file, 'utf8')) as Dashboard).filter((x) => x.type === 'stat')) {
+        const steps = (p.fieldConfig as { defaults?: { thresholds?: { steps?: Array<{ color: string; value: number | null }> } } })?.defaults?.thresholds?.steps;
+        expect(steps, `${basename(file)} "${p.title}"`).toBeDefined();
+        expect(steps![0]!.value, `${basename(file)} "${p.title}"`).toBeNull();
+        // a neutral stat is not coloured; a coloured one must say where bad starts
+        const colorMode = (p as { options?: { colorMode?: string } }).options?.colorMode;
+        expect(steps!.length > 1 || colorMode === 'none', `${basename(file)} "${p.title}"`).toBe(true);
+      }
+    }
+  });
+
+  it('takes the Jaeger UI address from a variable and builds trace links that work for any selection', () => {
+    for (const file of dashboardFiles()) {
+      const d = JSON.parse(readFileSync(file, 'utf8')) as Dashboard;
+      const text = JSON.stringify(d);
+      expect(text, basename(file)).not.toContain('localhost:16686/search');
+      const jaeger = (d.templating?.list ?? []).find((v) => v.name === 'jaeger_url');
+      expect(jaeger?.type).toBe('textbox');
+      const multi = new Set((d.templating?.list ?? []).filter((v) => (v as { multi?: boolean }).multi).map((v) => v.name));
+      for (const p of allPanels(d)) {
+        for (const link of (p.fieldConfig as { defaults?: { links?: Array<{ url: string }> } })?.defaults?.links ?? []) {
+          // a multi-value variable in a URL becomes {a,b} or .*: links use the series' own label instead
+          for (const name of multi) expect(link.url, `${basename(file)} "${p.title}"`).not.toMatch(new RegExp(`\\$\\{${name}\\b|\\$${name}\\b`));
+        }
+      }
+    }
+  });
+
+  it('annotates rollouts and restarts on every dashboard', () => {
+    for (const file of dashboardFiles()) {
+      const d = JSON.parse(readFileSync(file, 'utf8')) as Dashboard;
+      const exprs = (d.annotations?.list ?? []).map((a) => a.expr ?? '');
+      expect(exprs.some((e) => e.includes('kube_deployment_metadata_generation')), basename(file)).toBe(true);
+      expect(exprs.some((e) => e.includes('process_start_time_seconds')), basename(file)).toBe(true);
+    }
+  });
+
+  it('service-red shows the 30-day error budget per SLI; mesh-traffic has the source view with Envoy\'s own flags', () => {
+    const red = JSON.stringify(load('service-red.json'));
+    expect(red).toContain('service:slo_availability_error_budget_remaining:ratio30d');
+    expect(red).toContain('service:slo_latency_error_budget_remaining:ratio30d');
+    const mesh = JSON.stringify(load('mesh-traffic.json'));
+    expect(mesh).toContain('reporter=\\"source\\"');
+    expect(mesh).toContain('response_flags');
+    const auth = JSON.stringify(load('auth-security.json'));
+    expect(auth).toContain('source_workload=\\"istio-ingressgateway\\"');
   });
 });

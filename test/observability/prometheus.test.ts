@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { OBS_DIR, REPO_ROOT, RULE_TESTS_DIR, INSTALL_TIMEOUT_MS, ensurePromtool, loadRuleGroups, ruleFiles, run } from './promql.js';
+import { SERVICES } from '@agora/mesh';
+import { OBS_DIR, REPO_ROOT, RULE_TESTS_DIR, INSTALL_TIMEOUT_MS, dashboardFiles, ensurePromtool, loadRuleGroups, ruleFiles, run } from './promql.js';
 
 const PROM_DIR = join(OBS_DIR, 'prometheus');
 let promtool = '';
@@ -153,7 +154,8 @@ describe('promtool test rules', () => {
       for (const rule of rules) {
         if (!rule.alert) continue;
         expect(firing, `${rule.alert} never fires in a test`).toContain(rule.alert);
-        expect(silent, `${rule.alert} has no not-firing test`).toContain(rule.alert);
+        // The Watchdog fires by definition (vector(1)): it has no not-firing case.
+        if (rule.alert !== 'Watchdog') expect(silent, `${rule.alert} has no not-firing test`).toContain(rule.alert);
       }
     }
   });
@@ -164,27 +166,46 @@ describe('alert rules', () => {
     loadRuleGroups(f).flatMap((g) => g.rules.filter((r) => r.alert).map((r) => ({ file: basename(f), rule: r }))),
   );
 
+  const dashboardUids = dashboardFiles().map((f) => (JSON.parse(readFileSync(f, 'utf8')) as { uid: string }).uid);
+
   it('exist for every required signal', () => {
     const names = alerts.map((a) => a.rule.alert);
     for (const required of [
       'AgoraAvailabilityBurnRateFast', 'AgoraAvailabilityBurnRateSlow', 'AgoraLatencyBurnRateFast', 'AgoraLatencyBurnRateSlow',
       'AgoraRefreshTokenReuseDetected', 'AgoraAuthRejectionSpike', 'AgoraServiceCallFailures', 'AgoraPodRestarting',
-      'AgoraDbPoolWaiting', 'AgoraDbPoolSaturated',
+      'AgoraDbPoolWaiting', 'AgoraDbPoolSaturated', 'Watchdog', 'AgoraTargetDown', 'AgoraServiceAbsent', 'AgoraServiceUnavailable',
+      'AgoraDeploymentReplicasUnavailable', 'AgoraPodsNotReady', 'AgoraDatabaseDown', 'AgoraAvailabilityBudgetBurn', 'AgoraLatencyBudgetBurn',
+      'AgoraSecondFactorBruteForce', 'AgoraEdgeAuthRefusalSpike', 'AgoraMeshAuthRefusals',
     ]) expect(names).toContain(required);
     expect(new Set(names).size).toBe(names.length);
   });
 
   for (const { file, rule } of alerts) {
-    it(`${rule.alert} (${file}) has summary, description, runbook_url and a severity; its runbook exists`, () => {
+    it(`${rule.alert} (${file}) has summary, description, absolute runbook and dashboard links and a severity; its runbook exists`, () => {
       expect(rule.annotations?.summary).toBeTruthy();
       expect(rule.annotations?.description).toBeTruthy();
-      expect(rule.annotations?.runbook_url).toBe(`observability/runbooks/${rule.alert}.md`);
-      expect(['critical', 'warning']).toContain(rule.labels?.severity);
-      const runbook = join(REPO_ROOT, rule.annotations?.runbook_url ?? '');
+      // Absolute links from one configured base each (Prometheus' external labels), so a page or a
+      // chat message links somewhere that opens.
+      expect(rule.annotations?.runbook_url).toBe(`{{ $externalLabels.runbook_base }}/${rule.alert}.md`);
+      const dashboard = /^\{\{ \$externalLabels\.dashboard_base \}\}\/d\/([\w-]+)/.exec(rule.annotations?.dashboard_url ?? '');
+      expect(dashboard, `${rule.alert}: dashboard_url`).not.toBeNull();
+      expect(dashboardUids).toContain(dashboard![1]);
+      expect(rule.alert === 'Watchdog' ? ['none'] : ['critical', 'warning']).toContain(rule.labels?.severity);
+      const runbook = join(REPO_ROOT, 'observability/runbooks', `${rule.alert}.md`);
       expect(existsSync(runbook), `${runbook} is missing`).toBe(true);
       const text = readFileSync(runbook, 'utf8');
       expect(text).toContain(`# ${rule.alert}`);
       for (const section of ['## What it means', '## First checks', '## Dashboards', '## Mitigation']) expect(text).toContain(section);
     });
   }
+});
+
+describe('presence rules', () => {
+  it('AgoraServiceAbsent has one absent() per service of the topology, and nothing else', () => {
+    const rule = loadRuleGroups(join(PROM_DIR, 'rules/presence.yml'))
+      .flatMap((g) => g.rules)
+      .find((r) => r.alert === 'AgoraServiceAbsent')!;
+    const services = [...String(rule.expr).matchAll(/absent\(process_cpu_seconds_total\{service="(\w+)"\}\)/g)].map((m) => m[1]);
+    expect(services.sort()).toEqual(SERVICES.map((s) => s.name).sort());
+  });
 });

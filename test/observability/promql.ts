@@ -20,7 +20,11 @@ export const RUNBOOKS_DIR = join(OBS_DIR, 'runbooks');
 // ---------------------------------------------------------------------------------------------
 // Registry
 
-export type MetricSource = 'agora' | 'prom-client-default' | 'istio' | 'kube-state-metrics';
+/**
+ * Who exports a metric. `agora-planned`: a metric a rule already uses but the code does not export
+ * yet (its help says who must add it); `prometheus`: Prometheus' own synthetic series (`up`).
+ */
+export type MetricSource = 'agora' | 'agora-planned' | 'prom-client-default' | 'istio' | 'kube-state-metrics' | 'prometheus';
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
 
 export interface RegistryLabel {
@@ -80,7 +84,7 @@ export interface Expression {
   /** Human-readable origin, e.g. `prometheus/rules/slo.yml alert AgoraAvailabilityBurnRateFast`. */
   source: string;
   expr: string;
-  kind: 'recording-rule' | 'alert-rule' | 'panel' | 'variable';
+  kind: 'recording-rule' | 'alert-rule' | 'panel' | 'variable' | 'annotation';
   /** File relative to the repository root. */
   file: string;
   /** Recording rule name or alert name (rules only). */
@@ -149,6 +153,7 @@ export interface Dashboard {
   title: string;
   panels: DashboardPanel[];
   templating?: { list: Array<{ name: string; type: string; query?: unknown; datasource?: { type?: string; uid?: string } | null }> };
+  annotations?: { list: Array<{ name: string; expr?: string; datasource?: { type?: string; uid?: string } | null }> };
 }
 
 /** Every panel of a dashboard, including panels nested in collapsed rows. */
@@ -171,7 +176,8 @@ function uidOf(ds: DashboardTarget['datasource']): string | undefined {
 
 /**
  * Every PromQL expression of the project: each recording and alerting rule, each Prometheus target
- * of each dashboard panel, and each Prometheus query variable (label_values(...) etc.).
+ * of each dashboard panel, each Prometheus query variable (label_values(...) etc.) and each
+ * Prometheus annotation query.
  */
 export function allExpressions(opts: { rules?: string[]; dashboards?: string[] } = {}): Expression[] {
   const out: Expression[] = [];
@@ -211,6 +217,10 @@ export function allExpressions(opts: { rules?: string[]; dashboards?: string[] }
       const expr = typeof q === 'string' ? q : (q as { query?: string } | undefined)?.query;
       if (!expr) continue;
       out.push({ source: `${rel} variable ${variable.name}`, expr, kind: 'variable', file: rel });
+    }
+    for (const annotation of dashboard.annotations?.list ?? []) {
+      if (uidOf(annotation.datasource) !== 'prometheus' || !annotation.expr) continue;
+      out.push({ source: `${rel} annotation "${annotation.name}"`, expr: annotation.expr, kind: 'annotation', file: rel });
     }
   }
   return out;
@@ -451,9 +461,11 @@ export function checkExpression(expr: string, ctx: CheckContext): string[] {
 // Tools
 
 /** The binary `name` from .tools/bin, running scripts/install-tools.sh first when it is missing. */
-export function ensureTool(name: 'promtool' | 'kubectl' | 'prometheus'): string {
+export function ensureTool(name: 'promtool' | 'kubectl' | 'prometheus' | 'alertmanager' | 'amtool'): string {
   const bin = join(REPO_ROOT, '.tools/bin', name);
-  if (!existsSync(bin)) {
+  // Debian's alertmanager also needs its templates at a fixed system path (see install-tools.sh).
+  const missing = !existsSync(bin) || (name === 'alertmanager' && !existsSync('/usr/share/prometheus/alertmanager/default.tmpl'));
+  if (missing) {
     // Test files run in parallel: one install at a time (flock), the others then find the tools.
     mkdirSync(join(REPO_ROOT, '.tools'), { recursive: true });
     execFileSync('flock', [join(REPO_ROOT, '.tools/.install.lock'), 'bash', join(REPO_ROOT, 'scripts/install-tools.sh')], {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { context, propagation, trace, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
+import { sanitiseQuerySpan } from './sql-sanitiser.js';
 
 /**
  * OpenTelemetry tracing for a service process. Started by `register.ts`, loaded with
@@ -125,8 +126,9 @@ export async function startTracing(options: StartTracingOptions = {}): Promise<T
     // for the requests the sampler drops. Outgoing service calls get their client span from
     // ServiceClient.
     instrumentations: [
-      // Queries inside a traced request only (not the readiness probe's SELECT 1).
-      new PgInstrumentation({ requireParentSpan: true }),
+      // Queries inside a traced request only (not the readiness probe's SELECT 1). The statement
+      // is recorded with its literals replaced (sql-sanitiser.ts), bound values never.
+      new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false, requestHook: sanitiseQuerySpan }),
     ],
   });
   const started: Tracing = {
@@ -218,6 +220,8 @@ export async function shutdownTracing(): Promise<void> {
 /**
  * Runs `fn` inside a CLIENT span `<METHOD> <callee>` (headers are injected inside it, so the callee's
  * server span is its child). Without the SDK the API is a no-op and `fn` runs with a non-recording span.
+ * No path or query on the span: a call's path carries ids and sometimes user input (a username, a
+ * search), and the callee's server span names the route template anyway.
  */
 export async function withClientSpan<T>(
   callee: string,
@@ -232,7 +236,6 @@ export async function withClientSpan<T>(
       'http.request.method': method,
       'server.address': url.hostname,
       'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
-      'url.path': url.pathname,
       'peer.service': callee,
     },
   });

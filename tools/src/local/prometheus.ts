@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { terminateChild } from './terminate.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { startDaemon, type RunningDaemon } from './daemon.js';
 
 /**
  * Runs the real Prometheus server (the binary `scripts/install-tools.sh` puts in `.tools/bin/`)
@@ -14,6 +14,8 @@ import { terminateChild } from './terminate.js';
 export const REPO_ROOT = path.resolve(fileURLToPath(new URL('../../../', import.meta.url)));
 export const PROMETHEUS_BIN = path.join(REPO_ROOT, '.tools', 'bin', 'prometheus');
 export const PROMETHEUS_LOCAL_CONFIG = path.join(REPO_ROOT, 'observability', 'prometheus', 'prometheus.local.yml');
+/** Debian's Prometheus reads its web UI from /usr/share/prometheus/web; install-tools.sh unpacks it under .tools/root. */
+export const PROMETHEUS_WEB_ASSETS = path.join(REPO_ROOT, '.tools', 'root', 'usr', 'share', 'prometheus', 'web');
 
 export interface PrometheusOptions {
   configFile: string;
@@ -26,13 +28,7 @@ export interface PrometheusOptions {
   readyTimeoutMs?: number;
 }
 
-export interface RunningPrometheus {
-  readonly url: string;
-  readonly pid: number;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** SIGTERM (Prometheus flushes its head block), SIGKILL after `timeoutMs`. Idempotent. */
-  stop(timeoutMs?: number): Promise<void>;
-}
+export type RunningPrometheus = RunningDaemon;
 
 export async function prometheusInstalled(bin = PROMETHEUS_BIN): Promise<boolean> {
   return access(bin).then(
@@ -41,70 +37,54 @@ export async function prometheusInstalled(bin = PROMETHEUS_BIN): Promise<boolean
   );
 }
 
-/** Starts Prometheus and waits until `/-/ready` answers 200. */
+/**
+ * Starts Prometheus and waits until `/-/ready` answers 200. No `--web.enable-lifecycle`: its
+ * /-/reload and /-/quit are unauthenticated, and nothing here needs them (restart to reload).
+ */
 export async function startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus> {
   const host = options.host ?? '127.0.0.1';
   await mkdir(options.dataDir, { recursive: true });
-  const child: ChildProcess = spawn(
-    options.bin ?? PROMETHEUS_BIN,
-    [
+  return startDaemon({
+    name: 'prometheus',
+    bin: options.bin ?? PROMETHEUS_BIN,
+    args: [
       `--config.file=${options.configFile}`,
       `--storage.tsdb.path=${options.dataDir}`,
       `--web.listen-address=${host}:${options.port}`,
       '--enable-feature=exemplar-storage',
-      '--web.enable-lifecycle',
+      // the classic UI (/classic/graph, /classic/alerts): this build serves no other
+      `--web.local-assets=${PROMETHEUS_WEB_ASSETS}/`,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-    child.once('error', () => resolve({ code: null, signal: null }));
+    url: `http://${host}:${options.port}`,
+    onLog: options.onLog,
+    readyTimeoutMs: options.readyTimeoutMs,
   });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  let buffer = '';
-  const onData = (chunk: Buffer) => {
-    buffer += chunk.toString('utf8');
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      if (line) options.onLog?.(line);
-    }
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+}
 
-  let stopping: Promise<void> | undefined;
-  const stop = (timeoutMs = 10_000) => {
-    stopping ??= (async () => {
-      process.removeListener('exit', killOnExit);
-      await terminateChild(child, exited, timeoutMs);
-    })();
-    return stopping;
-  };
+export interface LocalPrometheusConfigOptions {
+  /** host:port of the Alertmanager to send alerts to; without it, no alerting block. */
+  alertmanager?: string;
+}
 
-  const url = `http://${host}:${options.port}`;
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
-  let gone = false;
-  void exited.then(() => (gone = true));
-  for (;;) {
-    if (gone) {
-      const { code, signal } = await exited;
-      throw new Error(`prometheus exited before it became ready (exit ${code ?? signal})`);
-    }
-    try {
-      const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1_000) });
-      await res.body?.cancel();
-      if (res.ok) break;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > deadline) {
-      await stop(2_000);
-      throw new Error(`prometheus not ready after ${(options.readyTimeoutMs ?? 30_000) / 1000}s`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { url, pid: child.pid!, exited, stop };
+/**
+ * prometheus.local.yml for `npm start`, written to `file`: rule files by absolute path (the copy
+ * lives in the data directory), alerts sent to the Alertmanager actually started, and runbook links
+ * that open in this checkout (file://…/observability/runbooks).
+ */
+export async function writeLocalPrometheusConfig(file: string, options: LocalPrometheusConfigOptions = {}): Promise<void> {
+  const config = parseYaml(await readFile(PROMETHEUS_LOCAL_CONFIG, 'utf8')) as {
+    global: { external_labels?: Record<string, string> };
+    rule_files: string[];
+    alerting?: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
+  };
+  const dir = path.dirname(PROMETHEUS_LOCAL_CONFIG);
+  config.rule_files = config.rule_files.map((f) => path.resolve(dir, f));
+  config.global.external_labels = {
+    ...config.global.external_labels,
+    runbook_base: pathToFileURL(path.join(REPO_ROOT, 'observability', 'runbooks')).href,
+  };
+  if (options.alertmanager && config.alerting) config.alerting.alertmanagers = [{ static_configs: [{ targets: [options.alertmanager] }] }];
+  else delete config.alerting;
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, stringifyYaml(config));
 }

@@ -26,8 +26,17 @@ import {
   PROMETHEUS_LOCAL_CONFIG,
   prometheusInstalled,
   startPrometheus,
+  writeLocalPrometheusConfig,
   type RunningPrometheus,
 } from './prometheus.js';
+import {
+  ALERTMANAGER_BIN,
+  ALERTMANAGER_CONFIG,
+  alertmanagerInstalled,
+  localAlertmanagerConfig,
+  startAlertmanager,
+  type RunningAlertmanager,
+} from './alertmanager.js';
 import { probePort } from './ports.js';
 
 const HELP = `Usage: npm start [-- --no-seed]
@@ -40,6 +49,7 @@ Environment:
   AGORA_POSTGRES_URL   admin URL of your own PostgreSQL; no embedded server is started
   AGORA_SEED=false     same as --no-seed
   AGORA_PROMETHEUS_PORT  Prometheus port when .tools/bin/prometheus is installed (default 9090; 0 = don't start it)
+  AGORA_ALERTMANAGER_PORT  Alertmanager port when .tools/bin/alertmanager is installed (default 9093; 0 = don't start it)
   LOG_LEVEL, CORS_ORIGINS, OTEL_*   passed to the services
 `;
 
@@ -63,6 +73,8 @@ const running: RunningService[] = [];
 let postgres: LocalPostgres | undefined;
 let prometheus: RunningPrometheus | undefined;
 let prometheusNote = '';
+let alertmanager: RunningAlertmanager | undefined;
+let alertmanagerNote = '';
 
 async function shutdown(code: number, reason: string): Promise<never> {
   if (shuttingDown) return new Promise<never>(() => undefined);
@@ -70,6 +82,7 @@ async function shutdown(code: number, reason: string): Promise<never> {
   say('runner', `stopping (${reason})…`);
   try {
     if (prometheus) await prometheus.stop(5_000);
+    if (alertmanager) await alertmanager.stop(5_000);
     if (ingress) await ingress.close(3_000);
     // Services drain in parallel (each gets SIGTERM, SIGKILL after 10 s), newest first is not
     // needed: they do not depend on each other for shutting down.
@@ -124,6 +137,7 @@ function summary(opts: { ingressUrl: string; seeds: string }): void {
   col('mailbox', `${path.relative(process.cwd(), MAILBOX_DIR) || MAILBOX_DIR}/ (mail auth sends, e.g. passwordless sign-in codes, one .eml file each)`);
   col('seed', opts.seeds);
   col('prometheus', prometheusNote);
+  col('alertmanager', alertmanagerNote);
   lines.push('', '  Ctrl-C stops everything (twice forces).', '');
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -269,6 +283,8 @@ async function main(): Promise<void> {
   });
   checkpoint();
 
+  await maybeStartAlertmanager();
+  checkpoint();
   await maybeStartPrometheus();
   checkpoint();
 
@@ -283,38 +299,80 @@ async function main(): Promise<void> {
   });
 }
 
+/** Why an optional tool is not started, or undefined when it can start on `port`. */
+async function notStartable(tool: string, portVar: string, port: number, installed: boolean, bin: string): Promise<string | undefined> {
+  if (port === 0) return `not started (${portVar}=0)`;
+  if (!installed) return `not installed (bash scripts/install-tools.sh puts it in ${path.relative(REPO_ROOT, bin)})`;
+  const busy = await probePort(port);
+  if (busy) {
+    const note = `not started: port ${port} is ${busy} (set ${portVar})`;
+    warn(tool, note);
+    return note;
+  }
+  return undefined;
+}
+
 /**
- * Prometheus on the local run's services (observability/prometheus/prometheus.local.yml: the same
- * rules as the cluster) when `scripts/install-tools.sh` installed it. Optional: a problem is a warning.
+ * Alertmanager beside Prometheus (observability/alertmanager/alertmanager.yml: the cluster's routes,
+ * grouping and inhibition; receivers without integrations, so alerts are listed, not sent).
+ * Optional: a problem is a warning.
+ */
+async function maybeStartAlertmanager(): Promise<void> {
+  const port = intEnv('AGORA_ALERTMANAGER_PORT', 9093, true);
+  const why = await notStartable('alertmanager', 'AGORA_ALERTMANAGER_PORT', port, await alertmanagerInstalled(), ALERTMANAGER_BIN);
+  if (why) {
+    alertmanagerNote = why;
+    return;
+  }
+  const dataDir = path.join(DATA_DIR, 'alertmanager');
+  say('alertmanager', `starting on 127.0.0.1:${port} (${path.relative(REPO_ROOT, ALERTMANAGER_CONFIG)}, local receivers; data in ${path.relative(REPO_ROOT, dataDir)})`);
+  try {
+    alertmanager = await startAlertmanager({
+      config: await localAlertmanagerConfig(),
+      dataDir,
+      port,
+      onLog: (line) => {
+        if (/level=(error|warn)/.test(line)) say('alertmanager', line);
+      },
+    });
+    const amtool = path.relative(process.cwd(), path.join(REPO_ROOT, '.tools', 'bin', 'amtool'));
+    alertmanagerNote = `${alertmanager.url}   (alerts as JSON ${alertmanager.url}/api/v2/alerts, or ${amtool} --alertmanager.url=${alertmanager.url} alert; Debian's build has no web UI)`;
+    void alertmanager.exited.then(({ code, signal }) => {
+      if (!shuttingDown) warn('alertmanager', `exited (${code ?? signal}); the services keep running`);
+    });
+  } catch (err) {
+    alertmanagerNote = `failed to start: ${(err as Error).message}`;
+    warn('alertmanager', alertmanagerNote);
+  }
+}
+
+/**
+ * Prometheus on the local run's services (a copy of observability/prometheus/prometheus.local.yml:
+ * the same rules as the cluster, alerts to the Alertmanager started above, runbook links into this
+ * checkout) when `scripts/install-tools.sh` installed it. Optional: a problem is a warning.
  */
 async function maybeStartPrometheus(): Promise<void> {
   const port = intEnv('AGORA_PROMETHEUS_PORT', 9090, true);
-  if (port === 0) {
-    prometheusNote = 'not started (AGORA_PROMETHEUS_PORT=0)';
-    return;
-  }
-  if (!(await prometheusInstalled())) {
-    prometheusNote = `not installed (bash scripts/install-tools.sh puts it in ${path.relative(REPO_ROOT, PROMETHEUS_BIN)})`;
-    return;
-  }
-  const busy = await probePort(port);
-  if (busy) {
-    prometheusNote = `not started: port ${port} is ${busy} (set AGORA_PROMETHEUS_PORT)`;
-    warn('prometheus', prometheusNote);
+  const why = await notStartable('prometheus', 'AGORA_PROMETHEUS_PORT', port, await prometheusInstalled(), PROMETHEUS_BIN);
+  if (why) {
+    prometheusNote = why;
     return;
   }
   const dataDir = path.join(DATA_DIR, 'prometheus');
+  const configFile = path.join(DATA_DIR, 'prometheus.yml'); // beside, not inside, the TSDB directory
   say('prometheus', `starting on 127.0.0.1:${port} (${path.relative(REPO_ROOT, PROMETHEUS_LOCAL_CONFIG)}, data in ${path.relative(REPO_ROOT, dataDir)})`);
   try {
+    await writeLocalPrometheusConfig(configFile, { alertmanager: alertmanager ? new URL(alertmanager.url).host : undefined });
     prometheus = await startPrometheus({
-      configFile: PROMETHEUS_LOCAL_CONFIG,
+      configFile,
       dataDir,
       port,
       onLog: (line) => {
         if (/level=(error|warn)/.test(line)) say('prometheus', line);
       },
     });
-    prometheusNote = `${prometheus.url}   (graph ${prometheus.url}/graph, alerts ${prometheus.url}/alerts; scrapes the services every 5 s)`;
+    // Debian's 2.42 serves the classic UI only: /graph and /alerts are 404 there.
+    prometheusNote = `${prometheus.url}   (graph ${prometheus.url}/classic/graph, alerts ${prometheus.url}/classic/alerts; scrapes the services every 5 s)`;
     void prometheus.exited.then(({ code, signal }) => {
       if (!shuttingDown) warn('prometheus', `exited (${code ?? signal}); the services keep running`);
     });
