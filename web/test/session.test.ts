@@ -170,4 +170,30 @@ describe('Session', () => {
     expect(seen).toEqual(['/api/v1/auth/logout cookie']);
     expect(session.signedIn).toBe(false);
   });
+
+  it('a 403 checks the session once: a suspended account (refresh refused) is signed out', async () => {
+    const server = fakeServer({ refresh: 'refuse' });
+    const forbidding: SessionDeps['fetch'] = async (r) =>
+      new URL(r.url).pathname === '/api/v1/users/me' ? Response.json({ status: 403 }, { status: 403 }) : server.fetch(r);
+    const session = new Session({ fetch: forbidding, lock: sharedLock(), origin: ORIGIN });
+    session.accept({ accessToken: server.issue() });
+    expect((await get(session, '/api/v1/users/me')).status).toBe(403);
+    expect(server.log.refreshes).toBe(1);
+    expect(session.signedIn).toBe(false);
+  });
+
+  it('a 403 with a live session stays signed in and is not retried', async () => {
+    const server = fakeServer();
+    let calls = 0;
+    const forbidding: SessionDeps['fetch'] = async (r) => {
+      if (new URL(r.url).pathname !== '/api/v1/users') return server.fetch(r);
+      calls += 1;
+      return Response.json({ status: 403 }, { status: 403 });
+    };
+    const session = new Session({ fetch: forbidding, lock: sharedLock(), origin: ORIGIN });
+    session.accept({ accessToken: server.issue() });
+    expect((await get(session, '/api/v1/users')).status).toBe(403);
+    expect(calls).toBe(1);
+    expect(session.signedIn).toBe(true);
+  });
 });

@@ -22,7 +22,14 @@ export function useCreatePost() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: Schemas['CreatePostRequest']) => unwrap(api.POST('/api/v1/posts', { body })),
-    onSuccess: () => client.invalidateQueries({ queryKey: keys.feed }),
+    // The feed of today's API leaves out the caller's own posts (issue 12 adds them): the new post
+    // goes to the top of the loaded feed, and stays on the profile.
+    onSuccess: (post) => {
+      client.setQueryData<InfiniteData<PostPage>>(keys.feed, (data) =>
+        data?.pages.length ? { ...data, pages: [{ ...data.pages[0]!, items: [post, ...data.pages[0]!.items] }, ...data.pages.slice(1)] } : data,
+      );
+      void client.invalidateQueries({ queryKey: keys.authorPosts(post.authorId) });
+    },
   });
 }
 

@@ -9,6 +9,8 @@ import type { paths } from '@agora/client';
  *   through a Web Lock, because two tabs rotating the same cookie at once would look like token
  *   reuse to auth and end the whole session. (A tab that waited simply refreshes again with the
  *   cookie the first one rotated.)
+ * - A 403 checks the session with one refresh (a suspended account keeps its access token until it
+ *   expires, but its session is gone), so the tab signs out on its next refused action.
  * - A refused refresh (401/403) signs out cleanly: token dropped, listeners told, other tabs told.
  *   An unreachable API is not a sign-out: the caller shows "can't reach Agora" and the user stays.
  */
@@ -107,6 +109,8 @@ export class Session {
           this.accept((await res.json()) as AccessGrant);
           return 'refreshed';
         }
+        // Read the refusal to its end, so the connection (and the browser's request) completes.
+        await res.text().catch(() => '');
         if (res.status === 401 || res.status === 403) {
           this.clear(true);
           return 'signed-out';
@@ -122,7 +126,7 @@ export class Session {
   /** Ends the session at auth (cookie cleared there) and here, and in the other tabs. */
   async signOut(): Promise<void> {
     try {
-      await this.deps.fetch(this.authRequest('logout'));
+      await (await this.deps.fetch(this.authRequest('logout'))).text();
     } finally {
       this.clear(true);
     }
@@ -144,12 +148,20 @@ export class Session {
     const retry = request.clone();
     const sentWith = this.generation;
     const first = await this.deps.fetch(this.withHeaders(request, path));
-    if (first.status !== 401 || CREDENTIAL_PATHS.some((p) => path === p || path.startsWith(`${p}/`))) return first;
+    if (CREDENTIAL_PATHS.some((p) => path === p || path.startsWith(`${p}/`))) return first;
+    if (first.status === 403 && this.accessToken && this.generation === sentWith) {
+      // A refusal may mean the session itself was ended (an admin suspended the account: the access
+      // token lives on, the session does not). One refresh tells: if it is refused, sign out.
+      await this.refresh();
+      return first;
+    }
+    if (first.status !== 401) return first;
     if (this.generation === sentWith) {
       // Not even a session to refresh: a signed-out caller's 401 is the answer.
       if (!this.accessToken) return first;
       if ((await this.refresh()) !== 'refreshed') return first;
     }
+    await first.body?.cancel().catch(() => undefined); // replaced by the retry's answer
     return this.deps.fetch(this.withHeaders(retry, path));
   };
 
