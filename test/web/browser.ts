@@ -55,6 +55,8 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 export async function screenshots(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const original = page.viewportSize() ?? { width: WIDTHS.desktop, height: 800 };
+  // From the top: a full-page shot of a scrolled page draws the sticky header mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0));
   for (const [label, width] of Object.entries(WIDTHS)) {
     await page.setViewportSize({ width, height: 800 });
     await page.waitForTimeout(50);

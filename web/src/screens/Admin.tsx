@@ -27,7 +27,7 @@ export function Admin() {
               <thead>
                 <tr>
                   <th scope="col">User</th>
-                  <th scope="col">Followers</th>
+                  <th scope="col" className="wide-only">Followers</th>
                   <th scope="col">Status</th>
                   <th scope="col">Action</th>
                 </tr>
@@ -38,11 +38,12 @@ export function Admin() {
                     <td>
                       {u.displayName || u.username} <span className="muted">@{u.username}</span>
                     </td>
-                    <td>{u.followerCount}</td>
+                    <td className="wide-only">{u.followerCount}</td>
                     <td>{u.suspended ? 'Suspended' : 'Active'}</td>
                     <td>
                       <button type="button" className={u.suspended ? '' : 'danger'} disabled={suspend.isPending} onClick={() => suspend.mutate({ id: u.id, suspended: !u.suspended })}>
-                        {u.suspended ? `Unsuspend @${u.username}` : `Suspend @${u.username}`}
+                        {u.suspended ? 'Unsuspend' : 'Suspend'}
+                        <span className="visually-hidden"> @{u.username}</span>
                       </button>
                     </td>
                   </tr>
