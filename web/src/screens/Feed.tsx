@@ -4,12 +4,13 @@ import { Composer } from '../components/Composer';
 import { LoadMore } from '../components/LoadMore';
 import { PostCard } from '../components/PostCard';
 import { Empty, ErrorNote, Loading } from '../components/Status';
+import { session } from '../api/client';
 import { useFeed } from '../data/feed';
 import { useTitle } from './useTitle';
 
 export function Feed() {
   useTitle('Home');
-  const feed = useFeed();
+  const feed = useFeed(session.claims?.sub);
   const more = useCallback(() => void feed.fetchNextPage(), [feed]);
   const posts = feed.data?.pages.flatMap((p) => p.items) ?? [];
   return (
@@ -21,7 +22,7 @@ export function Feed() {
         {feed.isError && <ErrorNote error={feed.error} retry={() => void feed.refetch()} />}
         {feed.isSuccess && posts.length === 0 && (
           <Empty>
-            Your feed is empty. Posts of the people you follow appear here — open someone’s profile (for example{' '}
+            Your feed is empty. Your posts and those of the people you follow appear here — open someone’s profile (for example{' '}
             <Link to="/@ada">@ada</Link>) and follow them.
           </Empty>
         )}
