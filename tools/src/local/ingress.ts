@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import httpProxy from 'http-proxy';
 import { isLocalObjectPath, routeFor, SERVICES, type ServiceName } from '@agora/mesh/topology';
 import { answerClientError } from '@agora/mesh/http/client-error';
-import { isAppPath, webAppHandler, type WebAppOptions } from './web-app.js';
+import { isAppPath, webAppHandler, type WebAppOptions } from '@agora/mesh/http/web-app';
 
 /**
  * The local ingress: one port in front of every service, with the routes of the Istio

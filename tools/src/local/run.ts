@@ -268,7 +268,7 @@ async function main(): Promise<void> {
     onError: (line) => warn('ingress', line),
     onAccess: process.env.AGORA_INGRESS_LOG ? (line) => say('ingress', line) : undefined,
     // Media URLs name localhost; listed so the app's images also show when opened as 127.0.0.1.
-    web: { imageOrigins: [`http://localhost:${ingressPort}`] },
+    web: { root: path.join(REPO_ROOT, 'web', 'dist'), imageOrigins: [`http://localhost:${ingressPort}`] },
   });
   checkpoint();
 

@@ -2,17 +2,15 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type http from 'node:http';
 import path from 'node:path';
-import { NEVER_ROUTED_PREFIXES } from '@agora/mesh/topology';
-import { REPO_ROOT } from './paths.js';
+import { NEVER_ROUTED_PREFIXES } from '../topology.js';
 
 /**
- * The built web app (web/dist) as the local ingress serves it at `/`: files as they are, hashed
+ * The built web app (web/dist) as the local ingress serves it at `/` and the web image serves it in
+ * the cluster (web/server.mjs): files as they are, hashed
  * assets cached for a year, every other path answered with index.html so the app's own routes work
  * on reload, and the browser security headers on everything (a strict CSP: scripts only from this
  * origin, no inline script).
  */
-export const WEB_DIST = path.join(REPO_ROOT, 'web', 'dist');
-
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -57,12 +55,14 @@ export function isAppPath(pathname: string): boolean {
 }
 
 export interface WebAppOptions {
-  readonly root?: string;
+  /** The folder of the built app (web/dist). */
+  readonly root: string;
   readonly imageOrigins?: readonly string[];
 }
 
-export function webAppHandler(opts: WebAppOptions = {}) {
-  const root = path.resolve(opts.root ?? WEB_DIST);
+/** Node built-ins only, so the web image runs it without installing anything. */
+export function webAppHandler(opts: WebAppOptions) {
+  const root = path.resolve(opts.root);
   const headers = securityHeaders(opts.imageOrigins);
 
   async function file(p: string): Promise<{ path: string; size: number } | undefined> {
