@@ -130,6 +130,10 @@ describe.skipIf(!run)('web app in Chromium', () => {
     await (await import('node:fs/promises')).writeFile(notImage, 'plain text');
     await pageA.getByLabel('Add image').setInputFiles(notImage);
     await expect.poll(() => pageA.getByRole('alert').first().textContent()).toContain('is not a JPEG, PNG, WebP or GIF image');
+    const huge = path.join(files, 'huge.png');
+    await (await import('node:fs/promises')).writeFile(huge, Buffer.alloc(11 * 1024 * 1024, 1));
+    await pageA.getByLabel('Add image').setInputFiles(huge);
+    await expect.poll(() => pageA.getByRole('alert').first().textContent()).toContain('images can be at most 10 MB');
     await pageA.getByLabel('Add image').setInputFiles(path.join(files, 'green.png'));
     await pageA.getByRole('button', { name: 'Remove image 1' }).waitFor();
     await pageA.getByLabel('What’s happening?').fill('First light over the harbour. <b>not bold</b> https://example.com/x');
@@ -170,6 +174,15 @@ describe.skipIf(!run)('web app in Chromium', () => {
     await expect.poll(() => pageB.locator('article.post').getByTestId('comment-count').textContent()).toBe('1');
     await pageB.locator('.likers', { hasText: `@${b.username}` }).waitFor();
     await checkScreen(pageB, 'post');
+    // Delete one's own comment: the count follows.
+    await pageB.getByLabel('Add a comment').fill('A second thought');
+    await pageB.getByRole('button', { name: 'Comment', exact: true }).click();
+    const second = pageB.locator('.comment', { hasText: 'A second thought' });
+    await second.waitFor();
+    await expect.poll(() => pageB.locator('article.post').getByTestId('comment-count').textContent()).toBe('2');
+    await second.getByRole('button', { name: 'Delete my comment' }).click();
+    await second.waitFor({ state: 'detached' });
+    await expect.poll(() => pageB.locator('article.post').getByTestId('comment-count').textContent()).toBe('1');
     await pageB.goBack();
     await pageB.getByRole('heading', { name: 'Home' }).waitFor();
 
@@ -375,6 +388,39 @@ describe.skipIf(!run)('web app in Chromium', () => {
     } finally {
       evil.close();
     }
+  });
+
+  it('is usable by keyboard alone: sign in, skip link, like', async () => {
+    const k = person('key');
+    const setup = await (await context()).newPage();
+    await signUp(setup, k);
+    await setup.goto('/');
+    await setup.getByLabel('What’s happening?').fill('Typed, not clicked.');
+    await setup.getByRole('button', { name: 'Post', exact: true }).click();
+    await setup.locator('article.post', { hasText: 'Typed, not clicked.' }).waitFor();
+
+    const page = await (await context()).newPage();
+    await page.goto('/signin');
+    await page.getByLabel('Username or email').waitFor();
+    await page.keyboard.press('Tab'); // first focusable: the username field
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('login');
+    await page.keyboard.type(k.username);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('password');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Home' }).waitFor();
+    await page.locator('article.post', { hasText: 'Typed, not clicked.' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    // Tab on until the like button has focus, then Enter likes.
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement?.classList.contains('like'))) break;
+    }
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('like'))).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('article.post', { hasText: 'Typed, not clicked.' }).getByTestId('like-count').textContent()).toBe('1');
   });
 
   it('covered every screen', () => {
