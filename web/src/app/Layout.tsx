@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { session } from '../api/client';
 import { useClaims } from '../session/useSession';
@@ -34,9 +34,9 @@ export function Layout() {
       </a>
       <header className="top">
         <nav aria-label="Main">
-          <NavLink to="/" end className="brand">
+          <Link to="/" className="brand">
             Agora
-          </NavLink>
+          </Link>
           <NavLink to="/" end>
             Home
           </NavLink>
