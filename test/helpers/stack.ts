@@ -109,6 +109,7 @@ export async function startStack(options: { services?: ServiceName[]; env?: Part
     port: ingressPort,
     upstreams: Object.fromEntries(names.map((s) => [s, `http://127.0.0.1:${ports[s]}`])),
     objectStore: `http://127.0.0.1:${storePort}`,
+    web: { root: path.join(ROOT, 'web', 'dist') }, // the built app at /, as in npm start
   });
 
   return {

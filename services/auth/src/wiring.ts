@@ -15,6 +15,7 @@ import { TokenIssuer } from './domain/token-issuer.js';
 import { TwoFactor } from './domain/two-factor.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { loadOpenApi } from '@agora/mesh';
+import { cookieSession } from './cookie-session.js';
 
 /** What the controllers get (see ioc.ts). */
 export interface AuthDeps {
@@ -62,7 +63,11 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
   if (config.MAIL_WORKER_ENABLED) mail.start();
   const deps: AuthDeps = { config, auth, keys, sessions, twoFactor, audit, mail };
   return {
-    registerRoutes: RegisterRoutes,
+    // Cookie mode for the web app runs before the generated routes validate the body.
+    registerRoutes: (router) => {
+      router.use(cookieSession(config.CORS_ORIGINS));
+      RegisterRoutes(router);
+    },
     openapi: await loadOpenApi('auth'),
     // auth verifies its own tokens from its key store instead of fetching its own JWKS over HTTP.
     verifier: createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwks: keys.getKey }),

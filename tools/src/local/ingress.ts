@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import httpProxy from 'http-proxy';
 import { isLocalObjectPath, routeFor, SERVICES, type ServiceName } from '@agora/mesh/topology';
 import { answerClientError } from '@agora/mesh/http/client-error';
+import { isAppPath, webAppHandler, type WebAppOptions } from '@agora/mesh/http/web-app';
 
 /**
  * The local ingress: one port in front of every service, with the routes of the Istio
@@ -28,6 +29,8 @@ export interface IngressOptions {
   readonly onError?: (line: string) => void;
   /** One line per request when given. */
   readonly onAccess?: (line: string) => void;
+  /** Serve the built web app at `/` (paths outside the API and /.well-known). Absent: those are 404s. */
+  readonly web?: WebAppOptions;
 }
 
 export interface Ingress {
@@ -82,6 +85,7 @@ export async function startIngress(opts: IngressOptions): Promise<Ingress> {
   const upstreams: Partial<Record<ServiceName, string>> =
     opts.upstreams ?? Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${s.localPort}`]));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const web = opts.web ? webAppHandler(opts.web) : undefined;
   const proxy = httpProxy.createProxyServer({ agent, xfwd: false, changeOrigin: false, proxyTimeout: 120_000 });
 
   proxy.on('error', (err: NodeJS.ErrnoException, req, resOrSocket) => {
@@ -129,6 +133,10 @@ export async function startIngress(opts: IngressOptions): Promise<Ingress> {
       return;
     }
     const service = routeFor(target.pathname);
+    if (!service && web && isAppPath(target.pathname)) {
+      void web(req, res, target.pathname);
+      return;
+    }
     if (!service) {
       req.resume();
       sendProblem(res, 404, `No public route for ${target.pathname}.`, requestId);

@@ -122,6 +122,7 @@ function summary(opts: { ingressUrl: string; seeds: string }): void {
   const lines: string[] = [];
   const col = (label: string, value: string) => lines.push(`  ${label.padEnd(12)} ${value}`);
   lines.push('', 'Agora is running locally', '');
+  col('web app', `${opts.ingressUrl}/   (open it in a browser; sign in as ada / agora-demo-password)`);
   col('ingress', `${opts.ingressUrl}   (public API: ${opts.ingressUrl}/api/v1/...)`);
   for (const s of SERVICES) {
     const r = running.find((x) => x.service.name === s.name);
@@ -280,6 +281,8 @@ async function main(): Promise<void> {
     objectStore: objectStore?.url,
     onError: (line) => warn('ingress', line),
     onAccess: process.env.AGORA_INGRESS_LOG ? (line) => say('ingress', line) : undefined,
+    // Media URLs name localhost; listed so the app's images also show when opened as 127.0.0.1.
+    web: { root: path.join(REPO_ROOT, 'web', 'dist'), imageOrigins: [`http://localhost:${ingressPort}`] },
   });
   checkpoint();
 

@@ -1,0 +1,42 @@
+/**
+ * The web image's server: the built app (web/dist) with the same handler and headers as the local
+ * ingress (mesh/src/http/web-app.ts), plus the probes. No dependencies beyond Node. In the cluster
+ * the Istio Gateway sends `/` here and `/api`, `/.well-known` to the services.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { webAppHandler } from '../mesh/dist/http/web-app.js';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), 'dist');
+// Media live on the object store's origin in the cluster (S3): the CSP must allow those images.
+const imageOrigins = (process.env.WEB_IMAGE_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+const serve = webAppHandler({ root, imageOrigins });
+let draining = false;
+
+const server = http.createServer((req, res) => {
+  let pathname;
+  try {
+    pathname = new URL(req.url ?? '/', 'http://web').pathname.replace(/\/{2,}/g, '/');
+  } catch {
+    res.writeHead(400).end();
+    return;
+  }
+  if (pathname === '/healthz/live' || pathname === '/healthz/ready') {
+    const ok = pathname === '/healthz/live' || !draining;
+    res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
+    res.end(ok ? 'ok\n' : 'draining\n');
+    return;
+  }
+  void serve(req, res, pathname);
+});
+server.listen(Number(process.env.PORT ?? 8080), process.env.HOST ?? '0.0.0.0');
+
+// Graceful: readiness fails first so the endpoints drop this pod, then the server closes.
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.once(signal, () => {
+    draining = true;
+    setTimeout(() => server.close(() => process.exit(0)), Number(process.env.SHUTDOWN_DELAY_MS ?? 5000)).unref();
+    setTimeout(() => process.exit(0), 20_000).unref();
+  });
+}

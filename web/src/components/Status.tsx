@@ -1,0 +1,28 @@
+import type { ReactNode } from 'react';
+import { messageOf } from '../api/problem';
+
+/** Loading and error states every screen uses, so none is ever blank. */
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="status" role="status" aria-live="polite">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function ErrorNote({ error, retry }: { error: unknown; retry?: () => void }) {
+  return (
+    <div className="error" role="alert">
+      <p>{messageOf(error)}</p>
+      {retry && (
+        <button type="button" onClick={retry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="empty">{children}</p>;
+}

@@ -1,0 +1,34 @@
+import { api, session, type Schemas } from '../api/client';
+import { unwrap } from '../api/problem';
+
+/** Sign-up and sign-in calls (screens: SignUp, SignIn). Tokens go to the session, never to storage. */
+export type FirstFactor = { kind: 'signed-in' } | { kind: 'mfa'; mfaToken: string };
+
+function settle(answer: Schemas['TokenResponse'] | Schemas['MfaRequiredResponse']): FirstFactor {
+  if ('mfaRequired' in answer) return { kind: 'mfa', mfaToken: answer.mfaToken };
+  session.accept(answer);
+  return { kind: 'signed-in' };
+}
+
+export async function register(body: Schemas['RegisterRequest']): Promise<void> {
+  await unwrap(api.POST('/api/v1/auth/register', { body }));
+  // Register answers the account only (no tokens yet): sign in with the same password at once.
+  const first = settle(await unwrap(api.POST('/api/v1/auth/login', { body: { login: body.username, password: body.password } })));
+  if (first.kind !== 'signed-in') throw new Error('The new account asked for a second factor.');
+}
+
+export async function login(loginName: string, password: string): Promise<FirstFactor> {
+  return settle(await unwrap(api.POST('/api/v1/auth/login', { body: { login: loginName, password } })));
+}
+
+export async function loginSecondFactor(mfaToken: string, code: string): Promise<void> {
+  settle(await unwrap(api.POST('/api/v1/auth/login/mfa', { body: { mfaToken, code } })));
+}
+
+export async function requestCode(email: string): Promise<string> {
+  return (await unwrap(api.POST('/api/v1/auth/login/code/request', { body: { email } }))).message;
+}
+
+export async function loginWithCode(email: string, code: string): Promise<FirstFactor> {
+  return settle(await unwrap(api.POST('/api/v1/auth/login/code', { body: { email, code } })));
+}

@@ -1,0 +1,15 @@
+/** Query keys shared by the data modules, so one change updates every screen that shows it. */
+export const keys = {
+  feed: ['feed'] as const,
+  post: (id: string) => ['post', id] as const,
+  comments: (id: string) => ['comments', id] as const,
+  likers: (id: string) => ['likers', id] as const,
+  user: (id: string) => ['user', id] as const,
+  username: (name: string) => ['username', name.toLowerCase()] as const,
+  me: ['me'] as const,
+  media: (id: string) => ['media', id] as const,
+  authorPosts: (id: string) => ['author-posts', id] as const,
+  follows: (id: string, which: 'followers' | 'following') => ['follows', id, which] as const,
+  twoFactor: ['two-factor'] as const,
+  adminUsers: ['admin-users'] as const,
+};

@@ -1,0 +1,100 @@
+import { useCallback, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { session } from '../api/client';
+import { Avatar } from '../components/Avatar';
+import { LoadMore } from '../components/LoadMore';
+import { PostCard } from '../components/PostCard';
+import { Empty, ErrorNote, Loading } from '../components/Status';
+import { useUserByName } from '../data/people';
+import { useAuthorPosts, useFollow, useFollows, useIFollow } from '../data/profile';
+import { useTitle } from './useTitle';
+
+function FollowList({ userId, which }: { userId: string; which: 'followers' | 'following' }) {
+  const list = useFollows(userId, which);
+  if (list.isPending) return <Loading what={which} />;
+  if (list.isError) return <ErrorNote error={list.error} />;
+  if (!list.data.items.length) return <Empty>{which === 'followers' ? 'No followers yet.' : 'Not following anyone yet.'}</Empty>;
+  return (
+    <ul className="people">
+      {list.data.items.map((p) => (
+        <li key={p.id}>
+          <Avatar mediaId={p.avatarMediaId} name={p.displayName || p.username} size={32} />
+          <Link to={`/@${p.username}`}>
+            {p.displayName || p.username} <span className="muted">@{p.username}</span>
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function Profile() {
+  const { handle = '' } = useParams();
+  const username = handle.replace(/^@/, '');
+  useTitle(`@${username}`);
+  const profile = useUserByName(username);
+  const id = profile.data?.id;
+  const me = session.claims?.sub;
+  const posts = useAuthorPosts(id);
+  const iFollow = useIFollow(me, id);
+  const follow = useFollow(id ?? '', username);
+  const [tab, setTab] = useState<'posts' | 'followers' | 'following'>('posts');
+  const more = useCallback(() => void posts.fetchNextPage(), [posts]);
+
+  if (!handle.startsWith('@')) return <main id="main"><h1>Not found</h1><ErrorNote error={new Error('No such page.')} /></main>;
+  if (profile.isPending) return <main id="main"><h1>@{username}</h1><Loading what="the profile" /></main>;
+  if (profile.isError) return <main id="main"><h1>@{username}</h1><ErrorNote error={profile.error} retry={() => void profile.refetch()} /></main>;
+  const p = profile.data;
+  const items = posts.data?.pages.flatMap((page) => page.items) ?? [];
+
+  return (
+    <main id="main">
+      <header className="profile-head">
+        <Avatar mediaId={p.avatarMediaId} name={p.displayName || p.username} size={96} />
+        <div>
+          <h1>{p.displayName || p.username}</h1>
+          <p className="muted">@{p.username}</p>
+          {p.bio && <p className="bio">{p.bio}</p>}
+          <p className="counts">
+            <strong data-testid="follower-count">{p.followerCount}</strong> followers · <strong>{p.followingCount}</strong> following
+          </p>
+          {id !== me && (
+            <button
+              type="button"
+              disabled={iFollow.data === undefined || follow.isPending}
+              aria-pressed={iFollow.data ?? false}
+              onClick={() => follow.mutate(!iFollow.data)}
+            >
+              {iFollow.data ? 'Unfollow' : 'Follow'}
+            </button>
+          )}
+          {id === me && <Link to="/settings">Edit profile</Link>}
+          {follow.isError && <ErrorNote error={follow.error} />}
+        </div>
+      </header>
+      <nav className="tabs" aria-label="Profile sections">
+        {(['posts', 'followers', 'following'] as const).map((t) => (
+          <button key={t} type="button" aria-pressed={tab === t} onClick={() => setTab(t)}>
+            {t[0]!.toUpperCase() + t.slice(1)}
+          </button>
+        ))}
+      </nav>
+      {tab === 'posts' && (
+        <section aria-label={`Posts of @${p.username}`}>
+          {posts.isPending && <Loading what="posts" />}
+          {posts.isError && <ErrorNote error={posts.error} retry={() => void posts.refetch()} />}
+          {posts.isSuccess && items.length === 0 && <Empty>No posts yet.</Empty>}
+          {items.map((post) => (
+            <PostCard key={post.id} post={post} />
+          ))}
+          {posts.isSuccess && items.length > 0 && <LoadMore what="posts" hasMore={posts.hasNextPage} loading={posts.isFetchingNextPage} onMore={more} />}
+        </section>
+      )}
+      {tab !== 'posts' && id && (
+        <section aria-label={tab}>
+          <FollowList userId={id} which={tab} />
+        </section>
+      )}
+    </main>
+  );
+}

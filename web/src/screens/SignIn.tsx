@@ -1,0 +1,116 @@
+import { useState } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router';
+import { ApiError, messageOf } from '../api/problem';
+import { login, loginSecondFactor, loginWithCode, requestCode, type FirstFactor } from '../data/auth';
+import { useTitle } from './useTitle';
+
+type Step = { kind: 'password' } | { kind: 'code-request' } | { kind: 'code'; email: string; note: string } | { kind: 'mfa'; mfaToken: string };
+
+/** The reason in words: the API's detail, with the wait spelled out for a lockout. */
+function reasonOf(err: unknown): string {
+  if (err instanceof ApiError && err.status === 429) {
+    const wait = err.retryAfterSeconds;
+    const minutes = wait ? Math.ceil(wait / 60) : undefined;
+    return `Too many failed attempts: sign-in is locked${minutes ? ` — try again in ${minutes} minute${minutes === 1 ? '' : 's'}` : ''}.`;
+  }
+  return messageOf(err);
+}
+
+export function SignIn() {
+  useTitle('Sign in');
+  const navigate = useNavigate();
+  const location = useLocation();
+  const notice = new URLSearchParams(location.search).get('reason');
+  const [step, setStep] = useState<Step>({ kind: 'password' });
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const next = (location.state as { from?: string } | null)?.from ?? '/';
+
+  async function run(task: () => Promise<void>) {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await task();
+    } catch (err) {
+      setError(reasonOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const after = (first: FirstFactor) => {
+    if (first.kind === 'mfa') setStep({ kind: 'mfa', mfaToken: first.mfaToken });
+    else navigate(next, { replace: true });
+  };
+  const field = (form: HTMLFormElement, name: string) => String(new FormData(form).get(name) ?? '');
+
+  return (
+    <main className="narrow" id="main">
+      <h1>Sign in to Agora</h1>
+      {notice === 'expired' && (
+        <p className="notice" role="status">
+          Your session ended. Sign in again.
+        </p>
+      )}
+      {step.kind === 'password' && (
+        <form onSubmit={(e) => (e.preventDefault(), void run(async () => after(await login(field(e.currentTarget, 'login'), field(e.currentTarget, 'password')))))}>
+          <label htmlFor="login">Username or email</label>
+          <input id="login" name="login" autoComplete="username" required maxLength={254} />
+          <label htmlFor="password">Password</label>
+          <input id="password" name="password" type="password" autoComplete="current-password" required maxLength={256} />
+          <button type="submit" disabled={busy}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+          <button type="button" className="link-button" onClick={() => (setError(undefined), setStep({ kind: 'code-request' }))}>
+            Email me a sign-in code instead
+          </button>
+        </form>
+      )}
+      {step.kind === 'code-request' && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            const email = field(e.currentTarget, 'email');
+            void run(async () => setStep({ kind: 'code', email, note: await requestCode(email) }));
+          }}
+        >
+          <label htmlFor="email">Email address</label>
+          <input id="email" name="email" type="email" autoComplete="email" required maxLength={254} />
+          <button type="submit" disabled={busy}>
+            Send me a code
+          </button>
+          <button type="button" className="link-button" onClick={() => setStep({ kind: 'password' })}>
+            Use my password
+          </button>
+        </form>
+      )}
+      {step.kind === 'code' && (
+        <form onSubmit={(e) => (e.preventDefault(), void run(async () => after(await loginWithCode(step.email, field(e.currentTarget, 'code')))))}>
+          <p role="status">{step.note}</p>
+          <label htmlFor="code">The 6-digit code from the email</label>
+          <input id="code" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" required maxLength={6} />
+          <button type="submit" disabled={busy}>
+            Sign in
+          </button>
+        </form>
+      )}
+      {step.kind === 'mfa' && (
+        <form onSubmit={(e) => (e.preventDefault(), void run(async () => (await loginSecondFactor(step.mfaToken, field(e.currentTarget, 'mfa')), navigate(next, { replace: true }))))}>
+          <p>Two-factor authentication is on for this account.</p>
+          <label htmlFor="mfa">Code from your authenticator app, or a backup code</label>
+          <input id="mfa" name="mfa" autoComplete="one-time-code" required maxLength={11} />
+          <button type="submit" disabled={busy}>
+            Verify
+          </button>
+        </form>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <p>
+        New here? <Link to="/signup">Create an account</Link>
+      </p>
+    </main>
+  );
+}
