@@ -110,6 +110,7 @@ export async function startStack(options: { services?: ServiceName[]; env?: Part
     port: ingressPort,
     upstreams: Object.fromEntries(names.map((s) => [s, `http://127.0.0.1:${ports[s]}`])),
     objectStore: `http://127.0.0.1:${storePort}`,
+    edgeKey: meshKey,
   });
 
   return {
