@@ -153,6 +153,8 @@ export interface RawRequest {
   headers?: Record<string, string>;
   body?: string | Buffer;
   timeoutMs?: number;
+  /** The client's own address (any of 127.0.0.0/8 on loopback): lets a suite act as many clients. */
+  localAddress?: string;
 }
 
 export async function send(base: string, req: RawRequest): Promise<Answer> {
@@ -174,6 +176,7 @@ function sendOnce(base: string, req: RawRequest): Promise<Answer> {
         method: req.method,
         path: req.path,
         agent,
+        localAddress: req.localAddress,
         headers: { ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}), ...req.headers },
         timeout: req.timeoutMs ?? 30_000,
       },
@@ -208,6 +211,17 @@ export function json(base: string, method: string, p: string, body?: unknown, he
   return send(base, {
     method,
     path: p,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+}
+
+/** `json` from the client address `localAddress` (a loopback address: 127.x.y.z). */
+export function jsonFrom(localAddress: string, base: string, method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  return send(base, {
+    method,
+    path: p,
+    localAddress,
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
@@ -303,10 +317,11 @@ export async function withDb<T>(url: string, fn: (c: pg.Client) => Promise<T>): 
 /**
  * Tables whose rows a *refused* request may legitimately write, by design:
  * - auth `audit_events`: failed sign-ins are audited;
- * - auth `rate_limits`: failed sign-ins and sign-up / code attempts are counted (that is the limit).
+ * - auth `rate_limits`: failed sign-ins and sign-up / code attempts are counted (that is the limit);
+ * - auth `second_factor_attempts`: wrong second-factor codes are counted per account (the backoff).
  * Everything else must be byte-for-byte unchanged.
  */
-export const WRITTEN_BY_REFUSALS: Record<string, string[]> = { auth: ['audit_events', 'rate_limits'] };
+export const WRITTEN_BY_REFUSALS: Record<string, string[]> = { auth: ['audit_events', 'rate_limits', 'second_factor_attempts'] };
 
 export class Snapshotter {
   private clients = new Map<string, pg.Client>();
