@@ -167,6 +167,20 @@ const cursorArb: fc.Arbitrary<CursorCase> = fc.oneof(
     fc.jsonValue().map(encodeCursor),
     printable.map(encodeURIComponent),
     fc.integer({ min: 513, max: 3000 }).map((n) => 'A'.repeat(n)),
+    // From the db branch: random { t, id } fields, mostly wrong but sometimes a real position, so untagged.
+    fc
+      .record({
+        t: fc.oneof(
+          fc
+            .tuple(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }))
+            .map(([y, mo, d, h, m]) => `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(m)}:00.000000Z`),
+          fc.integer(),
+          fc.constantFrom(null, true, 'infinity', '-infinity', 'now', '2024-02-30T00:00:00Z'),
+          fc.array(fc.string(), { maxLength: 2 }),
+        ),
+        id: fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.integer()),
+      })
+      .map(encodeCursor),
   ].map((arbitrary) => ({ weight: 1, arbitrary: arbitrary.map((cursor) => ({ cursor, semanticallyWrong: false })) })),
 );
 
