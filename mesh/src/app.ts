@@ -9,6 +9,7 @@ import type { SecurityContext } from './auth/authentication.js';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.js';
 import { errorHandler } from './http/error-handler.js';
 import { requestId } from './http/request-id.js';
+import { clientAddress } from './http/client-address.js';
 import { jsonOnly } from './http/json-only.js';
 import { jsonBodyLimits } from './http/json-body-limits.js';
 import { accessLog } from './http/access-log.js';
@@ -57,11 +58,18 @@ export function createApp(options: AppOptions): Koa {
     onOutcome: options.onAuthOutcome,
   };
   Object.assign(app.context, { security, deps: options.deps });
-  // Behind exactly one trusted proxy hop (the ingress or Envoy), the last X-Forwarded-For entry is
-  // the client address that hop saw; earlier entries are client-supplied and not trusted.
+  // ctx.ip is set by clientAddress (from the trusted edge only); X-Forwarded-For counts for nothing else.
   app.maxIpsCount = 1;
   app.silent = true; // errors are logged by errorHandler, once, without request data
 
+  app.use(
+    clientAddress({
+      mode: config.MESH_IDENTITY,
+      localKey: config.MESH_LOCAL_KEY,
+      ingressPrincipal: config.INGRESS_PRINCIPAL,
+      trustedHops: config.TRUSTED_PROXY_HOPS,
+    }),
+  );
   for (const mw of options.instrumentation ?? []) app.use(mw);
   app.use(requestId);
   app.use(accessLog(logger));

@@ -29,6 +29,10 @@ export const baseConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MESH_IDENTITY: z.enum(['istio', 'local']).default('istio'),
   MESH_LOCAL_KEY: z.string().min(32).optional(),
+  /** The ingress gateway's SPIFFE id: only requests from it may say who the client is (mesh/src/http/client-address.ts). */
+  INGRESS_PRINCIPAL: z.string().min(1).default('spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'),
+  /** X-Forwarded-For entries at the end appended by trusted proxies: 1 = the ingress alone. */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(5).default(1),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(102_400),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
   /** Time to keep serving after SIGTERM while endpoints are withdrawn (Kubernetes); 0 locally. */

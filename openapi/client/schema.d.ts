@@ -9,7 +9,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Starts setup: a new secret, its otpauth URI and QR code. Confirm with verify-setup. */
+        /**
+         * @description Starts setup: a new secret, its otpauth URI and QR code. Confirm with verify-setup. Needs the
+         *     password again (an access token alone must not enrol someone else's authenticator).
+         */
         post: operations["Setup"];
         delete?: never;
         options?: never;
@@ -43,7 +46,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Turns 2FA off; needs a current TOTP code or a backup code. */
+        /** @description Turns 2FA off; needs the password and a current TOTP code or a backup code. */
         post: operations["Disable"];
         delete?: never;
         options?: never;
@@ -110,7 +113,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Creates an account. The password is stored as an argon2id hash. Limited to 3 per hour per IP. */
+        /**
+         * @description Creates an account. The password is stored as an argon2id hash. Limited to 3 per hour per IP.
+         *     An email that already has an account gets the same answer (its owner is mailed instead).
+         */
         post: operations["Register"];
         delete?: never;
         options?: never;
@@ -130,7 +136,8 @@ export interface paths {
         /**
          * @description Exchanges credentials for an access token and a refresh token (a new session), or — when the
          *     account has two-factor authentication on — for an `mfaToken` to finish with `login/mfa`.
-         *     Limited to 5 failed attempts per 15 minutes per account and per IP.
+         *     Limited to 5 failed attempts per 15 minutes per account (username and email together) and 20 per
+         *     client address.
          */
         post: operations["Login"];
         delete?: never;
@@ -656,6 +663,10 @@ export interface components {
             /** @description The otpauth URI as an SVG QR code. */
             qrSvg: string;
         };
+        /** @description The account's password again: enrolling a second factor needs more than an access token. */
+        TwoFactorSetupRequest: {
+            password: string;
+        };
         BackupCodesResponse: {
             /** @description Ten one-time backup codes; shown only now. */
             backupCodes: string[];
@@ -670,6 +681,12 @@ export interface components {
             enabled: boolean;
             /** Format: double */
             backupCodesRemaining: number;
+        };
+        /** @description Turning the second factor off needs a code and the password. */
+        TwoFactorDisableRequest: {
+            /** @description A 6-digit TOTP code or a backup code. */
+            code: string;
+            password: string;
         };
         PublicJwk: {
             kty: string;
@@ -1083,7 +1100,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorSetupRequest"];
+            };
+        };
         responses: {
             /** @description Ok */
             200: {
@@ -1103,8 +1124,26 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Wrong password */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Already on */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many failed attempts */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1163,6 +1202,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many wrong codes */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     Disable: {
@@ -1174,7 +1222,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TwoFactorCode"];
+                "application/json": components["schemas"]["TwoFactorDisableRequest"];
             };
         };
         responses: {
@@ -1205,8 +1253,26 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Wrong password */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not on */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many failed attempts */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1316,7 +1382,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Username or email already registered */
+            /** @description Username already registered */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1387,6 +1453,15 @@ export interface operations {
             };
             /** @description Wrong credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Right password, suspended account */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1474,6 +1549,15 @@ export interface operations {
             };
             /** @description Body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many wrong second-factor codes for this account */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgoraClient } from '../../openapi/client/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { pngBytes } from '../helpers/image-bytes.js';
 
 /**
  * A new user's whole journey, through the ingress only, with the typed client generated
@@ -58,7 +59,7 @@ describe('a person using Agora through the ingress', () => {
     expect(comments.data!.items.map((c) => c.text)).toEqual(['Welcome!']);
 
     // Media: a signed upload URL, the bytes straight to the object store (through the ingress), completion.
-    const bytes = Buffer.from('\x89PNG\r\n\x1a\n fake image bytes for the test');
+    const bytes = pngBytes(64); // media sniffs the bytes' signature at completion
     const ticket = await ada.api.POST('/api/v1/media/uploads', { body: { contentType: 'image/png', sizeBytes: bytes.length } });
     expect(ticket.response.status).toBe(201);
     const upload = await fetch(ticket.data!.uploadUrl, { method: 'PUT', headers: ticket.data!.uploadHeaders, body: bytes });

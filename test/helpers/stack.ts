@@ -45,17 +45,24 @@ async function migrate(name: ServiceName, databaseUrl: string): Promise<void> {
   if (code !== 0) throw new Error(`${name} migrations failed (${code}): ${err}`);
 }
 
-/** Security suites create many accounts from 127.0.0.1; the rate-limit tests use the real limits. */
+/** Security suites create many accounts from 127.0.0.1; the sign-in attack suite uses the real limits. */
 const RAISED_AUTH_LIMITS = {
   RATE_LIMIT_SIGNUP_PER_IP: '100000',
   RATE_LIMIT_LOGIN_PER_IP: '100000',
   RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000',
+  RATE_LIMIT_LOGIN_GLOBAL: '100000',
   RATE_LIMIT_CODE_PER_IP: '100000',
   RATE_LIMIT_CODE_PER_EMAIL: '100000',
-  MAIL_POLL_MS: '200',
 };
 
-export async function startStack(options: { services?: ServiceName[]; env?: Partial<Record<ServiceName, Record<string, string>>> } = {}): Promise<Stack> {
+export interface StackOptions {
+  services?: ServiceName[];
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** auth with the product's own rate limits (its config defaults) instead of the raised ones most suites need. */
+  productionLimits?: boolean;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const names = options.services ?? builtServices();
   const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (s) => [s, await freePort()] as const))) as Record<ServiceName, number>;
   const ingressPort = await freePort();
@@ -91,7 +98,7 @@ export async function startStack(options: { services?: ServiceName[]; env?: Part
         mailboxDir: mailDir,
         logLevel: process.env.STACK_LOG_LEVEL ?? 'silent',
         passThrough: process.env,
-        overrides: { ...(s === 'auth' ? RAISED_AUTH_LIMITS : {}), ...(options.env?.[s] ?? {}) },
+        overrides: { ...(s === 'auth' ? { MAIL_POLL_MS: '200', ...(options.productionLimits ? {} : RAISED_AUTH_LIMITS) } : {}), ...(options.env?.[s] ?? {}) },
       }),
     ]),
   ) as Record<ServiceName, Record<string, string>>;
@@ -110,6 +117,7 @@ export async function startStack(options: { services?: ServiceName[]; env?: Part
     upstreams: Object.fromEntries(names.map((s) => [s, `http://127.0.0.1:${ports[s]}`])),
     objectStore: `http://127.0.0.1:${storePort}`,
     web: { root: path.join(ROOT, 'web', 'dist') }, // the built app at /, as in npm start
+    edgeKey: secrets.MESH_LOCAL_KEY,
   });
 
   return {

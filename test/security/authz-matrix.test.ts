@@ -49,8 +49,11 @@ const OWNER_ONLY: Record<string, { admin: 'allowed' | 'refused' }> = {
   'POST /api/v1/media/{id}/complete': { admin: 'refused' },
 };
 
-/** Bodies the minimal generated example would not make meaningful. */
-const BODY: Record<string, () => unknown> = {
+/** Bodies the minimal generated example would not make meaningful (`caller`: who sends it, if anyone). */
+const BODY: Record<string, (caller?: Account) => unknown> = {
+  // Enrolling and removing a second factor need the caller's password again.
+  'POST /api/v1/auth/2fa/setup': (caller) => ({ password: caller?.password ?? 'anonymous-has-none' }),
+  'POST /api/v1/auth/2fa/disable': (caller) => ({ code: '000000', password: caller?.password ?? 'anonymous-has-none' }),
   'PATCH /api/v1/posts/{id}': () => ({ text: 'edited by the matrix' }),
   'PUT /api/v1/users/{id}/suspension': () => ({ suspended: true }),
   'PATCH /api/v1/users/me': () => ({ bio: 'changed by the matrix' }),
@@ -134,7 +137,7 @@ describe('authorization matrix (from openapi/*.json)', () => {
         const victimId = o.id === 'PUT /api/v1/users/{id}/suspension' ? (await account(stack.url, 'victim')).id : '';
         const p = `${fill(o, owner, fx, victimId)}${querySuffix(o)}`;
         const schema = bodySchema(o);
-        const body = BODY[o.id]?.() ?? (schema ? sample(o.doc, schema) : undefined);
+        const body = BODY[o.id]?.(who === 'anonymous' ? undefined : people[who]) ?? (schema ? sample(o.doc, schema) : undefined);
         const headers = who === 'anonymous' ? {} : people[who].headers;
         const want = expected(o, who);
         const mutation = o.method !== 'GET';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { FORGED_CURSORS } from '../helpers/forged-cursors.js';
 import {
   account,
   bodySchema,
@@ -26,7 +27,9 @@ import {
  * schema and sent through the ingress: schema-valid bodies and their mutations (wrong types, extra
  * fields, missing fields, huge strings), arbitrary JSON, deep nesting, invalid JSON, wrong content
  * types; path params (bad UUIDs, unicode, path traversal, huge); query (limit/cursor garbage,
- * repeated and unknown params); headers (bad Authorization, large headers). Headers over Node's 16 KiB
+ * repeated and unknown params; structurally valid cursors that are semantically wrong — days the
+ * calendar lacks, far past and future, wrong field types — sent to every paginated operation);
+ * headers (bad Authorization, large headers). Headers over Node's 16 KiB
  * parser limit are covered by jwt-attacks.test.ts, bodies over the limit by input-limits.test.ts.
  *
  * Properties, per batch of concurrent requests: never a 5xx (nor a dropped connection); every 4xx is
@@ -90,34 +93,103 @@ const limitArb = fc.oneof(
   fc.constantFrom('0', '-1', '101', '1000000000000', '1.5', 'abc', '', '%205', '0x10', 'NaN', 'Infinity', '1e2', '%00', '%FF%FE'),
   printable.map(encodeURIComponent),
 );
-const cursorArb = fc.oneof(
-  fc.base64String({ maxLength: 80 }).map((s) => s.replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '')),
-  fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? 'null').toString('base64url')),
-  fc.tuple(fc.date({ noInvalidDate: true }), fc.uuid()).map(([d, u]) => Buffer.from(JSON.stringify([d.toISOString(), u])).toString('base64url')),
-  printable.map(encodeURIComponent),
-  fc.integer({ min: 513, max: 3000 }).map((n) => 'A'.repeat(n)),
-  // Structurally valid, semantically wrong `{ t, id }` (mesh/src/db/keyset.ts): calendar-invalid and
-  // out-of-range instants (30 February, year 0000, hour 24, year 99999), wrong field types, non-UUID ids.
-  fc
-    .record({
-      t: fc.oneof(
-        fc
-          .tuple(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }))
-          .map(([y, mo, d, h, m]) => `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00.000000Z`),
-        fc.integer(),
-        fc.constantFrom(null, true, 'infinity', '-infinity', 'now', '2024-02-30T00:00:00Z'),
-        fc.array(fc.string(), { maxLength: 2 }),
-      ),
-      id: fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.integer()),
-    })
-    .map((v) => Buffer.from(JSON.stringify(v)).toString('base64url')),
+const encodeCursor = (value: unknown) => Buffer.from(JSON.stringify(value) ?? 'null').toString('base64url');
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * A cursor's time that is structurally an ISO instant but semantically wrong: a day the calendar does
+ * not have (30 February, 31 April, 29 February of a common year), hour 24, minute or second 60, month
+ * 0 or 13, a year outside 1970–9999 (far past, far future, 0000, extended years), an offset or a
+ * missing Z, too many fractional digits, and the words PostgreSQL would read as instants.
+ */
+const wrongInstantArb: fc.Arbitrary<string> = fc.oneof(
+  fc.tuple(fc.integer({ min: 1970, max: 9999 }), fc.constantFrom([2, 30], [2, 31], [4, 31], [6, 31], [9, 31], [11, 31], [0, 10], [13, 1], [1, 0], [1, 32]))
+    .map(([y, [m, d]]) => `${pad(y, 4)}-${pad(m!)}-${pad(d!)}T00:00:00.000Z`),
+  fc.integer({ min: 1970, max: 9999 }).filter((y) => y % 4 !== 0 || (y % 100 === 0 && y % 400 !== 0)).map((y) => `${pad(y, 4)}-02-29T12:00:00Z`),
+  fc.tuple(fc.constantFrom('24:00:00', '23:60:00', '23:59:60', '25:00:00', '99:99:99'), fc.integer({ min: 1970, max: 9999 })).map(([t, y]) => `${pad(y, 4)}-06-15T${t}.000Z`),
+  fc.integer({ min: 0, max: 1969 }).map((y) => `${pad(y, 4)}-01-01T00:00:00.000Z`),
+  fc.integer({ min: 10000, max: 275760 }).map((y) => `+${pad(y, 6)}-01-01T00:00:00.000Z`),
+  fc.integer({ min: 1, max: 271821 }).map((y) => `-${pad(y, 6)}-01-01T00:00:00.000Z`),
+  fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }).chain((d) =>
+    fc.constantFrom(
+      d.toISOString().replace('Z', '+02:00'),
+      d.toISOString().replace('Z', ''),
+      d.toISOString().replace('.', ',').toLowerCase(),
+      d.toISOString().replace(/\.\d+Z$/, '.1234567Z'),
+      d.toISOString().replace('T', ' '),
+      d.toUTCString(),
+      String(d.getTime()),
+    ),
+  ),
+  fc.constantFrom('infinity', '-infinity', 'epoch', 'now', 'today', 'tomorrow', 'yesterday', 'allballs', '', ' ', 'NaN', 'null'),
 );
 
-function queryArb(o: Operation): fc.Arbitrary<string> {
+/** Values of the wrong type for a cursor field. */
+const wrongTypeArb = fc.oneof(
+  fc.constantFrom(null, true, false, 0, -1, 1.5, 1704067200000, [], {}, ['2024-01-01T00:00:00.000Z'], { $gt: '' }),
+  fc.integer(),
+  fc.jsonValue({ maxDepth: 2 }).filter((v) => typeof v !== 'string'),
+);
+const realInstantArb = fc
+  .date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true })
+  .map((d) => d.toISOString());
+const notUuidArb = fc.oneof(
+  fc.uuid().map((u) => `${u}x`),
+  fc.uuid().map((u) => u.replace(/-/g, '')),
+  fc.constantFrom('', '0', "x' OR 1=1 --", '00000000-0000-0000-0000-00000000000g', 'ffffffff-ffff-ffff-ffff-ffffffffffff0'),
+  printable,
+);
+
+/**
+ * Structurally valid cursors (base64url JSON `{ t, id }`, as the keyset module writes them) that are
+ * semantically wrong: the one validation (mesh/src/db/keyset.ts) must answer each with a 400.
+ */
+const semanticCursorArb: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.tuple(wrongInstantArb, fc.uuid()).map(([t, id]) => encodeCursor({ t, id })) },
+  { weight: 2, arbitrary: fc.tuple(wrongTypeArb, fc.uuid()).map(([t, id]) => encodeCursor({ t, id })) },
+  { weight: 2, arbitrary: fc.tuple(realInstantArb, fc.oneof(wrongTypeArb, notUuidArb)).map(([t, id]) => encodeCursor({ t, id })) },
+  { weight: 1, arbitrary: fc.tuple(realInstantArb, fc.uuid(), printable.filter((k) => k !== 't' && k !== 'id'), wrongTypeArb).map(([t, id, k, v]) => encodeCursor({ t, id, [k || 'x']: v })) },
+  { weight: 1, arbitrary: fc.tuple(realInstantArb, fc.uuid()).chain(([t, id]) => fc.constantFrom<unknown>({ t }, { id }, [t, id], { createdAt: t, id }, { T: t, ID: id })).map(encodeCursor) },
+  { weight: 1, arbitrary: fc.constantFrom(...FORGED_CURSORS.map(([, cursor]) => cursor)) },
+);
+/** Real positions (any instant of the range, any UUID): pages after them are answered 200. */
+const validCursorArb = fc.tuple(realInstantArb, fc.uuid()).map(([t, id]) => encodeCursor({ t, id }));
+
+interface CursorCase {
+  cursor: string;
+  semanticallyWrong: boolean;
+}
+const cursorArb: fc.Arbitrary<CursorCase> = fc.oneof(
+  { weight: 4, arbitrary: semanticCursorArb.map((cursor) => ({ cursor, semanticallyWrong: true })) },
+  { weight: 1, arbitrary: validCursorArb.map((cursor) => ({ cursor, semanticallyWrong: false })) },
+  ...[
+    fc.base64String({ maxLength: 80 }).map((s) => s.replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '')),
+    fc.jsonValue().map(encodeCursor),
+    printable.map(encodeURIComponent),
+    fc.integer({ min: 513, max: 3000 }).map((n) => 'A'.repeat(n)),
+    // From the db branch: random { t, id } fields, mostly wrong but sometimes a real position, so untagged.
+    fc
+      .record({
+        t: fc.oneof(
+          fc
+            .tuple(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }))
+            .map(([y, mo, d, h, m]) => `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(m)}:00.000000Z`),
+          fc.integer(),
+          fc.constantFrom(null, true, 'infinity', '-infinity', 'now', '2024-02-30T00:00:00Z'),
+          fc.array(fc.string(), { maxLength: 2 }),
+        ),
+        id: fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.integer()),
+      })
+      .map(encodeCursor),
+  ].map((arbitrary) => ({ weight: 1, arbitrary: arbitrary.map((cursor) => ({ cursor, semanticallyWrong: false })) })),
+);
+
+/** The query string, and whether it carries a structurally valid but semantically wrong cursor. */
+function queryArb(o: Operation): fc.Arbitrary<{ query: string; semanticCursor: boolean }> {
   const params = (o.op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
   const parts: fc.Arbitrary<string[]>[] = [];
+  const cursor = params.includes('cursor') ? fc.option(cursorArb, { nil: undefined, freq: 4 }) : fc.constant(undefined);
   if (params.includes('limit')) parts.push(fc.option(limitArb, { nil: undefined }).map((v) => (v === undefined ? [] : [`limit=${v}`])));
-  if (params.includes('cursor')) parts.push(fc.option(cursorArb, { nil: undefined }).map((v) => (v === undefined ? [] : [`cursor=${v}`])));
   if (params.includes('authorId')) parts.push(fc.option(segment([owner.id, me.id]), { nil: undefined }).map((v) => (v === undefined ? [] : [`authorId=${v}`])));
   parts.push(
     fc.oneof(
@@ -127,9 +199,9 @@ function queryArb(o: Operation): fc.Arbitrary<string> {
       { weight: 1, arbitrary: fc.constant([`access_token=${encodeURIComponent('x.y.z')}`]) },
     ),
   );
-  return fc.tuple(...parts).map((chunks) => {
-    const all = chunks.flat();
-    return all.length ? `?${all.join('&')}` : '';
+  return fc.tuple(cursor, fc.tuple(...parts)).map(([c, chunks]) => {
+    const all = [...(c ? [`cursor=${c.cursor}`] : []), ...chunks.flat()];
+    return { query: all.length ? `?${all.join('&')}` : '', semanticCursor: Boolean(c?.semanticallyWrong) };
   });
 }
 
@@ -236,6 +308,7 @@ interface FuzzRequest extends RawRequest {
   op: string;
   service: Operation['service'];
   mutation: boolean;
+  semanticCursor: boolean;
 }
 
 
@@ -255,12 +328,12 @@ function requestArb(o: Operation): fc.Arbitrary<FuzzRequest> {
     username: [owner.username, me.username],
   };
   const params = fc.tuple(...names.map((n) => segment(pools[n] ?? [randomUUID()])));
-  return fc.tuple(params, queryArb(o), bodyArb(o), authArb(o)).map(([values, query, body, auth]) => {
+  return fc.tuple(params, queryArb(o), bodyArb(o), authArb(o)).map(([values, { query, semanticCursor }, body, auth]) => {
     let i = 0;
     const p = o.path.replace(/\{(\w+)\}/g, () => values[i++]!);
     const headers: Record<string, string> = { ...auth };
     if (body.contentType) headers['content-type'] = body.contentType;
-    return { op: o.id, service: o.service, mutation: o.method !== 'GET', method: o.method, path: `${p}${query}`, headers, body: body.body };
+    return { op: o.id, service: o.service, mutation: o.method !== 'GET', semanticCursor, method: o.method, path: `${p}${query}`, headers, body: body.body };
   });
 }
 
@@ -276,6 +349,8 @@ describe('fuzzing every public operation from its OpenAPI schema', () => {
     let verifiedBatches = 0;
     let batches = 0;
     const statuses = new Map<number, number>();
+    /** Per paginated operation: requests carrying a semantically wrong cursor, and their statuses. */
+    const cursorCases = new Map<string, Map<number, number>>(ops.filter(isPaginated).map((o) => [o.id, new Map()]));
     const started = Date.now();
 
     const result = await fc.check(
@@ -295,6 +370,10 @@ describe('fuzzing every public operation from its OpenAPI schema', () => {
         answers.forEach((a, i) => {
           const r = batch[i]!;
           statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
+          if (r.semanticCursor) {
+            const byStatus = cursorCases.get(r.op)!;
+            byStatus.set(a.status, (byStatus.get(a.status) ?? 0) + 1);
+          }
           const label = `${r.method} ${r.path.slice(0, 160)} [${r.op}] ct=${r.headers?.['content-type']} body=${String(r.body ?? '').slice(0, 120)} → ${a.status} ${a.text.slice(0, 200)}`;
           if (a.status === -1) problems.push(`no answer: ${label}`);
           else if (a.status >= 500) problems.push(`5xx: ${label}`);
@@ -326,8 +405,53 @@ describe('fuzzing every public operation from its OpenAPI schema', () => {
       `[fuzz] seed ${SEED}: ${sent} requests over ${ops.length} operations in ${seconds.toFixed(1)} s (${(sent / seconds).toFixed(0)}/s); ` +
         `${verifiedBatches}/${batches} batches had no accepted mutation and were checked unchanged; statuses ${byStatus}`,
     );
+    const cursorReport = [...cursorCases.entries()].map(([op, byStatus]) => `${op} ${[...byStatus.entries()].map(([st, n]) => `${st}:${n}`).join(' ')}`);
+    console.log(`[fuzz] semantically wrong cursors per paginated operation: ${cursorReport.join('; ')}`);
+    // Every paginated operation got such cursors, and none was answered 2xx (a 401/400 is fine: the
+    // token or another parameter may be refused first).
+    for (const [op, byStatus] of cursorCases) {
+      const total = [...byStatus.values()].reduce((a, b) => a + b, 0);
+      expect(total, `semantically wrong cursors sent to ${op}`).toBeGreaterThanOrEqual(RUNS >= 400 ? 20 : 1);
+      expect([...byStatus.keys()].filter((st) => st < 400), `accepted semantically wrong cursors on ${op}`).toEqual([]);
+    }
     expect(sent).toBeGreaterThanOrEqual(RUNS * BATCH);
     if (!process.env.FUZZ_RUNS) expect(sent).toBeGreaterThanOrEqual(10_000);
     expect(verifiedBatches).toBeGreaterThan(batches / 10);
   }, 600_000);
+});
+
+function isPaginated(o: Operation): boolean {
+  return o.method === 'GET' && (o.op.parameters ?? []).some((p) => p.in === 'query' && p.name === 'cursor');
+}
+
+describe('semantically wrong cursors on every paginated operation', () => {
+  it('each is a 400 naming cursor, a real position is a 200 (seeded sample per operation)', async () => {
+    const paginated = operations().filter(isPaginated);
+    expect(paginated.map((o) => o.id).sort()).toEqual(
+      ['GET /api/v1/feed', 'GET /api/v1/posts', 'GET /api/v1/posts/{id}/comments', 'GET /api/v1/posts/{id}/likes', 'GET /api/v1/users', 'GET /api/v1/users/{id}/followers', 'GET /api/v1/users/{id}/following'].sort(),
+    );
+    const wrong = [...FORGED_CURSORS.map(([, c]) => c), ...fc.sample(semanticCursorArb, { numRuns: 40, seed: SEED })];
+    const real = fc.sample(validCursorArb, { numRuns: 5, seed: SEED });
+    // Fresh accounts and a fresh post: the fuzz run may have deleted its own user or moderated its fixtures.
+    const viewer = await account(stack.url, 'cursor');
+    const moderator = await makeAdmin(stack, await account(stack.url, 'cursoradm'));
+    const post = await send(stack.url, { method: 'POST', path: '/api/v1/posts', headers: { ...viewer.headers, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'cursor sweep' }) });
+    expect(post.status, post.text).toBe(201);
+    const failures: string[] = [];
+    for (const o of paginated) {
+      const path = o.path.replace('{id}', o.service === 'users' ? viewer.id : post.body.id);
+      const headers = { authorization: `Bearer ${(o.security === 'admin' ? moderator : viewer).token}` };
+      const answers = await Promise.all(
+        [...wrong, ...real].map((cursor) => send(stack.url, { method: 'GET', path: `${path}?cursor=${cursor}`, headers, timeoutMs: 15_000 })),
+      );
+      answers.forEach((a, i) => {
+        const isWrong = i < wrong.length;
+        const cursor = [...wrong, ...real][i]!;
+        const shown = `${o.id} cursor=${Buffer.from(cursor, 'base64url').toString('utf8').slice(0, 100)} → ${a.status} ${a.text.slice(0, 160)}`;
+        if (isWrong && (a.status !== 400 || !a.body?.errors?.some((e: { field?: string }) => e.field === 'cursor'))) failures.push(shown);
+        if (!isWrong && a.status !== 200) failures.push(`real position: ${shown}`);
+      });
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
 });

@@ -69,7 +69,7 @@ function claimsOf(token: string): Record<string, unknown> {
 
 async function mfaTokenOf(): Promise<string> {
   const u = await account(stack.url, 'mfa');
-  const setup = await json(stack.url, 'POST', '/api/v1/auth/2fa/setup', {}, u.headers);
+  const setup = await json(stack.url, 'POST', '/api/v1/auth/2fa/setup', { password: u.password }, u.headers);
   expect(setup.status).toBe(200);
   const ok = await json(stack.url, 'POST', '/api/v1/auth/2fa/verify-setup', { code: await generate({ secret: setup.body.secret }) }, u.headers);
   expect(ok.status).toBe(200);

@@ -152,6 +152,8 @@ export interface RawRequest {
   headers?: Record<string, string>;
   body?: string | Buffer;
   timeoutMs?: number;
+  /** The client's own address (any of 127.0.0.0/8 on loopback): lets a suite act as many clients. */
+  localAddress?: string;
 }
 
 export async function send(base: string, req: RawRequest): Promise<Answer> {
@@ -173,6 +175,7 @@ function sendOnce(base: string, req: RawRequest): Promise<Answer> {
         method: req.method,
         path: req.path,
         agent,
+        localAddress: req.localAddress,
         headers: { ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}), ...req.headers },
         timeout: req.timeoutMs ?? 30_000,
       },
@@ -207,6 +210,17 @@ export function json(base: string, method: string, p: string, body?: unknown, he
   return send(base, {
     method,
     path: p,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+}
+
+/** `json` from the client address `localAddress` (a loopback address: 127.x.y.z). */
+export function jsonFrom(localAddress: string, base: string, method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  return send(base, {
+    method,
+    path: p,
+    localAddress,
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
@@ -303,18 +317,19 @@ export async function withDb<T>(url: string, fn: (c: pg.Client) => Promise<T>): 
  * Tables whose rows a *refused* request may legitimately write, by design:
  * - auth `audit_events`: failed sign-ins are audited;
  * - auth `rate_limits`: failed sign-ins and sign-up / code attempts are counted (that is the limit);
- * - auth `login_codes`: a wrong mailed code counts against that code's tries (`attempts`).
+ * - auth `login_codes`: a wrong mailed code counts against that code's tries (`attempts`);
+ * - auth `second_factor_attempts`: wrong second-factor codes are counted per account (the backoff).
  * Everything else must be byte-for-byte unchanged.
  */
-export const WRITTEN_BY_REFUSALS: Record<string, string[]> = { auth: ['audit_events', 'rate_limits', 'login_codes'] };
+export const WRITTEN_BY_REFUSALS: Record<string, string[]> = { auth: ['audit_events', 'rate_limits', 'login_codes', 'second_factor_attempts'] };
 
 /**
- * Tables a background worker updates on its own schedule, whatever the requests in flight: auth's
- * mail worker marks `mail_outbox` rows sent (every MAIL_POLL_MS) for mail that an earlier, accepted
- * request queued. Their rows are counted, not checksummed: a refused request that queued mail still
- * shows, the worker's delivery mark does not.
+ * Columns left out of a table's checksum because a background worker changes them after the request
+ * that caused the row was accepted: the mail worker records delivery on auth's outbox (a sign-up with
+ * a taken email, accepted with a 201, mails the owner; the row may be delivered during a later batch).
+ * A new row, or any other change, still shows.
  */
-export const UPDATED_IN_BACKGROUND: Record<string, string[]> = { auth: ['mail_outbox'] };
+export const BACKGROUND_COLUMNS: Record<string, string[]> = { 'auth.mail_outbox': ['attempts', 'next_attempt_at', 'sent_at', 'last_error'] };
 
 export class Snapshotter {
   private clients = new Map<string, pg.Client>();
@@ -342,12 +357,9 @@ export class Snapshotter {
       [...this.clients].map(async ([s, c]) => {
         const tables = this.tables.get(s)!;
         if (tables.length === 0) return;
+        const row = (t: string) => `(${['to_jsonb(x)', ...(BACKGROUND_COLUMNS[`${s}.${t}`] ?? []).map((col) => `'${col}'`)].join(' - ')})::text`;
         const sql = tables
-          .map((t) =>
-            (UPDATED_IN_BACKGROUND[s] ?? []).includes(t)
-              ? `SELECT '${t}' AS t, count(*)::text || ':' AS v FROM "${t}" x`
-              : `SELECT '${t}' AS t, count(*)::text || ':' || coalesce(md5(string_agg(x::text, ',' ORDER BY x::text)), '') AS v FROM "${t}" x`,
-          )
+          .map((t) => `SELECT '${t}' AS t, count(*)::text || ':' || coalesce(md5(string_agg(${row(t)}, ',' ORDER BY ${row(t)})), '') AS v FROM "${t}" x`)
           .join(' UNION ALL ');
         const { rows } = await c.query<{ t: string; v: string }>(sql);
         for (const r of rows) out[`${s}.${r.t}`] = r.v;

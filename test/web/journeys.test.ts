@@ -221,6 +221,7 @@ describe.skipIf(!run)('web app in Chromium', () => {
     const c = person('tfa');
     const page = await (await context()).newPage();
     await signUp(page, c);
+    await page.getByLabel('Your password, to confirm it is you').fill(c.password);
     await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
     const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
     await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();

@@ -10,7 +10,12 @@ export const authConfigSchema = baseConfigSchema.extend({
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(3600).max(7_776_000).default(2_592_000),
   // Rate limits, shared by every replica through PostgreSQL. Defaults are the product's policy.
   RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(5), // failed attempts / 15 min
-  RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(5), // failed attempts / 15 min
+  // More generous than per account, so one address locking one account out leaves the others behind it alone.
+  RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(20), // failed attempts / 15 min
+  // Stuffing from many addresses: past this many failures (all accounts, all addresses) in 15 min,
+  // each address is held to RATE_LIMIT_LOGIN_PER_IP_UNDER_ATTACK (SECURITY.md).
+  RATE_LIMIT_LOGIN_GLOBAL: z.coerce.number().int().min(1).default(500), // failed attempts / 15 min
+  RATE_LIMIT_LOGIN_PER_IP_UNDER_ATTACK: z.coerce.number().int().min(1).default(3), // failed attempts / 15 min
   RATE_LIMIT_SIGNUP_PER_IP: z.coerce.number().int().min(1).default(3), // per hour
   RATE_LIMIT_CODE_PER_EMAIL: z.coerce.number().int().min(1).default(3), // per 15 min
   RATE_LIMIT_CODE_PER_IP: z.coerce.number().int().min(1).default(10), // per hour

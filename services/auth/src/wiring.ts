@@ -9,6 +9,8 @@ import { MailWorker, mailboxTransport, smtpTransport } from './domain/mail.js';
 import { MfaChallenges } from './domain/mfa-challenges.js';
 import { PasswordlessCodes } from './domain/passwordless.js';
 import { RateLimits } from './domain/rate-limits.js';
+import { SecondFactorAttempts } from './domain/second-factor-attempts.js';
+import { secondFactorFailures } from './domain/second-factor-metrics.js';
 import { SecretBox } from './domain/secret-box.js';
 import { Sessions } from './domain/sessions.js';
 import { TokenIssuer } from './domain/token-issuer.js';
@@ -38,16 +40,23 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
   const business = metrics.business;
   const sessions = new Sessions(db, config.REFRESH_TOKEN_TTL_SECONDS, audit, () => business.refreshReuse.inc());
   const issuer = new TokenIssuer(keys, config.JWT_ISSUER, config.JWT_AUDIENCE, config.ACCESS_TOKEN_TTL_SECONDS);
-  const twoFactor = new TwoFactor(db, box);
-  const limits = new RateLimits(db, {
-    loginPerAccount: config.RATE_LIMIT_LOGIN_PER_ACCOUNT,
-    loginPerIp: config.RATE_LIMIT_LOGIN_PER_IP,
-    signupPerIp: config.RATE_LIMIT_SIGNUP_PER_IP,
-    codeRequestsPerEmail: config.RATE_LIMIT_CODE_PER_EMAIL,
-    codeRequestsPerIp: config.RATE_LIMIT_CODE_PER_IP,
-  });
+  const secondFactorAttempts = new SecondFactorAttempts(db, box, audit, secondFactorFailures(metrics.registry));
+  const twoFactor = new TwoFactor(db, box, secondFactorAttempts);
+  const limits = new RateLimits(
+    db,
+    {
+      loginPerAccount: config.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+      loginPerIp: config.RATE_LIMIT_LOGIN_PER_IP,
+      loginPerIpUnderAttack: config.RATE_LIMIT_LOGIN_PER_IP_UNDER_ATTACK,
+      loginGlobal: config.RATE_LIMIT_LOGIN_GLOBAL,
+      signupPerIp: config.RATE_LIMIT_SIGNUP_PER_IP,
+      codeRequestsPerEmail: config.RATE_LIMIT_CODE_PER_EMAIL,
+      codeRequestsPerIp: config.RATE_LIMIT_CODE_PER_IP,
+    },
+    () => logger.warn('sign-in: the global failure budget is spent; each address now gets the under-attack budget'),
+  );
   const auth = new AuthService({
-    accounts: new Accounts(db),
+    accounts: new Accounts(db, box),
     sessions,
     tokens: issuer,
     audit,

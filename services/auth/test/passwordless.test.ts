@@ -89,6 +89,15 @@ describe('passwordless sign-in by mailed code', () => {
     await deps().mail.drain();
   });
 
+  it('writes mailbox files readable by their owner only (they hold sign-in codes)', async () => {
+    const u = await registered();
+    await postJson(url('login/code/request'), { email: u.email });
+    await deps().mail.drain();
+    const files = (await readdir(mailbox)).filter((f) => f.endsWith('.eml'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect((await stat(path.join(mailbox, f))).mode & 0o777, f).toBe(0o600);
+  });
+
   it('a worker killed between delivering and committing loses no mail and sends none twice', async () => {
     const u = await registered();
     await postJson(url('login/code/request'), { email: u.email });

@@ -23,16 +23,28 @@ describe('POST /api/v1/auth/register', () => {
     expect(row?.passwordHash).not.toContain(u.password);
   });
 
-  it('refuses a username or email already taken, ignoring case, with 409', async () => {
+  it('refuses a username already taken, ignoring case, with 409 (usernames are public)', async () => {
     const u = newUser();
     expect((await register(u)).status).toBe(201);
     const sameName = await register({ ...newUser(), username: u.username.toUpperCase() });
     expect(sameName.status).toBe(409);
     expect(sameName.body).toMatchObject({ type: 'https://agora.dev/problems/conflict', status: 409 });
     expect(sameName.body.detail).toContain('username');
-    const sameEmail = await register({ ...newUser(), email: u.email.toUpperCase() });
-    expect(sameEmail.status).toBe(409);
-    expect(sameEmail.body.detail).toContain('email');
+  });
+
+  it('answers a taken email (any case) exactly like a new one, creates nothing and mails the owner', async () => {
+    const u = newUser();
+    expect((await register(u)).status).toBe(201);
+    const mailsBefore = await auth.count('mail_outbox WHERE recipient = $1', [u.email.toLowerCase()]);
+    const other = newUser();
+    const fresh = await register(other);
+    const taken = await register({ ...newUser(), email: u.email.toUpperCase() });
+    expect(taken.status).toBe(fresh.status);
+    expect(Object.keys(taken.body).sort()).toEqual(Object.keys(fresh.body).sort());
+    expect(taken.body.email).toBe(u.email.toLowerCase());
+    expect(await auth.count('users WHERE lower(email) = lower($1)', [u.email])).toBe(1);
+    expect(await auth.count('users WHERE id = $1', [taken.body.id])).toBe(0);
+    expect(await auth.count('mail_outbox WHERE recipient = $1', [u.email.toLowerCase()])).toBe(mailsBefore + 1);
   });
 
   it.each([

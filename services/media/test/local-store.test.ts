@@ -36,7 +36,7 @@ async function expectProblem(res: Response, status: number) {
 }
 
 describe('local object store: the signed-URL contract', () => {
-  it('stores and serves an object (PUT, HEAD, GET) and replaces it on a second PUT', async () => {
+  it('stores and serves an object (PUT, HEAD, GET) and refuses a second PUT to its key (write-once)', async () => {
     const bytes = Buffer.from('hello, object');
     expect((await put(putUrl('media/one', bytes.length), bytes)).status).toBe(200);
     const head = await fetch(sign({ method: 'HEAD', key: 'media/one' }), { method: 'HEAD' });
@@ -48,10 +48,20 @@ describe('local object store: the signed-URL contract', () => {
     expect(get.headers.get('x-content-type-options')).toBe('nosniff');
 
     const again = Buffer.from('GIF89a');
-    expect((await put(putUrl('media/one', again.length, 'image/gif'), again, 'image/gif')).status).toBe(200);
+    const refused = await put(putUrl('media/one', again.length, 'image/gif'), again, 'image/gif');
+    expect((await expectProblem(refused, 409)).type).toBe('https://agora.dev/problems/conflict');
     const got = await fetch(sign({ method: 'GET', key: 'media/one' }));
-    expect(got.headers.get('content-type')).toBe('image/gif');
-    expect(Buffer.from(await got.arrayBuffer()).equals(again)).toBe(true);
+    expect(got.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  it('of two concurrent PUTs to one key exactly one is stored', async () => {
+    const a = Buffer.alloc(64 * 1024, 1);
+    const b = Buffer.alloc(64 * 1024, 2);
+    const statuses = (await Promise.all([put(putUrl('media/race', a.length), a), put(putUrl('media/race', b.length), b)])).map((r) => r.status);
+    expect(statuses.sort()).toEqual([200, 409]);
+    const got = Buffer.from(await (await fetch(sign({ method: 'GET', key: 'media/race' }))).arrayBuffer());
+    expect(got.equals(a) || got.equals(b)).toBe(true);
   });
 
   it('expired URLs → 403', async () => {

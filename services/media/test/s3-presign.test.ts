@@ -42,7 +42,7 @@ describe('S3 presigned URLs (AWS SDK presigner, offline)', () => {
     expect(url.toString()).not.toContain('wJalrXUtnFEMI');
   });
 
-  it('upload URLs expire within 300 s and sign content-type and content-length', async () => {
+  it('upload URLs expire within 300 s and sign content-type, content-length and If-None-Match (write-once)', async () => {
     const now = Date.parse('2030-01-02T03:04:05.678Z');
     const store = new S3ObjectStore({ ...settings, now: () => now });
     const put = await store.presignPut('media/8b0f0f8e-6d4e-4f55-9d7a-2f1f3d1c0a11', 'image/png', 48213);
@@ -51,12 +51,13 @@ describe('S3 presigned URLs (AWS SDK presigner, offline)', () => {
     expect(url.pathname).toBe('/media/8b0f0f8e-6d4e-4f55-9d7a-2f1f3d1c0a11');
     expect(url.searchParams.get('X-Amz-Algorithm')).toBe('AWS4-HMAC-SHA256');
     expect(Number(url.searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(300);
-    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+    // If-None-Match: * makes S3 refuse (412) a PUT to a key that holds an object: the URL cannot replace a completed upload.
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host;if-none-match');
     expect(url.searchParams.get('X-Amz-Credential')).toBe('AKIDEXAMPLE/20300102/eu-central-1/s3/aws4_request');
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
     expect(url.searchParams.has('X-Amz-Security-Token')).toBe(false);
     expect(put.url).not.toContain('secret-example');
-    expect(put).toMatchObject({ method: 'PUT', headers: { 'Content-Type': 'image/png' } });
+    expect(put).toMatchObject({ method: 'PUT', headers: { 'Content-Type': 'image/png', 'If-None-Match': '*' } });
     expect(put.expiresAt.toISOString()).toBe('2030-01-02T03:09:05.000Z');
 
     // The size and the type are part of the signature: another size or type is another URL.

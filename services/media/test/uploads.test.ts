@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { pngBytes } from '../../../test/helpers/image-bytes.js';
 import { signObjectUrl } from '../../../mesh/src/object-url.js';
 import { request, startMedia, type RunningMedia } from './harness.js';
 import { startIssuer, type TestIssuer } from './tokens.js';
@@ -36,7 +37,7 @@ const getMedia = (u: User, id: string) => request('GET', `${media.base}/api/v1/m
 describe('upload flow (media + local object store on loopback)', () => {
   it('create → PUT bytes to the signed URL → complete → GET a download URL → the same bytes back', async () => {
     const alice = await user();
-    const bytes = randomBytes(256 * 1024 + 17);
+    const bytes = pngBytes(256 * 1024 + 17);
     const created = await createUpload(alice, { contentType: 'image/png', sizeBytes: bytes.length });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/api/v1/media/${created.body.id}`);
@@ -71,6 +72,25 @@ describe('upload flow (media + local object store on loopback)', () => {
 
     // The download URL is for GET only.
     expect((await fetch(got.body.downloadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: bytes })).status).toBe(403);
+    // The upload URL cannot replace the completed object.
+    const swap = Buffer.from(`<script>alert(1)</script>`.padEnd(bytes.length, ' '));
+    expect((await fetch(created.body.uploadUrl, { method: 'PUT', headers: created.body.uploadHeaders, body: swap })).status).toBe(409);
+    expect(Buffer.from(await (await fetch((await getMedia(bob, created.body.id)).body.downloadUrl)).arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  it('complete refuses bytes whose signature is not the declared type (409), and they cannot be swapped for good ones', async () => {
+    const alice = await user();
+    const html = Buffer.from('<html><script>document.cookie</script></html>'.padEnd(4096, ' '));
+    const gif = Buffer.concat([Buffer.from('GIF89a'), randomBytes(4090)]);
+    for (const [declared, body] of [['image/png', html], ['image/png', gif], ['image/jpeg', randomBytes(4096)]] as const) {
+      const created = await createUpload(alice, { contentType: declared, sizeBytes: body.length });
+      expect((await fetch(created.body.uploadUrl, { method: 'PUT', headers: created.body.uploadHeaders, body })).status).toBe(200);
+      const res = await complete(alice, created.body.id);
+      expect(res.status).toBe(409);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(res.body.detail).toContain(`not ${declared}`);
+      expect((await mediaRow(created.body.id)).status).toBe('pending');
+    }
   });
 
   it('complete before the bytes arrived → 409, still pending', async () => {

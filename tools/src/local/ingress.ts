@@ -5,6 +5,7 @@ import httpProxy from 'http-proxy';
 import { isLocalObjectPath, routeFor, SERVICES, type ServiceName } from '@agora/mesh/topology';
 import { answerClientError } from '@agora/mesh/http/client-error';
 import { isAppPath, webAppHandler, type WebAppOptions } from '@agora/mesh/http/web-app';
+import { EDGE_HEADER, signEdge } from '@agora/mesh/http/client-address';
 
 /**
  * The local ingress: one port in front of every service, with the routes of the Istio
@@ -25,6 +26,12 @@ export interface IngressOptions {
    * LOCAL_OBJECT_STORE in topology.ts). Absent: those paths answer 503 ("not running").
    */
   readonly objectStore?: string;
+  /**
+   * MESH_LOCAL_KEY: signs the X-Forwarded-For chain the ingress builds, so a service believes the
+   * client address only from the ingress (mesh/src/http/client-address.ts). Absent: the services
+   * see the ingress's own address for every client.
+   */
+  readonly edgeKey?: string;
   /** Error lines (upstream failures); default: none. */
   readonly onError?: (line: string) => void;
   /** One line per request when given. */
@@ -153,7 +160,10 @@ export async function startIngress(opts: IngressOptions): Promise<Ingress> {
     // its address is appended to the chain (as Envoy does with use_remote_address).
     const remote = req.socket.remoteAddress ?? '';
     const xff = req.headers['x-forwarded-for'];
-    req.headers['x-forwarded-for'] = xff ? `${Array.isArray(xff) ? xff.join(', ') : xff}, ${remote}` : remote;
+    const forwardedFor = xff ? `${Array.isArray(xff) ? xff.join(', ') : xff}, ${remote}` : remote;
+    req.headers['x-forwarded-for'] = forwardedFor;
+    if (opts.edgeKey) req.headers[EDGE_HEADER] = signEdge(forwardedFor, opts.edgeKey);
+    else delete req.headers[EDGE_HEADER];
     req.headers['x-forwarded-proto'] = 'http';
     req.headers['x-forwarded-host'] = req.headers.host ?? `localhost:${opts.port}`;
     req.url = `${target.pathname}${target.search}`;

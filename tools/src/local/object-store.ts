@@ -13,9 +13,11 @@
  * `mac` = base64url(HMAC-SHA256(key, "<METHOD>\n<object key>\n<expires>\n<type>\n<size>")), with an
  * empty type and size for GET and HEAD. A missing, tampered or expired signature is 403; a PUT whose
  * Content-Type differs from the signed type is 400, whose body is longer than the signed size 413,
- * shorter (or without a Content-Length) 400. The body is streamed to a temporary file and renamed
- * into place only once complete, so a half upload is never visible; a second PUT to the same key
- * replaces the object (as on S3). Errors are problem+json.
+ * shorter (or without a Content-Length) 400. The body is streamed to a temporary file and linked
+ * into place only once complete, so a half upload is never visible. Objects are write-once: a PUT to
+ * a key that holds an object is 409 (what S3 does with the `If-None-Match: *` media signs into its
+ * upload URLs), so an upload URL cannot replace an object after media checked it. Errors are
+ * problem+json.
  */
 import http from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -27,7 +29,7 @@ import {
   type ObjectMethod,
 } from '@agora/mesh/object-url';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, link, mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Transform } from 'node:stream';
@@ -60,7 +62,7 @@ interface ObjectMeta {
 
 class StoreError extends Error {
   constructor(
-    readonly status: 400 | 403 | 404 | 405 | 413 | 500,
+    readonly status: 400 | 403 | 404 | 405 | 409 | 413 | 500,
     readonly slug: string,
     readonly title: string,
     detail: string,
@@ -74,6 +76,7 @@ const refuse = {
   invalid: (detail: string) => new StoreError(400, 'validation', 'Your request is not valid', detail),
   tooLarge: (detail: string) => new StoreError(413, 'payload-too-large', 'Request body too large', detail),
   notFound: () => new StoreError(404, 'not-found', 'Not found', 'No such object.'),
+  exists: () => new StoreError(409, 'conflict', 'Conflict', 'An object is already stored under this key; objects cannot be replaced.'),
 };
 
 function sendProblem(req: http.IncomingMessage, res: http.ServerResponse, err: StoreError): void {
@@ -97,6 +100,15 @@ function sendProblem(req: http.IncomingMessage, res: http.ServerResponse, err: S
     ...(req.complete ? {} : { connection: 'close' }),
   });
   res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function sameSignature(expected: string, given: string): boolean {
@@ -150,6 +162,8 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
     if (length !== size) throw refuse.invalid(`The body must be exactly ${size} bytes (signed), not ${length}.`);
 
     const { data, meta } = files(key);
+    // Refused before the body is read; the exclusive link below settles a race between two PUTs.
+    if (await exists(data)) throw refuse.exists();
     const tmp = path.join(tmpDir, `${randomBytes(12).toString('hex')}.part`);
     let received = 0;
     const counter = new Transform({
@@ -165,9 +179,16 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
       await Promise.all([mkdir(path.dirname(data), { recursive: true }), mkdir(path.dirname(meta), { recursive: true })]);
       const metaTmp = `${tmp}.json`;
       await writeFile(metaTmp, JSON.stringify({ contentType: signed.contentType!, size } satisfies ObjectMeta), { mode: 0o600 });
-      // Metadata first: the object is visible only when its data file is, and that rename is atomic.
+      // The data file is linked exclusively (EEXIST: another PUT won); the object is visible only
+      // once its metadata is renamed in after it (a read in between finds no metadata: 404).
+      try {
+        await link(tmp, data);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw refuse.exists();
+        throw err;
+      }
+      await unlink(tmp);
       await rename(metaTmp, meta);
-      await rename(tmp, data);
     } catch (err) {
       await rm(tmp, { force: true });
       await rm(`${tmp}.json`, { force: true });

@@ -279,6 +279,7 @@ async function main(): Promise<void> {
     host: '127.0.0.1',
     upstreams: Object.fromEntries(running.map((r) => [r.service.name, r.url])),
     objectStore: objectStore?.url,
+    edgeKey: secrets.MESH_LOCAL_KEY,
     onError: (line) => warn('ingress', line),
     onAccess: process.env.AGORA_INGRESS_LOG ? (line) => say('ingress', line) : undefined,
     // Media URLs name localhost; listed so the app's images also show when opened as 127.0.0.1.

@@ -20,7 +20,8 @@ export function useTwoFactorStatus() {
   return useQuery({ queryKey: keys.twoFactor, queryFn: () => unwrap(api.GET('/api/v1/auth/2fa/status')) });
 }
 
-export const startTwoFactorSetup = () => unwrap(api.POST('/api/v1/auth/2fa/setup'));
+/** Setup needs the password again: an access token alone must not enrol an authenticator. */
+export const startTwoFactorSetup = (password: string) => unwrap(api.POST('/api/v1/auth/2fa/setup', { body: { password } }));
 
 export function useConfirmTwoFactor() {
   const client = useQueryClient();
@@ -33,7 +34,7 @@ export function useConfirmTwoFactor() {
 export function useDisableTwoFactor() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (code: string) => unwrap(api.POST('/api/v1/auth/2fa/disable', { body: { code } })),
+    mutationFn: (body: { code: string; password: string }) => unwrap(api.POST('/api/v1/auth/2fa/disable', { body })),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.twoFactor }),
   });
 }

@@ -79,15 +79,18 @@ function TwoFactor() {
       {status.data && !status.data.enabled && !setup && (
         <>
           <p>Off. Turn it on to ask for a code from an authenticator app when you sign in.</p>
-          <button
-            type="button"
-            onClick={() => {
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
               setSetupError(undefined);
-              startTwoFactorSetup().then(setSetup, (err: unknown) => setSetupError(messageOf(err)));
+              const password = String(new FormData(e.currentTarget).get('setup-password') ?? '');
+              startTwoFactorSetup(password).then(setSetup, (err: unknown) => setSetupError(messageOf(err)));
             }}
           >
-            Set up two-factor authentication
-          </button>
+            <label htmlFor="setup-password">Your password, to confirm it is you</label>
+            <input id="setup-password" name="setup-password" type="password" autoComplete="current-password" required />
+            <button type="submit">Set up two-factor authentication</button>
+          </form>
         </>
       )}
       {setupError && <p className="error" role="alert">{setupError}</p>}
@@ -116,7 +119,11 @@ function TwoFactor() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            disable.mutate(String(new FormData(e.currentTarget).get('disable-code') ?? ''), { onSuccess: () => setCodes(undefined) });
+            const form = new FormData(e.currentTarget);
+            disable.mutate(
+              { code: String(form.get('disable-code') ?? ''), password: String(form.get('disable-password') ?? '') },
+              { onSuccess: () => setCodes(undefined) },
+            );
           }}
         >
           <p>
@@ -124,6 +131,8 @@ function TwoFactor() {
           </p>
           <label htmlFor="disable-code">To turn it off, enter a code from the app or a backup code</label>
           <input id="disable-code" name="disable-code" autoComplete="one-time-code" required maxLength={11} />
+          <label htmlFor="disable-password">Your password</label>
+          <input id="disable-password" name="disable-password" type="password" autoComplete="current-password" required />
           <button type="submit" className="danger" disabled={disable.isPending}>
             Turn off
           </button>

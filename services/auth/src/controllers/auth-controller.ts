@@ -26,10 +26,13 @@ export class AuthController extends Controller {
     super();
   }
 
-  /** Creates an account. The password is stored as an argon2id hash. Limited to 3 per hour per IP. */
+  /**
+   * Creates an account. The password is stored as an argon2id hash. Limited to 3 per hour per IP.
+   * An email that already has an account gets the same answer (its owner is mailed instead).
+   */
   @Post('register')
   @SuccessResponse(201, 'Created')
-  @Response<ProblemDetails>(409, 'Username or email already registered')
+  @Response<ProblemDetails>(409, 'Username already registered')
   @Response<ProblemDetails>(429, 'Too many sign-ups from this address')
   public async register(@Body() body: RegisterRequest, @Request() req: KoaRequest): Promise<Account> {
     const account = await this.deps.auth.register(body, req.ip);
@@ -40,10 +43,12 @@ export class AuthController extends Controller {
   /**
    * Exchanges credentials for an access token and a refresh token (a new session), or — when the
    * account has two-factor authentication on — for an `mfaToken` to finish with `login/mfa`.
-   * Limited to 5 failed attempts per 15 minutes per account and per IP.
+   * Limited to 5 failed attempts per 15 minutes per account (username and email together) and 20 per
+   * client address.
    */
   @Post('login')
   @Response<ProblemDetails>(401, 'Wrong credentials')
+  @Response<ProblemDetails>(403, 'Right password, suspended account')
   @Response<ProblemDetails>(429, 'Too many failed attempts')
   public async login(@Body() body: LoginRequest, @Request() req: KoaRequest): Promise<TokenResponse | MfaRequiredResponse> {
     return this.deps.auth.login(body.login, body.password, req.ip);
@@ -53,6 +58,7 @@ export class AuthController extends Controller {
   @Post('login/mfa')
   @Response<ProblemDetails>(400, 'Wrong code')
   @Response<ProblemDetails>(401, 'Expired, used or exhausted mfaToken')
+  @Response<ProblemDetails>(429, 'Too many wrong second-factor codes for this account')
   public async loginMfa(@Body() body: LoginMfaRequest, @Request() req: KoaRequest): Promise<TokenResponse> {
     return this.deps.auth.loginMfa(body.mfaToken, body.code, req.ip);
   }

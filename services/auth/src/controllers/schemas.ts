@@ -126,6 +126,29 @@ export interface TwoFactorCode {
   code: TotpOrBackupCode;
 }
 
+/** The account's password again: enrolling a second factor needs more than an access token. */
+export interface TwoFactorSetupRequest {
+  /**
+   * @minLength 1
+   * @maxLength 256
+   */
+  password: string;
+}
+
+/** Turning the second factor off needs a code and the password. */
+export interface TwoFactorDisableRequest {
+  /**
+   * A 6-digit TOTP code or a backup code.
+   * @pattern ^(\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$
+   */
+  code: string;
+  /**
+   * @minLength 1
+   * @maxLength 256
+   */
+  password: string;
+}
+
 export interface TwoFactorSetupResponse {
   /** Base32 secret, for manual entry. */
   secret: string;

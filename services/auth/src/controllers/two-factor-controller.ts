@@ -2,7 +2,14 @@ import { Body, Controller, Get, Post, Request, Response, Route, Security, Tags }
 import type { Request as KoaRequest } from 'koa';
 import { caller, type ProblemDetails } from '@agora/mesh';
 import type { AuthDeps } from '../wiring.js';
-import type { BackupCodesResponse, TwoFactorCode, TwoFactorSetupResponse, TwoFactorStatus } from './schemas.js';
+import type {
+  BackupCodesResponse,
+  TwoFactorCode,
+  TwoFactorDisableRequest,
+  TwoFactorSetupRequest,
+  TwoFactorSetupResponse,
+  TwoFactorStatus,
+} from './schemas.js';
 
 /** TOTP second factor of the signed-in user. */
 @Route('api/v1/auth/2fa')
@@ -14,11 +21,17 @@ export class TwoFactorController extends Controller {
     super();
   }
 
-  /** Starts setup: a new secret, its otpauth URI and QR code. Confirm with verify-setup. */
+  /**
+   * Starts setup: a new secret, its otpauth URI and QR code. Confirm with verify-setup. Needs the
+   * password again (an access token alone must not enrol someone else's authenticator).
+   */
   @Post('setup')
+  @Response<ProblemDetails>(403, 'Wrong password')
   @Response<ProblemDetails>(409, 'Already on')
-  public async setup(@Request() req: KoaRequest): Promise<TwoFactorSetupResponse> {
+  @Response<ProblemDetails>(429, 'Too many failed attempts')
+  public async setup(@Body() body: TwoFactorSetupRequest, @Request() req: KoaRequest): Promise<TwoFactorSetupResponse> {
     const user = caller(req);
+    await this.deps.auth.confirmPassword(user.userId, body.password, req.ip);
     const result = await this.deps.twoFactor.setup(user.userId, user.username ?? user.userId);
     await this.deps.audit.record({ action: 'two_factor_setup_started', outcome: 'success', actorId: user.userId, targetId: user.userId, ip: req.ip });
     return result;
@@ -28,20 +41,24 @@ export class TwoFactorController extends Controller {
   @Post('verify-setup')
   @Response<ProblemDetails>(400, 'Wrong code')
   @Response<ProblemDetails>(409, 'No setup in progress, or already on')
+  @Response<ProblemDetails>(429, 'Too many wrong codes')
   public async verifySetup(@Body() body: TwoFactorCode, @Request() req: KoaRequest): Promise<BackupCodesResponse> {
     const user = caller(req);
-    const backupCodes = await this.deps.twoFactor.verifySetup(user.userId, body.code);
+    const backupCodes = await this.deps.twoFactor.verifySetup(user.userId, body.code, req.ip);
     await this.deps.audit.record({ action: 'two_factor_enabled', outcome: 'success', actorId: user.userId, targetId: user.userId, ip: req.ip });
     return { backupCodes };
   }
 
-  /** Turns 2FA off; needs a current TOTP code or a backup code. */
+  /** Turns 2FA off; needs the password and a current TOTP code or a backup code. */
   @Post('disable')
   @Response<ProblemDetails>(400, 'Wrong code')
+  @Response<ProblemDetails>(403, 'Wrong password')
   @Response<ProblemDetails>(409, 'Not on')
-  public async disable(@Body() body: TwoFactorCode, @Request() req: KoaRequest): Promise<TwoFactorStatus> {
+  @Response<ProblemDetails>(429, 'Too many failed attempts')
+  public async disable(@Body() body: TwoFactorDisableRequest, @Request() req: KoaRequest): Promise<TwoFactorStatus> {
     const user = caller(req);
-    await this.deps.twoFactor.disable(user.userId, body.code);
+    await this.deps.auth.confirmPassword(user.userId, body.password, req.ip);
+    await this.deps.twoFactor.disable(user.userId, body.code, req.ip);
     await this.deps.audit.record({ action: 'two_factor_disabled', outcome: 'success', actorId: user.userId, targetId: user.userId, ip: req.ip });
     return this.deps.twoFactor.status(user.userId);
   }

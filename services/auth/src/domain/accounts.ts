@@ -1,6 +1,8 @@
 import { isUniqueViolation, problems, type Database, type Queryable } from '@agora/mesh';
 import { USER_COLUMNS, type User } from '../models/index.js';
+import { enqueueMail } from './mail.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import type { SecretBox } from './secret-box.js';
 
 export interface NewAccount {
   username: string;
@@ -8,11 +10,22 @@ export interface NewAccount {
   password: string;
 }
 
+/** What a sign-up answers: the new account, or — for an email already registered — the same shape, mailed to its owner. */
+export type Registration = { created: true; user: User } | { created: false; username: string; email: string };
+
 /** Accounts: creation with case-insensitive uniqueness, and credential checks. */
 export class Accounts {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly box: SecretBox,
+  ) {}
 
-  async register(input: NewAccount): Promise<User> {
+  /**
+   * Creates the account. A taken username is a 409 (usernames are public); a taken email is not
+   * told to the caller — its owner gets a mail instead, and the caller the same answer as a new
+   * account — so sign-up cannot be used to learn who is registered.
+   */
+  async register(input: NewAccount): Promise<Registration> {
     const username = input.username.trim();
     const email = input.email.trim().toLowerCase();
     if (input.password.toLowerCase().includes(username.toLowerCase())) {
@@ -20,17 +33,32 @@ export class Accounts {
         { field: 'password', message: 'must not contain the username' },
       ]);
     }
-    await this.assertAvailable(username, email);
+    await this.assertUsernameAvailable(username);
+    // Hashed in both cases, so a taken email costs the same time as a new account.
     const passwordHash = await hashPassword(input.password);
     try {
-      const [user] = await this.db.query<User>(
-        `INSERT INTO users AS u (username, email, password_hash) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
-        [username, email, passwordHash],
-      );
-      return user!;
+      return await this.db.transaction(async (tx) => {
+        const [owner] = await tx.query<{ email: string }>(`SELECT email FROM users WHERE lower(email) = $1 AND status <> 'deleted'`, [email]);
+        if (owner) {
+          await enqueueMail(tx, this.box, {
+            to: owner.email,
+            subject: 'Someone tried to sign up to Agora with your address',
+            text: 'Someone tried to create a new Agora account with this email address, which already has an account. Nothing was changed.\n\nIf it was you, sign in instead (or ask for a sign-in code). If not, you can ignore this mail.',
+          });
+          return { created: false as const, username, email };
+        }
+        const [user] = await tx.query<User>(
+          `INSERT INTO users AS u (username, email, password_hash) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
+          [username, email, passwordHash],
+        );
+        return { created: true as const, user: user! };
+      });
     } catch (err) {
-      // Two registrations raced past assertAvailable; the unique indexes decide.
-      if (isUniqueViolation(err)) throw problems.conflict('That username or email is already registered.');
+      // Two registrations raced past the checks; the unique indexes decide. Only the username is told.
+      if (isUniqueViolation(err)) {
+        await this.assertUsernameAvailable(username);
+        return { created: false, username, email };
+      }
       throw err;
     }
   }
@@ -41,13 +69,21 @@ export class Accounts {
     return user;
   }
 
-  /** The active account for `login` (username or email) and `password`, or undefined. */
-  async authenticate(login: string, password: string): Promise<{ user?: User; reason?: 'bad_credentials' | 'suspended' }> {
-    const needle = login.trim().toLowerCase();
+  /** The undeleted account that `login` (username or email, any case) names, whatever its status. */
+  async findByLogin(login: string): Promise<User | undefined> {
     const [user] = await this.db.query<User>(
       `SELECT ${USER_COLUMNS} FROM users u WHERE (lower(u.username) = $1 OR lower(u.email) = $1) AND u.status <> 'deleted' LIMIT 1`,
-      [needle],
+      [login.trim().toLowerCase()],
     );
+    return user;
+  }
+
+  /**
+   * Checks `password` against `user` (found by `findByLogin`). No account costs the same argon2 time
+   * as a wrong password. The status is only told once the password is right: before that, a
+   * suspended account is indistinguishable from a wrong password.
+   */
+  async checkPassword(user: User | undefined, password: string): Promise<{ user?: User; reason?: 'bad_credentials' | 'suspended' }> {
     const ok = await verifyPassword(user?.passwordHash, password);
     if (!user || !ok) return { reason: 'bad_credentials' };
     if (user.status !== 'active') return { reason: 'suspended' };
@@ -83,13 +119,8 @@ export class Accounts {
     });
   }
 
-  private async assertAvailable(username: string, email: string): Promise<void> {
-    const [taken] = await this.db.query<{ username: string }>(
-      'SELECT username FROM users WHERE lower(username) = lower($1) OR lower(email) = $2 LIMIT 1',
-      [username, email],
-    );
-    if (!taken) return;
-    const field = taken.username.toLowerCase() === username.toLowerCase() ? 'username' : 'email';
-    throw problems.conflict(`That ${field} is already registered.`);
+  private async assertUsernameAvailable(username: string): Promise<void> {
+    const [taken] = await this.db.query<{ id: string }>('SELECT id FROM users WHERE lower(username) = lower($1) LIMIT 1', [username]);
+    if (taken) throw problems.conflict('That username is already registered.');
   }
 }

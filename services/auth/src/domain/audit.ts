@@ -8,6 +8,7 @@ import type { Queryable } from '@agora/mesh';
 export type AuditAction =
   | 'register'
   | 'login'
+  | 'reauthenticate'
   | 'refresh'
   | 'refresh_reuse'
   | 'logout'
@@ -19,6 +20,7 @@ export type AuditAction =
   | 'two_factor_setup_started'
   | 'two_factor_enabled'
   | 'two_factor_disabled'
+  | 'second_factor_locked'
   | 'role_changed'
   | 'key_rotated';
 

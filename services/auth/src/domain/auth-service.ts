@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { problems } from '@agora/mesh';
 import type { Accounts, NewAccount } from './accounts.js';
 import type { AuditLog } from './audit.js';
 import { MFA_CHALLENGE_TTL_SECONDS, type MfaChallenges } from './mfa-challenges.js';
 import type { PasswordlessCodes } from './passwordless.js';
-import type { RateLimits } from './rate-limits.js';
+import { accountKey, type LoginAttempt, type RateLimits } from './rate-limits.js';
 import type { IssuedSession, Sessions } from './sessions.js';
 import type { TokenIssuer } from './token-issuer.js';
 import type { TwoFactor } from './two-factor.js';
@@ -59,30 +60,56 @@ export class AuthService {
 
   async register(input: NewAccount, ip: string): Promise<{ id: string; username: string; email: string; createdAt: Date }> {
     await this.d.limits.consumeSignup(ip);
-    const user = await this.d.accounts.register(input);
+    const registration = await this.d.accounts.register(input);
+    if (!registration.created) {
+      // The email's owner was mailed; the caller gets what a new account gets (an id that names nothing).
+      await this.d.audit.record({ action: 'register', outcome: 'failure', ip, details: { reason: 'email_taken' } });
+      return { id: randomUUID(), username: registration.username, email: registration.email, createdAt: new Date() };
+    }
+    const { user } = registration;
     this.counters.registration();
     await this.d.audit.record({ action: 'register', outcome: 'success', actorId: user.id, targetId: user.id, ip });
     return { id: user.id, username: user.username, email: user.email, createdAt: user.createdAt };
   }
 
+  /**
+   * The attempt is reserved against the account's budget (its username and email alike) and the
+   * address's before the password is verified, and refunded only when it was right.
+   */
   async login(login: string, password: string, ip: string): Promise<LoginResult> {
-    try {
-      await this.d.limits.assertLoginAllowed(login, ip);
-    } catch (err) {
-      this.counters.login('rate_limited');
-      await this.d.audit.record({ action: 'login', outcome: 'failure', ip, details: { reason: 'rate_limited' } });
-      throw err;
+    const found = await this.d.accounts.findByLogin(login);
+    const attempt = await this.reserveLogin(accountKey(found?.id, login), ip, found?.id);
+    const { user, reason } = await this.d.accounts.checkPassword(found, password);
+    if (reason === 'suspended') {
+      // The password was right: no guess to count, and only now may the answer say why.
+      await attempt.succeeded();
+      this.counters.login('suspended');
+      await this.d.audit.record({ action: 'login', outcome: 'failure', targetId: found!.id, ip, details: { reason: 'suspended' } });
+      throw problems.forbidden('This account is suspended.');
     }
-    const { user, reason } = await this.d.accounts.authenticate(login, password);
     if (!user) {
-      await this.d.limits.loginFailed(login, ip);
-      this.counters.login(reason ?? 'bad_credentials');
-      await this.d.audit.record({ action: 'login', outcome: 'failure', ip, details: { reason: reason ?? 'bad_credentials' } });
-      // Same answer for unknown account, wrong password and suspended account.
-      throw problems.unauthorized('The username/email or password is incorrect, or the account cannot sign in.');
+      this.counters.login('bad_credentials');
+      await this.d.audit.record({ action: 'login', outcome: 'failure', ip, details: { reason: 'bad_credentials' } });
+      // Same answer for an unknown account and a wrong password.
+      throw problems.unauthorized('The username/email or password is incorrect.');
     }
-    await this.d.limits.loginSucceeded(login);
+    await attempt.succeeded();
     return this.completeFirstFactor(user, ip, 'password');
+  }
+
+  /**
+   * The password again, for the operations a stolen access token must not be enough for (enrolling or
+   * removing a second factor). Counts against the same budget as sign-in.
+   */
+  async confirmPassword(userId: string, password: string, ip: string): Promise<void> {
+    const found = await this.d.accounts.find(userId);
+    const attempt = await this.reserveLogin(accountKey(userId, ''), ip, userId);
+    const { user } = await this.d.accounts.checkPassword(found?.status === 'deleted' ? undefined : found, password);
+    if (!user) {
+      await this.d.audit.record({ action: 'reauthenticate', outcome: 'failure', actorId: userId, targetId: userId, ip, details: { reason: 'bad_credentials' } });
+      throw problems.forbidden('The password is not correct.');
+    }
+    await attempt.succeeded();
   }
 
   /** Second step of a 2FA sign-in: the challenge token plus a TOTP or backup code. */
@@ -91,7 +118,7 @@ export class AuthService {
     try {
       userId = await this.d.mfa.attempt(mfaToken, (id) => {
         userId = id;
-        return this.d.twoFactor.verifyCode(id, code);
+        return this.d.twoFactor.checkCode(id, code, 'sign_in', ip);
       });
     } catch (err) {
       this.counters.login('bad_credentials');
@@ -154,6 +181,16 @@ export class AuthService {
       targetId: userId,
       details: { requestedBy, sessionsRevoked: changed },
     });
+  }
+
+  private async reserveLogin(key: string, ip: string, targetId?: string): Promise<LoginAttempt> {
+    try {
+      return await this.d.limits.reserveLogin(key, ip);
+    } catch (err) {
+      this.counters.login('rate_limited');
+      await this.d.audit.record({ action: 'login', outcome: 'failure', targetId: targetId ?? null, ip, details: { reason: 'rate_limited' } });
+      throw err;
+    }
   }
 
   private async completeFirstFactor(user: User, ip: string, method: string): Promise<LoginResult> {

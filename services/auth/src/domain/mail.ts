@@ -61,11 +61,12 @@ export function mailboxTransport(dir: string): MailTransport {
   builder.catch(() => undefined); // reported by the first send
   return {
     async send(id, from, mail) {
-      await mkdir(dir, { recursive: true });
+      // Owner-only: these files hold sign-in codes (an existing folder keeps its mode; the files do not rely on it).
+      await mkdir(dir, { recursive: true, mode: 0o700 });
       const info = await (await builder).sendMail({ messageId: `<${id}@agora>`, from, to: mail.to, subject: mail.subject, text: mail.text });
       const target = path.join(dir, `${id}.eml`);
       const temp = path.join(dir, `.${id}.${process.pid}.tmp`);
-      await writeFile(temp, info.message as Buffer);
+      await writeFile(temp, info.message as Buffer, { mode: 0o600 });
       try {
         await link(temp, target);
       } catch (err) {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
 import { problems, type Database } from '@agora/mesh';
 import type { SecretBox } from './secret-box.js';
+import type { SecondFactorAttempts, SecondFactorOperation } from './second-factor-attempts.js';
 
 export const BACKUP_CODE_COUNT = 10;
 const ISSUER_LABEL = 'Agora';
@@ -21,12 +22,14 @@ interface CredentialRow {
 /**
  * TOTP second factor (otplib, RFC 6238: SHA-1, 6 digits, 30 s) with ten one-time backup codes.
  * Secrets are sealed at rest and bound to their user; the last accepted time step is stored and
- * passed back as `afterTimeStep`, so a code can never be replayed within its window.
+ * passed back as `afterTimeStep`, so a code can never be replayed within its window. Every code
+ * check goes through `attempts`: one failure count per account across every operation.
  */
 export class TwoFactor {
   constructor(
     private readonly db: Database,
     private readonly box: SecretBox,
+    private readonly attempts: SecondFactorAttempts,
   ) {}
 
   async isEnabled(userId: string): Promise<boolean> {
@@ -55,11 +58,11 @@ export class TwoFactor {
   }
 
   /** Confirms the pending setup with a current code; turns 2FA on and returns fresh backup codes (shown once). */
-  async verifySetup(userId: string, code: string): Promise<string[]> {
+  async verifySetup(userId: string, code: string, ip?: string): Promise<string[]> {
     const row = await this.credential(userId);
     if (!row) throw problems.conflict('Start with POST /api/v1/auth/2fa/setup.');
     if (row.enabled_at) throw problems.conflict('Two-factor authentication is already on.');
-    if (!(await this.acceptTotp(userId, row, code))) throw invalidCode();
+    if (!(await this.attempts.check(userId, 'verify_setup', () => this.acceptTotp(userId, row, code), ip))) throw invalidCode();
     const codes = Array.from({ length: BACKUP_CODE_COUNT }, newBackupCode);
     await this.db.transaction(async (tx) => {
       await tx.execute('UPDATE totp_credentials SET enabled_at = now(), updated_at = now() WHERE user_id = $1', [userId]);
@@ -69,21 +72,30 @@ export class TwoFactor {
     return codes;
   }
 
-  /** Turns 2FA off; needs a current TOTP or backup code. */
-  async disable(userId: string, code: string): Promise<void> {
+  /** Turns 2FA off; needs a current TOTP or backup code (and the caller checks the password). */
+  async disable(userId: string, code: string, ip?: string): Promise<void> {
     if (!(await this.isEnabled(userId))) throw problems.conflict('Two-factor authentication is not on.');
-    if (!(await this.verifyCode(userId, code))) throw invalidCode();
+    if (!(await this.checkCode(userId, code, 'disable', ip))) throw invalidCode();
     await this.db.transaction(async (tx) => {
       await tx.execute('DELETE FROM totp_credentials WHERE user_id = $1', [userId]);
       await tx.execute('DELETE FROM backup_codes WHERE user_id = $1', [userId]);
     });
   }
 
+  /**
+   * `verifyCode` under the account's failure count; a backup code counts as `backup_code` whatever
+   * the operation it was used for.
+   */
+  async checkCode(userId: string, code: string, operation: Exclude<SecondFactorOperation, 'backup_code' | 'verify_setup'>, ip?: string): Promise<boolean> {
+    const kind: SecondFactorOperation = isTotpShape(code) ? operation : 'backup_code';
+    return this.attempts.check(userId, kind, () => this.verifyCode(userId, code), ip);
+  }
+
   /** A TOTP code (not replayed) or an unused backup code, which is then spent. */
-  async verifyCode(userId: string, code: string): Promise<boolean> {
+  private async verifyCode(userId: string, code: string): Promise<boolean> {
     const row = await this.credential(userId);
     if (!row?.enabled_at) return false;
-    if (/^\d{6}$/.test(code)) return this.acceptTotp(userId, row, code);
+    if (isTotpShape(code)) return this.acceptTotp(userId, row, code);
     const [spent] = await this.db.query<{ id: string }>(
       `UPDATE backup_codes SET used_at = now()
         WHERE id = (SELECT id FROM backup_codes WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL LIMIT 1)
@@ -114,6 +126,10 @@ export class TwoFactor {
     ]);
     return row;
   }
+}
+
+function isTotpShape(code: string): boolean {
+  return /^\d{6}$/.test(code);
 }
 
 function invalidCode() {

@@ -65,6 +65,14 @@ const models: TsoaRoute.Models = {
         "additionalProperties": false,
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "TwoFactorSetupRequest": {
+        "dataType": "refObject",
+        "properties": {
+            "password": {"dataType":"string","required":true,"validators":{"minLength":{"value":1},"maxLength":{"value":256}}},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "BackupCodesResponse": {
         "dataType": "refObject",
         "properties": {
@@ -91,6 +99,15 @@ const models: TsoaRoute.Models = {
         "properties": {
             "enabled": {"dataType":"boolean","required":true},
             "backupCodesRemaining": {"dataType":"double","required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "TwoFactorDisableRequest": {
+        "dataType": "refObject",
+        "properties": {
+            "code": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^(\\d{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$"}}},
+            "password": {"dataType":"string","required":true,"validators":{"minLength":{"value":1},"maxLength":{"value":256}}},
         },
         "additionalProperties": false,
     },
@@ -334,6 +351,7 @@ export function RegisterRoutes(router: KoaRouter) {
         });
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsTwoFactorController_setup: Record<string, TsoaRoute.ParameterSchema> = {
+                body: {"in":"body","name":"body","required":true,"ref":"TwoFactorSetupRequest"},
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
         };
         router.post('/api/v1/auth/2fa/setup',
@@ -407,7 +425,7 @@ export function RegisterRoutes(router: KoaRouter) {
         });
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsTwoFactorController_disable: Record<string, TsoaRoute.ParameterSchema> = {
-                body: {"in":"body","name":"body","required":true,"ref":"TwoFactorCode"},
+                body: {"in":"body","name":"body","required":true,"ref":"TwoFactorDisableRequest"},
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
         };
         router.post('/api/v1/auth/2fa/disable',

@@ -1,6 +1,7 @@
 import type { Migration } from '@agora/mesh';
 import { accountsSessionsKeys } from './0001-accounts-sessions-keys.js';
 import { secondFactorCodesLimits } from './0002-second-factor-codes-limits.js';
+import { secondFactorAttempts } from './0003-second-factor-attempts.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
-export const migrations: Migration[] = [accountsSessionsKeys, secondFactorCodesLimits];
+export const migrations: Migration[] = [accountsSessionsKeys, secondFactorCodesLimits, secondFactorAttempts];

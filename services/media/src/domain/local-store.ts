@@ -35,6 +35,30 @@ export class LocalObjectStore implements ObjectStore {
     return { url: signObjectUrl(this.opts.publicUrl, this.opts.signingKey, { method: 'GET', key, expires }), expiresAt };
   }
 
+  async readStart(key: string, bytes: number): Promise<Uint8Array> {
+    const { expires } = this.expiry(60);
+    const url = signObjectUrl(this.opts.internalUrl ?? this.opts.publicUrl, this.opts.signingKey, { method: 'GET', key, expires });
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      if (!res.ok || !res.body) throw new ObjectStoreUnavailable(`local object store answered GET with ${res.status}`);
+      // The store has no ranges: read what is needed and drop the rest of the stream.
+      const reader = res.body.getReader();
+      const chunks: Uint8Array[] = [];
+      let length = 0;
+      while (length < bytes) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        length += value.length;
+      }
+      await reader.cancel();
+      return Buffer.concat(chunks).subarray(0, bytes);
+    } catch (err) {
+      if (err instanceof ObjectStoreUnavailable) throw err;
+      throw new ObjectStoreUnavailable(`local object store unreachable: ${(err as Error).message}`);
+    }
+  }
+
   async head(key: string): Promise<StoredObject | undefined> {
     const { expires } = this.expiry(60);
     const url = signObjectUrl(this.opts.internalUrl ?? this.opts.publicUrl, this.opts.signingKey, { method: 'HEAD', key, expires });

@@ -6,6 +6,8 @@ import { ObjectStoreUnavailable, type ObjectStore } from './object-store.js';
 export const ALLOWED_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] as const;
 export type MediaContentType = (typeof ALLOWED_CONTENT_TYPES)[number];
 export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
+/** What file-type needs to recognise every format it knows (its documented sample size). */
+const SNIFF_BYTES = 4100;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -89,7 +91,9 @@ export class MediaService {
 
   /**
    * The owner says the upload finished: media asks the store what arrived (HEAD) and marks the media
-   * uploaded only when an object of the declared type and size is there. Idempotent.
+   * uploaded only when an object of the declared type and size is there and its bytes are that type
+   * (their signature, sniffed by file-type: a script labelled image/png is refused). The object is
+   * write-once (object-store.ts), so the upload URL cannot swap it afterwards. Idempotent.
    */
   async complete(id: string, callerId: string): Promise<MediaDetails> {
     const media = await this.find(id);
@@ -111,12 +115,34 @@ export class MediaService {
     if (stored.sizeBytes !== media.sizeBytes || storedType !== media.contentType) {
       throw problems.conflict('The stored object does not match the declared content type and size.');
     }
+    const sniffed = await this.sniff(media.objectKey, id);
+    if (sniffed !== media.contentType) {
+      this.logger.warn({ mediaId: id, declared: media.contentType, detected: sniffed ?? 'unknown' }, 'upload refused: bytes of another type');
+      throw problems.conflict(`The uploaded bytes are not ${media.contentType} (their signature says ${sniffed ?? 'an unknown type'}).`);
+    }
     const count = await this.db.execute(
       `UPDATE media SET status = 'uploaded', uploaded_at = now(), updated_at = now() WHERE id = $1 AND status = 'pending'`,
       [media.id],
     );
     if (count) this.logger.info({ mediaId: id }, 'upload completed');
     return this.view((await this.find(id))!);
+  }
+
+  /** The MIME type the object's first bytes say it is (file-type), or undefined when unknown. */
+  private async sniff(key: string, id: string): Promise<string | undefined> {
+    let start: Uint8Array;
+    try {
+      start = await this.store.readStart(key, SNIFF_BYTES);
+    } catch (err) {
+      if (err instanceof ObjectStoreUnavailable) {
+        this.logger.warn({ mediaId: id, reason: err.message }, 'object store unavailable');
+        throw problems.unavailable('The object store is unavailable; try again shortly.');
+      }
+      throw err;
+    }
+    // Loaded on the first completion, not at start: the cold start loads only what every request needs.
+    const { fileTypeFromBuffer } = await import('file-type');
+    return (await fileTypeFromBuffer(start))?.mime;
   }
 
   /** For other services (posts, users): owner and state, so only the uploader attaches it. */

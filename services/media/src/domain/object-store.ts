@@ -1,6 +1,11 @@
 /**
  * Where media bytes live. The media service never touches the bytes: it hands out short-lived signed
- * URLs and, when an upload is reported complete, asks the store what arrived (HEAD).
+ * URLs and, when an upload is reported complete, asks the store what arrived (HEAD) and reads its
+ * first bytes to learn their real type.
+ *
+ * Objects are write-once: an upload URL cannot replace an object that is already there (the local
+ * store refuses such a PUT with 409; S3 gets `If-None-Match: *` signed into the URL and answers 412),
+ * so what completion checked is what is served until the media is deleted.
  */
 export interface PresignedUpload {
   url: string;
@@ -27,6 +32,8 @@ export interface ObjectStore {
   presignGet(key: string): Promise<PresignedDownload>;
   /** What is stored under `key`, or undefined when nothing is. Throws when the store cannot be asked. */
   head(key: string): Promise<StoredObject | undefined>;
+  /** The first `bytes` bytes of `key` (fewer when the object is shorter). Throws when the store cannot be asked. */
+  readStart(key: string, bytes: number): Promise<Uint8Array>;
 }
 
 /** The store could not answer (network, credentials, 5xx): the caller answers 503, nothing changes. */

@@ -6,7 +6,9 @@ import { ObjectStoreUnavailable, type ObjectStore, type PresignedDownload, type 
  * S3 (or any S3-compatible store: MinIO, R2, Ceph) through the AWS SDK: presigned URLs from
  * `@aws-sdk/s3-request-presigner` (SigV4 query-string signing) and HEAD through `@aws-sdk/client-s3`.
  * An upload URL signs `content-type` and `content-length`, so S3 refuses (403
- * SignatureDoesNotMatch) a PUT with another type or size.
+ * SignatureDoesNotMatch) a PUT with another type or size, and `If-None-Match: *` (S3 conditional
+ * writes), so S3 refuses (412) a PUT to a key that already holds an object: the upload URL cannot
+ * replace what completion checked.
  */
 export interface S3Options {
   /** e.g. https://s3.eu-central-1.amazonaws.com or http://minio:9000; default: the region's AWS endpoint. */
@@ -44,13 +46,13 @@ function client(o: Omit<S3Options, 'ttlSeconds' | 'now'>): S3Client {
 export async function presignS3Url(o: Omit<S3Options, 'ttlSeconds' | 'now'>, input: PresignInput, s3: S3Client = client(o)): Promise<string> {
   const command =
     input.method === 'PUT'
-      ? new PutObjectCommand({ Bucket: o.bucket, Key: input.key, ContentType: input.contentType, ContentLength: input.contentLength })
+      ? new PutObjectCommand({ Bucket: o.bucket, Key: input.key, ContentType: input.contentType, ContentLength: input.contentLength, IfNoneMatch: '*' })
       : new GetObjectCommand({ Bucket: o.bucket, Key: input.key });
   return getSignedUrl(s3, command, {
     expiresIn: input.expiresIn,
     signingDate: input.now,
-    // Bind the upload to exactly this type and size.
-    signableHeaders: input.method === 'PUT' ? new Set(['content-type', 'content-length']) : undefined,
+    // Bind the upload to exactly this type and size, and to a key that holds nothing yet.
+    signableHeaders: input.method === 'PUT' ? new Set(['content-type', 'content-length', 'if-none-match']) : undefined,
   });
 }
 
@@ -72,11 +74,22 @@ export class S3ObjectStore implements ObjectStore {
 
   async presignPut(key: string, contentType: string, sizeBytes: number): Promise<PresignedUpload> {
     const { url, expiresAt } = await this.sign({ method: 'PUT', key, contentType, contentLength: sizeBytes });
-    return { url, method: 'PUT', headers: { 'Content-Type': contentType }, expiresAt };
+    return { url, method: 'PUT', headers: { 'Content-Type': contentType, 'If-None-Match': '*' }, expiresAt };
   }
 
   async presignGet(key: string): Promise<PresignedDownload> {
     return this.sign({ method: 'GET', key });
+  }
+
+  async readStart(key: string, bytes: number): Promise<Uint8Array> {
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.opts.bucket, Key: key, Range: `bytes=0-${bytes - 1}` }), {
+        abortSignal: AbortSignal.timeout(5_000),
+      });
+      return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+    } catch (err) {
+      throw new ObjectStoreUnavailable(`S3 GET failed: ${err instanceof Error ? err.name : 'unknown error'}`);
+    }
   }
 
   async head(key: string): Promise<StoredObject | undefined> {
