@@ -21,3 +21,4 @@ export * from './client/service-client.js';
 export * from './observability/metrics.js';
 export { tracingConfigured, tracingActive, startTracing, shutdownTracing, serviceNameFor, withClientSpan } from './observability/tracing.js';
 export * from './entrypoints.js';
+export * from './events/index.js';

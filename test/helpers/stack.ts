@@ -77,7 +77,6 @@ export async function startStack(options: { services?: ServiceName[]; env?: Part
     auth: {
       SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       MAILBOX_DIR: mailDir,
-      MAIL_POLL_MS: '200',
       // Security suites create many accounts from 127.0.0.1; the rate-limit tests use real limits.
       RATE_LIMIT_SIGNUP_PER_IP: '100000',
       RATE_LIMIT_LOGIN_PER_IP: '100000',

@@ -1,5 +1,6 @@
 import { isUniqueViolation, problems, type Database, type Queryable } from '@agora/mesh';
 import { USER_COLUMNS, type User } from '../models/index.js';
+import type { AccountEvents } from './account-events.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 export interface NewAccount {
@@ -8,9 +9,15 @@ export interface NewAccount {
   password: string;
 }
 
-/** Accounts: creation with case-insensitive uniqueness, and credential checks. */
+/**
+ * Accounts: creation with case-insensitive uniqueness, and credential checks. Every change other
+ * services must know of publishes its `account.*` event in the change's own transaction.
+ */
 export class Accounts {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly events: AccountEvents,
+  ) {}
 
   async register(input: NewAccount): Promise<User> {
     const username = input.username.trim();
@@ -23,11 +30,14 @@ export class Accounts {
     await this.assertAvailable(username, email);
     const passwordHash = await hashPassword(input.password);
     try {
-      const [user] = await this.db.query<User>(
-        `INSERT INTO users AS u (username, email, password_hash) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
-        [username, email, passwordHash],
-      );
-      return user!;
+      return await this.db.transaction(async (tx) => {
+        const [user] = await tx.query<User>(
+          `INSERT INTO users AS u (username, email, password_hash) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
+          [username, email, passwordHash],
+        );
+        await this.events.emit(tx, 'account.registered', user!.id);
+        return user!;
+      });
     } catch (err) {
       // Two registrations raced past assertAvailable; the unique indexes decide.
       if (isUniqueViolation(err)) throw problems.conflict('That username or email is already registered.');
@@ -68,6 +78,7 @@ export class Accounts {
           `UPDATE users SET status = 'deleted', email = 'deleted+' || id || '@invalid', password_hash = '!', updated_at = now() WHERE id = $1`,
           [userId],
         );
+        await this.events.emit(tx, 'account.deleted', userId);
       }
       return alsoDo(tx);
     });
@@ -79,6 +90,7 @@ export class Accounts {
       const [user] = await tx.query<{ status: string }>('SELECT status FROM users WHERE id = $1 FOR UPDATE', [userId]);
       if (!user || user.status === 'deleted') return undefined;
       await tx.execute('UPDATE users SET status = $2, updated_at = now() WHERE id = $1', [userId, status]);
+      if (user.status !== status) await this.events.emit(tx, status === 'suspended' ? 'account.suspended' : 'account.unsuspended', userId);
       return alsoDo(tx);
     });
   }

@@ -1,6 +1,8 @@
-import type { Migration } from '@agora/mesh';
+import { eventsMigrations, type Migration } from '@agora/mesh';
 import { accountsSessionsKeys } from './0001-accounts-sessions-keys.js';
 import { secondFactorCodesLimits } from './0002-second-factor-codes-limits.js';
+import { accountEvents } from './0003-account-events.js';
+import { replayAccounts } from './0004-replay-accounts.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
-export const migrations: Migration[] = [accountsSessionsKeys, secondFactorCodesLimits];
+export const migrations: Migration[] = [accountsSessionsKeys, secondFactorCodesLimits, ...eventsMigrations, accountEvents, replayAccounts];

@@ -27,6 +27,8 @@ export interface ObjectStore {
   presignGet(key: string): Promise<PresignedDownload>;
   /** What is stored under `key`, or undefined when nothing is. Throws when the store cannot be asked. */
   head(key: string): Promise<StoredObject | undefined>;
+  /** Removes what is stored under `key` (nothing to remove is success). Throws when the store cannot be asked. */
+  delete(key: string): Promise<void>;
 }
 
 /** The store could not answer (network, credentials, 5xx): the caller answers 503, nothing changes. */
