@@ -7,6 +7,15 @@ import type { EventEnvelope, NewEvent } from './envelope.js';
 /** The graphile-worker task that carries one event to one consumer (delivery.ts). */
 export const DELIVER_TASK = 'agora_deliver_event';
 
+/**
+ * The job key of one delivery, `<type>:<aggregate id>:<consumer>:<event id>`: unique per delivery,
+ * and what graphile-worker's public `jobs` view shows of it (it does not show payloads), so an
+ * operator (and a test) can see which deliveries wait for which account.
+ */
+export function deliveryKey(event: Pick<EventEnvelope, 'type' | 'aggregateId' | 'id'>, consumer: string): string {
+  return `${event.type}:${event.aggregateId}:${consumer}:${event.id}`;
+}
+
 /** The payload of a delivery job: the consumer and the event it is owed. */
 export interface DeliveryJob {
   consumer: ServiceName;
@@ -41,7 +50,12 @@ export class EventPublisher {
     };
     for (const consumer of def.consumers) {
       const job: DeliveryJob = { consumer, event: envelope };
-      await tx.query('SELECT 1 FROM graphile_worker.add_job($1, $2::json, max_attempts => $3)', [DELIVER_TASK, JSON.stringify(job), this.maxAttempts]);
+      await tx.query('SELECT 1 FROM graphile_worker.add_job($1, $2::json, max_attempts => $3, job_key => $4)', [
+        DELIVER_TASK,
+        JSON.stringify(job),
+        this.maxAttempts,
+        deliveryKey(envelope, consumer),
+      ]);
     }
     return envelope;
   }
