@@ -823,32 +823,6 @@ export interface components {
             items: components["schemas"]["FollowEntry"][];
             nextCursor: string | null;
         };
-        /** @description A user as admins see them. */
-        AdminUserEntry: {
-            /** @description The user's id (the same as at auth and in tokens). */
-            id: components["schemas"]["UserId"];
-            /** @description Unique, case-insensitive; from registration. */
-            username: string;
-            displayName: string;
-            bio: string;
-            /** @description Media id of the avatar (see media), or null. */
-            avatarMediaId: components["schemas"]["AvatarMediaId"] | null;
-            /** Format: double */
-            followerCount: number;
-            /** Format: double */
-            followingCount: number;
-            /** Format: date-time */
-            createdAt: string;
-            suspended: boolean;
-        };
-        AdminUserPage: {
-            items: components["schemas"]["AdminUserEntry"][];
-            nextCursor: string | null;
-        };
-        SuspensionChange: {
-            /** @description true suspends (sessions revoked at once, sign-in blocked); false reinstates. */
-            suspended: boolean;
-        };
         /** @description What a consumer's events endpoint answers: applied now, or already applied earlier (a redelivery). */
         EventReceipt: {
             /** @enum {string} */
@@ -881,6 +855,32 @@ export interface components {
             payload: {
                 [key: string]: unknown;
             };
+        };
+        /** @description A user as admins see them. */
+        AdminUserEntry: {
+            /** @description The user's id (the same as at auth and in tokens). */
+            id: components["schemas"]["UserId"];
+            /** @description Unique, case-insensitive; from registration. */
+            username: string;
+            displayName: string;
+            bio: string;
+            /** @description Media id of the avatar (see media), or null. */
+            avatarMediaId: components["schemas"]["AvatarMediaId"] | null;
+            /** Format: double */
+            followerCount: number;
+            /** Format: double */
+            followingCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            suspended: boolean;
+        };
+        AdminUserPage: {
+            items: components["schemas"]["AdminUserEntry"][];
+            nextCursor: string | null;
+        };
+        SuspensionChange: {
+            /** @description true suspends (sessions revoked at once, sign-in blocked); false reinstates. */
+            suspended: boolean;
         };
         Post: {
             /** Format: uuid */
