@@ -2,7 +2,7 @@ import type { TaskList } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { ServiceClient } from '../client/service-client.js';
-import { ConfigError, type BaseConfig } from '../config.js';
+import type { BaseConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { ServiceName } from '../topology.js';
 import { consumersFrom, type EventType } from './catalogue.js';
@@ -76,15 +76,17 @@ export class ServiceEvents {
 
   /**
    * Starts the worker unless WORKER_ENABLED=false or the service has nothing for it (a pure
-   * consumer: no outbox, no jobs of its own); a consumer without a configured URL stops the start.
+   * consumer: no outbox, no jobs of its own). A consumer without a configured URL does not stop the
+   * start (a service run on its own, in a test or a tool, has no peers): it is logged as an error,
+   * and its deliveries fail, are counted and retried, and end in the dead-letter table — visible in
+   * agora_events_delivery_failures_total and both alerts. Every deployment sets all SERVICE_URL_*.
    */
   async start(): Promise<void> {
-    const { config, service } = this.options;
+    const { config, service, logger } = this.options;
     if (!config.WORKER_ENABLED) return;
     if (consumersFrom(service).length === 0 && Object.keys(this.options.tasks ?? {}).length === 0) return;
-    const missing = consumersFrom(service).filter((c) => !serviceUrl(config, c));
-    if (missing.length) {
-      throw new ConfigError(missing.map((c) => `SERVICE_URL_${c.toUpperCase()}: required, ${service} delivers events to ${c}`));
+    for (const c of consumersFrom(service).filter((c) => !serviceUrl(config, c))) {
+      logger.error({ consumer: c }, `events: SERVICE_URL_${c.toUpperCase()} is not set; events for ${c} cannot be delivered`);
     }
     await this.worker.start();
     this.started = true;

@@ -110,7 +110,6 @@ export class ServiceMetrics {
   private readonly dbLabels = new Map<string, { operation: string }>();
   private readonly meshLabels = new Map<string, { callee: string; outcome: string }>();
   private readonly meshFailureLabels = new Map<string, { callee: string; reason: string }>();
-  private readonly counterNames: Array<[{ name: string }, string]> = [];
   private scrapeChain: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -207,9 +206,6 @@ export class ServiceMetrics {
     };
 
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
-    for (const m of registry.getMetricsAsArray() as unknown as Array<{ name: string; type?: string }>) {
-      if (m.type === 'counter') this.counterNames.push([m, m.name]);
-    }
   }
 
   private businessCounter(key: BusinessCounterName): Counter<string> {
@@ -219,7 +215,6 @@ export class ServiceMetrics {
       c = new Counter({ name: def.name, help: def.help, labelNames: def.labels ?? [], registers: [this.registry] });
       if (key === 'logins') for (const result of LOGIN_RESULTS) c.inc({ result }, 0);
       this.businessCounters.set(key, c);
-      this.counterNames.push([c as unknown as { name: string }, def.name]);
     }
     return c;
   }
@@ -365,10 +360,14 @@ export class ServiceMetrics {
     const result = this.scrapeChain.then(async () => {
       const contentType = openMetrics ? OPENMETRICS : PROMETHEUS_TEXT;
       this.registry.setContentType(contentType as typeof PROMETHEUS_TEXT);
+      // Every counter on the registry at this scrape, whoever registered it (the event backbone's too).
+      const counters = (this.registry.getMetricsAsArray() as unknown as Array<{ name: string; type?: string }>)
+        .filter((m) => m.type === 'counter')
+        .map((m) => [m, m.name] as const);
       try {
         return { contentType, body: await this.registry.metrics() };
       } finally {
-        for (const [metric, name] of this.counterNames) metric.name = name;
+        for (const [metric, name] of counters) metric.name = name;
       }
     });
     this.scrapeChain = result.catch(() => undefined);
