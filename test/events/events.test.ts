@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../mesh/src/db/database.js';
 import { signLocalAssertion, LOCAL_WORKLOAD_HEADER } from '../../mesh/src/auth/workload-identity.js';
@@ -187,4 +189,21 @@ describe('at least once, exactly once in effect', () => {
     await within(10_000, async () => (await count('auth', 'events_dead_letter WHERE event_id = $1', [stuck.event.id])) === 1, 'exhausted delivery dead-lettered');
     expect(await metric('auth', 'agora_events_dead_lettered_total', { consumer: 'nowhere', type: 'account.registered' })).toBe(1);
   }, 60_000);
+});
+
+describe("auth's mail on the same worker", () => {
+  it('a requested sign-in code is mailed by the running worker, exactly once', async () => {
+    const u = await newSession(stack.url, 'mail');
+    const dir = stack.env.auth.MAILBOX_DIR!;
+    const mine = async () => {
+      const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.eml'));
+      const texts = await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')));
+      return texts.filter((t) => t.includes(`To: ${u.username}@example.com`));
+    };
+    expect((await api('/api/v1/auth/login/code/request', undefined, { method: 'POST', body: JSON.stringify({ email: `${u.username}@example.com` }) })).status).toBe(202);
+    await within(5_000, async () => (await mine()).length === 1, 'the mail in the mailbox');
+    await within(5_000, async () => (await count('auth', 'mail_outbox WHERE recipient = $1 AND sent_at IS NOT NULL', [`${u.username}@example.com`])) === 1, 'marked sent');
+    expect(await count('auth', 'graphile_worker.jobs WHERE task_identifier = $1', ['agora_send_mail'])).toBe(0);
+    expect((await mine()).length).toBe(1);
+  });
 });
