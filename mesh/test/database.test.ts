@@ -5,7 +5,7 @@
  * 503 when the database is gone) — with a broken connection never handed out again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, isUniqueViolation, toProblem, type Database } from '@agora/mesh';
+import { createDatabase, isUniqueViolation, toProblem, type Database, type Queryable } from '@agora/mesh';
 import { freshDatabase } from '../../test/helpers/db.js';
 
 let db: Database;
@@ -68,6 +68,14 @@ describe('Database', () => {
     expect(db.poolStats()).toMatchObject({ used: 0, waiting: 0 });
   });
 
+  it('refuses statements on a transaction that has ended', async () => {
+    let leaked: Queryable | undefined;
+    await db.transaction(async (tx) => {
+      leaked = tx;
+    });
+    await expect(leaked!.query('SELECT 1')).rejects.toThrow('the transaction has ended');
+  });
+
   it('reports a unique violation so a domain can answer 409', async () => {
     const err = await db.execute(`INSERT INTO items VALUES ('00000000-0000-4000-8000-000000000001', '{}', 1, now(), true)`).catch((e: unknown) => e);
     expect(isUniqueViolation(err)).toBe(true);
@@ -114,6 +122,25 @@ describe('Database', () => {
     expect(toProblem(err, 1024).status).toBe(503);
     // Every statement after it succeeds: the terminated connection did not go back to the pool.
     for (let i = 0; i < 4; i += 1) await expect(db.query('SELECT 3 AS three')).resolves.toEqual([{ three: 3 }]);
+  });
+
+  it('a lent connection that dies between statements neither crashes the process nor returns to the pool', async () => {
+    const admin = createDatabase({ url, poolMax: 1 });
+    try {
+      const outcome = await db
+        .transaction(async (tx) => {
+          const [{ pid }] = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+          // Killed while idle in the transaction: pg emits 'error' on a client nobody but us holds.
+          await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+          await new Promise((r) => setTimeout(r, 200));
+          return tx.query('SELECT 1');
+        })
+        .catch((e: unknown) => e);
+      expect(outcome).toBeInstanceOf(Error);
+    } finally {
+      await admin.close();
+    }
+    for (let i = 0; i < 4; i += 1) await expect(db.query('SELECT 5 AS five')).resolves.toEqual([{ five: 5 }]);
   });
 
   it('answers 503 at once when the database cannot be reached, and readiness says false', async () => {

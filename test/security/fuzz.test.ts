@@ -96,6 +96,21 @@ const cursorArb = fc.oneof(
   fc.tuple(fc.date({ noInvalidDate: true }), fc.uuid()).map(([d, u]) => Buffer.from(JSON.stringify([d.toISOString(), u])).toString('base64url')),
   printable.map(encodeURIComponent),
   fc.integer({ min: 513, max: 3000 }).map((n) => 'A'.repeat(n)),
+  // Structurally valid, semantically wrong `{ t, id }` (mesh/src/db/keyset.ts): calendar-invalid and
+  // out-of-range instants (30 February, year 0000, hour 24, year 99999), wrong field types, non-UUID ids.
+  fc
+    .record({
+      t: fc.oneof(
+        fc
+          .tuple(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }))
+          .map(([y, mo, d, h, m]) => `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00.000000Z`),
+        fc.integer(),
+        fc.constantFrom(null, true, 'infinity', '-infinity', 'now', '2024-02-30T00:00:00Z'),
+        fc.array(fc.string(), { maxLength: 2 }),
+      ),
+      id: fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.integer()),
+    })
+    .map((v) => Buffer.from(JSON.stringify(v)).toString('base64url')),
 );
 
 function queryArb(o: Operation): fc.Arbitrary<string> {

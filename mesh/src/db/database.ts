@@ -107,12 +107,31 @@ export function createDatabase(options: DatabaseOptions): Database {
   });
   const observe = options.onQuery;
 
-  async function acquire(): Promise<PoolClient> {
+  /**
+   * A connection lent by the pool until `release`. While lent, pg reports a connection that dies
+   * (between statements, or under one, besides failing it) with an 'error' event nobody listens to —
+   * the pool listens only to idle connections — and an unheard 'error' ends the process: it is heard
+   * here, and such a connection is destroyed at release.
+   */
+  async function lease(): Promise<{ client: PoolClient; release(err?: Error): void }> {
+    let client: PoolClient;
     try {
-      return await pool.connect();
+      client = await pool.connect();
     } catch (err) {
       throw new DatabaseUnavailableError(err);
     }
+    let lost: Error | undefined;
+    const onError = (err: Error) => {
+      lost = err;
+    };
+    client.on('error', onError);
+    return {
+      client,
+      release(err) {
+        client.removeListener('error', onError);
+        client.release(err ?? lost);
+      },
+    };
   }
 
   async function run(client: PoolClient, sql: string, params: readonly unknown[] | undefined) {
@@ -127,21 +146,26 @@ export function createDatabase(options: DatabaseOptions): Database {
 
   /** One statement on a pooled connection; a connection that broke is destroyed, never reused. */
   async function once(sql: string, params: readonly unknown[] | undefined) {
-    const client = await acquire();
+    const lent = await lease();
     try {
-      const result = await run(client, sql, params);
-      client.release();
+      const result = await run(lent.client, sql, params);
+      lent.release();
       return result;
     } catch (err) {
-      client.release(breaksConnection(err) ? (err as Error) : undefined);
+      lent.release(breaksConnection(err) ? (err as Error) : undefined);
       throw err;
     }
   }
 
-  function bound(client: PoolClient): Queryable {
+  /** The transaction's statements; refused once it has ended (its connection is back in the pool). */
+  function bound(client: PoolClient, open: () => boolean): Queryable {
+    const on = (sql: string, params?: readonly unknown[]) => {
+      if (!open()) return Promise.reject(new Error('the transaction has ended; its statements must run inside the callback'));
+      return run(client, sql, params);
+    };
     return {
-      query: async <T extends object>(sql: string, params?: readonly unknown[]) => (await run(client, sql, params)).rows as T[],
-      execute: async (sql: string, params?: readonly unknown[]) => (await run(client, sql, params)).rowCount ?? 0,
+      query: async <T extends object>(sql: string, params?: readonly unknown[]) => (await on(sql, params)).rows as T[],
+      execute: async (sql: string, params?: readonly unknown[]) => (await on(sql, params)).rowCount ?? 0,
     };
   }
 
@@ -151,11 +175,13 @@ export function createDatabase(options: DatabaseOptions): Database {
     execute: async (sql: string, params?: readonly unknown[]) => (await once(sql, params)).rowCount ?? 0,
 
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-      const client = await acquire();
+      const lent = await lease();
+      const client = lent.client;
       let releaseWith: Error | undefined;
+      let open = true;
       try {
         await run(client, 'BEGIN', undefined);
-        const result = await work(bound(client));
+        const result = await work(bound(client, () => open));
         await run(client, 'COMMIT', undefined);
         return result;
       } catch (err) {
@@ -169,7 +195,8 @@ export function createDatabase(options: DatabaseOptions): Database {
         }
         throw err;
       } finally {
-        client.release(releaseWith);
+        open = false;
+        lent.release(releaseWith);
       }
     },
 

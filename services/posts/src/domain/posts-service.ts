@@ -3,7 +3,7 @@ import type { Comment, Like, LikeState, Post } from '../controllers/schemas.js';
 import type { FollowGraph } from './follow-graph.js';
 import type { MediaCatalog } from './media-catalog.js';
 
-interface PostRow extends KeysetRow {
+interface PostRow {
   id: string;
   authorId: string;
   text: string;
@@ -22,7 +22,7 @@ const POST_COLUMNS = `
   EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = $1) AS "likedByMe",
   p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
 
-function toPost(r: Omit<PostRow, keyof KeysetRow>): Post {
+function toPost(r: PostRow): Post {
   return {
     id: r.id,
     authorId: r.authorId,
@@ -66,7 +66,7 @@ export class PostsService {
   ) {}
 
   private async postRow(me: string, id: string): Promise<Post | undefined> {
-    const [row] = await this.db.query<Omit<PostRow, keyof KeysetRow>>(`SELECT ${POST_COLUMNS} FROM posts p WHERE p.id = $2`, [me, id]);
+    const [row] = await this.db.query<PostRow>(`SELECT ${POST_COLUMNS} FROM posts p WHERE p.id = $2`, [me, id]);
     return row ? toPost(row) : undefined;
   }
 
@@ -124,7 +124,7 @@ export class PostsService {
   async listByAuthor(me: string, authorId: string, limit: number | undefined, cursor: string | undefined): Promise<Page<Post>> {
     const n = pageSize(limit);
     const after = NEWEST_FIRST.position(cursor);
-    const rows = await this.db.query<PostRow>(
+    const rows = await this.db.query<PostRow & KeysetRow>(
       `SELECT ${POST_COLUMNS}, ${NEWEST_FIRST.columns('p.created_at', 'p.id')} FROM posts p
         WHERE p.author_id = $2 AND ${NEWEST_FIRST.after('p.created_at', 'p.id', 3, 4)}
         ORDER BY ${NEWEST_FIRST.orderBy('p.created_at', 'p.id')} LIMIT $5`,
@@ -144,7 +144,7 @@ export class PostsService {
     const after = NEWEST_FIRST.position(cursor);
     const authors = await this.follows.followingIds(me);
     if (authors.length === 0) return { items: [], nextCursor: null };
-    const rows = await this.db.query<PostRow>(
+    const rows = await this.db.query<PostRow & KeysetRow>(
       `SELECT ${POST_COLUMNS}, ${NEWEST_FIRST.columns('p.created_at', 'p.id')}
          FROM (SELECT top.id
                  FROM unnest($2::uuid[]) AS f(author_id)
