@@ -191,6 +191,31 @@ describe('at least once, exactly once in effect', () => {
   }, 60_000);
 });
 
+describe('per-aggregate order', () => {
+  it('an older account event delivered after a newer one changes nothing; a late registration cannot revive an erased account', async () => {
+    const viewer = await newSession(stack.url, 'order');
+    const id = randomUUID();
+    const deliver = async (type: string, sequence: number, payload: Record<string, unknown>) => {
+      const res = await fetch(`${stack.services.users!.base}/internal/v1/users/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [LOCAL_WORKLOAD_HEADER]: signLocalAssertion('auth', stack.meshKey) },
+        body: JSON.stringify({ id: randomUUID(), type, producer: 'auth', aggregateId: id, sequence, occurredAt: new Date().toISOString(), payload }),
+      });
+      expect(res.status).toBe(200);
+    };
+    const name = `ord_${id.slice(0, 8)}`;
+    await deliver('account.registered', 1, { username: name, status: 'active' });
+    await deliver('account.suspended', 3, { username: name, status: 'suspended' });
+    await deliver('account.unsuspended', 2, { username: name, status: 'active' }); // older: dropped
+    const [p] = await db('users').query<{ suspended: boolean; account_seq: string }>('SELECT suspended_at IS NOT NULL AS suspended, account_seq FROM profiles WHERE id = $1', [id]);
+    expect(p).toEqual({ suspended: true, account_seq: '3' });
+    await deliver('account.deleted', 4, { status: 'deleted' });
+    await deliver('account.registered', 1, { username: name, status: 'active' }); // a retry arriving last
+    expect(await count('users', 'profiles WHERE id = $1', [id])).toBe(0);
+    expect((await api(`/api/v1/users/by-username/${name}`, viewer)).status).toBe(404);
+  });
+});
+
 describe("auth's mail on the same worker", () => {
   it('a requested sign-in code is mailed by the running worker, exactly once', async () => {
     const u = await newSession(stack.url, 'mail');
