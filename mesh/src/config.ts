@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventsConfigShape } from './events/config.js';
 
 /**
  * 12-factor configuration: every setting comes from the environment and is validated once at
@@ -37,6 +38,7 @@ export const baseConfigSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
   /** Time to keep serving after SIGTERM while endpoints are withdrawn (Kubernetes); 0 locally. */
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  ...eventsConfigShape,
 });
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

@@ -22,3 +22,4 @@ export * from './client/service-client.js';
 export * from './observability/metrics.js';
 export { tracingConfigured, tracingActive, startTracing, shutdownTracing, serviceNameFor, withClientSpan } from './observability/tracing.js';
 export * from './entrypoints.js';
+export * from './events/index.js';

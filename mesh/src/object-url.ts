@@ -14,7 +14,7 @@ export const MAX_OBJECT_BYTES = 100 * 1024 * 1024;
 /** Object keys: path segments of safe characters, no dot segments, no leading or trailing slash. */
 const KEY = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9][A-Za-z0-9._-]*(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 
-export type ObjectMethod = 'PUT' | 'GET' | 'HEAD';
+export type ObjectMethod = 'PUT' | 'GET' | 'HEAD' | 'DELETE';
 
 export interface ObjectSignatureInput {
   readonly method: ObjectMethod;

@@ -869,6 +869,39 @@ export interface components {
         PageLimit: number;
         /** @description `nextCursor` of the previous page. */
         Cursor: string;
+        /** @description What a consumer's events endpoint answers: applied now, or already applied earlier (a redelivery). */
+        EventReceipt: {
+            /** @enum {string} */
+            outcome: "applied" | "duplicate";
+        };
+        /**
+         * @description One event as it travels from a producer's outbox to a consumer's inbox. Events carry state, not
+         *     deltas (an `account.*` event carries the account's username and status after the change), so a
+         *     consumer can apply any of them on its own and drop one that is older than what it holds: that,
+         *     with `sequence`, is how per-aggregate order is kept whatever order deliveries arrive in
+         *     (docs/events.md, "Ordering").
+         */
+        EventEnvelope: {
+            /** @description Unique per event; the consumers' inbox key (a redelivery carries the same id). */
+            id: string;
+            /** @description The event's name in the catalogue, e.g. `account.deleted`. */
+            type: string;
+            /** @description The service that published it. */
+            producer: string;
+            /** @description The id of the thing that changed (the account, the profile). */
+            aggregateId: string;
+            /**
+             * Format: int32
+             * @description Increases with every event of one aggregate: a consumer ignores an event older than the state it holds.
+             */
+            sequence: number;
+            /** @description When the change committed (ISO 8601). */
+            occurredAt: string;
+            /** @description The event's fields (docs/events.md); checked by the consumer's handler. */
+            payload: {
+                [key: string]: unknown;
+            };
+        };
         /** @description A user as admins see them. */
         AdminUserEntry: {
             /** @description The user's id (the same as at auth and in tokens). */

@@ -98,7 +98,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         mailboxDir: mailDir,
         logLevel: process.env.STACK_LOG_LEVEL ?? 'silent',
         passThrough: process.env,
-        overrides: { ...(s === 'auth' ? { MAIL_POLL_MS: '200', ...(options.productionLimits ? {} : RAISED_AUTH_LIMITS) } : {}), ...(options.env?.[s] ?? {}) },
+        overrides: { ...(s === 'auth' && !options.productionLimits ? RAISED_AUTH_LIMITS : {}), ...(options.env?.[s] ?? {}) },
       }),
     ]),
   ) as Record<ServiceName, Record<string, string>>;

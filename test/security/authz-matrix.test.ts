@@ -186,7 +186,11 @@ describe('internal operations (/internal/...)', () => {
       // Real ids where a read makes sense; random ones for the destructive auth operations (→ 404).
       const p = o.path.replace(/\{(\w+)\}/g, () => (o.service === 'users' ? owner.id : o.service === 'media' ? fx.mediaId : randomUUID()));
       const schema = bodySchema(o);
-      const body = schema ? sample(o.doc, schema) : undefined;
+      // An events operation takes only catalogue events (a sampled envelope is a 400 after the
+      // identity check): its named caller sends one, an erasure of an account nobody has.
+      const body = o.path.endsWith('/events')
+        ? { id: randomUUID(), type: 'account.deleted', producer: 'auth', aggregateId: randomUUID(), sequence: 1, occurredAt: new Date().toISOString(), payload: { status: 'deleted' } }
+        : schema ? sample(o.doc, schema) : undefined;
       const direct = stack.services[o.service]!.base;
       const wrong = [...SERVICE_NAMES, 'intruder'].find((s) => !o.callers.includes(s))!;
       const before = await snap.take();

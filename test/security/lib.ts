@@ -350,8 +350,25 @@ export class Snapshotter {
     }
   }
 
-  /** Row count and a checksum of the content of every table of every service (updates show too). */
+  /**
+   * Waits (up to 10 s) until no service has a job left in its queue: an accepted request's events
+   * (a registration → a profile at users, a deletion → erasures everywhere) are applied after the
+   * answer, and must not be mistaken for a change made by the refused requests that follow.
+   */
+  async settle(): Promise<void> {
+    const until = Date.now() + 10_000;
+    while (Date.now() < until) {
+      const pending = await Promise.all(
+        [...this.clients.values()].map(async (c) => Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM graphile_worker.jobs')).rows[0]!.n)),
+      );
+      if (pending.every((n) => n === 0)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Row count and a checksum of the content of every table of every service (updates show too), once events settled. */
   async take(): Promise<Record<string, string>> {
+    await this.settle();
     const out: Record<string, string> = {};
     await Promise.all(
       [...this.clients].map(async ([s, c]) => {

@@ -9,6 +9,7 @@ import Router from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ServiceClient,
+  ServiceEvents,
   baseConfigSchema,
   businessMetrics,
   loadConfig,
@@ -45,7 +46,9 @@ beforeAll(async () => {
     MESH_LOCAL_KEY: MESH_KEY,
     LOG_LEVEL: 'silent',
   });
-  edge = await startService('posts', config, ({ db }) => {
+  edge = await startService('posts', config, ({ db, logger, metrics }) => {
+    // posts consumes events: its inbox's counters (agora_events_consumed_total) join its registry.
+    new ServiceEvents({ service: 'posts', config, db, logger, registry: metrics.registry });
     const toAuth = new ServiceClient({ caller: 'posts', callee: 'auth', baseUrl: auth.base, meshIdentity: 'local', meshLocalKey: MESH_KEY });
     const toNowhere = new ServiceClient({ caller: 'posts', callee: 'media', baseUrl: 'http://127.0.0.1:9', meshIdentity: 'local', meshLocalKey: MESH_KEY, timeoutMs: 500 });
     return {

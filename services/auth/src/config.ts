@@ -24,11 +24,6 @@ export const authConfigSchema = baseConfigSchema.extend({
   SMTP_URL: z.string().url().optional(),
   MAILBOX_DIR: z.string().default('.data/mailbox'),
   MAIL_FROM: z.string().default('Agora <no-reply@agora.dev>'),
-  MAIL_WORKER_ENABLED: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true'),
-  MAIL_POLL_MS: z.coerce.number().int().min(50).default(1000),
 });
 
 export type AuthConfig = z.infer<typeof authConfigSchema>;

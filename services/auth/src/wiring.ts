@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { CLOCK_TOLERANCE_SECONDS, createTokenVerifier, type ServiceContext, type ServiceWiring } from '@agora/mesh';
+import { CLOCK_TOLERANCE_SECONDS, createTokenVerifier, ServiceEvents, type ServiceContext, type ServiceWiring } from '@agora/mesh';
 import type { AuthConfig } from './config.js';
+import { AccountEvents } from './domain/account-events.js';
 import { Accounts } from './domain/accounts.js';
 import { AuditLog } from './domain/audit.js';
 import { AuthService } from './domain/auth-service.js';
 import { KeyStore } from './domain/key-store.js';
-import { MailWorker, mailboxTransport, smtpTransport } from './domain/mail.js';
+import { MailQueue, mailboxTransport, SEND_MAIL_TASK, sendMailTask, smtpTransport } from './domain/mail.js';
 import { MfaChallenges } from './domain/mfa-challenges.js';
 import { PasswordlessCodes } from './domain/passwordless.js';
 import { RateLimits } from './domain/rate-limits.js';
@@ -27,7 +28,8 @@ export interface AuthDeps {
   sessions: Sessions;
   twoFactor: TwoFactor;
   audit: AuditLog;
-  mail: MailWorker;
+  mail: MailQueue;
+  events: ServiceEvents;
 }
 
 /** Builds the auth service's object graph on its database and hands mesh its routes. */
@@ -38,6 +40,24 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
   const audit = new AuditLog(db, logger);
   // Business counters: agora_registrations_total, agora_logins_total{result}, agora_refresh_reuse_detected_total.
   const business = metrics.business;
+  const transport =
+    config.MAIL_TRANSPORT === 'smtp' ? smtpTransport(config.SMTP_URL!) : mailboxTransport(path.resolve(config.MAILBOX_DIR));
+  const mail = new MailQueue();
+  // auth's worker delivers its account events and sends its mail.
+  const events = new ServiceEvents({
+    service: 'auth',
+    config,
+    db,
+    logger,
+    registry: metrics.registry,
+    tasks: { [SEND_MAIL_TASK]: sendMailTask(db, box, transport, config.MAIL_FROM, mail.onSent) },
+    // A consumer confirmed account.deleted: it erased the account; the last one releases the username.
+    onDelivered: async (event, consumer) => {
+      if (event.type === 'account.deleted') await db.transaction((tx) => accountEvents.erasureConfirmed(tx, event.aggregateId, consumer));
+    },
+  });
+  mail.useWorker(events.worker);
+  const accountEvents = new AccountEvents(events.publisher);
   const sessions = new Sessions(db, config.REFRESH_TOKEN_TTL_SECONDS, audit, () => business.refreshReuse.inc());
   const issuer = new TokenIssuer(keys, config.JWT_ISSUER, config.JWT_AUDIENCE, config.ACCESS_TOKEN_TTL_SECONDS);
   const secondFactorAttempts = new SecondFactorAttempts(db, box, audit, secondFactorFailures(metrics.registry));
@@ -56,7 +76,7 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
     () => logger.warn('sign-in: the global failure budget is spent; each address now gets the under-attack budget'),
   );
   const auth = new AuthService({
-    accounts: new Accounts(db, box),
+    accounts: new Accounts(db, box, accountEvents),
     sessions,
     tokens: issuer,
     audit,
@@ -66,11 +86,8 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
     passwordless: new PasswordlessCodes(db, box),
     counters: { registration: () => business.registrations.inc(), login: (result) => business.login(result) },
   });
-  const transport =
-    config.MAIL_TRANSPORT === 'smtp' ? smtpTransport(config.SMTP_URL!) : mailboxTransport(path.resolve(config.MAILBOX_DIR));
-  const mail = new MailWorker(db, box, transport, config.MAIL_FROM, logger, config.MAIL_POLL_MS);
-  if (config.MAIL_WORKER_ENABLED) mail.start();
-  const deps: AuthDeps = { config, auth, keys, sessions, twoFactor, audit, mail };
+  await events.start();
+  const deps: AuthDeps = { config, auth, keys, sessions, twoFactor, audit, mail, events };
   return {
     // Cookie mode for the web app runs before the generated routes validate the body.
     registerRoutes: (router) => {
@@ -83,7 +100,7 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
     deps,
     onClose: async () => {
       keys.stop();
-      await mail.stop();
+      await events.stop();
     },
   };
 }

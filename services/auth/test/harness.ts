@@ -35,7 +35,7 @@ export async function startAuth(env: Record<string, string> = {}): Promise<Runni
     RATE_LIMIT_LOGIN_PER_ACCOUNT: '100000',
     RATE_LIMIT_CODE_PER_IP: '100000',
     RATE_LIMIT_CODE_PER_EMAIL: '100000',
-    MAIL_WORKER_ENABLED: 'false',
+    WORKER_ENABLED: 'false',
     ...env,
   });
   const service = await startService('auth', config, wireAuth);

@@ -33,7 +33,7 @@ describe('internal account deletion (called by users)', () => {
     expect(stillThere.status).toBe(200);
   });
 
-  it('deletes: sign-in and refresh stop working, the email is released, the username stays reserved', async () => {
+  it('deletes: sign-in and refresh stop working, the email is released, the username stays reserved until erased everywhere', async () => {
     const u = newUser();
     const reg = await postJson(`${auth.base}/api/v1/auth/register`, u);
     const session = await postJson(`${auth.base}/api/v1/auth/login`, { login: u.username, password: u.password });
@@ -44,6 +44,10 @@ describe('internal account deletion (called by users)', () => {
     expect((await postJson(`${auth.base}/api/v1/auth/refresh`, { refreshToken: session.body.refreshToken })).status).toBe(401);
     expect((await postJson(`${auth.base}/api/v1/auth/register`, { ...newUser(), email: u.email })).status).toBe(201);
     expect((await postJson(`${auth.base}/api/v1/auth/register`, { ...newUser(), username: u.username })).status).toBe(409);
+    // account.deleted waits in the outbox once per consumer (the worker is off here), each consumer
+    // still owing its erasure: the name is released only when all three confirm (test/events).
+    expect(await auth.count('graphile_worker.jobs WHERE key LIKE $1', [`account.deleted:${reg.body.id}:%`])).toBe(3);
+    expect(await auth.count('pending_erasures WHERE user_id = $1', [reg.body.id])).toBe(3);
     expect(await auth.count("audit_events WHERE action = 'account_deleted' AND target_id = $1", [reg.body.id])).toBe(2);
     expect(decodeJwt(session.body.accessToken).sub).toBe(reg.body.id);
   });

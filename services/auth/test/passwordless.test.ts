@@ -110,8 +110,10 @@ describe('passwordless sign-in by mailed code', () => {
     await once(child, 'exit');
     const countFor = async () => (await mails()).filter((m) => m.includes(`To: ${u.email}`)).length;
     expect(await countFor()).toBe(1);
-    // The row is still unsent (the killed transaction rolled back), so the next worker sends it again…
+    // The row is still unsent and its job still locked by the dead worker; once the lock is taken
+    // to be abandoned (EVENTS_LOCK_TIMEOUT_SECONDS, here at once) the next worker sends it again…
     expect(await auth.count('mail_outbox WHERE recipient = $1 AND sent_at IS NULL', [u.email])).toBe(1);
+    expect(await deps().events.worker.releaseAbandoned(0)).toBe(1);
     await deps().mail.drain();
     // …and delivery by outbox id makes that resend a no-op: still exactly one mail, now marked sent.
     expect(await countFor()).toBe(1);

@@ -24,7 +24,7 @@ beforeAll(async () => {
     JWKS_URL: 'http://127.0.0.1:9/unused',
     SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'silent',
-    MAIL_WORKER_ENABLED: 'false',
+    WORKER_ENABLED: 'false',
   };
   a = await startServiceProcess('auth', env);
   b = await startServiceProcess('auth', env);

@@ -1,5 +1,6 @@
-import type { ServiceContext, ServiceWiring } from '@agora/mesh';
+import { ServiceEvents, type ServiceContext, type ServiceWiring } from '@agora/mesh';
 import type { MediaConfig } from './config.js';
+import { mediaHandlers } from './domain/event-consumer.js';
 import { MediaService } from './domain/media-service.js';
 import { LocalObjectStore } from './domain/local-store.js';
 import { S3ObjectStore } from './domain/s3-store.js';
@@ -12,6 +13,7 @@ export interface MediaDeps {
   config: MediaConfig;
   media: MediaService;
   store: ObjectStore;
+  events: ServiceEvents;
 }
 
 /** The object store MEDIA_STORE selects (config.ts guarantees its settings are present). */
@@ -36,8 +38,11 @@ export function createObjectStore(config: MediaConfig): ObjectStore {
 }
 
 /** Builds the media service's object graph on its database and hands mesh its routes. */
-export async function wireMedia({ config, logger, db }: ServiceContext<MediaConfig>): Promise<ServiceWiring> {
+export async function wireMedia({ config, logger, db, metrics }: ServiceContext<MediaConfig>): Promise<ServiceWiring> {
   const store = createObjectStore(config);
-  const deps: MediaDeps = { config, store, media: new MediaService(db, store, logger) };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('media'), deps };
+  // media consumes account.deleted (docs/events.md); it publishes nothing yet.
+  const events = new ServiceEvents({ service: 'media', config, db, logger, registry: metrics.registry, handlers: () => mediaHandlers(store) });
+  await events.start();
+  const deps: MediaDeps = { config, store, media: new MediaService(db, store, logger), events };
+  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('media'), deps, onClose: () => events.stop() };
 }

@@ -139,7 +139,7 @@ describe('local object store: the signed-URL contract', () => {
 
   it('unknown objects → 404; other methods → 405; keys cannot leave the store', async () => {
     await expectProblem(await fetch(sign({ method: 'GET', key: 'media/missing' })), 404);
-    await expectProblem(await fetch(`${base}/media/one`, { method: 'DELETE' }), 405);
+    await expectProblem(await fetch(`${base}/media/one`, { method: 'PATCH' }), 405);
     for (const p of ['/objects/../tmp/x', '/objects/media/%2e%2e/%2e%2e/data/media/one', '/objects/', '/etc/passwd', '/objects/.hidden']) {
       const status = await new Promise<number>((resolve, reject) => {
         http.get({ host: '127.0.0.1', port: store.port, path: p }, (res) => {
@@ -171,5 +171,19 @@ describe('local object store: the signed-URL contract', () => {
     expect(await client.head('media/nothing')).toBeUndefined();
     const expired = new LocalObjectStore({ publicUrl: base, signingKey: KEY, ttlSeconds: 300, now: () => Date.now() - 301_000 });
     expect((await fetch((await expired.presignGet('media/client')).url)).status).toBe(403);
+  });
+
+  it('DELETE needs its own signature, removes the object, and succeeds again when nothing is left (erasure of a deleted account)', async () => {
+    const client = new LocalObjectStore({ publicUrl: base, signingKey: KEY, ttlSeconds: 300 });
+    const up = await client.presignPut('media/erased', 'image/png', 3);
+    expect((await put(up.url, Buffer.from('abc'), up.headers['Content-Type'])).status).toBe(200);
+    // A GET signature does not allow a DELETE, nor does an unsigned request.
+    const getUrl = new URL((await client.presignGet('media/erased')).url);
+    await expectProblem(await fetch(getUrl, { method: 'DELETE' }), 403);
+    await expectProblem(await fetch(`${base}/media/erased`, { method: 'DELETE' }), 403);
+    expect(await client.head('media/erased')).toEqual({ contentType: 'image/png', sizeBytes: 3 });
+    await client.delete('media/erased');
+    expect(await client.head('media/erased')).toBeUndefined();
+    await client.delete('media/erased'); // nothing left: still success
   });
 });

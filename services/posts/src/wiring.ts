@@ -1,5 +1,6 @@
-import { ServiceClient, type ServiceContext, type ServiceWiring } from '@agora/mesh';
+import { ServiceClient, ServiceEvents, type ServiceContext, type ServiceWiring } from '@agora/mesh';
 import type { PostsConfig } from './config.js';
+import { postsHandlers } from './domain/event-consumer.js';
 import { FollowGraph } from './domain/follow-graph.js';
 import { MediaCatalog } from './domain/media-catalog.js';
 import { Moderation, PostsService } from './domain/posts-service.js';
@@ -12,6 +13,7 @@ export interface PostsDeps {
   posts: PostsService;
   moderation: Moderation;
   logger: ServiceContext<PostsConfig>['logger'];
+  events: ServiceEvents;
 }
 
 /** Builds the posts service's object graph on its database and hands mesh its routes. */
@@ -31,6 +33,9 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
     new MediaCatalog(client('media', config.SERVICE_URL_MEDIA)),
     metrics.business,
   );
-  const deps: PostsDeps = { config, posts, moderation: new Moderation(db), logger };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('posts'), deps };
+  // posts consumes profile.updated and account.deleted (docs/events.md); it publishes nothing yet.
+  const events = new ServiceEvents({ service: 'posts', config, db, logger, registry: metrics.registry, handlers: postsHandlers });
+  await events.start();
+  const deps: PostsDeps = { config, posts, moderation: new Moderation(db), logger, events };
+  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('posts'), deps, onClose: () => events.stop() };
 }

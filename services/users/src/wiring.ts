@@ -1,6 +1,8 @@
-import { ServiceClient, type ServiceContext, type ServiceWiring } from '@agora/mesh';
+import { ServiceClient, ServiceEvents, type ServiceContext, type ServiceWiring } from '@agora/mesh';
 import type { UsersConfig } from './config.js';
+import { accountHandlers } from './domain/account-consumer.js';
 import { Follows } from './domain/follows.js';
+import { ProfileEvents } from './domain/profile-events.js';
 import { Profiles } from './domain/profiles.js';
 import { AuthAccountRevoker, AuthSuspension, MediaAvatarCheck } from './domain/remote.js';
 import { Moderation } from './domain/moderation.js';
@@ -13,10 +15,11 @@ export interface UsersDeps {
   profiles: Profiles;
   follows: Follows;
   moderation: Moderation;
+  events: ServiceEvents;
 }
 
 /** Builds the users service's object graph on its database and hands mesh its routes. */
-export async function wireUsers({ config, db }: ServiceContext<UsersConfig>): Promise<ServiceWiring> {
+export async function wireUsers({ config, db, logger, metrics }: ServiceContext<UsersConfig>): Promise<ServiceWiring> {
   const client = (callee: string, baseUrl: string) =>
     new ServiceClient({
       caller: 'users',
@@ -26,12 +29,24 @@ export async function wireUsers({ config, db }: ServiceContext<UsersConfig>): Pr
       meshLocalKey: config.MESH_LOCAL_KEY,
       timeoutMs: config.SERVICE_CALL_TIMEOUT_MS,
     });
+  // users consumes auth's account events and publishes profile.updated (docs/events.md).
+  const events = new ServiceEvents({
+    service: 'users',
+    config,
+    db,
+    logger,
+    registry: metrics.registry,
+    handlers: (publisher) => accountHandlers(new ProfileEvents(publisher)),
+  });
+  const profileEvents = new ProfileEvents(events.publisher);
   const profiles = new Profiles(
     db,
     new MediaAvatarCheck(client('media', config.SERVICE_URL_MEDIA)),
     new AuthAccountRevoker(client('auth', config.SERVICE_URL_AUTH)),
+    profileEvents,
   );
   const moderation = new Moderation(db, new AuthSuspension(client('auth', config.SERVICE_URL_AUTH)));
-  const deps: UsersDeps = { config, profiles, follows: new Follows(db), moderation };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('users'), deps };
+  await events.start();
+  const deps: UsersDeps = { config, profiles, follows: new Follows(db), moderation, events };
+  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('users'), deps, onClose: () => events.stop() };
 }

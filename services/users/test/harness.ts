@@ -49,6 +49,8 @@ export async function startUsers(env: Record<string, string> = {}): Promise<Runn
     MESH_LOCAL_KEY: TEST_MESH_KEY,
     SERVICE_URL_AUTH: NOWHERE,
     SERVICE_URL_MEDIA: NOWHERE,
+    // The profile.updated this service publishes stay in its outbox: these tests look at users alone.
+    WORKER_ENABLED: 'false',
     LOG_LEVEL: 'silent',
     ...env,
   });

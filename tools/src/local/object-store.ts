@@ -9,9 +9,10 @@
  *   PUT  /objects/<key>?type=<content type>&size=<bytes>&expires=<unix s>&signature=<mac>
  *   GET  /objects/<key>?expires=<unix s>&signature=<mac>
  *   HEAD /objects/<key>?expires=<unix s>&signature=<mac>
+ *   DELETE /objects/<key>?expires=<unix s>&signature=<mac>   (204 whether or not it existed, as on S3)
  *
  * `mac` = base64url(HMAC-SHA256(key, "<METHOD>\n<object key>\n<expires>\n<type>\n<size>")), with an
- * empty type and size for GET and HEAD. A missing, tampered or expired signature is 403; a PUT whose
+ * empty type and size for GET, HEAD and DELETE. A missing, tampered or expired signature is 403; a PUT whose
  * Content-Type differs from the signed type is 400, whose body is longer than the signed size 413,
  * shorter (or without a Content-Length) 400. The body is streamed to a temporary file and linked
  * into place only once complete, so a half upload is never visible. Objects are write-once: a PUT to
@@ -224,6 +225,17 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
     await pipeline(createReadStream(data), res);
   }
 
+  /** Media erasing a deleted user's objects (account.deleted): gone afterwards, whether or not it was there. */
+  async function remove(req: http.IncomingMessage, res: http.ServerResponse, key: string, query: URLSearchParams) {
+    authorise(req, 'DELETE', key, query);
+    const { data, meta } = files(key);
+    // Data first: the object stops being visible at once, its metadata follows.
+    await rm(data, { force: true });
+    await rm(meta, { force: true });
+    res.writeHead(204, { 'cache-control': 'no-store' });
+    res.end();
+  }
+
   function cors(req: http.IncomingMessage, res: http.ServerResponse): boolean {
     const origin = req.headers.origin;
     if (origin && corsOrigins.has(origin)) {
@@ -256,8 +268,9 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
       if (!isValidObjectKey(key)) throw refuse.notFound();
       if (req.method === 'PUT') await put(req, res, key, url.searchParams);
       else if (req.method === 'GET' || req.method === 'HEAD') await read(req, res, key, url.searchParams, req.method);
+      else if (req.method === 'DELETE') await remove(req, res, key, url.searchParams);
       else {
-        res.setHeader('allow', 'PUT, GET, HEAD');
+        res.setHeader('allow', 'PUT, GET, HEAD, DELETE');
         throw new StoreError(405, 'method-not-allowed', 'Method not allowed', `${req.method} is not allowed on objects.`);
       }
     })().catch((err: unknown) => {

@@ -1,6 +1,7 @@
 import { isUniqueViolation, problems, type Database, type Queryable } from '@agora/mesh';
 import { USER_COLUMNS, type User } from '../models/index.js';
 import { enqueueMail } from './mail.js';
+import type { AccountEvents } from './account-events.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { SecretBox } from './secret-box.js';
 
@@ -13,11 +14,15 @@ export interface NewAccount {
 /** What a sign-up answers: the new account, or — for an email already registered — the same shape, mailed to its owner. */
 export type Registration = { created: true; user: User } | { created: false; username: string; email: string };
 
-/** Accounts: creation with case-insensitive uniqueness, and credential checks. */
+/**
+ * Accounts: creation with case-insensitive uniqueness, and credential checks. Every change other
+ * services must know of publishes its `account.*` event in the change's own transaction.
+ */
 export class Accounts {
   constructor(
     private readonly db: Database,
     private readonly box: SecretBox,
+    private readonly events: AccountEvents,
   ) {}
 
   /**
@@ -51,6 +56,7 @@ export class Accounts {
           `INSERT INTO users AS u (username, email, password_hash) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
           [username, email, passwordHash],
         );
+        await this.events.emit(tx, 'account.registered', user!.id);
         return { created: true as const, user: user! };
       });
     } catch (err) {
@@ -104,6 +110,7 @@ export class Accounts {
           `UPDATE users SET status = 'deleted', email = 'deleted+' || id || '@invalid', password_hash = '!', updated_at = now() WHERE id = $1`,
           [userId],
         );
+        await this.events.emit(tx, 'account.deleted', userId);
       }
       return alsoDo(tx);
     });
@@ -115,6 +122,7 @@ export class Accounts {
       const [user] = await tx.query<{ status: string }>('SELECT status FROM users WHERE id = $1 FOR UPDATE', [userId]);
       if (!user || user.status === 'deleted') return undefined;
       await tx.execute('UPDATE users SET status = $2, updated_at = now() WHERE id = $1', [userId, status]);
+      if (user.status !== status) await this.events.emit(tx, status === 'suspended' ? 'account.suspended' : 'account.unsuspended', userId);
       return alsoDo(tx);
     });
   }

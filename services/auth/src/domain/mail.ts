@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Database, Queryable } from '@agora/mesh';
-import type { Logger } from 'pino';
+import type { OutboxWorker, Queryable, WorkerTask } from '@agora/mesh';
 import type { SecretBox } from './secret-box.js';
 
 export interface OutgoingMail {
@@ -23,6 +22,8 @@ export async function enqueueMail(tx: Queryable, box: SecretBox, mail: OutgoingM
     mail.subject,
     box.seal(mail.text, `mail:${id}`),
   ]);
+  // The job carries only the id: the body stays sealed in mail_outbox, never in the queue's payload.
+  await tx.query('SELECT 1 FROM graphile_worker.add_job($1, $2::json, max_attempts => $3)', [SEND_MAIL_TASK, JSON.stringify({ id }), MAIL_MAX_ATTEMPTS]);
   return id;
 }
 
@@ -83,81 +84,58 @@ interface OutboxRow {
   recipient: string;
   subject: string;
   body_ciphertext: string;
-  attempts: number;
 }
 
+/** The graphile-worker task that sends one mail of the outbox (payload: its outbox id). */
+export const SEND_MAIL_TASK = 'agora_send_mail';
+
+/** Attempts before a mail is given up (graphile-worker's backoff: ≈ 16 hours in all). */
+const MAIL_MAX_ATTEMPTS = 12;
+
 /**
- * Sends what the outbox holds. Each batch is claimed with `FOR UPDATE SKIP LOCKED` inside a
- * transaction that also marks the rows sent, so several workers (replicas) never take the same mail,
- * and a worker that dies mid-batch leaves its rows unsent for the next one: no mail is lost. The
- * window between a delivered message and the commit is covered by idempotent delivery (the mailbox)
- * or the stable Message-ID (SMTP receivers drop a duplicate).
+ * Sends one mail of the outbox. It runs on the service's worker (mesh OutboxWorker, graphile-worker),
+ * which hands each job to one worker at a time, retries a failed send with exponential backoff and
+ * hands a job whose worker died to another one. The row is marked sent after the transport accepted
+ * it; a worker that dies between the two leaves the row unsent and the job locked until it is
+ * released, and the resend is harmless: delivery is idempotent by outbox id (the mailbox) or
+ * carries the same Message-ID (SMTP receivers drop a duplicate).
  */
-export class MailWorker {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+export function sendMailTask(db: Queryable, box: SecretBox, transport: MailTransport, from: string, onSent?: () => void): WorkerTask {
+  return async (payload: unknown) => {
+    const id = (payload as { id?: unknown }).id;
+    if (typeof id !== 'string') return; // not a job this code wrote: nothing to send
+    const [row] = await db.query<OutboxRow>(
+      'SELECT id, recipient, subject, body_ciphertext FROM mail_outbox WHERE id = $1 AND sent_at IS NULL',
+      [id],
+    );
+    if (!row) return; // already sent (a retried job) or gone
+    const text = box.open(row.body_ciphertext, `mail:${row.id}`);
+    await transport.send(row.id, from, { to: row.recipient, subject: row.subject, text });
+    await db.execute('UPDATE mail_outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = $1', [row.id]);
+    onSent?.();
+  };
+}
 
-  constructor(
-    private readonly db: Database,
-    private readonly box: SecretBox,
-    private readonly transport: MailTransport,
-    private readonly from: string,
-    private readonly logger: Logger,
-    private readonly pollMs = 1_000,
-  ) {}
+/** The mail side of auth's worker, for tools and tests that send what is queued without a running worker. */
+export class MailQueue {
+  private sent = 0;
+  private worker?: OutboxWorker;
 
-  start(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.drain()
-        .then(() => undefined)
-        .catch((err: Error) => this.logger.warn({ err: { message: err.message } }, 'mail worker: batch failed'))
-        .finally(() => {
-          this.running = undefined;
-        });
-    }, this.pollMs);
-    this.timer.unref();
+  /** The worker whose task counts its sends here (sendMailTask's onSent). */
+  useWorker(worker: OutboxWorker): void {
+    this.worker = worker;
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
+  /** Counts a sent mail (the task's onSent). */
+  readonly onSent = (): void => {
+    this.sent += 1;
+  };
 
-  /** Sends batches until nothing is due; returns how many were sent. */
+  /** Sends every mail that is due now; returns how many were sent. */
   async drain(): Promise<number> {
-    let sent = 0;
-    for (;;) {
-      const n = await this.batch();
-      sent += n;
-      if (n === 0) return sent;
-    }
-  }
-
-  private async batch(): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      const rows = await tx.query<OutboxRow>(
-        `SELECT id, recipient, subject, body_ciphertext, attempts FROM mail_outbox
-          WHERE sent_at IS NULL AND next_attempt_at <= now()
-          ORDER BY created_at LIMIT 10 FOR UPDATE SKIP LOCKED`,
-      );
-      let delivered = 0;
-      for (const row of rows) {
-        try {
-          const text = this.box.open(row.body_ciphertext, `mail:${row.id}`);
-          await this.transport.send(row.id, this.from, { to: row.recipient, subject: row.subject, text });
-          await tx.execute('UPDATE mail_outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = $1', [row.id]);
-          delivered += 1;
-        } catch (err) {
-          const backoff = Math.min(3600, 2 ** Math.min(row.attempts, 11));
-          await tx.execute(
-            `UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2,
-               next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1`,
-            [row.id, (err as Error).message.slice(0, 200), backoff],
-          );
-          this.logger.warn({ outboxId: row.id, attempts: row.attempts + 1 }, 'mail worker: delivery failed, will retry');
-        }
-      }
-      return delivered;
-    });
+    const before = this.sent;
+    if (!this.worker) throw new Error('MailQueue.drain before useWorker');
+    await this.worker.drain([SEND_MAIL_TASK]);
+    return this.sent - before;
   }
 }

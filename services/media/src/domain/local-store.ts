@@ -72,4 +72,16 @@ export class LocalObjectStore implements ObjectStore {
     if (!res.ok) throw new ObjectStoreUnavailable(`local object store answered HEAD with ${res.status}`);
     return { contentType: res.headers.get('content-type') ?? '', sizeBytes: Number(res.headers.get('content-length') ?? -1) };
   }
+
+  async delete(key: string): Promise<void> {
+    const { expires } = this.expiry(60);
+    const url = signObjectUrl(this.opts.internalUrl ?? this.opts.publicUrl, this.opts.signingKey, { method: 'DELETE', key, expires });
+    let res: Response;
+    try {
+      res = await fetch(url, { method: 'DELETE', signal: AbortSignal.timeout(5_000) });
+    } catch (err) {
+      throw new ObjectStoreUnavailable(`local object store unreachable: ${(err as Error).message}`);
+    }
+    if (res.status !== 204 && res.status !== 404) throw new ObjectStoreUnavailable(`local object store answered DELETE with ${res.status}`);
+  }
 }

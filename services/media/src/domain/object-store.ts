@@ -34,6 +34,8 @@ export interface ObjectStore {
   head(key: string): Promise<StoredObject | undefined>;
   /** The first `bytes` bytes of `key` (fewer when the object is shorter). Throws when the store cannot be asked. */
   readStart(key: string, bytes: number): Promise<Uint8Array>;
+  /** Removes what is stored under `key` (nothing to remove is success). Throws when the store cannot be asked. */
+  delete(key: string): Promise<void>;
 }
 
 /** The store could not answer (network, credentials, 5xx): the caller answers 503, nothing changes. */

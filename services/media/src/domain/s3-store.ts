@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ObjectStoreUnavailable, type ObjectStore, type PresignedDownload, type PresignedUpload, type StoredObject } from './object-store.js';
 
@@ -102,6 +102,15 @@ export class S3ObjectStore implements ObjectStore {
       if (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404) return undefined;
       // 403 for a missing key means the role lacks s3:ListBucket (README): a configuration fault.
       throw new ObjectStoreUnavailable(`S3 HEAD failed: ${err instanceof Error ? err.name : 'unknown error'}`);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      // S3 answers 204 whether or not the key existed: a repeated erasure is harmless.
+      await this.s3.send(new DeleteObjectCommand({ Bucket: this.opts.bucket, Key: key }), { abortSignal: AbortSignal.timeout(5_000) });
+    } catch (err) {
+      throw new ObjectStoreUnavailable(`S3 DELETE failed: ${err instanceof Error ? err.name : 'unknown error'}`);
     }
   }
 }

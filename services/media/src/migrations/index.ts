@@ -1,5 +1,5 @@
-import type { Migration } from '@agora/mesh';
+import { eventsMigrations, type Migration } from '@agora/mesh';
 import { media } from './0001-media.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
-export const migrations: Migration[] = [media];
+export const migrations: Migration[] = [media, ...eventsMigrations];

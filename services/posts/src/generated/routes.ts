@@ -9,6 +9,8 @@ import { ModerationController } from './../controllers/moderation-controller.js'
 import { PostsController } from './../controllers/posts-controller.js';
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 import { FeedController } from './../controllers/feed-controller.js';
+// WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+import { EventsController } from './../controllers/events-controller.js';
 import { koaAuthentication } from './../authentication.js';
 // @ts-ignore - no great way to install types from subpackage
 import { iocContainer } from './../ioc.js';
@@ -196,6 +198,28 @@ const models: TsoaRoute.Models = {
         "dataType": "refObject",
         "properties": {
             "text": {"ref":"CommentText","required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "EventReceipt": {
+        "dataType": "refObject",
+        "properties": {
+            "outcome": {"dataType":"union","subSchemas":[{"dataType":"enum","enums":["applied"]},{"dataType":"enum","enums":["duplicate"]}],"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "EventEnvelope": {
+        "dataType": "refObject",
+        "properties": {
+            "id": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}}},
+            "type": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^[a-z]+\\.[a-z]+$"},"maxLength":{"value":64}}},
+            "producer": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^[a-z]+$"},"maxLength":{"value":32}}},
+            "aggregateId": {"dataType":"string","required":true,"validators":{"pattern":{"value":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}}},
+            "sequence": {"dataType":"integer","required":true,"validators":{"minimum":{"value":1}}},
+            "occurredAt": {"dataType":"string","required":true},
+            "payload": {"dataType":"nestedObjectLiteral","nestedProperties":{},"additionalProperties":{"dataType":"any"},"required":true},
         },
         "additionalProperties": false,
     },
@@ -738,6 +762,43 @@ export function RegisterRoutes(router: KoaRouter) {
               context,
               validatedArgs,
               successStatus: undefined,
+            });
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsEventsController_receive: Record<string, TsoaRoute.ParameterSchema> = {
+                event: {"in":"body","name":"event","required":true,"ref":"EventEnvelope"},
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+        };
+        router.post('/internal/v1/posts/events',
+            authenticateMiddleware([{"mesh":["auth","users"]}]),
+            ...(fetchMiddlewares<Middleware>(EventsController)),
+            ...(fetchMiddlewares<Middleware>(EventsController.prototype.receive)),
+
+            async function EventsController_receive(context: Context, next: Next) {
+
+            let validatedArgs: any[] = [];
+            try {
+              validatedArgs = templateService.getValidatedArgs({ args: argsEventsController_receive, context, next });
+            } catch (err) {
+              const error = err as any;
+              error.message ||= JSON.stringify({ fields: error.fields });
+              context.status = error.status;
+              context.throw(context.status, error.message, error);
+            }
+
+            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
+
+            const controller: any = await container.get<EventsController>(EventsController);
+            if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+            }
+
+            return templateService.apiHandler({
+              methodName: 'receive',
+              controller,
+              context,
+              validatedArgs,
+              successStatus: 200,
             });
         });
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa

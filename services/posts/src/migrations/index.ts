@@ -1,5 +1,6 @@
-import type { Migration } from '@agora/mesh';
+import { eventsMigrations, type Migration } from '@agora/mesh';
 import { postsLikesComments } from './0001-posts-likes-comments.js';
+import { accountEvents } from './0002-account-events.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
-export const migrations: Migration[] = [postsLikesComments];
+export const migrations: Migration[] = [postsLikesComments, ...eventsMigrations, accountEvents];

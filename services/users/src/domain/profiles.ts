@@ -1,6 +1,7 @@
 import { problems, type Database, type Queryable, type UserPrincipal } from '@agora/mesh';
 import { PROFILE_COLUMNS, type Profile } from '../models/index.js';
 import type { UpdateProfileRequest, UserProfile } from '../controllers/schemas.js';
+import type { ProfileEvents } from './profile-events.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,16 +29,17 @@ export function toProfile(p: Profile): UserProfile {
 }
 
 /**
- * Profiles. A profile is created on the user's first authenticated request to users (conventions.md
- * "Profiles"): every authenticated operation starts with `ensure(principal)`, an idempotent,
- * race-safe insert keyed by the token's `sub`, so auth never depends on users to register someone
- * and nobody sees a 404 for their own profile.
+ * Profiles. A profile is created when auth's `account.registered` arrives (account-consumer.ts), so a
+ * user who just registered is findable at once. Every authenticated operation still starts with
+ * `ensure(principal)`, an idempotent, race-safe insert keyed by the token's `sub`, so a request that
+ * outruns the event never sees a 404 for its own profile.
  */
 export class Profiles {
   constructor(
     private readonly db: Database,
     private readonly avatars: AvatarCheck,
     private readonly accounts: AccountRevoker,
+    private readonly events: ProfileEvents,
   ) {}
 
   /** The caller's profile, created from the token on first use. 401 once the account was deleted. */
@@ -64,18 +66,21 @@ export class Profiles {
 
   /** INSERT ... ON CONFLICT DO NOTHING: concurrent first requests create exactly one row. */
   private async insertUnlessDeleted(id: string, username: string): Promise<'ok' | 'deleted'> {
-    const rows = await this.db.query<{ deleted: boolean }>(
-      `WITH gone AS (SELECT EXISTS (SELECT 1 FROM deleted_profiles WHERE id = $1::uuid) AS deleted),
-            ins AS (
-              INSERT INTO profiles (id, username, display_name)
-              SELECT $1::uuid, $2::text, $2::text FROM gone WHERE NOT gone.deleted
-              ON CONFLICT DO NOTHING
-              RETURNING id
-            )
-       SELECT gone.deleted FROM gone`,
-      [id, username],
-    );
-    return rows[0]?.deleted ? 'deleted' : 'ok';
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<{ deleted: boolean; inserted: boolean }>(
+        `WITH gone AS (SELECT EXISTS (SELECT 1 FROM deleted_profiles WHERE id = $1::uuid) AS deleted),
+              ins AS (
+                INSERT INTO profiles (id, username, display_name)
+                SELECT $1::uuid, $2::text, $2::text FROM gone WHERE NOT gone.deleted
+                ON CONFLICT DO NOTHING
+                RETURNING id
+              )
+         SELECT gone.deleted, EXISTS (SELECT 1 FROM ins) AS inserted FROM gone`,
+        [id, username],
+      );
+      if (row?.inserted) await this.events.updated(tx, id);
+      return row?.deleted ? 'deleted' : 'ok';
+    });
   }
 
   async byId(id: string): Promise<UserProfile> {
@@ -101,40 +106,54 @@ export class Profiles {
     if (changes.avatarMediaId) await this.avatars.assertAttachable(changes.avatarMediaId.toLowerCase(), me.id);
     if (changes.displayName === undefined && changes.bio === undefined && changes.avatarMediaId === undefined) return toProfile(me);
     // A column changes only when its field was sent (an absent one binds NULL → kept); avatarMediaId may be set to null.
-    const [updated] = await this.db.query<Profile>(
-      `UPDATE profiles p SET
-         display_name = COALESCE($2, p.display_name),
-         bio = COALESCE($3, p.bio),
-         avatar_media_id = CASE WHEN $4 THEN $5::uuid ELSE p.avatar_media_id END,
-         updated_at = now()
-       WHERE p.id = $1 RETURNING ${PROFILE_COLUMNS}`,
-      [me.id, changes.displayName ?? null, changes.bio ?? null, changes.avatarMediaId !== undefined, changes.avatarMediaId?.toLowerCase() ?? null],
-    );
+    // profile.updated goes out in the same transaction when what others show (name, avatar) changed.
+    const updated = await this.db.transaction(async (tx) => {
+      const [row] = await tx.query<Profile>(
+        `UPDATE profiles p SET
+           display_name = COALESCE($2, p.display_name),
+           bio = COALESCE($3, p.bio),
+           avatar_media_id = CASE WHEN $4 THEN $5::uuid ELSE p.avatar_media_id END,
+           updated_at = now()
+         WHERE p.id = $1 RETURNING ${PROFILE_COLUMNS}`,
+        [me.id, changes.displayName ?? null, changes.bio ?? null, changes.avatarMediaId !== undefined, changes.avatarMediaId?.toLowerCase() ?? null],
+      );
+      if (row && (row.displayName !== me.displayName || (row.avatarMediaId ?? null) !== (me.avatarMediaId ?? null))) {
+        await this.events.updated(tx, me.id);
+      }
+      return row;
+    });
     if (!updated) throw problems.unauthorized('This account has been deleted.');
     return toProfile(updated);
   }
 
   /**
    * Deletes the caller. Auth first: if auth cannot revoke the account (down, timeout), the answer is
-   * 503 and nothing is deleted here, so the user can simply retry. Then, in one transaction: every
-   * follow in both directions (with the counterparts' counts), the profile, and a tombstone that
-   * keeps the still-valid access token from re-creating the profile. Auth's deletion is idempotent,
-   * so a retry after a local failure completes the job.
+   * 503 and nothing is deleted here, so the user can simply retry. Auth publishes `account.deleted`
+   * with the deletion, which erases the user in posts and media (and here again, harmlessly); users
+   * erases its part at once as well, so the answer reflects it. Auth's deletion is idempotent, so a
+   * retry after a local failure completes the job.
    */
   async deleteMe(me: Profile): Promise<void> {
     await this.accounts.deleteAccount(me.id);
-    await this.db.transaction(async (tx) => {
-      await lockGraphOf(tx, me.id);
-      const q = (sql: string) => tx.execute(sql, [me.id]);
-      await q(`UPDATE profiles p SET follower_count = p.follower_count - 1, updated_at = now()
-                 FROM follows f WHERE f.follower_id = $1 AND p.id = f.followee_id`);
-      await q(`UPDATE profiles p SET following_count = p.following_count - 1, updated_at = now()
-                 FROM follows f WHERE f.followee_id = $1 AND p.id = f.follower_id`);
-      await q('DELETE FROM follows WHERE follower_id = $1 OR followee_id = $1');
-      await q('DELETE FROM profiles WHERE id = $1');
-      await q('INSERT INTO deleted_profiles (id) VALUES ($1) ON CONFLICT DO NOTHING');
-    });
+    await this.db.transaction((tx) => eraseProfile(tx, me.id));
   }
+}
+
+/**
+ * Erases a user from users in `tx`: every follow in both directions (with the counterparts' counts),
+ * the profile, and a tombstone that keeps a still-valid access token (or a late event) from
+ * re-creating it. Idempotent: the caller's own deletion and auth's `account.deleted` both run it.
+ */
+export async function eraseProfile(tx: Queryable, id: string): Promise<void> {
+  await lockGraphOf(tx, id);
+  const q = (sql: string) => tx.execute(sql, [id]);
+  await q(`UPDATE profiles p SET follower_count = p.follower_count - 1, updated_at = now()
+             FROM follows f WHERE f.follower_id = $1 AND p.id = f.followee_id`);
+  await q(`UPDATE profiles p SET following_count = p.following_count - 1, updated_at = now()
+             FROM follows f WHERE f.followee_id = $1 AND p.id = f.follower_id`);
+  await q('DELETE FROM follows WHERE follower_id = $1 OR followee_id = $1');
+  await q('DELETE FROM profiles WHERE id = $1');
+  await q('INSERT INTO deleted_profiles (id) VALUES ($1) ON CONFLICT DO NOTHING');
 }
 
 /** Row locks on the user and everyone they are linked to, in id order (the order follow() uses). */

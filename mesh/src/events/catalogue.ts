@@ -1,0 +1,46 @@
+import type { ServiceName } from '../topology.js';
+
+/**
+ * The event catalogue: who publishes each event and who receives it. The one place that says so —
+ * the producer's outbox fans out to these consumers, each consumer's `POST /internal/v1/<name>/events`
+ * admits exactly the producers that send to it (a test compares its `mesh` security with this), and
+ * docs/events.md documents the payloads.
+ */
+export interface EventDefinition {
+  producer: ServiceName;
+  consumers: readonly ServiceName[];
+}
+
+export const EVENT_CATALOGUE = {
+  'account.registered': { producer: 'auth', consumers: ['users'] },
+  'account.updated': { producer: 'auth', consumers: ['users'] },
+  'account.suspended': { producer: 'auth', consumers: ['users'] },
+  'account.unsuspended': { producer: 'auth', consumers: ['users'] },
+  'account.deleted': { producer: 'auth', consumers: ['users', 'posts', 'media'] },
+  'profile.updated': { producer: 'users', consumers: ['posts'] },
+} as const satisfies Record<string, EventDefinition>;
+
+export type EventType = keyof typeof EVENT_CATALOGUE;
+
+export function isEventType(type: string): type is EventType {
+  return Object.prototype.hasOwnProperty.call(EVENT_CATALOGUE, type);
+}
+
+/** The services that receive `type`. */
+export function consumersOf(type: EventType): readonly ServiceName[] {
+  return EVENT_CATALOGUE[type].consumers;
+}
+
+/** The services that send events to `consumer` (its events endpoint's `@Security('mesh', …)`). */
+export function producersFor(consumer: ServiceName): ServiceName[] {
+  const producers = new Set<ServiceName>();
+  for (const def of Object.values(EVENT_CATALOGUE) as EventDefinition[]) if (def.consumers.includes(consumer)) producers.add(def.producer);
+  return [...producers].sort();
+}
+
+/** The services `producer` delivers to. */
+export function consumersFrom(producer: ServiceName): ServiceName[] {
+  const consumers = new Set<ServiceName>();
+  for (const def of Object.values(EVENT_CATALOGUE) as EventDefinition[]) if (def.producer === producer) for (const c of def.consumers) consumers.add(c);
+  return [...consumers].sort();
+}

@@ -1,0 +1,107 @@
+import type { TaskList } from 'graphile-worker';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { ServiceClient } from '../client/service-client.js';
+import type { BaseConfig } from '../config.js';
+import type { Database } from '../db/database.js';
+import type { ServiceName } from '../topology.js';
+import { consumersFrom, type EventType } from './catalogue.js';
+import { deliveryTask, type DeliveryOptions } from './delivery.js';
+import { EventInbox, type EventHandler } from './inbox.js';
+import { EventMetrics } from './metrics.js';
+import { DELIVER_TASK, EventPublisher } from './publisher.js';
+import { OutboxWorker } from './worker.js';
+
+export interface ServiceEventsOptions {
+  service: ServiceName;
+  config: BaseConfig;
+  db: Database;
+  logger: Logger;
+  /** The service's metrics registry (ServiceMetrics.registry). */
+  registry: Registry;
+  /**
+   * How this service applies each event it consumes (the catalogue says which it receives), given
+   * the service's publisher for handlers that publish in turn.
+   */
+  handlers?: (publisher: EventPublisher) => Partial<Record<EventType, EventHandler>>;
+  /** The service's own background jobs, run by the same worker (auth's mail). */
+  tasks?: TaskList;
+  onDelivered?: DeliveryOptions['onDelivered'];
+}
+
+/**
+ * Everything a service needs of the event backbone, built once in its wiring: `publisher` for its
+ * domains (publish on the change's transaction), `inbox` for its events endpoint, and the worker
+ * that delivers its outbox and runs its jobs, started and stopped with the service.
+ */
+export class ServiceEvents {
+  readonly publisher: EventPublisher;
+  readonly inbox: EventInbox;
+  readonly worker: OutboxWorker;
+  readonly metrics: EventMetrics;
+  private started = false;
+
+  constructor(private readonly options: ServiceEventsOptions) {
+    const { service, config, db, logger } = options;
+    this.metrics = new EventMetrics(options.registry, service, consumersFrom(service).length > 0 ? db : undefined);
+    this.publisher = new EventPublisher(service, config.EVENTS_MAX_ATTEMPTS);
+    this.inbox = new EventInbox(db, service, options.handlers?.(this.publisher) ?? {}, this.metrics);
+    const clients = new Map<ServiceName, ServiceClient>();
+    for (const consumer of consumersFrom(service)) {
+      const baseUrl = serviceUrl(config, consumer);
+      if (!baseUrl) continue;
+      clients.set(
+        consumer,
+        new ServiceClient({
+          caller: service,
+          callee: consumer,
+          baseUrl,
+          meshIdentity: config.MESH_IDENTITY,
+          meshLocalKey: config.MESH_LOCAL_KEY,
+          timeoutMs: config.EVENTS_DELIVERY_TIMEOUT_MS,
+        }),
+      );
+    }
+    this.worker = new OutboxWorker({
+      databaseUrl: config.DATABASE_URL,
+      logger,
+      concurrency: config.EVENTS_CONCURRENCY,
+      lockTimeoutSeconds: config.EVENTS_LOCK_TIMEOUT_SECONDS,
+      tasks: {
+        [DELIVER_TASK]: deliveryTask({ db, clientFor: (c) => clients.get(c), metrics: this.metrics, logger, onDelivered: options.onDelivered }),
+        ...(options.tasks ?? {}),
+      },
+    });
+  }
+
+  /**
+   * Starts the worker unless WORKER_ENABLED=false or the service has nothing for it (a pure
+   * consumer: no outbox, no jobs of its own). A consumer without a configured URL does not stop the
+   * start (a service run on its own, in a test or a tool, has no peers): it is logged as an error,
+   * and its deliveries fail, are counted and retried, and end in the dead-letter table — visible in
+   * agora_events_delivery_failures_total and both alerts. Every deployment sets all SERVICE_URL_*.
+   */
+  async start(): Promise<void> {
+    const { config, service, logger } = this.options;
+    if (!config.WORKER_ENABLED) return;
+    if (consumersFrom(service).length === 0 && Object.keys(this.options.tasks ?? {}).length === 0) return;
+    for (const c of consumersFrom(service).filter((c) => !serviceUrl(config, c))) {
+      logger.error({ consumer: c }, `events: SERVICE_URL_${c.toUpperCase()} is not set; events for ${c} cannot be delivered`);
+    }
+    await this.worker.start();
+    this.started = true;
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.stop();
+    this.started = false;
+  }
+
+  get running(): boolean {
+    return this.started;
+  }
+}
+
+function serviceUrl(config: BaseConfig, service: ServiceName): string | undefined {
+  return config[`SERVICE_URL_${service.toUpperCase()}` as 'SERVICE_URL_AUTH'];
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { EventHandler, EventType, Queryable } from '@agora/mesh';
+
+const profileState = z.object({
+  username: z.string().min(1).max(60),
+  displayName: z.string().max(200),
+  avatarMediaId: z.string().uuid().nullable(),
+});
+
+/**
+ * How posts applies the events it receives:
+ *  - profile.updated keeps the authors read model (unless a later event already did, or the author
+ *    was erased);
+ *  - account.deleted erases everything of the user here: their likes and comments on other people's
+ *    posts (each post's count lowered by exactly the rows this statement removed, so a concurrent
+ *    unlike cannot be counted twice), then their posts with the likes and comments on them.
+ */
+export function postsHandlers(): Partial<Record<EventType, EventHandler>> {
+  return {
+    'profile.updated': async (tx, event) => {
+      const p = profileState.parse(event.payload);
+      await tx.execute(
+        `INSERT INTO authors AS a (id, username, display_name, avatar_media_id, profile_seq)
+         SELECT $1::uuid, $2::text, $3::text, $4::uuid, $5::bigint
+          WHERE NOT EXISTS (SELECT 1 FROM deleted_authors WHERE id = $1::uuid)
+         ON CONFLICT (id) DO UPDATE SET username = EXCLUDED.username, display_name = EXCLUDED.display_name,
+           avatar_media_id = EXCLUDED.avatar_media_id, profile_seq = EXCLUDED.profile_seq, updated_at = now()
+         WHERE a.profile_seq < EXCLUDED.profile_seq`,
+        [event.aggregateId, p.username, p.displayName, p.avatarMediaId, event.sequence],
+      );
+    },
+    'account.deleted': (tx, event) => eraseAuthor(tx, event.aggregateId),
+  };
+}
+
+export async function eraseAuthor(tx: Queryable, userId: string): Promise<void> {
+  const q = (sql: string) => tx.execute(sql, [userId]);
+  await q(`WITH gone AS (DELETE FROM likes WHERE user_id = $1 RETURNING post_id),
+                n AS (SELECT post_id, count(*)::int AS n FROM gone GROUP BY post_id)
+           UPDATE posts p SET like_count = p.like_count - n.n FROM n WHERE p.id = n.post_id`);
+  await q(`WITH gone AS (DELETE FROM comments WHERE author_id = $1 RETURNING post_id),
+                n AS (SELECT post_id, count(*)::int AS n FROM gone GROUP BY post_id)
+           UPDATE posts p SET comment_count = p.comment_count - n.n FROM n WHERE p.id = n.post_id`);
+  // Their own posts last: the likes and comments others left on them go with them (ON DELETE CASCADE).
+  await q('DELETE FROM posts WHERE author_id = $1');
+  await q('DELETE FROM authors WHERE id = $1');
+  await q('INSERT INTO deleted_authors (id) VALUES ($1) ON CONFLICT DO NOTHING');
+}
