@@ -9,9 +9,9 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cleanup, cpuSecondsOf, freePort, memoryOf, onCleanup, ROOT, sleep, spawnNode, waitFor200 } from './lib/procs.mjs';
+import { cleanup, freePort, memoryOf, onCleanup, ROOT, sleep, spawnNode, waitFor200 } from './lib/procs.mjs';
 import { assertHealthy, load, round } from './lib/load.mjs';
-import { getJson, newSession, postJson, refreshSession, SERVICE_NAMES, SERVICE_NODE_ARGS, serviceScript, startOtlpSink, startPostgres, startServiceProcess, startStack } from './lib/stack.mjs';
+import { getJson, newSession, postJson, refreshSession, SERVICE_NAMES, SERVICE_NODE_ARGS, startOtlpSink, startPostgres, startServiceProcess, startStack } from './lib/stack.mjs';
 import { GRAPH, loadFollowGraph, loadPosts } from './lib/feed-data.mjs';
 import { Report } from './lib/report.mjs';
 import { inclusiveShare, layerShares, moduleOf, readProfile, topSelf } from './lib/cpuprofile.mjs';
@@ -490,7 +490,7 @@ async function feedRows(stack, viewers) {
     // Walk to the deep page (also checks pagination works end to end), per viewer.
     const deepPath = [];
     const walk = [];
-    for (const [i, v] of viewers.entries()) {
+    for (const i of viewers.keys()) {
       let cursor;
       const t0 = performance.now();
       for (let p = 0; p < DEEP_PAGES; p += 1) {

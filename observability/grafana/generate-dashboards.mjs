@@ -377,7 +377,9 @@ for (const [file, dash] of Object.entries(DASHBOARDS)) {
     let current = '';
     try {
       current = readFileSync(path, 'utf8');
-    } catch {}
+    } catch {
+      // No committed copy yet: it differs.
+    }
     if (current !== text) {
       console.error(`${file} differs from generate-dashboards.mjs: run node observability/grafana/generate-dashboards.mjs`);
       drift++;

@@ -49,7 +49,7 @@ function expand(op: string): string {
 }
 
 describe('Envoy access log', () => {
-  let telemetries: Array<{ overlay: string; spec: { accessLogging?: Array<{ providers?: Array<{ name: string }>; disabled?: boolean }> } }> = [];
+  const telemetries: Array<{ overlay: string; spec: { accessLogging?: Array<{ providers?: Array<{ name: string }>; disabled?: boolean }> } }> = [];
   beforeAll(() => {
     const kubectl = ensureKubectl();
     for (const overlay of ['dev', 'prod']) {

@@ -92,7 +92,6 @@ export function bodySchema(o: Operation): Schema | undefined {
   return content ? resolve(o.doc, content['application/json']?.schema) : undefined;
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A minimal valid value for a schema: required properties only, `example` when the contract has one. */
 export function sample(doc: OpenApiDocument, schema: Schema | undefined, name = ''): unknown {

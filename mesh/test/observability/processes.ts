@@ -1,6 +1,5 @@
 /** Test helper: a service as its own Node process, started like the local run does (tracing preload). */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TRACING_REGISTER } from '../../../tools/src/local/services.js';
 import { REPO_ROOT } from './exposition.js';

@@ -85,7 +85,7 @@ export async function request(method: string, url: string, opts: { body?: unknow
   }
   const res = await fetch(url, { method, headers, body });
   const text = await res.text();
-  let parsed: any;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {

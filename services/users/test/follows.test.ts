@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FORGED_CURSORS } from '../../../test/helpers/forged-cursors.js';
 import { call, startUsers, type RunningUsers, type TestUser } from './harness.js';
 
 let users: RunningUsers;

@@ -86,7 +86,7 @@ export function normalisePath(rawUrl: string): { pathname: string; search: strin
   return { pathname: url.pathname.replace(/\/{2,}/g, '/'), search: url.search };
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function startIngress(opts: IngressOptions): Promise<Ingress> {
   const upstreams: Partial<Record<ServiceName, string>> =

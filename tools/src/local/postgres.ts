@@ -35,7 +35,7 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
     try {
       version = await serverVersion(opts.externalUrl);
     } catch (err) {
-      throw new Error(`cannot connect to AGORA_POSTGRES_URL: ${(err as Error).message}`);
+      throw new Error(`cannot connect to AGORA_POSTGRES_URL: ${(err as Error).message}`, { cause: err });
     }
     return {
       adminUrl: opts.externalUrl,
@@ -66,7 +66,7 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
   };
   process.once('exit', onExit);
   const adminUrl = serverUrl(server);
-  let version = 'unknown';
+  let version: string;
   try {
     version = await serverVersion(adminUrl);
   } catch (err) {
@@ -74,6 +74,7 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
     throw new Error(
       `connecting to the embedded PostgreSQL in ${opts.dataDir} failed: ${(err as Error).message}. ` +
         'If the password in .data/local-secrets.json no longer matches the data directory, reset both (see docs/local-run.md).',
+      { cause: err },
     );
   }
   return {

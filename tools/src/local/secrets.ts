@@ -32,7 +32,7 @@ export async function loadLocalSecrets(file: string): Promise<LocalSecrets> {
     stored = JSON.parse(await readFile(file, 'utf8')) as typeof stored;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`cannot read ${file} (${(err as Error).message}); delete it to generate new local secrets`);
+      throw new Error(`cannot read ${file} (${(err as Error).message}); delete it to generate new local secrets`, { cause: err });
     }
   }
   const secrets = {} as Record<keyof LocalSecrets, string>;

@@ -186,7 +186,7 @@ export async function startService(service: ServiceTopology, env: NodeJS.Process
     await stop(5_000);
     const { code, signal } = await exited;
     const where = output === 'console' ? 'see its output above' : `its output:\n${captured}`;
-    throw new Error(`${service.name} ${(err as Error).message} (exit ${code ?? signal ?? 'unknown'}); ${where}`);
+    throw new Error(`${service.name} ${(err as Error).message} (exit ${code ?? signal ?? 'unknown'}); ${where}`, { cause: err });
   }
   return { service, url, pid: child.pid!, exited, stop, output: () => captured };
 }

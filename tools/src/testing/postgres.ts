@@ -157,7 +157,7 @@ export async function startTestPostgres(opts: StartTestPostgresOptions = {}): Pr
     try {
       version = await serverVersion(fromEnv);
     } catch (err) {
-      throw new Error(`TEST_DATABASE_URL is set but PostgreSQL there does not answer: ${(err as Error).message}`);
+      throw new Error(`TEST_DATABASE_URL is set but PostgreSQL there does not answer: ${(err as Error).message}`, { cause: err });
     }
     return {
       adminUrl: fromEnv,
