@@ -23,7 +23,7 @@ beforeAll(async () => {
 // A test that failed while a consumer was down must not take the next ones with it.
 beforeEach(async () => {
   for (const name of ['users', 'posts', 'media'] as const) {
-    if (stack.services[name]?.child.exitCode !== null || stack.services[name]?.child.signalCode) await stack.restart(name);
+    if (!stack.services[name]?.alive()) await stack.restart(name);
   }
 });
 afterAll(async () => {

@@ -11,6 +11,8 @@ export interface ServiceProcess {
   pid: number;
   /** Resolves with the exit code when the process exits, whatever the reason. */
   exited: Promise<number | null>;
+  /** True until the process has exited. */
+  alive(): boolean;
   /** Sends a signal without waiting (e.g. SIGTERM to watch the drain). */
   kill(signal: NodeJS.Signals): void;
   /** SIGTERM (the service drains), SIGKILL after 10 s; resolves with the exit code. */
@@ -28,8 +30,10 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
   const port = env.PORT ?? String(await freePort());
   const topology = SERVICES.find((s) => s.name === name)!;
   const running = await startService(topology, { HOST: '127.0.0.1', ...env, PORT: port }, { output: 'capture' });
-  const exited = running.exited.then(({ code }) => code);
+  let gone = false;
+  const exited = running.exited.then(({ code }) => ((gone = true), code));
   return {
+    alive: () => !gone,
     base: running.url,
     pid: running.pid,
     exited,
