@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the service images without a registry:
 #   scripts/images/build.sh [--target runtime|dev] [--tag TAG] [service ...]   (default: every service, runtime, tag local)
+#   scripts/images/build.sh loadgen                                            (the load generator, bench/loadgen/Dockerfile)
 # 1. makes a Docker engine answer (engine.sh) and the pinned base image present (base-image.sh: pulled,
 #    or a stand-in built from debootstrap + the npm registry);
 # 2. builds agora/<service>:<tag> from the one Dockerfile with the classic builder (DOCKER_BUILDKIT=0)
@@ -54,8 +55,9 @@ fi
 for s in "${services[@]}"; do
   started=$(date +%s)
   log_file="${TMPDIR:-/tmp}/agora-image-$s-$target.log"
-  if ! DOCKER_BUILDKIT=0 docker build --network host -f Dockerfile --target "$target" \
-      --build-arg "SERVICE=$s" "${ca_args[@]}" -t "agora/$s:$tag" . >"$log_file" 2>&1; then
+  if [ "$s" = loadgen ]; then file_args=(-f bench/loadgen/Dockerfile); else file_args=(-f Dockerfile --build-arg "SERVICE=$s"); fi
+  if ! DOCKER_BUILDKIT=0 docker build --network host "${file_args[@]}" --target "$target" \
+      "${ca_args[@]}" -t "agora/$s:$tag" . >"$log_file" 2>&1; then
     echo "images/build: agora/$s:$tag ($target) failed; the last lines of $log_file:" >&2
     tail -30 "$log_file" >&2
     exit 1

@@ -113,6 +113,7 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
   it("every image's migrate command waits for a PostgreSQL started at the same moment, then migrates", async () => {
     const tc = await import('testcontainers');
     process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+    process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
     pgPort.value = await freePort();
     const env: Record<string, string> = { POSTGRES_PASSWORD: randomBytes(12).toString('base64url'), PGPORT: String(pgPort.value) };
     for (const n of NAMES) {
@@ -195,8 +196,24 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
       objectStore: `http://127.0.0.1:${storePort}`,
     });
     await runJourney(ingressUrl);
+
+    // The load generator's image in smoke mode against the same ingress: fails on any 5xx.
+    const [loadgen] = parseBuildLines(script('build.sh', ['--tag', TAG, 'loadgen']));
+    console.log(`[images] ${loadgen!.image} built in ${loadgen!.seconds} s, ${loadgen!.sizeMiB} MiB`);
+    const lg = await runContainer('loadgen', {
+      image: `agora/loadgen:${TAG}`,
+      env: { AGORA_BASE_URL: ingressUrl, LOADGEN_SMOKE: '1', LOADGEN_DURATION_S: '5', LOADGEN_RATE: '30', LOADGEN_USERS: '3', LOADGEN_CONNECTIONS: '2' },
+    });
+    const lgCode = Number(await docker('wait', lg));
+    const lgLog = await logs(lg);
+    expect(lgCode, lgLog).toBe(0);
+    const round = JSON.parse(lgLog.trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!);
+    console.log(`[images] loadgen smoke: ${round.requests} requests, statuses ${JSON.stringify(round.statuses)}, p99 ${round.p99} ms`);
+    expect(round.fiveXx).toBe(0);
+    expect(round.ok).toBeGreaterThan(0);
+
     for (const n of NAMES) expect(await docker('inspect', '--format', '{{.State.Status}} {{.RestartCount}}', ids[n]!)).toBe('running 0');
-  }, 300_000);
+  }, 600_000);
 
   it('every dev target starts, and a source file synced in the way `skaffold dev` does is live within seconds', async () => {
     expect(pgPort.value, 'the migrate test ran first').toBeGreaterThan(0);

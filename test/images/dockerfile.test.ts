@@ -1,10 +1,12 @@
 // Offline checks of the one Dockerfile (no engine needed): what each image copies from the
 // repository, that the document paths a service reads exist in every target, and the settings the
 // local run shares with the images. containers.test.ts builds and runs it for real.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SERVICES } from '../../mesh/src/topology.js';
 import { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV } from '../../mesh/src/local/services.js';
-import { chain, contextCopies, DOCKERFILE, imageInputs, instructions, stages } from './dockerfile.js';
+import { chain, contextCopies, DOCKERFILE, imageInputs, instructions, ROOT, stages } from './dockerfile.js';
 
 const NAMES = SERVICES.map((s) => s.name);
 const all = stages();
@@ -22,6 +24,13 @@ describe('Dockerfile', () => {
     expect(m, pins[0]).not.toBeNull();
     expect(Number(m![1])).toBeGreaterThanOrEqual(22);
     expect(Number(m![1]) % 2, 'an even (LTS) major').toBe(0);
+  });
+
+  it("the load generator's image pins the same base", () => {
+    const loadgen = readFileSync(path.join(ROOT, 'bench/loadgen/Dockerfile'), 'utf8');
+    expect(loadgen.match(/^ARG NODE_IMAGE=.*$/m)?.[0]).toBe(DOCKERFILE.match(/^ARG NODE_IMAGE=.*$/m)?.[0]);
+    expect(loadgen).not.toMatch(/^#\s*syntax=/im);
+    expect(loadgen).toMatch(/^USER 1000:1000$/m);
   });
 
   it('copies every workspace manifest the lockfile needs (the topology names the services)', () => {

@@ -105,6 +105,9 @@ async function tryTestcontainers(image: string, log: (line: string) => void): Pr
   // Ryuk, testcontainers' reaper, is an image of its own that no registry here can serve; stop()
   // below removes the container instead.
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  // Host networking only: without this, testcontainers looks for the `bridge` network's gateway to
+  // find the host, and a daemon started with --bridge=none (scripts/images/engine.sh) has none.
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
   const port = await freePort();
   const password = randomBytes(12).toString('base64url');
   const container = await new tc.GenericContainer(image)
