@@ -63,6 +63,8 @@ RUN ./node_modules/.bin/tsc -b services/${SERVICE} && node scripts/bundle.mjs ${
 # server, so an edit is live without an image rebuild. Sources and outputs are owned by the runtime
 # user so the sync (tar as that user) and the compiler can write them.
 FROM build AS dev
+# A build argument is visible only in the stage that declares it: without this line $SERVICE is empty.
+ARG SERVICE
 ENV NODE_ENV=development PORT=8080 HOST=0.0.0.0 SERVICE=${SERVICE}
 RUN chown -R 1000:1000 /app/mesh /app/services
 USER 1000:1000

@@ -4,7 +4,11 @@
 //   AGORA_BASE_URL=http://127.0.0.1:8080 node bench/loadgen/loadgen.mjs
 // Settings (environment):
 //   AGORA_BASE_URL        the ingress (required)
-//   LOADGEN_USERS         accounts registered at start, each posting and following the next (default 4)
+//   LOADGEN_USERS         accounts used, each posting and following the next (default 4)
+//   LOADGEN_PASSWORD      when set, the accounts are <LOADGEN_USER_PREFIX>_<n> (default prefix loadgen)
+//                         with this password, signed into and registered only if missing, so a
+//                         restarted pod reuses them (auth allows 3 sign-ups per IP and hour);
+//                         without it, new throwaway accounts each start
 //   LOADGEN_CONNECTIONS   concurrent connections (default 4)
 //   LOADGEN_RATE          requests per second over all connections, 0 = as fast as answered (default 20)
 //   LOADGEN_DURATION_S    length of one round in seconds (default 60)
@@ -51,19 +55,37 @@ async function call(method, path, body, token) {
 }
 
 /** The journey's first steps for each account: register, sign in, a post, a follow. */
+async function signIn(username, password) {
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: username, password }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  if (res.status === 401) return undefined;
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`POST /api/v1/auth/login: ${res.status} ${body.slice(0, 200)}`);
+  return JSON.parse(body).accessToken;
+}
+
 async function setUp() {
   const run = randomBytes(3).toString('hex');
+  const fixed = env.LOADGEN_PASSWORD;
   const people = [];
   for (let i = 0; i < users; i++) {
-    const username = `load_${run}_${i}`;
-    const password = `load-${randomBytes(12).toString('hex')}`;
-    await call('POST', '/api/v1/auth/register', { username, email: `${username}@example.com`, password });
-    const { accessToken } = await call('POST', '/api/v1/auth/login', { login: username, password });
+    const username = fixed ? `${env.LOADGEN_USER_PREFIX || 'loadgen'}_${i}` : `load_${run}_${i}`;
+    const password = fixed || `load-${randomBytes(12).toString('hex')}`;
+    let accessToken = fixed ? await signIn(username, password) : undefined;
+    if (!accessToken) {
+      await call('POST', '/api/v1/auth/register', { username, email: `${username}@example.com`, password });
+      accessToken = await signIn(username, password);
+    }
     const me = await call('GET', '/api/v1/users/me', undefined, accessToken);
     const post = await call('POST', '/api/v1/posts', { text: `load ${run} ${i}` }, accessToken);
     people.push({ token: accessToken, id: me.id, postId: post.id });
   }
   for (let i = 0; i < people.length && people.length > 1; i++) {
+    // Following twice is a no-op for the API, so a restart with the same accounts is fine.
     await call('POST', `/api/v1/users/${people[(i + 1) % people.length].id}/follow`, undefined, people[i].token);
   }
   return people;

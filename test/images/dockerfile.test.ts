@@ -77,6 +77,13 @@ describe('Dockerfile', () => {
     expect(text).not.toMatch(/NPM_CA_URL/);
   });
 
+  it('every stage that uses $SERVICE declares it (a build argument does not pass from stage to stage)', () => {
+    for (const st of all) {
+      const uses = st.lines.some((l) => !l.startsWith('ARG ') && /\$\{?SERVICE\b/.test(l));
+      if (uses) expect(st.lines, st.name).toContain('ARG SERVICE');
+    }
+  });
+
   it('dev: built FROM the build stage, non-root, runs the watcher for the chosen service', () => {
     const dev = all.find((s) => s.name === 'dev')!;
     expect(dev.from).toBe('build');

@@ -39,6 +39,23 @@ describe('load generator, smoke mode', () => {
     expect(Object.keys(line.statuses).sort()).toEqual(['200', '201']);
   }, 60_000);
 
+  it('with LOADGEN_PASSWORD, a restart signs into the same accounts instead of registering again', async () => {
+    const env = {
+      AGORA_BASE_URL: stack.url,
+      LOADGEN_SMOKE: '1',
+      LOADGEN_DURATION_S: '1',
+      LOADGEN_RATE: '10',
+      LOADGEN_USERS: '2',
+      LOADGEN_PASSWORD: 'a long load generator password',
+      LOADGEN_USER_PREFIX: `lg_${Date.now().toString(36)}`,
+    };
+    const first = await runLoadgen(env);
+    expect(first.code, first.stderr).toBe(0);
+    // A second registration of the same names would be a 409 and exit non-zero.
+    const second = await runLoadgen(env);
+    expect(second.code, second.stderr).toBe(0);
+  }, 60_000);
+
   it('fails on a 5xx', async () => {
     // An ingress whose API works for the set-up but whose feed answers 503.
     const upstream = new URL(stack.url);
