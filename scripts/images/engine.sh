@@ -28,9 +28,12 @@ state="${AGORA_DOCKERD_STATE:-/var/lib/agora-dockerd}"
 mkdir -p "$state"
 if [ ! -S /var/run/docker.sock ] || ! docker info >/dev/null 2>&1; then
   log "starting dockerd (log: $state/dockerd.log)"
+  # A pid file left by a dockerd that was killed (e.g. at the end of an earlier CI run) stops a new
+  # one from starting: remove it when its process is gone.
+  if [ -f "$state/dockerd.pid" ] && ! kill -0 "$(cat "$state/dockerd.pid")" 2>/dev/null; then rm -f "$state/dockerd.pid"; fi
   # setsid: the daemon outlives this script and the test run that started it, so the images it
   # built (the stand-in base above all) are reused by the next run on the same machine.
-  setsid dockerd --storage-driver=overlay2 --data-root="${AGORA_DOCKER_ROOT:-/var/lib/docker}" \
+  setsid dockerd --storage-driver=overlay2 --data-root="${AGORA_DOCKER_ROOT:-/var/lib/docker}" --pidfile="$state/dockerd.pid" \
     --iptables=false --ip-masq=false --bridge=none \
     >"$state/dockerd.log" 2>&1 < /dev/null &
   for _ in $(seq 1 60); do
