@@ -63,6 +63,31 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
   // One sealing key for auth's signing keys in the database, whichever of auth's images runs.
   const signingKeyEncryptionKey = randomBytes(32).toString('base64');
 
+  /**
+   * A pod's environment for a container on the host network: the manifests' ConfigMaps, with what
+   * differs from a pod, and why: no Istio sidecar (caller identity by the signed local assertion
+   * instead of XFCC), loopback addresses instead of Services, no tracing collector, no SMTP server
+   * (mail to a folder in /tmp) and the local object store instead of S3.
+   */
+  function podEnv(n: ServiceName, ports: Record<ServiceName, number>, meshKey: string, store: Record<string, string>): Record<string, string> {
+    const env: Record<string, string> = { ...manifestEnv(n) };
+    delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    Object.assign(env, {
+      PORT: String(ports[n]),
+      DATABASE_URL: `postgres://agora_${n}:${passwords[n]}@127.0.0.1:${pgPort.value}/agora_${n}`,
+      JWKS_URL: `http://127.0.0.1:${ports.auth}/.well-known/jwks.json`,
+      MESH_IDENTITY: 'local',
+      MESH_LOCAL_KEY: meshKey,
+      ...Object.fromEntries(NAMES.map((s) => [`SERVICE_URL_${s.toUpperCase()}`, `http://127.0.0.1:${ports[s]}`])),
+    });
+    if (n === 'auth') Object.assign(env, { SIGNING_KEY_ENCRYPTION_KEY: signingKeyEncryptionKey, MAIL_TRANSPORT: 'mailbox', MAILBOX_DIR: '/tmp/mailbox' });
+    if (n === 'media') {
+      for (const k of Object.keys(env)) if (k.startsWith('S3_')) delete env[k];
+      Object.assign(env, store);
+    }
+    return env;
+  }
+
   beforeAll(async () => {
     const t0 = Date.now();
     console.log(`[images] ${script('engine.sh').trim()}`);
@@ -165,29 +190,12 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
 
     const ids: Partial<Record<ServiceName, string>> = {};
     for (const n of ['auth', ...NAMES.filter((x) => x !== 'auth')] as ServiceName[]) {
-      const env: Record<string, string> = { ...manifestEnv(n) };
-      // What differs from a pod, and why: no Istio sidecar (caller identity by the signed local
-      // assertion instead of XFCC), loopback addresses instead of Services, no tracing collector,
-      // no SMTP server (mail to a folder in /tmp) and the local object store instead of S3.
-      delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
-      Object.assign(env, {
-        PORT: String(ports[n]),
-        DATABASE_URL: `postgres://agora_${n}:${passwords[n]}@127.0.0.1:${pgPort.value}/agora_${n}`,
-        JWKS_URL: `http://127.0.0.1:${ports.auth}/.well-known/jwks.json`,
-        MESH_IDENTITY: 'local',
-        MESH_LOCAL_KEY: meshKey,
-        ...Object.fromEntries(NAMES.map((s) => [`SERVICE_URL_${s.toUpperCase()}`, `http://127.0.0.1:${ports[s]}`])),
+      const env = podEnv(n, ports, meshKey, {
+        MEDIA_STORE: 'local',
+        LOCAL_STORE_URL: `${ingressUrl}${LOCAL_OBJECT_STORE.publicPrefix}`,
+        LOCAL_STORE_INTERNAL_URL: `http://127.0.0.1:${storePort}${LOCAL_OBJECT_STORE.publicPrefix}`,
+        LOCAL_STORE_SIGNING_KEY: storeKey,
       });
-      if (n === 'auth') Object.assign(env, { SIGNING_KEY_ENCRYPTION_KEY: signingKeyEncryptionKey, MAIL_TRANSPORT: 'mailbox', MAILBOX_DIR: '/tmp/mailbox' });
-      if (n === 'media') {
-        for (const k of Object.keys(env)) if (k.startsWith('S3_')) delete env[k];
-        Object.assign(env, {
-          MEDIA_STORE: 'local',
-          LOCAL_STORE_URL: `${ingressUrl}${LOCAL_OBJECT_STORE.publicPrefix}`,
-          LOCAL_STORE_INTERNAL_URL: `http://127.0.0.1:${storePort}${LOCAL_OBJECT_STORE.publicPrefix}`,
-          LOCAL_STORE_SIGNING_KEY: storeKey,
-        });
-      }
       ids[n] = await runContainer(n, { image: `agora/${n}:${TAG}`, env });
       const ms = await waitReady(`http://127.0.0.1:${ports[n]}/healthz/ready`, ids[n]!);
       console.log(`[images] agora/${n} ready in ${ms} ms (read-only root, uid 1000)`);
@@ -228,20 +236,15 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
     for (const b of built) console.log(`[images] ${b.image} (dev) built in ${b.seconds} s, ${b.sizeMiB} MiB`);
     const meshKey = randomBytes(32).toString('base64url');
     const dev: Partial<Record<ServiceName, { id: string; port: number }>> = {};
+    const devPorts = Object.fromEntries(await Promise.all(NAMES.map(async (n) => [n, await freePort()] as const))) as Record<ServiceName, number>;
     for (const n of NAMES) {
-      const port = await freePort();
-      const env: Record<string, string> = {
-        PORT: String(port),
-        DATABASE_URL: `postgres://agora_${n}:${passwords[n]}@127.0.0.1:${pgPort.value}/agora_${n}`,
-        JWT_ISSUER: 'https://api.agora.dev',
-        JWT_AUDIENCE: 'agora-api',
-        JWKS_URL: 'http://127.0.0.1:1/.well-known/jwks.json',
-        MESH_IDENTITY: 'local',
-        MESH_LOCAL_KEY: meshKey,
-        LOG_LEVEL: 'info',
-      };
-      if (n === 'auth') Object.assign(env, { SIGNING_KEY_ENCRYPTION_KEY: signingKeyEncryptionKey, MAIL_TRANSPORT: 'mailbox', MAILBOX_DIR: '/tmp/mailbox' });
-      if (n === 'media') Object.assign(env, { MEDIA_STORE: 'local', LOCAL_STORE_URL: 'http://127.0.0.1:1/objects', LOCAL_STORE_SIGNING_KEY: randomBytes(32).toString('base64url') });
+      const port = devPorts[n];
+      const env = podEnv(n, devPorts, meshKey, {
+        MEDIA_STORE: 'local',
+        LOCAL_STORE_URL: 'http://127.0.0.1:1/objects',
+        LOCAL_STORE_SIGNING_KEY: randomBytes(32).toString('base64url'),
+      });
+      Object.assign(env, { NODE_ENV: 'development', LOG_LEVEL: 'info' });
       // The dev overlay's container: writable root (the sync and tsc -w write into /app), uid 1000.
       const id = await runContainer(`dev-${n}`, { image: `agora/${n}:dev`, env, readOnly: false });
       dev[n] = { id, port };
