@@ -81,8 +81,8 @@ describe('what migrate retries', () => {
 
 /**
  * The init container's situation without a cluster: `migrate` starts while nothing listens on the
- * database port; PostgreSQL appears there 2 s later (a TCP relay to the test server). The old
- * entry point exited 1 on the first refused connection.
+ * database port; PostgreSQL appears there after its first refused attempt (a TCP relay to the test
+ * server). The old entry point exited 1 on the first refused connection.
  */
 describe('services/users/dist/migrate.js', () => {
   it('waits for a database that comes up after it started, then applies the migrations', async () => {
@@ -100,7 +100,12 @@ describe('services/users/dist/migrate.js', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
-    await new Promise((r) => setTimeout(r, 2_000));
+    // PostgreSQL "comes up" once migrate has met the refused port at least once (waiting a fixed
+    // time instead is not enough: on a loaded machine the process may not have tried yet).
+    for (const started = Date.now(); !/database not reachable yet/.test(stderr); ) {
+      if (Date.now() - started > 20_000) throw new Error(`migrate never reported a refused connection:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const relay = net.createServer((socket) => {
       const upstream = net.connect(Number(target.port || 5432), target.hostname);
       socket.pipe(upstream).pipe(socket);
