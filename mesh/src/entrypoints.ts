@@ -3,6 +3,41 @@ import { ConfigError } from './config.js';
 import { exitOnSignals } from './server.js';
 import { migrateService, startService, type ServiceContext, type ServiceWiring } from './service.js';
 import type { Migration } from './db/migrator.js';
+import { isConnectionFailure } from './db/connection-failure.js';
+import { DeadlineExceededError, retryUntilDeadline } from './retry-until-deadline.js';
+
+/**
+ * How long `migrate` keeps retrying a database it cannot reach, unless MIGRATE_DEADLINE_SECONDS says
+ * otherwise: longer than a fresh dev PostgreSQL takes to initialise (and a sidecar to start), shorter
+ * than skaffold's statusCheckDeadlineSeconds (skaffold.yaml; test/cluster/skaffold.test.ts checks both).
+ */
+export const MIGRATE_DEADLINE_SECONDS = 120;
+
+/**
+ * A failure worth another try: the server or the network path to it is not there yet. A name that
+ * does not resolve yet (the Service's DNS record, EAI_AGAIN/ENOTFOUND) and a connect timeout count
+ * too; a wrong password, a missing database or a failing migration do not. Sequelize wraps the
+ * driver's error in `parent`/`original`.
+ */
+export function isTransientDatabaseFailure(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; parent?: unknown; original?: unknown } | undefined;
+  if (!e || typeof e !== 'object') return false;
+  const inner = (e.parent ?? e.original) as { code?: string; message?: string } | undefined;
+  for (const candidate of [e, inner]) {
+    if (!candidate) continue;
+    if (isConnectionFailure(candidate)) return true;
+    if (candidate.code && ['ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(candidate.code)) return true;
+  }
+  return /^Sequelize(ConnectionRefused|ConnectionTimedOut|HostNotFound|HostNotReachable)Error$/.test((e as Error).name ?? '');
+}
+
+export function migrateDeadlineMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.MIGRATE_DEADLINE_SECONDS;
+  if (raw === undefined || raw === '') return MIGRATE_DEADLINE_SECONDS * 1000;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new ConfigError([`MIGRATE_DEADLINE_SECONDS must be a number of seconds ≥ 0, got "${raw}"`]);
+  return seconds * 1000;
+}
 
 /**
  * The two process entry points every service has, written once:
@@ -34,10 +69,23 @@ export async function runMigrateMain(name: string, migrations: Migration[]): Pro
     console.error(`${name} migrate: DATABASE_URL is not set (postgres://user:pass@host:5432/agora_${name})`);
     process.exit(78);
   }
+  let deadlineMs: number;
   try {
-    await migrateService(name, url, migrations);
+    deadlineMs = migrateDeadlineMs();
   } catch (err) {
-    console.error(`${name} migrate: failed:`, err instanceof Error ? err.message : err);
+    console.error(`${name} migrate: ${(err as Error).message}`);
+    process.exit(78);
+  }
+  try {
+    await retryUntilDeadline(() => migrateService(name, url, migrations), {
+      deadlineMs,
+      retryable: isTransientDatabaseFailure,
+      onRetry: (err, failures, delayMs) =>
+        console.error(`${name} migrate: database not reachable yet (${err instanceof Error ? err.message : String(err)}); try ${failures + 1} in ${delayMs} ms`),
+    });
+  } catch (err) {
+    const why = err instanceof DeadlineExceededError ? `${err.message} within ${deadlineMs / 1000} s (MIGRATE_DEADLINE_SECONDS)` : err instanceof Error ? err.message : String(err);
+    console.error(`${name} migrate: failed:`, why);
     process.exit(1);
   }
 }

@@ -10,6 +10,16 @@ describe('workload identity', () => {
     expect(workloadFromXfcc(chained)?.service).toBe('posts');
   });
 
+  it('accepts only the cluster\'s trust domain and the services\' namespace', () => {
+    const xfcc = (uri: string) => `By=spiffe://cluster.local/ns/agora/sa/users;Hash=abc;URI=spiffe://${uri}`;
+    expect(workloadFromXfcc(xfcc('cluster.local/ns/agora/sa/posts'))?.service).toBe('posts');
+    expect(workloadFromXfcc(xfcc('evil.example/ns/agora/sa/posts'))).toBeUndefined();
+    expect(workloadFromXfcc(xfcc('cluster.local/ns/default/sa/posts'))).toBeUndefined();
+    expect(workloadFromXfcc(xfcc('cluster.local/ns/agora-test/sa/posts'))).toBeUndefined();
+    expect(workloadFromXfcc(xfcc('cluster.local/ns/agora/sa/posts'), { trustDomain: 'prod.agora.dev', namespace: 'agora' })).toBeUndefined();
+    expect(workloadFromXfcc(xfcc('prod.agora.dev/ns/agora/sa/posts'), { trustDomain: 'prod.agora.dev', namespace: 'agora' })?.service).toBe('posts');
+  });
+
   it('returns nothing for a missing or malformed XFCC', () => {
     expect(workloadFromXfcc(undefined)).toBeUndefined();
     expect(workloadFromXfcc('Hash=abc')).toBeUndefined();

@@ -19,7 +19,8 @@ for (const env of ENVS) {
     const mesh = kustomize(env.istio);
     const all = [...app, ...mesh];
     const of = (kind: string) => all.filter((d) => d.kind === kind);
-    const deployments = of('Deployment');
+    // The services' Deployments (the dev overlay adds MinIO and Mailpit, checked in traffic.test.ts).
+    const deployments = of('Deployment').filter((d) => SERVICES.some((s) => s.name === d.metadata.name));
     const authDeployment = deployments.find((d) => d.metadata.name === 'auth')!;
     const authEnv = containerEnv(app, authDeployment, 'auth');
 
@@ -51,7 +52,7 @@ for (const env of ENVS) {
       for (const p of principals) {
         const sa = /^cluster\.local\/ns\/agora\/sa\/([a-z0-9-]+)$/.exec(p)?.[1];
         expect(sa, `principal ${p}`).toBeDefined();
-        const d = deployments.find((x) => x.spec.template.spec.serviceAccountName === sa);
+        const d = of('Deployment').find((x) => x.spec.template.spec.serviceAccountName === sa);
         expect(d, `a Deployment runs as ${p}`).toBeDefined();
         expect(meshPrincipal(sa as never)).toBe(p);
       }
@@ -131,11 +132,13 @@ for (const env of ENVS) {
       const profile = env.name === 'base' ? skaffold : skaffold.profiles.find((p: Doc) => p.name === env.name);
       const artifacts = new Set(profile.build.artifacts.map((a: Doc) => a.image));
       const paths = profile.manifests.kustomize.paths;
-      expect(paths).toEqual([env.services, env.istio]);
+      // The dev profile also deploys observability/k8s (its hardening is checked in test/observability).
+      expect(paths.slice(0, 2)).toEqual([env.services, env.istio]);
+      expect(paths.slice(2)).toEqual(env.name === 'dev' ? ['observability/k8s'] : []);
       for (const w of [...of('Deployment'), ...of('StatefulSet')]) {
         for (const c of [...(w.spec.template.spec.initContainers ?? []), ...w.spec.template.spec.containers]) {
           if (c.image.startsWith('agora/')) expect(artifacts.has(c.image), c.image).toBe(true);
-          else expect(c.image, 'third-party images are pinned by tag').toMatch(/^[a-z0-9./-]+:\d[\w.-]*$/);
+          else expect(c.image, 'third-party images are pinned by tag').toMatch(/^[a-z0-9./-]+:(v?\d[\w.-]*|RELEASE\.[\w.-]+)$/);
         }
       }
     });

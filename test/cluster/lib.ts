@@ -24,12 +24,17 @@ export const KUSTOMIZATIONS = [
   'istio/overlays/prod',
 ] as const;
 
-/** Installs .tools/bin/kubectl (Debian's kubectl 1.20, kustomize v2.0.3) when it is missing. */
+/**
+ * Installs .tools/bin/kubectl (kubectl 1.35 with kustomize v5.7, scripts/install-tools.sh) when it is
+ * missing or an older one (Debian's 1.20 with kustomize v2.0.3) is still there from an earlier run.
+ */
 export function ensureKubectl(): string {
-  if (!existsSync(KUBECTL)) {
+  const current = () =>
+    existsSync(KUBECTL) && /Kustomize Version: v5\./.test(spawnSync(KUBECTL, ['version', '--client'], { encoding: 'utf8' }).stdout ?? '');
+  if (!current()) {
     const r = spawnSync('bash', [path.join(ROOT, 'scripts/install-tools.sh')], { encoding: 'utf8' });
-    if (!existsSync(KUBECTL)) {
-      throw new Error(`${KUBECTL} is missing and scripts/install-tools.sh could not install it:\n${r.stderr}`);
+    if (!current()) {
+      throw new Error(`${KUBECTL} (kustomize v5) is missing and scripts/install-tools.sh could not install it:\n${r.stderr}`);
     }
   }
   return KUBECTL;

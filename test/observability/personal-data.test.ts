@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateService } from '@agora/mesh';
 import { SQL_SANITISED_ATTRIBUTE } from '@agora/mesh/observability/sql-sanitiser';
-import { serviceScript } from '@agora/mesh/local/services';
+import { serviceScript } from '@agora/tools/local/services';
 import { freshDatabase, testAdminUrl } from '../helpers/db.js';
 import { spawnService, type ServiceProcess } from '../../mesh/test/observability/processes.js';
 import { migrations } from '../../services/auth/src/migrations/index.js';

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { NAMESPACE } from '../topology.js';
 import type { WorkloadPrincipal } from './principal.js';
 
 /**
@@ -20,15 +21,36 @@ const LOCAL_ASSERTION_MAX_AGE_S = 60;
 
 export type MeshIdentityMode = 'istio' | 'local';
 
-export function workloadFromXfcc(header: string | undefined): WorkloadPrincipal | undefined {
+/**
+ * The mesh's SPIFFE trust domain: Istio's default (istio/install/istio-operator.yaml sets no other;
+ * test/cluster checks that it does not). A certificate from another trust domain (a federated or
+ * misconfigured mesh) names no workload of this cluster.
+ */
+export const MESH_TRUST_DOMAIN = 'cluster.local';
+
+export interface XfccExpectation {
+  readonly trustDomain: string;
+  /** The namespace the services run in: a workload of another namespace is not one of them. */
+  readonly namespace: string;
+}
+
+/**
+ * The immediate caller named by the sidecar's XFCC header, when its SPIFFE ID is
+ * `spiffe://<trust domain>/ns/<namespace>/sa/<service account>` in this cluster's trust domain and
+ * the services' namespace; anything else names no workload (the request is then anonymous).
+ */
+export function workloadFromXfcc(
+  header: string | undefined,
+  expected: XfccExpectation = { trustDomain: MESH_TRUST_DOMAIN, namespace: NAMESPACE },
+): WorkloadPrincipal | undefined {
   if (!header) return undefined;
   const elements = header.split(',');
   const last = elements[elements.length - 1] ?? '';
   const uri = /(?:^|;)URI=(?:"?)spiffe:\/\/([^;",]+)/i.exec(last)?.[1];
   if (!uri) return undefined;
-  const sa = /^[^/]+\/ns\/[^/]+\/sa\/([a-z0-9-]+)$/.exec(uri)?.[1];
-  if (!sa) return undefined;
-  return { kind: 'workload', service: sa, principal: uri };
+  const m = /^([^/]+)\/ns\/([^/]+)\/sa\/([a-z0-9-]+)$/.exec(uri);
+  if (!m || m[1] !== expected.trustDomain || m[2] !== expected.namespace) return undefined;
+  return { kind: 'workload', service: m[3]!, principal: uri };
 }
 
 export function signLocalAssertion(service: string, key: string, now = Date.now()): string {

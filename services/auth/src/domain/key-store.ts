@@ -12,6 +12,7 @@ import {
 } from 'jose';
 import type { Database, Queryable } from '@agora/mesh';
 import type { SecretBox } from './secret-box.js';
+import { KEY_ACTIVATION_DELAY_SECONDS, KEY_REFRESH_INTERVAL_SECONDS } from '../key-activation.js';
 
 export const SIGNING_ALGORITHM = 'ES256';
 const KEY_LOCK = 0x6b657973; // "keys": serialises key creation/rotation across replicas
@@ -48,7 +49,7 @@ export class KeyStore {
   ) {}
 
   /** Creates the first key if there is none, loads the cache and keeps it fresh. */
-  async start(refreshIntervalMs = 30_000): Promise<void> {
+  async start(refreshIntervalMs = KEY_REFRESH_INTERVAL_SECONDS * 1000): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
       const now = new Date();
@@ -73,7 +74,7 @@ export class KeyStore {
    * JWKS on an unknown kid at most every 30 s). The keys it replaces stop signing at that moment and
    * stay published for `publishRetiredFor` seconds more, the life of the last token they signed.
    */
-  async rotate(now = new Date(), activationDelaySeconds = 60): Promise<{ kid: string; retired: string[]; activatesAt: Date }> {
+  async rotate(now = new Date(), activationDelaySeconds = KEY_ACTIVATION_DELAY_SECONDS): Promise<{ kid: string; retired: string[]; activatesAt: Date }> {
     const activatesAt = new Date(now.getTime() + activationDelaySeconds * 1000);
     const result = await this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
