@@ -19,7 +19,8 @@ ARG NODE_IMAGE=node:22.23.5-bookworm-slim
 
 # ---- manifests: the lockfile and every workspace's package.json, nothing else, so the dependency
 # layers below are rebuilt only when one of them changes. Every workspace is listed so the lockfile
-# is in sync (test/images/dockerfile.test.ts checks this list against mesh/src/topology.ts).
+# is in sync (test/images/dockerfile.test.ts checks this list against the root package.json's
+# workspaces and mesh/src/topology.ts); tools/ and web/ are only installed, never copied in.
 FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
 ENV CI=true
@@ -29,6 +30,8 @@ COPY services/auth/package.json services/auth/
 COPY services/users/package.json services/users/
 COPY services/posts/package.json services/posts/
 COPY services/media/package.json services/media/
+COPY tools/package.json tools/
+COPY web/package.json web/
 
 # ---- deps: all dependencies (dev included) of every workspace, shared by the four images' builds.
 # Lifecycle scripts are off: nothing built here needs one (the embedded PostgreSQL of the local
@@ -46,6 +49,7 @@ FROM deps AS mesh
 COPY tsconfig.base.json ./
 COPY mesh mesh
 COPY scripts/bundle.mjs scripts/bundle.mjs
+COPY scripts/lib scripts/lib
 RUN ./node_modules/.bin/tsc -b mesh
 
 # ---- build: this service compiled and bundled (scripts/bundle.mjs), with its contract beside it.

@@ -33,9 +33,12 @@ describe('Dockerfile', () => {
     expect(loadgen).toMatch(/^USER 1000:1000$/m);
   });
 
-  it('copies every workspace manifest the lockfile needs (the topology names the services)', () => {
+  it('copies every workspace manifest the lockfile needs (the root package.json names them, the topology the services)', () => {
     const manifests = contextCopies(all.find((s) => s.name === 'manifests')!, 'x');
     expect(manifests.filter((p) => p.startsWith('services/')).sort()).toEqual(NAMES.map((n) => `services/${n}/package.json`).sort());
+    const workspaces = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
+    const expected = workspaces.flatMap((w) => (w === 'services/*' ? NAMES.map((n) => `services/${n}`) : [w])).map((w) => `${w}/package.json`);
+    expect(manifests.filter((p) => p !== 'package.json' && p !== 'package-lock.json').sort()).toEqual(expected.sort());
   });
 
   it('never copies the whole context, and an image depends only on its own service plus mesh', () => {
