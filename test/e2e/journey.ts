@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { createAgoraClient } from '../../openapi/client/index.js';
+import { pngBytes } from '../helpers/image-bytes.js';
 
 /**
  * The journey of issue 3's "done when", through an ingress at `baseUrl` only, with the typed client
@@ -53,7 +54,7 @@ export async function runJourney(baseUrl: string): Promise<void> {
   expect(comments.data!.items.map((c) => c.text)).toEqual(['Welcome!']);
 
   // Media: a signed upload URL, the bytes straight to the object store (through the ingress), completion.
-  const bytes = Buffer.from('\x89PNG\r\n\x1a\n fake image bytes for the test');
+  const bytes = pngBytes(256);
   const ticket = await ada.api.POST('/api/v1/media/uploads', { body: { contentType: 'image/png', sizeBytes: bytes.length } });
   expect(ticket.response.status).toBe(201);
   const upload = await fetch(ticket.data!.uploadUrl, { method: 'PUT', headers: ticket.data!.uploadHeaders, body: bytes });

@@ -6,6 +6,7 @@ import { createDatabase, type Database } from '../../mesh/src/db/database.js';
 import { signLocalAssertion, LOCAL_WORKLOAD_HEADER } from '../../mesh/src/auth/workload-identity.js';
 import { startStack, newSession, type Session, type Stack } from '../helpers/stack.js';
 import type { ServiceName } from '../../mesh/src/topology.js';
+import { pngBytes } from '../helpers/image-bytes.js';
 
 /**
  * The event backbone across real processes (issue 12): auth's account events reach users, posts and
@@ -88,7 +89,7 @@ describe('deletion is complete', () => {
     const mine = await json<{ id: string }>(await api('/api/v1/posts', gone, { method: 'POST', body: JSON.stringify({ text: 'a post that goes' }) }));
     await api(`/api/v1/posts/${mine.id}/like`, other, { method: 'POST' });
     await api(`/api/v1/posts/${mine.id}/comments`, other, { method: 'POST', body: JSON.stringify({ text: 'reply' }) });
-    const bytes = Buffer.from('\x89PNG\r\n\x1a\n bytes of a deleted user');
+    const bytes = pngBytes(256);
     const ticket = await json<{ id: string; uploadUrl: string; uploadHeaders: Record<string, string> }>(
       await api('/api/v1/media/uploads', gone, { method: 'POST', body: JSON.stringify({ contentType: 'image/png', sizeBytes: bytes.length }) }),
     );
