@@ -6,16 +6,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: [
-      '**/node_modules/**',
-      '**/dist/**',
-      '**/generated/**',
-      'openapi/**',
-      'coverage/**',
-      '.data/**',
-      '.tools/**',
-      'bench/results/**',
-    ],
+    ignores: ['**/node_modules/**', '**/dist/**', '**/generated/**', 'openapi/**', 'coverage/**', '.data/**', '.tools/**', 'bench/results/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -28,8 +28,10 @@ describe('database access', () => {
       for (const file of await sourceFiles(path.join(ROOT, 'services', service.name, 'src'))) {
         const text = await readFile(file, 'utf8');
         const rel = path.relative(ROOT, file);
-        if (/from '(pg|pg-pool|sequelize|knex|kysely|typeorm)'/.test(text)) offenders.push(`${rel}: imports a database library (use the service's Database)`);
-        if (/toISOString\(\)/.test(text) && /cursor/i.test(text)) offenders.push(`${rel}: builds a cursor from a JavaScript Date (use mesh's Keyset)`);
+        if (/from '(pg|pg-pool|sequelize|knex|kysely|typeorm)'/.test(text))
+          offenders.push(`${rel}: imports a database library (use the service's Database)`);
+        if (/toISOString\(\)/.test(text) && /cursor/i.test(text))
+          offenders.push(`${rel}: builds a cursor from a JavaScript Date (use mesh's Keyset)`);
         if (/Buffer\.from\([^)]*\)\.toString\('base64url'\)/.test(text)) offenders.push(`${rel}: encodes a cursor by hand (use mesh's Keyset)`);
       }
     }
@@ -37,12 +39,17 @@ describe('database access', () => {
   });
 
   it('no package depends on sequelize or pg-hstore', async () => {
-    const manifests = ['package.json', 'mesh/package.json', ...(await readdir(path.join(ROOT, 'services'))).filter((s) => s !== 'k8s').map((s) => `services/${s}/package.json`)];
+    const manifests = [
+      'package.json',
+      'mesh/package.json',
+      ...(await readdir(path.join(ROOT, 'services'))).filter((s) => s !== 'k8s').map((s) => `services/${s}/package.json`),
+    ];
     const offenders: string[] = [];
     for (const manifest of manifests) {
       const json = JSON.parse(await readFile(path.join(ROOT, manifest), 'utf8')) as Record<string, Record<string, string> | undefined>;
       for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
-        for (const name of Object.keys(json[field] ?? {})) if (name === 'sequelize' || name === 'pg-hstore') offenders.push(`${manifest}: ${field}.${name}`);
+        for (const name of Object.keys(json[field] ?? {}))
+          if (name === 'sequelize' || name === 'pg-hstore') offenders.push(`${manifest}: ${field}.${name}`);
       }
     }
     expect(offenders).toEqual([]);

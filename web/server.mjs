@@ -10,7 +10,10 @@ import { webAppHandler } from '../mesh/dist/http/web-app.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), 'dist');
 // Media live on the object store's origin in the cluster (S3): the CSP must allow those images.
-const imageOrigins = (process.env.WEB_IMAGE_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+const imageOrigins = (process.env.WEB_IMAGE_ORIGINS ?? '')
+  .split(',')
+  .map((o) => o.trim())
+  .filter(Boolean);
 const serve = webAppHandler({ root, imageOrigins });
 let draining = false;
 

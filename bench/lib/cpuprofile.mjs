@@ -46,7 +46,10 @@ async function unbundleFrames(profile) {
     if (!f.url?.startsWith('file://') || !f.url.endsWith('.mjs')) continue;
     if (!maps.has(f.url)) {
       const mapFile = `${fileURLToPath(f.url)}.map`;
-      maps.set(f.url, existsSync(mapFile) ? { map: new SourceMap(JSON.parse(await readFile(mapFile, 'utf8'))), dir: path.dirname(mapFile) } : undefined);
+      maps.set(
+        f.url,
+        existsSync(mapFile) ? { map: new SourceMap(JSON.parse(await readFile(mapFile, 'utf8'))), dir: path.dirname(mapFile) } : undefined,
+      );
     }
     const entry = maps.get(f.url);
     const hit = entry?.map.findEntry(f.lineNumber, f.columnNumber);
@@ -79,7 +82,10 @@ export function topSelf(p, n = 15, key = (f) => `${f.functionName || '(anonymous
     const k = key(f);
     agg.set(k, (agg.get(k) ?? 0) + c);
   }
-  return [...agg].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, c]) => ({ frame: k, share: c / p.busy }));
+  return [...agg]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, c]) => ({ frame: k, share: c / p.busy }));
 }
 
 /** Share of busy samples with a frame matching `pred` anywhere on the stack (inclusive time). */
@@ -99,14 +105,55 @@ export function inclusiveShare(p, pred) {
  */
 export const LAYERS = [
   ['token check', (m) => m === 'jose' || m.startsWith('mesh/auth/')],
-  ['tracing (OpenTelemetry)', (m) => m.startsWith('@opentelemetry/') || m === 'import-in-the-middle' || m === 'require-in-the-middle' || m.startsWith('mesh/observability/tracing') || m.startsWith('mesh/observability/server-span')],
-  ['logging (pino)', (m) => m === 'pino' || m.startsWith('@pinojs/') || m === 'sonic-boom' || m === 'fast-redact' || m.startsWith('mesh/logger') || m.startsWith('mesh/http/access-log')],
+  [
+    'tracing (OpenTelemetry)',
+    (m) =>
+      m.startsWith('@opentelemetry/') ||
+      m === 'import-in-the-middle' ||
+      m === 'require-in-the-middle' ||
+      m.startsWith('mesh/observability/tracing') ||
+      m.startsWith('mesh/observability/server-span'),
+  ],
+  [
+    'logging (pino)',
+    (m) =>
+      m === 'pino' ||
+      m.startsWith('@pinojs/') ||
+      m === 'sonic-boom' ||
+      m === 'fast-redact' ||
+      m.startsWith('mesh/logger') ||
+      m.startsWith('mesh/http/access-log'),
+  ],
   ['metrics (prom-client)', (m) => m === 'prom-client' || m.startsWith('mesh/observability/metrics')],
-  ['ORM (Sequelize)', (m) => m === 'sequelize' || m === 'lodash' || m === 'moment' || m === 'moment-timezone' || m === 'inflection' || m === 'wkx' || m === 'dottie'],
-  ['database driver (pg)', (m) => m === 'pg' || m === 'pg-protocol' || m === 'pg-types' || m === 'postgres-date' || m === 'postgres-array' || m === 'pg-pool'],
+  [
+    'ORM (Sequelize)',
+    (m) => m === 'sequelize' || m === 'lodash' || m === 'moment' || m === 'moment-timezone' || m === 'inflection' || m === 'wkx' || m === 'dottie',
+  ],
+  [
+    'database driver (pg)',
+    (m) => m === 'pg' || m === 'pg-protocol' || m === 'pg-types' || m === 'postgres-date' || m === 'postgres-array' || m === 'pg-pool',
+  ],
   ['validation and routes (tsoa)', (m) => m === '@tsoa/runtime' || m === 'validator' || /^services\/[a-z]+\/generated\//.test(m)],
   ['service code', (m) => /^services\//.test(m) || m.startsWith('mesh/')],
-  ['HTTP / Koa', (m) => m.startsWith('koa') || m.startsWith('@koa/') || m === 'delegates' || m === 'helmet' || m === 'http-errors' || m === 'cookies' || m === 'accepts' || m === 'type-is' || m === 'statuses' || m === 'content-type' || m === 'vary' || m === 'on-finished' || m === 'depd' || m === 'koa-compose' || m.startsWith('node:_http')],
+  [
+    'HTTP / Koa',
+    (m) =>
+      m.startsWith('koa') ||
+      m.startsWith('@koa/') ||
+      m === 'delegates' ||
+      m === 'helmet' ||
+      m === 'http-errors' ||
+      m === 'cookies' ||
+      m === 'accepts' ||
+      m === 'type-is' ||
+      m === 'statuses' ||
+      m === 'content-type' ||
+      m === 'vary' ||
+      m === 'on-finished' ||
+      m === 'depd' ||
+      m === 'koa-compose' ||
+      m.startsWith('node:_http'),
+  ],
 ];
 
 export function layerShares(p) {

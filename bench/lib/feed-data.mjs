@@ -154,7 +154,9 @@ export async function loadFollowGraph(usersUrl, viewers, { users: N, follows: F,
   await timed(steps, 're-create follows indexes and constraints', async () => {
     await runConcurrently(usersUrl, recreate, 1);
   });
-  await timed(steps, 'vacuum analyze', () => withClient(usersUrl, (c) => c.query('VACUUM ANALYZE profiles').then(() => c.query('VACUUM ANALYZE follows'))));
+  await timed(steps, 'vacuum analyze', () =>
+    withClient(usersUrl, (c) => c.query('VACUUM ANALYZE profiles').then(() => c.query('VACUUM ANALYZE follows'))),
+  );
   const { rows } = await withClient(usersUrl, (c) =>
     c.query('SELECT (SELECT count(*) FROM profiles)::int AS profiles, (SELECT count(*) FROM follows)::int AS follows'),
   );

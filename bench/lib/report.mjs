@@ -32,7 +32,13 @@ export class Report {
 
   table() {
     const header = ['#', 'measure', 'figure', 'target', 'met'];
-    const body = this.rows.map((r) => [r.section, r.measure, r.figure, r.target || '—', r.met === null || r.met === undefined ? '—' : r.met ? 'yes' : 'NO']);
+    const body = this.rows.map((r) => [
+      r.section,
+      r.measure,
+      r.figure,
+      r.target || '—',
+      r.met === null || r.met === undefined ? '—' : r.met ? 'yes' : 'NO',
+    ]);
     const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => String(row[i]).length)));
     const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ');
     const m = this.machine;

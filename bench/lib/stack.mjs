@@ -51,7 +51,11 @@ export async function startOtlpSink() {
   const sink = {
     url: `http://127.0.0.1:${port}`,
     stats: () => ({ exports, bytes }),
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
   onCleanup(sink.close);
   return sink;

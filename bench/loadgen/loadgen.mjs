@@ -96,7 +96,11 @@ function requests(people) {
   let next = 0;
   const who = () => people[next++ % people.length];
   return [
-    { method: 'GET', path: '/api/v1/feed?limit=20', setupRequest: (r) => ({ ...r, headers: { ...r.headers, authorization: `Bearer ${who().token}` } }) },
+    {
+      method: 'GET',
+      path: '/api/v1/feed?limit=20',
+      setupRequest: (r) => ({ ...r, headers: { ...r.headers, authorization: `Bearer ${who().token}` } }),
+    },
     { method: 'GET', path: '/api/v1/users/me', setupRequest: (r) => ({ ...r, headers: { ...r.headers, authorization: `Bearer ${who().token}` } }) },
     {
       method: 'GET',
@@ -130,8 +134,12 @@ for (let round = 1; (rounds === 0 || round <= rounds) && !stopping; round++) {
     ...(rate > 0 ? { overallRate: rate } : {}),
     requests: requests(people),
   });
-  const fiveXx = Object.entries(r.statuses).filter(([s]) => Number(s) >= 500).reduce((n, [, c]) => n + c, 0);
-  console.log(JSON.stringify({ round, requests: r.requests, ok: r.ok, statuses: r.statuses, errors: r.errors, fiveXx, rps: r.rps, p50: r.p50, p99: r.p99 }));
+  const fiveXx = Object.entries(r.statuses)
+    .filter(([s]) => Number(s) >= 500)
+    .reduce((n, [, c]) => n + c, 0);
+  console.log(
+    JSON.stringify({ round, requests: r.requests, ok: r.ok, statuses: r.statuses, errors: r.errors, fiveXx, rps: r.rps, p50: r.p50, p99: r.p99 }),
+  );
   if (fiveXx > 0 || r.errors > 0 || r.ok === 0) failed = true;
 }
 if (smoke && failed) {

@@ -50,9 +50,7 @@ export function createApp(options: AppOptions): Koa {
   const { config, logger } = options;
   const app = new Koa({ proxy: true });
   const security: SecurityContext = {
-    verifier:
-      options.verifier ??
-      createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwks: config.JWKS_URL }),
+    verifier: options.verifier ?? createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwks: config.JWKS_URL }),
     meshIdentity: config.MESH_IDENTITY,
     meshLocalKey: config.MESH_LOCAL_KEY,
     onOutcome: options.onAuthOutcome,

@@ -13,15 +13,21 @@ export class ConfigError extends Error {
   }
 }
 
-const commaList = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const commaList = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
 /** Settings every service shares. */
 export const baseConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080), // 0: any free port (tests)
   HOST: z.string().default('0.0.0.0'),
-  DATABASE_URL: z.string().url().refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// URL'),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// URL'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   JWT_ISSUER: z.string().min(1),
   JWT_AUDIENCE: z.string().min(1).default('agora-api'),
@@ -50,9 +56,7 @@ export type BaseConfig = z.infer<typeof baseConfigSchema>;
 export function loadConfig<S extends z.ZodType<BaseConfig>>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
   if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
   const config = result.data as BaseConfig;
   if (config.MESH_IDENTITY === 'local' && !config.MESH_LOCAL_KEY) {

@@ -81,10 +81,17 @@ export async function runMigrateMain(name: string, migrations: Migration[]): Pro
       deadlineMs,
       retryable: isTransientDatabaseFailure,
       onRetry: (err, failures, delayMs) =>
-        console.error(`${name} migrate: database not reachable yet (${err instanceof Error ? err.message : String(err)}); try ${failures + 1} in ${delayMs} ms`),
+        console.error(
+          `${name} migrate: database not reachable yet (${err instanceof Error ? err.message : String(err)}); try ${failures + 1} in ${delayMs} ms`,
+        ),
     });
   } catch (err) {
-    const why = err instanceof DeadlineExceededError ? `${err.message} within ${deadlineMs / 1000} s (MIGRATE_DEADLINE_SECONDS)` : err instanceof Error ? err.message : String(err);
+    const why =
+      err instanceof DeadlineExceededError
+        ? `${err.message} within ${deadlineMs / 1000} s (MIGRATE_DEADLINE_SECONDS)`
+        : err instanceof Error
+          ? err.message
+          : String(err);
     console.error(`${name} migrate: failed:`, why);
     process.exit(1);
   }

@@ -35,7 +35,7 @@ export async function retryUntilDeadline<T>(attempt: () => Promise<T>, opts: Ret
   const initial = opts.initialDelayMs ?? 250;
   const max = opts.maxDelayMs ?? 5_000;
   const deadline = now() + opts.deadlineMs;
-  for (let failures = 0; ; ) {
+  for (let failures = 0; ;) {
     try {
       return await attempt();
     } catch (err) {

@@ -54,7 +54,13 @@ describe('local mode: the ingress signs the chain it built', () => {
       // Connect from another loopback address so the peer is distinguishable from the default.
       const ip = await new Promise<string>((resolve, reject) => {
         const req = http.request(
-          { host: '127.0.0.1', port: ingress!.port, path: '/api/v1/auth/login', localAddress: '127.0.0.9', headers: { 'x-forwarded-for': '203.0.113.7', [EDGE_HEADER]: 'forged' } },
+          {
+            host: '127.0.0.1',
+            port: ingress!.port,
+            path: '/api/v1/auth/login',
+            localAddress: '127.0.0.9',
+            headers: { 'x-forwarded-for': '203.0.113.7', [EDGE_HEADER]: 'forged' },
+          },
           (res) => {
             let text = '';
             res.on('data', (d) => (text += d));
@@ -82,11 +88,15 @@ describe('istio mode: only the ingress gateway, proven by the sidecar-set XFCC, 
 
   it('trusts the last entry from the gateway, and nothing from another workload or without XFCC', async () => {
     expect(await ipOf(base, { 'x-forwarded-for': '10.0.0.1, 203.0.113.7', 'x-forwarded-client-cert': xfcc(GATEWAY) })).toBe('203.0.113.7');
-    expect(await ipOf(base, { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-client-cert': xfcc('spiffe://cluster.local/ns/agora/sa/posts') })).toBe('127.0.0.1');
+    expect(await ipOf(base, { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-client-cert': xfcc('spiffe://cluster.local/ns/agora/sa/posts') })).toBe(
+      '127.0.0.1',
+    );
     expect(await ipOf(base, { 'x-forwarded-for': '203.0.113.7' })).toBe('127.0.0.1');
   });
 
   it('with 2 trusted hops (a load balancer before the gateway) takes the entry before the last', async () => {
-    expect(await ipOf(twoHops, { 'x-forwarded-for': '10.0.0.1, 203.0.113.7, 10.1.1.1', 'x-forwarded-client-cert': xfcc(GATEWAY) })).toBe('203.0.113.7');
+    expect(await ipOf(twoHops, { 'x-forwarded-for': '10.0.0.1, 203.0.113.7, 10.1.1.1', 'x-forwarded-client-cert': xfcc(GATEWAY) })).toBe(
+      '203.0.113.7',
+    );
   });
 });

@@ -30,7 +30,13 @@ describe('Database', () => {
   it('returns rows with positional parameters: arrays, bigint as text, timestamps as Dates, nulls', async () => {
     const rows = await db.query('SELECT id, tags, n, at, ok FROM items WHERE n >= $1 ORDER BY id', [2]);
     expect(rows).toEqual([
-      { id: '00000000-0000-4000-8000-000000000001', tags: ['00000000-0000-4000-8000-00000000000a'], n: '9007199254740993', at: new Date('2026-11-25T10:00:00.123Z'), ok: true },
+      {
+        id: '00000000-0000-4000-8000-000000000001',
+        tags: ['00000000-0000-4000-8000-00000000000a'],
+        n: '9007199254740993',
+        at: new Date('2026-11-25T10:00:00.123Z'),
+        ok: true,
+      },
       { id: '00000000-0000-4000-8000-000000000002', tags: [], n: '2', at: new Date('2026-11-24T10:00:00Z'), ok: null },
     ]);
   });
@@ -82,7 +88,7 @@ describe('Database', () => {
     expect(isUniqueViolation(new Error('duplicate key'))).toBe(false);
   });
 
-  it('a broken statement carries pg\'s code and is answered 500; the pool goes on', async () => {
+  it("a broken statement carries pg's code and is answered 500; the pool goes on", async () => {
     const err = await db.query('SELECT no_such_column FROM items').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: '42703' });
     expect(toProblem(err, 1024).status).toBe(500);

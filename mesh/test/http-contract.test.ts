@@ -18,7 +18,15 @@ import { SERVICES } from '../src/topology.js';
  */
 const OPENAPI = {
   paths: {
-    '/api/v1/things': { get: { parameters: [{ in: 'query', name: 'limit' }, { in: 'query', name: 'cursor' }] }, post: {} },
+    '/api/v1/things': {
+      get: {
+        parameters: [
+          { in: 'query', name: 'limit' },
+          { in: 'query', name: 'cursor' },
+        ],
+      },
+      post: {},
+    },
     '/api/v1/things/{id}': { get: { parameters: [{ in: 'path', name: 'id' }] }, put: {} },
     '/api/v1/public': { get: {} },
   },
@@ -243,7 +251,10 @@ describe('validation messages in plain words', () => {
     ['invalid boolean value', 'must be true or false'],
     ["'text' is required", 'is required'],
     ['"extra" is an excess property and therefore is not allowed', 'is not a field of this request; remove it'],
-    ['Could not match the union against any of the items. Issues: [{"body.x":{"message":"invalid string value"}}]', 'does not match any of the accepted forms'],
+    [
+      'Could not match the union against any of the items. Issues: [{"body.x":{"message":"invalid string value"}}]',
+      'does not match any of the accepted forms',
+    ],
     ['must be a UUID, such as 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10', 'must be a UUID, such as 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10'],
     ['must be 3–30 letters, digits or underscores', 'must be 3–30 letters, digits or underscores'],
     ['^[a-z]+$', 'is not valid'],

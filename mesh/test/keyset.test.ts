@@ -6,7 +6,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createDatabase, encodeCursor, NEWEST_FIRST, OLDEST_FIRST, pageSize, parseCursor, ProblemError, type Database, type Keyset, type KeysetRow } from '@agora/mesh';
+import {
+  createDatabase,
+  encodeCursor,
+  NEWEST_FIRST,
+  OLDEST_FIRST,
+  pageSize,
+  parseCursor,
+  ProblemError,
+  type Database,
+  type Keyset,
+  type KeysetRow,
+} from '@agora/mesh';
 import { freshDatabase } from '../../test/helpers/db.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -14,7 +25,11 @@ const ID = '0b6b4b1e-7c5a-4d7e-9f00-1234567890ab';
 
 /** `t` strings in the cursor's format for instants from 1970 to 9999, with 0 to 6 fractional digits. */
 const instantText = fc
-  .tuple(fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }), fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 6 }))
+  .tuple(
+    fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }),
+    fc.integer({ min: 0, max: 999 }),
+    fc.integer({ min: 0, max: 6 }),
+  )
   .map(([date, micros, digits]) => {
     const iso = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
     const fraction = `${iso.slice(20, 23)}${String(micros).padStart(3, '0')}`.slice(0, digits);
@@ -101,7 +116,8 @@ describe('keyset cursors', () => {
       null,
     ];
     for (const shape of wrongShapes) expectCursorProblem(() => parseCursor(b64(shape)));
-    for (const raw of ['%%%', '!', 'x'.repeat(600), Buffer.from('{"t":').toString('base64url'), 'eyJ0Ijo']) expectCursorProblem(() => parseCursor(raw));
+    for (const raw of ['%%%', '!', 'x'.repeat(600), Buffer.from('{"t":').toString('base64url'), 'eyJ0Ijo'])
+      expectCursorProblem(() => parseCursor(raw));
   });
 
   it('accepts the edges of the range and leap days', () => {

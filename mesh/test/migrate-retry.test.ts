@@ -102,7 +102,7 @@ describe('services/users/dist/migrate.js', () => {
 
     // PostgreSQL "comes up" once migrate has met the refused port at least once (waiting a fixed
     // time instead is not enough: on a loaded machine the process may not have tried yet).
-    for (const started = Date.now(); !/database not reachable yet/.test(stderr); ) {
+    for (const started = Date.now(); !/database not reachable yet/.test(stderr);) {
       if (Date.now() - started > 20_000) throw new Error(`migrate never reported a refused connection:\n${stderr}`);
       await new Promise((r) => setTimeout(r, 50));
     }

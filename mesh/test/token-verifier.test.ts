@@ -39,9 +39,7 @@ function token(o: Overrides = {}): Promise<string> {
     ...(o.nbf ? { nbf: o.nbf } : {}),
     ...o.claims,
   };
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'at+jwt', ...o.header } as never)
-    .sign(o.signWith ?? key);
+  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'at+jwt', ...o.header } as never).sign(o.signWith ?? key);
 }
 
 async function reason(t: string | Promise<string>): Promise<string> {
@@ -63,7 +61,7 @@ describe('service-side token check', () => {
     expect(p).toMatchObject({ kind: 'user', roles: ['user', 'admin'] });
   });
 
-  it('accepts a token expired less than 60 s ago (Envoy\'s skew) and refuses one expired longer', async () => {
+  it("accepts a token expired less than 60 s ago (Envoy's skew) and refuses one expired longer", async () => {
     const now = Math.floor(Date.now() / 1000);
     expect(await reason(token({ exp: now - 30 }))).toBe('accepted');
     expect(await reason(token({ exp: now - 120 }))).toBe('expired');
@@ -114,13 +112,22 @@ describe('service-side token check', () => {
     const now = Math.floor(Date.now() / 1000);
     const noSub = await new SignJWT({ roles: ['user'], sid: 's' })
       .setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'at+jwt' })
-      .setIssuer(ISSUER).setAudience('agora-api').setIssuedAt(now).setJti('j').setExpirationTime(now + 60)
+      .setIssuer(ISSUER)
+      .setAudience('agora-api')
+      .setIssuedAt(now)
+      .setJti('j')
+      .setExpirationTime(now + 60)
       .sign(key);
     expect(await reason(noSub)).toBe('malformed');
     expect(await reason(token({ claims: { sid: undefined } }))).toBe('malformed');
     const badSub = await new SignJWT({ roles: [], sid: 's' })
       .setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'at+jwt' })
-      .setIssuer(ISSUER).setAudience('agora-api').setSubject('../../etc').setIssuedAt(now).setJti('j').setExpirationTime(now + 60)
+      .setIssuer(ISSUER)
+      .setAudience('agora-api')
+      .setSubject('../../etc')
+      .setIssuedAt(now)
+      .setJti('j')
+      .setExpirationTime(now + 60)
       .sign(key);
     expect(await reason(badSub)).toBe('malformed');
   });

@@ -3,14 +3,13 @@ import { signLocalAssertion, workloadFromLocalAssertion, workloadFromXfcc } from
 
 describe('workload identity', () => {
   it('reads the immediate caller from the last XFCC element Istio set', () => {
-    const xfcc =
-      'By=spiffe://cluster.local/ns/agora/sa/users;Hash=abc;Subject="";URI=spiffe://cluster.local/ns/agora/sa/posts';
+    const xfcc = 'By=spiffe://cluster.local/ns/agora/sa/users;Hash=abc;Subject="";URI=spiffe://cluster.local/ns/agora/sa/posts';
     expect(workloadFromXfcc(xfcc)).toEqual({ kind: 'workload', service: 'posts', principal: 'cluster.local/ns/agora/sa/posts' });
     const chained = `By=spiffe://x/ns/a/sa/b;URI=spiffe://cluster.local/ns/agora/sa/media,${xfcc}`;
     expect(workloadFromXfcc(chained)?.service).toBe('posts');
   });
 
-  it('accepts only the cluster\'s trust domain and the services\' namespace', () => {
+  it("accepts only the cluster's trust domain and the services' namespace", () => {
     const xfcc = (uri: string) => `By=spiffe://cluster.local/ns/agora/sa/users;Hash=abc;URI=spiffe://${uri}`;
     expect(workloadFromXfcc(xfcc('cluster.local/ns/agora/sa/posts'))?.service).toBe('posts');
     expect(workloadFromXfcc(xfcc('evil.example/ns/agora/sa/posts'))).toBeUndefined();

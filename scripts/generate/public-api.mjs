@@ -17,7 +17,7 @@ export async function render(root) {
     info: {
       title: 'Agora public API',
       version: '1.0.0',
-      description: 'Everything the ingress routes, merged from the services\' own contracts (generated; do not edit).',
+      description: "Everything the ingress routes, merged from the services' own contracts (generated; do not edit).",
     },
     servers: [{ url: 'http://localhost:8080', description: 'local run' }],
     paths: {},

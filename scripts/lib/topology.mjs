@@ -8,7 +8,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export async function topology() {
   const compiled = path.join(ROOT, 'mesh/dist/topology.js');
-  if (!existsSync(compiled)) throw new Error(`${path.relative(ROOT, compiled)} is missing: run \`npx tsc -b mesh\` (npm run build and npm run generate do it)`);
+  if (!existsSync(compiled))
+    throw new Error(`${path.relative(ROOT, compiled)} is missing: run \`npx tsc -b mesh\` (npm run build and npm run generate do it)`);
   return import(pathToFileURL(compiled).href);
 }
 

@@ -15,7 +15,12 @@ const SERVICES: string[] = [...SERVICE_NAMES];
 const OPTIONS = { services: SERVICES, namespace: 'agora', issuer: 'https://issuer.test' };
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
-interface Expected { method: string; path: string; id: string; security: Doc }
+interface Expected {
+  method: string;
+  path: string;
+  id: string;
+  security: Doc;
+}
 
 /** Reads an OpenAPI document independently of the generator (the oracle of these tests). */
 function expectedOperations(doc: Doc): Expected[] {
@@ -67,7 +72,8 @@ function coverageProblems(doc: Doc, policies: Doc[], issuer: string, namespace =
     const wantWhen = roles.length ? roles.map((r) => ({ key: 'request.auth.claims[roles]', values: [r] })) : undefined;
     if (JSON.stringify(rule.when) !== JSON.stringify(wantWhen)) problems.push(`${where}: conditions ${JSON.stringify(rule.when)}`);
     if (JSON.stringify(rule.from) !== JSON.stringify(wantFrom)) problems.push(`${where}: sources ${JSON.stringify(rule.from)}`);
-    const denied = !!deny && deny.spec.rules.some((r: Doc) => ruleTargets(r, op.method, req) && r.from?.[0]?.source?.notRequestPrincipals?.[0] === '*');
+    const denied =
+      !!deny && deny.spec.rules.some((r: Doc) => ruleTargets(r, op.method, req) && r.from?.[0]?.source?.notRequestPrincipals?.[0] === '*');
     if (denied !== jwtOnly) problems.push(`${where}: tokenless requests ${denied ? 'denied' : 'not denied'}`);
   }
   return problems;
@@ -112,9 +118,7 @@ describe('policy generator on fixture contracts', async () => {
     const policies = parseAll(files['istio/authz/posts.yaml']!);
     const allow = policies.find((p) => p.spec.action === 'ALLOW')!;
     allow.spec.rules = allow.spec.rules.filter((r: Doc) => !r.to[0].operation.paths.includes('/api/v1/feed'));
-    expect(coverageProblems(load(`${FIXTURES}/posts.json`), policies, OPTIONS.issuer)).toContain(
-      'GET /api/v1/feed (Feed): 0 matching ALLOW rules',
-    );
+    expect(coverageProblems(load(`${FIXTURES}/posts.json`), policies, OPTIONS.issuer)).toContain('GET /api/v1/feed (Feed): 0 matching ALLOW rules');
   });
 
   it('a rule with a prefix wildcard (matching deeper operations too) fails the coverage check', () => {
@@ -139,9 +143,9 @@ describe('policy generator on fixture contracts', async () => {
     expect(() => generator.classify([{ mesh: ['billing'] }], base)).toThrow(/not a workload/);
     expect(() => generator.classify([{ jwt: ['admin'] }, { mesh: ['posts'] }], base)).toThrow(/cannot be combined/);
     expect(() => generator.toIstioPath('/files/{id}.png')).toThrow(/whole segments/);
-    expect(() =>
-      generator.renderPolicies({ ...OPTIONS, docs: { users: { paths: { '/a/{x}': { get: {} }, '/a/{y}': { get: {} } } } } }),
-    ).toThrow(/same route/);
+    expect(() => generator.renderPolicies({ ...OPTIONS, docs: { users: { paths: { '/a/{x}': { get: {} }, '/a/{y}': { get: {} } } } } })).toThrow(
+      /same route/,
+    );
   });
 });
 
@@ -158,8 +162,12 @@ describe('committed policies (istio/authz) from openapi/*.json', async () => {
   });
 
   it('cover every operation of every service contract with exactly one matching ALLOW rule', () => {
-    const issuer = generator.GENERATOR && YAML.parse(readFileSync(path.join(ROOT, 'services/k8s/base/kustomization.yaml'), 'utf8'))
-      .configMapGenerator.find((g: Doc) => g.name === 'agora-config').literals.find((l: string) => l.startsWith('JWT_ISSUER=')).slice(11);
+    const issuer =
+      generator.GENERATOR &&
+      YAML.parse(readFileSync(path.join(ROOT, 'services/k8s/base/kustomization.yaml'), 'utf8'))
+        .configMapGenerator.find((g: Doc) => g.name === 'agora-config')
+        .literals.find((l: string) => l.startsWith('JWT_ISSUER='))
+        .slice(11);
     const contracts = readdirSync(path.join(ROOT, 'openapi')).filter((f) => SERVICES.includes(f.replace(/\.json$/, '')));
     for (const file of contracts) {
       const svc = file.replace(/\.json$/, '');

@@ -27,12 +27,15 @@ for (const env of ENVS) {
     it('has one Deployment, Service, ServiceAccount, HPA and PDB per service of the topology', () => {
       for (const s of SERVICES) {
         for (const kind of ['Deployment', 'Service', 'ServiceAccount', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
-          expect(of(kind).some((d) => d.metadata.name === s.name && d.metadata.namespace === 'agora'), `${kind} ${s.name}`).toBe(true);
+          expect(
+            of(kind).some((d) => d.metadata.name === s.name && d.metadata.namespace === 'agora'),
+            `${kind} ${s.name}`,
+          ).toBe(true);
         }
       }
     });
 
-    it("runs every Deployment as its own ServiceAccount: the principal the policies name", () => {
+    it('runs every Deployment as its own ServiceAccount: the principal the policies name', () => {
       for (const d of deployments) {
         const sa = d.spec.template.spec.serviceAccountName;
         expect(sa, d.metadata.name).toBe(d.metadata.name);
@@ -119,11 +122,14 @@ for (const env of ENVS) {
       }
     });
 
-    it("allows exactly CORS_ORIGINS on every ingress route", () => {
+    it('allows exactly CORS_ORIGINS on every ingress route', () => {
       const origins = authEnv.CORS_ORIGINS!.split(',').map((o) => o.trim());
       const ingress = of('VirtualService').find((v) => v.spec.gateways?.includes('agora/agora-gateway'))!;
       for (const route of ingress.spec.http) {
-        expect(route.corsPolicy.allowOrigins.map((o: Doc) => o.exact), route.name).toEqual(origins);
+        expect(
+          route.corsPolicy.allowOrigins.map((o: Doc) => o.exact),
+          route.name,
+        ).toEqual(origins);
       }
       expect(ingress.spec.hosts).toEqual(of('Gateway')[0]!.spec.servers[0].hosts);
     });

@@ -26,7 +26,12 @@ describe('kustomize (kubectl 1.20 / kustomize v2.0.3 from scripts/install-tools.
   it.skipIf(!modern)('a newer kubectl on PATH renders the same objects (generator hash suffixes and empty maps aside)', () => {
     const norm = (docs: Doc[]) =>
       docs
-        .map((d) => JSON.stringify(d, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) && !Object.keys(v).length ? undefined : v)).replace(/-config-[a-z0-9]{10}\b|-init-[a-z0-9]{10}\b/g, '-HASH'))
+        .map((d) =>
+          JSON.stringify(d, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) && !Object.keys(v).length ? undefined : v)).replace(
+            /-config-[a-z0-9]{10}\b|-init-[a-z0-9]{10}\b/g,
+            '-HASH',
+          ),
+        )
         .sort();
     for (const dir of KUSTOMIZATIONS) {
       expect(norm(kustomize(dir, modern!)), dir).toEqual(norm(renderedWith(dir)));

@@ -15,7 +15,8 @@ const b64url = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stri
 async function signIn(): Promise<string> {
   const username = `smoke_${Date.now().toString(36)}`;
   const password = 'correct horse battery staple';
-  const post = (path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   expect((await post('/api/v1/auth/register', { username, email: `${username}@example.com`, password })).status).toBe(201);
   const login = await post('/api/v1/auth/login', { login: username, password });
   expect(login.status).toBe(200);

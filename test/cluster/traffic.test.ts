@@ -21,7 +21,8 @@ describe('retries', () => {
       expect(r.retries?.attempts, `${r.vs}/${r.name}`).toBeGreaterThanOrEqual(1);
       expect(r.retries.retryOn).toContain('connect-failure');
       const readOnly = r.match?.every((m: Doc) => m.method?.exact === 'GET');
-      if (!readOnly) expect(r.retries.retryOn.split(','), `${r.vs}/${r.name} retries a write that may have run`).not.toEqual(expect.arrayContaining(['5xx']));
+      if (!readOnly)
+        expect(r.retries.retryOn.split(','), `${r.vs}/${r.name} retries a write that may have run`).not.toEqual(expect.arrayContaining(['5xx']));
     }
   });
 
@@ -39,7 +40,9 @@ describe('replica counts', () => {
   it('no Deployment that an HPA scales sets replicas (every apply would reset the HPA)', () => {
     for (const k of KUSTOMIZATIONS) {
       const docs = rendered[k];
-      const scaled = new Set(docs.filter((d) => d.kind === 'HorizontalPodAutoscaler').map((h) => `${h.metadata.namespace}/${h.spec.scaleTargetRef.name}`));
+      const scaled = new Set(
+        docs.filter((d) => d.kind === 'HorizontalPodAutoscaler').map((h) => `${h.metadata.namespace}/${h.spec.scaleTargetRef.name}`),
+      );
       for (const d of docs.filter((x) => x.kind === 'Deployment')) {
         if (scaled.has(`${d.metadata.namespace}/${d.metadata.name}`)) expect(d.spec.replicas, `${k}: ${d.metadata.name}`).toBeUndefined();
       }
@@ -57,12 +60,13 @@ describe('the gateway certificate', () => {
     const solvers: Doc[] = issuer!.spec.acme.solvers;
     expect(solvers.length).toBeGreaterThan(0);
     if (port80?.tls?.httpsRedirect) for (const s of solvers) expect(Object.keys(s).filter((k) => k !== 'selector')).toEqual(['dns01']);
-    for (const s of solvers) for (const zone of s.selector?.dnsZones ?? []) expect(cert.spec.dnsNames.every((n: string) => n.endsWith(zone))).toBe(true);
+    for (const s of solvers)
+      for (const zone of s.selector?.dnsZones ?? []) expect(cert.spec.dnsNames.every((n: string) => n.endsWith(zone))).toBe(true);
   });
 });
 
 describe('trust domain', () => {
-  it("the services accept XFCC from the trust domain the mesh is installed with", () => {
+  it('the services accept XFCC from the trust domain the mesh is installed with', () => {
     const operator = YAML.parse(readFileSync(path.join(ROOT, 'istio/install/istio-operator.yaml'), 'utf8'));
     expect(operator.spec.meshConfig?.trustDomain ?? 'cluster.local').toBe(MESH_TRUST_DOMAIN);
   });

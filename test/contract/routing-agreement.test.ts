@@ -23,15 +23,16 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TR
 const UUID = '3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10';
 const NONE = '(none)';
 
-interface Operation { method: string; template: string }
+interface Operation {
+  method: string;
+  template: string;
+}
 const idOf = (op: Operation) => `${op.method} ${op.template}`;
 
 function operations(service: string): Operation[] {
   const doc = JSON.parse(readFileSync(path.join(ROOT, 'openapi', `${service}.json`), 'utf8')) as Doc;
   expect(doc.servers?.[0]?.url ?? '/', `${service}: paths are absolute`).toBe('/');
-  return Object.entries<Doc>(doc.paths).flatMap(([template, item]) =>
-    Object.keys(item).map((m) => ({ method: m.toUpperCase(), template })),
-  );
+  return Object.entries<Doc>(doc.paths).flatMap(([template, item]) => Object.keys(item).map((m) => ({ method: m.toUpperCase(), template })));
 }
 
 /** The mesh's view: which contract operation's ALLOW rule admits the request (none = denied). */

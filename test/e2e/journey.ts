@@ -13,15 +13,15 @@ import { pngBytes } from '../helpers/image-bytes.js';
 async function person(baseUrl: string, name: string) {
   const username = `${name}_${Date.now().toString(36)}`;
   const password = 'correct horse battery staple';
-  let token: string | undefined;
-  const api = createAgoraClient(baseUrl, () => token);
+  const session: { token?: string } = {};
+  const api = createAgoraClient(baseUrl, () => session.token);
   const reg = await api.POST('/api/v1/auth/register', { body: { username, email: `${username}@example.com`, password } });
   expect(reg.response.status).toBe(201);
   const login = await api.POST('/api/v1/auth/login', { body: { login: username, password } });
   expect(login.response.status).toBe(200);
   const data = login.data!;
   if (!('accessToken' in data)) throw new Error('unexpected second-factor challenge');
-  token = data.accessToken;
+  session.token = data.accessToken;
   const me = await api.GET('/api/v1/users/me');
   expect(me.response.status).toBe(200);
   return { api, id: me.data!.id, username };

@@ -45,7 +45,11 @@ async function within(ms: number, probe: () => Promise<boolean>, what: string): 
 const api = (path: string, s?: Session, init: RequestInit = {}) =>
   fetch(`${stack.url}${path}`, {
     ...init,
-    headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...(s?.headers ?? {}), ...((init.headers as Record<string, string>) ?? {}) },
+    headers: {
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+      ...(s?.headers ?? {}),
+      ...((init.headers as Record<string, string>) ?? {}),
+    },
   });
 const json = async <T = Record<string, unknown>>(res: Response) => (await res.json()) as T;
 
@@ -66,7 +70,11 @@ describe('every account findable', () => {
     });
     expect(reg.status).toBe(201);
     const { id } = await json<{ id: string }>(reg);
-    const took = await within(1_000, async () => (await api(`/api/v1/users/by-username/${username}`, follower)).status === 200, 'profile of a new account');
+    const took = await within(
+      1_000,
+      async () => (await api(`/api/v1/users/by-username/${username}`, follower)).status === 200,
+      'profile of a new account',
+    );
     console.log(`events: registered → findable by username in ${took} ms`);
     const follow = await api(`/api/v1/users/${id}/follow`, follower, { method: 'POST' });
     expect(follow.status).toBeLessThan(300);
@@ -80,10 +88,14 @@ describe('deletion is complete', () => {
     const gone = await newSession(stack.url, 'gone');
     const other = await newSession(stack.url, 'other');
     // The other user's post, liked and commented on by both.
-    const theirs = await json<{ id: string }>(await api('/api/v1/posts', other, { method: 'POST', body: JSON.stringify({ text: 'a post that stays' }) }));
+    const theirs = await json<{ id: string }>(
+      await api('/api/v1/posts', other, { method: 'POST', body: JSON.stringify({ text: 'a post that stays' }) }),
+    );
     for (const s of [gone, other]) {
       expect((await api(`/api/v1/posts/${theirs.id}/like`, s, { method: 'POST' })).status).toBe(200);
-      expect((await api(`/api/v1/posts/${theirs.id}/comments`, s, { method: 'POST', body: JSON.stringify({ text: `from ${s.username}` }) })).status).toBe(201);
+      expect(
+        (await api(`/api/v1/posts/${theirs.id}/comments`, s, { method: 'POST', body: JSON.stringify({ text: `from ${s.username}` }) })).status,
+      ).toBe(201);
     }
     // The leaving user's own post, which the other one liked and commented on, and a media object.
     const mine = await json<{ id: string }>(await api('/api/v1/posts', gone, { method: 'POST', body: JSON.stringify({ text: 'a post that goes' }) }));
@@ -104,7 +116,12 @@ describe('deletion is complete', () => {
     // media is down when the account goes: the name stays taken until media has erased its part too.
     await stack.services.media!.stop('SIGKILL');
     expect((await api('/api/v1/users/me', gone, { method: 'DELETE' })).status).toBe(204);
-    const took = await within(5_000, async () => (await count('posts', 'posts WHERE author_id = $1', [gone.id])) === 0 && (await count('posts', 'likes WHERE user_id = $1', [gone.id])) === 0, 'posts erased');
+    const took = await within(
+      5_000,
+      async () =>
+        (await count('posts', 'posts WHERE author_id = $1', [gone.id])) === 0 && (await count('posts', 'likes WHERE user_id = $1', [gone.id])) === 0,
+      'posts erased',
+    );
     console.log(`events: account deleted → posts erased in ${took} ms`);
     expect(await count('posts', 'comments WHERE author_id = $1', [gone.id])).toBe(0);
     expect(await count('posts', 'likes l JOIN posts p ON p.id = l.post_id WHERE p.author_id = $1', [gone.id])).toBe(0);
@@ -125,7 +142,11 @@ describe('deletion is complete', () => {
     expect(reg.status).toBe(201);
     const newId = (await json<{ id: string }>(reg)).id;
     expect(newId).not.toBe(gone.id);
-    await within(1_000, async () => (await api(`/api/v1/users/by-username/${gone.username}`, other)).status === 200, 'the new holder of the name is findable');
+    await within(
+      1_000,
+      async () => (await api(`/api/v1/users/by-username/${gone.username}`, other)).status === 200,
+      'the new holder of the name is findable',
+    );
   }, 90_000);
 });
 
@@ -141,7 +162,11 @@ describe('at least once, exactly once in effect', () => {
     expect(reg.status).toBe(201);
     const { id } = await json<{ id: string }>(reg);
     // auth keeps the delivery while users is gone, with a failed attempt counted.
-    await within(5_000, async () => (await metric('auth', 'agora_events_delivery_failures_total', { consumer: 'users', type: 'account.registered' })) > 0, 'a failed attempt');
+    await within(
+      5_000,
+      async () => (await metric('auth', 'agora_events_delivery_failures_total', { consumer: 'users', type: 'account.registered' })) > 0,
+      'a failed attempt',
+    );
     expect(await count('auth', 'graphile_worker.jobs WHERE key LIKE $1', [`account.registered:${id}:users:%`])).toBe(1);
 
     await stack.restart('users');
@@ -174,11 +199,26 @@ describe('at least once, exactly once in effect', () => {
     const before = await metric('auth', 'agora_events_dead_lettered_total', { consumer: 'users', type: 'account.registered' });
     const poison = {
       consumer: 'users',
-      event: { id: randomUUID(), type: 'account.registered', producer: 'auth', aggregateId: randomUUID(), sequence: 1, occurredAt: new Date().toISOString(), payload: { username: 'not a name!', status: 'active' } },
+      event: {
+        id: randomUUID(),
+        type: 'account.registered',
+        producer: 'auth',
+        aggregateId: randomUUID(),
+        sequence: 1,
+        occurredAt: new Date().toISOString(),
+        payload: { username: 'not a name!', status: 'active' },
+      },
     };
     await db('auth').query('SELECT graphile_worker.add_job($1, $2::json, max_attempts => 12)', ['agora_deliver_event', JSON.stringify(poison)]);
-    await within(10_000, async () => (await count('auth', 'events_dead_letter WHERE event_id = $1', [poison.event.id])) === 1, 'poison dead-lettered');
-    const [row] = await db('auth').query<{ attempts: number; last_error: string; consumer: string }>('SELECT attempts, last_error, consumer FROM events_dead_letter WHERE event_id = $1', [poison.event.id]);
+    await within(
+      10_000,
+      async () => (await count('auth', 'events_dead_letter WHERE event_id = $1', [poison.event.id])) === 1,
+      'poison dead-lettered',
+    );
+    const [row] = await db('auth').query<{ attempts: number; last_error: string; consumer: string }>(
+      'SELECT attempts, last_error, consumer FROM events_dead_letter WHERE event_id = $1',
+      [poison.event.id],
+    );
     expect(row).toMatchObject({ attempts: 1, consumer: 'users' });
     expect(row!.last_error).toMatch(/^400 /);
     expect(await metric('auth', 'agora_events_dead_lettered_total', { consumer: 'users', type: 'account.registered' })).toBe(before + 1);
@@ -187,7 +227,11 @@ describe('at least once, exactly once in effect', () => {
     // A delivery that fails in a way retrying could fix (here: nowhere to send it) but is out of attempts.
     const stuck = { consumer: 'nowhere', event: { ...poison.event, id: randomUUID(), payload: { username: 'fine_name', status: 'active' } } };
     await db('auth').query('SELECT graphile_worker.add_job($1, $2::json, max_attempts => 1)', ['agora_deliver_event', JSON.stringify(stuck)]);
-    await within(10_000, async () => (await count('auth', 'events_dead_letter WHERE event_id = $1', [stuck.event.id])) === 1, 'exhausted delivery dead-lettered');
+    await within(
+      10_000,
+      async () => (await count('auth', 'events_dead_letter WHERE event_id = $1', [stuck.event.id])) === 1,
+      'exhausted delivery dead-lettered',
+    );
     expect(await metric('auth', 'agora_events_dead_lettered_total', { consumer: 'nowhere', type: 'account.registered' })).toBe(1);
   }, 60_000);
 });
@@ -208,7 +252,10 @@ describe('per-aggregate order', () => {
     await deliver('account.registered', 1, { username: name, status: 'active' });
     await deliver('account.suspended', 3, { username: name, status: 'suspended' });
     await deliver('account.unsuspended', 2, { username: name, status: 'active' }); // older: dropped
-    const [p] = await db('users').query<{ suspended: boolean; account_seq: string }>('SELECT suspended_at IS NOT NULL AS suspended, account_seq FROM profiles WHERE id = $1', [id]);
+    const [p] = await db('users').query<{ suspended: boolean; account_seq: string }>(
+      'SELECT suspended_at IS NOT NULL AS suspended, account_seq FROM profiles WHERE id = $1',
+      [id],
+    );
     expect(p).toEqual({ suspended: true, account_seq: '3' });
     await deliver('account.deleted', 4, { status: 'deleted' });
     await deliver('account.registered', 1, { username: name, status: 'active' }); // a retry arriving last
@@ -226,9 +273,16 @@ describe("auth's mail on the same worker", () => {
       const texts = await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')));
       return texts.filter((t) => t.includes(`To: ${u.username}@example.com`));
     };
-    expect((await api('/api/v1/auth/login/code/request', undefined, { method: 'POST', body: JSON.stringify({ email: `${u.username}@example.com` }) })).status).toBe(202);
+    expect(
+      (await api('/api/v1/auth/login/code/request', undefined, { method: 'POST', body: JSON.stringify({ email: `${u.username}@example.com` }) }))
+        .status,
+    ).toBe(202);
     await within(5_000, async () => (await mine()).length === 1, 'the mail in the mailbox');
-    await within(5_000, async () => (await count('auth', 'mail_outbox WHERE recipient = $1 AND sent_at IS NOT NULL', [`${u.username}@example.com`])) === 1, 'marked sent');
+    await within(
+      5_000,
+      async () => (await count('auth', 'mail_outbox WHERE recipient = $1 AND sent_at IS NOT NULL', [`${u.username}@example.com`])) === 1,
+      'marked sent',
+    );
     expect(await count('auth', 'graphile_worker.jobs WHERE task_identifier = $1', ['agora_send_mail'])).toBe(0);
     expect((await mine()).length).toBe(1);
   });

@@ -128,7 +128,10 @@ export function summary(outcomes: Outcome[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const o of outcomes) {
     const c = classify(o);
-    const key = c === 'answered' ? `${o.kind} ${o.status}` : `${o.kind} ${c}${o.error ? ` (${o.error}${c === 'unprocessed' ? (o.reusedSocket ? ', reused socket' : ', fresh connection') : ''})` : ''}`;
+    const key =
+      c === 'answered'
+        ? `${o.kind} ${o.status}`
+        : `${o.kind} ${c}${o.error ? ` (${o.error}${c === 'unprocessed' ? (o.reusedSocket ? ', reused socket' : ', fresh connection') : ''})` : ''}`;
     out[key] = (out[key] ?? 0) + 1;
   }
   return out;

@@ -34,8 +34,7 @@ let server: EmbeddedServer | undefined;
 let posts: ServiceProcess | undefined;
 let postsUrl: string;
 
-const startPg = () =>
-  startEmbeddedServer({ dataDir, port, password, extraArgs: ['-c', 'fsync=off', '-c', 'max_connections=50'] });
+const startPg = () => startEmbeddedServer({ dataDir, port, password, extraArgs: ['-c', 'fsync=off', '-c', 'max_connections=50'] });
 
 beforeAll(async () => {
   stack = await startStack({ services: ['auth', 'users'] });
@@ -79,7 +78,12 @@ describe('PostgreSQL stopped under load', () => {
     server = await startPg();
     let readyAgainMs = -1;
     for (let i = 0; i < 300; i += 1) {
-      if ((await fetch(`${base}/healthz/ready`).then((r) => r.status, () => 0)) === 200) {
+      if (
+        (await fetch(`${base}/healthz/ready`).then(
+          (r) => r.status,
+          () => 0,
+        )) === 200
+      ) {
         readyAgainMs = Date.now() - restartAt;
         break;
       }
@@ -104,13 +108,19 @@ describe('PostgreSQL stopped under load', () => {
     );
 
     // With STACK_LOG_LEVEL=error, the service's own account of any 5xx other than 503.
-    const errors = posts!.output().split('\n').filter((l) => l.includes('"status":500'));
+    const errors = posts!
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"status":500'));
     if (errors.length) console.log(`[faults/postgres] posts logged 500s:\n${errors.map((l) => l.slice(0, 1200)).join('\n')}`);
 
     expect(live).toBe(200);
     expect(ready).toBe(503);
     expect(readyAgainMs, 'posts became ready by itself').toBeGreaterThanOrEqual(0);
-    expect(outcomes.map(classify).filter((k) => k !== 'answered'), 'every request answered').toEqual([]);
+    expect(
+      outcomes.map(classify).filter((k) => k !== 'answered'),
+      'every request answered',
+    ).toEqual([]);
     expect(during.length, 'load kept running during the outage').toBeGreaterThan(5);
     for (const o of during) {
       expect(o.status, `${o.kind} during the outage`).toBe(503);
@@ -118,7 +128,10 @@ describe('PostgreSQL stopped under load', () => {
     }
     for (const o of outcomes) expect(o.ms, `${o.kind} → ${o.status} took ${o.ms} ms`).toBeLessThan(ANSWER_WITHIN_MS);
     for (const o of outcomes) expect([200, 201, 503], `${o.kind} → ${o.status}`).toContain(o.status);
-    expect(after.filter((o) => o.kind === 'write' && o.status === 201).length, `writes succeed after recovery: ${JSON.stringify(afterSummary)}`).toBeGreaterThan(0);
+    expect(
+      after.filter((o) => o.kind === 'write' && o.status === 201).length,
+      `writes succeed after recovery: ${JSON.stringify(afterSummary)}`,
+    ).toBeGreaterThan(0);
 
     const acked = outcomes.filter((o) => o.kind === 'write' && o.status === 201).map((o) => o.text!);
     const c = new pg.Client({ connectionString: postsUrl });
@@ -127,6 +140,9 @@ describe('PostgreSQL stopped under load', () => {
     await c.end();
     const stored = new Set(rows.map((r) => r.text));
     expect(acked.length).toBeGreaterThan(10);
-    expect(acked.filter((t) => !stored.has(t)), 'acknowledged writes missing after the outage').toEqual([]);
+    expect(
+      acked.filter((t) => !stored.has(t)),
+      'acknowledged writes missing after the outage',
+    ).toEqual([]);
   });
 });

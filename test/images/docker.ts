@@ -30,7 +30,7 @@ export function script(name: string, args: string[] = [], timeoutMs = 20 * 60_00
     });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`scripts/images/${name} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+    throw new Error(`scripts/images/${name} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`, { cause: err });
   }
 }
 
@@ -52,14 +52,22 @@ const started: string[] = [];
 /** `docker run -d` as the pod spec runs the container; returns its id. */
 export async function runContainer(label: string, opts: RunOptions): Promise<string> {
   const args = [
-    'run', '-d',
-    '--name', `agora-test-${label}-${randomBytes(3).toString('hex')}`,
-    '--network', 'host',
-    '--user', '1000:1000',
-    '--cap-drop', 'ALL',
-    '--security-opt', 'no-new-privileges',
-    '--tmpfs', '/tmp:rw,size=64m,uid=1000,gid=1000',
-    '--memory', '1g',
+    'run',
+    '-d',
+    '--name',
+    `agora-test-${label}-${randomBytes(3).toString('hex')}`,
+    '--network',
+    'host',
+    '--user',
+    '1000:1000',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    '--tmpfs',
+    '/tmp:rw,size=64m,uid=1000,gid=1000',
+    '--memory',
+    '1g',
   ];
   if (opts.readOnly !== false) args.push('--read-only');
   for (const [k, v] of Object.entries(opts.env)) args.push('-e', `${k}=${v}`);

@@ -34,7 +34,10 @@ describe('Dockerfile', () => {
   });
 
   it('copies every workspace manifest the lockfile needs (the root package.json names them, the topology the services)', () => {
-    const manifests = contextCopies(all.find((s) => s.name === 'manifests')!, 'x');
+    const manifests = contextCopies(
+      all.find((s) => s.name === 'manifests')!,
+      'x',
+    );
     expect(manifests.filter((p) => p.startsWith('services/')).sort()).toEqual(NAMES.map((n) => `services/${n}/package.json`).sort());
     const workspaces = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
     const expected = workspaces.flatMap((w) => (w === 'services/*' ? NAMES.map((n) => `services/${n}`) : [w])).map((w) => `${w}/package.json`);
@@ -60,16 +63,20 @@ describe('Dockerfile', () => {
   it("puts the service's contract where it reads it (openapi/<service>.json) in every target", () => {
     for (const target of ['runtime', 'dev']) {
       const stagesOf = chain(target);
-      const copiedHere = stagesOf.some((st) => st.lines.some((l) => /^COPY\s/.test(l) && /openapi\/\$\{SERVICE\}\.json\s+openapi\/\$\{SERVICE\}\.json$/.test(l)));
+      const copiedHere = stagesOf.some((st) =>
+        st.lines.some((l) => /^COPY\s/.test(l) && /openapi\/\$\{SERVICE\}\.json\s+openapi\/\$\{SERVICE\}\.json$/.test(l)),
+      );
       expect(copiedHere, `${target}: ${stagesOf.map((s) => s.name).join(' <- ')}`).toBe(true);
     }
   });
 
-  it('runtime: last stage, non-root, only production dependencies, the local run\'s process settings, no CA bundle', () => {
+  it("runtime: last stage, non-root, only production dependencies, the local run's process settings, no CA bundle", () => {
     expect(all.at(-1)!.name).toBe('runtime');
     const runtime = all.find((s) => s.name === 'runtime')!;
     expect(runtime.lines).toContain('USER 1000:1000');
-    expect(runtime.lines.filter((l) => l.startsWith('COPY --from=')).map((l) => /--from=(\S+)/.exec(l)![1])).toEqual(expect.arrayContaining(['prod-deps', 'build']));
+    expect(runtime.lines.filter((l) => l.startsWith('COPY --from=')).map((l) => /--from=(\S+)/.exec(l)![1])).toEqual(
+      expect.arrayContaining(['prod-deps', 'build']),
+    );
     expect(instructions().join('\n')).toMatch(/npm ci --omit=dev .*--workspace=mesh --workspace=services\/\$\{SERVICE\}/);
     const text = runtime.lines.join('\n');
     expect(text).toContain('--import=/app/mesh/dist/observability/register.bundle.mjs');

@@ -45,7 +45,10 @@ export function contextCopies(stage: Stage, service: string): string[] {
   return stage.lines
     .filter((l) => /^COPY\s/i.test(l) && !/--from=/.test(l))
     .flatMap((l) => {
-      const args = l.split(/\s+/).slice(1).filter((a) => !a.startsWith('--'));
+      const args = l
+        .split(/\s+/)
+        .slice(1)
+        .filter((a) => !a.startsWith('--'));
       return args.slice(0, -1);
     })
     .map((p) => p.replace(/\$\{SERVICE\}|\$SERVICE/g, service));

@@ -10,7 +10,10 @@ import { ROOT } from '../helpers/processes.js';
 
 function runLoadgen(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bench/loadgen/loadgen.mjs')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(ROOT, 'bench/loadgen/loadgen.mjs')], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -27,7 +30,14 @@ afterAll(async () => stack?.stop());
 
 describe('load generator, smoke mode', () => {
   it('drives the journey through the local ingress at the asked rate and passes with no 5xx', async () => {
-    const r = await runLoadgen({ AGORA_BASE_URL: stack.url, LOADGEN_SMOKE: '1', LOADGEN_DURATION_S: '3', LOADGEN_RATE: '40', LOADGEN_USERS: '3', LOADGEN_CONNECTIONS: '2' });
+    const r = await runLoadgen({
+      AGORA_BASE_URL: stack.url,
+      LOADGEN_SMOKE: '1',
+      LOADGEN_DURATION_S: '3',
+      LOADGEN_RATE: '40',
+      LOADGEN_USERS: '3',
+      LOADGEN_CONNECTIONS: '2',
+    });
     expect(r.code, r.stderr).toBe(0);
     const line = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
     expect(line.fiveXx).toBe(0);
@@ -73,7 +83,14 @@ describe('load generator, smoke mode', () => {
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     try {
       const { port } = proxy.address() as { port: number };
-      const r = await runLoadgen({ AGORA_BASE_URL: `http://127.0.0.1:${port}`, LOADGEN_SMOKE: '1', LOADGEN_DURATION_S: '2', LOADGEN_RATE: '20', LOADGEN_USERS: '2', LOADGEN_CONNECTIONS: '1' });
+      const r = await runLoadgen({
+        AGORA_BASE_URL: `http://127.0.0.1:${port}`,
+        LOADGEN_SMOKE: '1',
+        LOADGEN_DURATION_S: '2',
+        LOADGEN_RATE: '20',
+        LOADGEN_USERS: '2',
+        LOADGEN_CONNECTIONS: '1',
+      });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/smoke failed/);
       expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!).fiveXx).toBeGreaterThan(0);

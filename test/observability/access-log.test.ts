@@ -18,10 +18,26 @@ const mesh = operator.spec.meshConfig;
 
 /** Operators that cannot carry request content beyond the route's path. */
 const ALLOWED = new Set([
-  'START_TIME', 'PROTOCOL', 'RESPONSE_CODE', 'RESPONSE_FLAGS', 'RESPONSE_CODE_DETAILS', 'CONNECTION_TERMINATION_DETAILS',
-  'UPSTREAM_TRANSPORT_FAILURE_REASON', 'BYTES_RECEIVED', 'BYTES_SENT', 'DURATION', 'UPSTREAM_HOST', 'UPSTREAM_CLUSTER',
-  'ROUTE_NAME', 'DOWNSTREAM_REMOTE_ADDRESS', 'TRACE_ID',
-  'REQ(:METHOD)', 'REQ(:AUTHORITY)', 'REQ(X-REQUEST-ID)', 'REQ(X-FORWARDED-FOR)', 'RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)',
+  'START_TIME',
+  'PROTOCOL',
+  'RESPONSE_CODE',
+  'RESPONSE_FLAGS',
+  'RESPONSE_CODE_DETAILS',
+  'CONNECTION_TERMINATION_DETAILS',
+  'UPSTREAM_TRANSPORT_FAILURE_REASON',
+  'BYTES_RECEIVED',
+  'BYTES_SENT',
+  'DURATION',
+  'UPSTREAM_HOST',
+  'UPSTREAM_CLUSTER',
+  'ROUTE_NAME',
+  'DOWNSTREAM_REMOTE_ADDRESS',
+  'TRACE_ID',
+  'REQ(:METHOD)',
+  'REQ(:AUTHORITY)',
+  'REQ(X-REQUEST-ID)',
+  'REQ(X-FORWARDED-FOR)',
+  'RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)',
   'REQ_WITHOUT_QUERY(X-ENVOY-ORIGINAL-PATH?:PATH)',
 ]);
 
@@ -32,7 +48,13 @@ const operators = (value: string) => [...value.matchAll(/%([A-Z_]+(?:\([^)]*\))?
 const SAMPLE = {
   method: 'GET',
   path: '/api/v1/auth/login/code?code=934711&token=rt_S3cr3tRefreshT0ken',
-  headers: { authorization: 'Bearer eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl', cookie: 'session=abc123secret', 'x-request-id': 'req-1', 'x-forwarded-for': '203.0.113.9', ':authority': 'api.agora.example' } as Record<string, string>,
+  headers: {
+    authorization: 'Bearer eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl',
+    cookie: 'session=abc123secret',
+    'x-request-id': 'req-1',
+    'x-forwarded-for': '203.0.113.9',
+    ':authority': 'api.agora.example',
+  } as Record<string, string>,
 };
 
 /** Envoy's expansion of the operators used here, for SAMPLE (others as '-'). */
@@ -61,7 +83,7 @@ describe('Envoy access log', () => {
     }
   }, INSTALL_TIMEOUT_MS);
 
-  it('is JSON to stdout in the project\'s own format', () => {
+  it("is JSON to stdout in the project's own format", () => {
     expect(mesh.accessLogFile).toBe('/dev/stdout');
     expect(mesh.accessLogEncoding).toBe('JSON');
     expect(Object.keys(format()).length).toBeGreaterThan(10);
@@ -74,12 +96,17 @@ describe('Envoy access log', () => {
   });
 
   it('logs a request with a token in its query and credentials in its headers without any of them', () => {
-    const line = JSON.stringify(Object.fromEntries(Object.entries(format()).map(([k, v]) => [k, v.replace(/%([A-Z_]+(?:\([^)]*\))?)(?::\d+)?%/g, (_m, op: string) => expand(op))])));
+    const line = JSON.stringify(
+      Object.fromEntries(
+        Object.entries(format()).map(([k, v]) => [k, v.replace(/%([A-Z_]+(?:\([^)]*\))?)(?::\d+)?%/g, (_m, op: string) => expand(op))]),
+      ),
+    );
     expect(line).toContain('"path":"/api/v1/auth/login/code"');
-    for (const secret of ['934711', 'rt_S3cr3tRefreshT0ken', 'eyJhbGciOiJFZERTQSJ9', 'c2lnbmF0dXJl', 'abc123secret']) expect(line).not.toContain(secret);
+    for (const secret of ['934711', 'rt_S3cr3tRefreshT0ken', 'eyJhbGciOiJFZERTQSJ9', 'c2lnbmF0dXJl', 'abc123secret'])
+      expect(line).not.toContain(secret);
   });
 
-  it('the check would catch Istio\'s default format (it logs the path with its query)', () => {
+  it("the check would catch Istio's default format (it logs the path with its query)", () => {
     const defaultPath = '%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%';
     expect(ALLOWED.has(operators(defaultPath)[0]!)).toBe(false);
     expect(defaultPath.replace(/%([A-Z_]+(?:\([^)]*\))?)%/g, (_m, op: string) => expand(op))).toContain('token=');
@@ -88,7 +115,10 @@ describe('Envoy access log', () => {
   it('is switched on by the mesh-wide Telemetry of every overlay, with the envoy provider', () => {
     expect(telemetries.map((t) => t.overlay).sort()).toEqual(['dev', 'prod']);
     for (const t of telemetries) {
-      expect(t.spec.accessLogging?.flatMap((a) => (a.disabled ? [] : (a.providers ?? []).map((p) => p.name))), t.overlay).toEqual(['envoy']);
+      expect(
+        t.spec.accessLogging?.flatMap((a) => (a.disabled ? [] : (a.providers ?? []).map((p) => p.name))),
+        t.overlay,
+      ).toEqual(['envoy']);
     }
   });
 });

@@ -54,7 +54,10 @@ describe('amtool check-config', () => {
     const good = run(amtool, ['check-config', withRepoTemplates()]);
     expect(good.code, good.output).toBe(0);
     const dir = mkdtempSync(join(tmpdir(), 'agora-am-tmpl-'));
-    writeFileSync(join(dir, 'broken.tmpl'), readFileSync(join(AM_DIR, 'templates/agora.tmpl'), 'utf8') + '{{ define "x" }}{{ .Foo | nosuchfunc }}{{ end }}');
+    writeFileSync(
+      join(dir, 'broken.tmpl'),
+      readFileSync(join(AM_DIR, 'templates/agora.tmpl'), 'utf8') + '{{ define "x" }}{{ .Foo | nosuchfunc }}{{ end }}',
+    );
     const bad = run(amtool, ['check-config', withRepoTemplates(dir)]);
     expect(bad.code).not.toBe(0);
     expect(bad.output).toContain('nosuchfunc');
@@ -74,13 +77,29 @@ describe('amtool check-config', () => {
 describe('amtool config routes test', () => {
   // labels of an alert → the receivers it reaches
   const cases: Array<[string, string[], string]> = [
-    ['the Watchdog reaches the dead man\'s switch only', ['alertname=Watchdog', 'severity=none', 'category=meta'], 'deadmans-switch'],
-    ['a critical SLO burn pages', ['alertname=AgoraAvailabilityBurnRateFast', 'severity=critical', 'slo=availability', 'service=auth', 'sli=edge'], 'pager'],
-    ['the ticket tier of an SLO makes a ticket', ['alertname=AgoraAvailabilityBudgetBurn', 'severity=warning', 'slo=availability', 'service=auth', 'sli=app'], 'tickets'],
+    ["the Watchdog reaches the dead man's switch only", ['alertname=Watchdog', 'severity=none', 'category=meta'], 'deadmans-switch'],
+    [
+      'a critical SLO burn pages',
+      ['alertname=AgoraAvailabilityBurnRateFast', 'severity=critical', 'slo=availability', 'service=auth', 'sli=edge'],
+      'pager',
+    ],
+    [
+      'the ticket tier of an SLO makes a ticket',
+      ['alertname=AgoraAvailabilityBudgetBurn', 'severity=warning', 'slo=availability', 'service=auth', 'sli=app'],
+      'tickets',
+    ],
     ['a database outage pages', ['alertname=AgoraDatabaseDown', 'severity=critical', 'category=database'], 'pager'],
     ['all pods gone pages', ['alertname=AgoraServiceUnavailable', 'severity=critical', 'category=availability', 'service=posts'], 'pager'],
-    ['a security warning goes to the security receiver only', ['alertname=AgoraSecondFactorBruteForce', 'severity=warning', 'category=security', 'service=auth'], 'security'],
-    ['a critical security alert goes to the security receiver that also pages', ['alertname=X', 'severity=critical', 'category=security'], 'security-page'],
+    [
+      'a security warning goes to the security receiver only',
+      ['alertname=AgoraSecondFactorBruteForce', 'severity=warning', 'category=security', 'service=auth'],
+      'security',
+    ],
+    [
+      'a critical security alert goes to the security receiver that also pages',
+      ['alertname=X', 'severity=critical', 'category=security'],
+      'security-page',
+    ],
     ['a capacity warning makes a ticket', ['alertname=AgoraDbPoolWaiting', 'severity=warning', 'category=database', 'service=posts'], 'tickets'],
     ['an alert without a severity falls back to tickets', ['alertname=Unknown'], 'tickets'],
   ];
@@ -99,7 +118,9 @@ describe('amtool config routes test', () => {
 
   it('reaches every receiver from some case, and routes every severity the rules use', () => {
     expect(new Set(cases.map((c) => c[2]))).toEqual(new Set(config().receivers.map((r) => r.name)));
-    const severities = new Set(ruleFiles().flatMap((f) => loadRuleGroups(f).flatMap((g) => g.rules.filter((r) => r.alert).map((r) => r.labels?.severity))));
+    const severities = new Set(
+      ruleFiles().flatMap((f) => loadRuleGroups(f).flatMap((g) => g.rules.filter((r) => r.alert).map((r) => r.labels?.severity))),
+    );
     expect([...severities].sort()).toEqual(['critical', 'none', 'warning']);
   });
 

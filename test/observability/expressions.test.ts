@@ -81,7 +81,10 @@ describe('registry', () => {
       expect(m, name).toBeDefined();
       expect(m?.type, name).toBe(type);
       expect(m?.source, name).toBe('agora');
-      expect(m?.labels.map((l) => l.name), name).toEqual(labels);
+      expect(
+        m?.labels.map((l) => l.name),
+        name,
+      ).toEqual(labels);
     }
     const values = (metric: string, label: string) => byName.get(metric)?.labels.find((l) => l.name === label)?.values;
     expect(values('http_server_request_duration_seconds', 'status_class')).toEqual(['1xx', '2xx', '3xx', '4xx', '5xx']);
@@ -89,7 +92,19 @@ describe('registry', () => {
     expect(values('db_pool_connections', 'state')).toEqual(['used', 'idle', 'waiting']);
     expect(values('auth_token_verifications_total', 'outcome')).toEqual(['ok', 'rejected']);
     expect(values('auth_token_verifications_total', 'reason')).toEqual(
-      expect.arrayContaining(['missing', 'malformed', 'expired', 'not_yet_valid', 'bad_signature', 'unknown_kid', 'wrong_issuer', 'wrong_audience', 'wrong_type', 'bad_algorithm', 'forbidden_role']),
+      expect.arrayContaining([
+        'missing',
+        'malformed',
+        'expired',
+        'not_yet_valid',
+        'bad_signature',
+        'unknown_kid',
+        'wrong_issuer',
+        'wrong_audience',
+        'wrong_type',
+        'bad_algorithm',
+        'forbidden_role',
+      ]),
     );
     expect(values('agora_logins_total', 'result')).toEqual(['success', 'bad_credentials', 'mfa_required', 'suspended', 'rate_limited']);
   });
@@ -143,7 +158,17 @@ describe('the checkers catch mistakes', () => {
   it('promtool rejects a rule file with a broken expression', () => {
     const dir = mkdtempSync(join(tmpdir(), 'agora-bad-'));
     const file = join(dir, 'bad.yml');
-    writeFileSync(file, stringifyYaml({ groups: [{ name: 'bad', rules: [{ record: 'service:broken:rate5m', expr: 'sum by (service (rate(http_server_request_duration_seconds_count[5m])' }] }] }));
+    writeFileSync(
+      file,
+      stringifyYaml({
+        groups: [
+          {
+            name: 'bad',
+            rules: [{ record: 'service:broken:rate5m', expr: 'sum by (service (rate(http_server_request_duration_seconds_count[5m])' }],
+          },
+        ],
+      }),
+    );
     const r = run(promtool, ['check', 'rules', file]);
     expect(r.code).not.toBe(0);
     expect(r.output).toMatch(/parse error|unclosed|unexpected/i);

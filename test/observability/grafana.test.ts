@@ -18,10 +18,13 @@ interface Datasource {
   jsonData?: { exemplarTraceIdDestinations?: Array<{ name: string; datasourceUid: string }> };
 }
 
-const datasources = (parseYaml(readFileSync(join(GRAFANA, 'provisioning/datasources/datasources.yml'), 'utf8')) as { datasources: Datasource[] }).datasources;
-const providers = (parseYaml(readFileSync(join(GRAFANA, 'provisioning/dashboards/dashboards.yml'), 'utf8')) as {
-  providers: Array<{ type: string; options: { path: string } }>;
-}).providers;
+const datasources = (parseYaml(readFileSync(join(GRAFANA, 'provisioning/datasources/datasources.yml'), 'utf8')) as { datasources: Datasource[] })
+  .datasources;
+const providers = (
+  parseYaml(readFileSync(join(GRAFANA, 'provisioning/dashboards/dashboards.yml'), 'utf8')) as {
+    providers: Array<{ type: string; options: { path: string } }>;
+  }
+).providers;
 const load = (name: string) => JSON.parse(readFileSync(join(GRAFANA, 'dashboards', name), 'utf8')) as Dashboard;
 
 /** Every datasource uid a dashboard refers to (panels, targets, variables). */
@@ -109,8 +112,14 @@ describe('dashboards', () => {
     expect(latency.length).toBeGreaterThan(0);
     for (const p of latency) {
       const links = ((p.fieldConfig as { defaults?: { links?: Array<{ url: string }> } })?.defaults?.links ?? []).map((l) => l.url);
-      expect(links.some((u) => u.startsWith('${jaeger_url}/search?service=${service}')), p.title).toBe(true);
-      expect(links.some((u) => u.startsWith('/explore?') && u.includes(encodeURIComponent('"uid":"jaeger"'))), p.title).toBe(true);
+      expect(
+        links.some((u) => u.startsWith('${jaeger_url}/search?service=${service}')),
+        p.title,
+      ).toBe(true);
+      expect(
+        links.some((u) => u.startsWith('/explore?') && u.includes(encodeURIComponent('"uid":"jaeger"'))),
+        p.title,
+      ).toBe(true);
     }
     // exemplars on the latency time series: the trace_id exemplar opens the trace in Jaeger
     expect(allPanels(d).some((p) => (p.targets ?? []).some((t) => (t as { exemplar?: boolean }).exemplar))).toBe(true);
@@ -134,10 +143,11 @@ describe('dashboards', () => {
     for (const s of ['db_pool_connections', 'state=\\"waiting\\"', 'db_query_duration_seconds_bucket', 'operation']) expect(text).toContain(s);
   });
 
-  it('gives every stat panel its own thresholds (Grafana\'s default turns red at 80)', () => {
+  it("gives every stat panel its own thresholds (Grafana's default turns red at 80)", () => {
     for (const file of dashboardFiles()) {
       for (const p of allPanels(JSON.parse(readFileSync(file, 'utf8')) as Dashboard).filter((x) => x.type === 'stat')) {
-        const steps = (p.fieldConfig as { defaults?: { thresholds?: { steps?: Array<{ color: string; value: number | null }> } } })?.defaults?.thresholds?.steps;
+        const steps = (p.fieldConfig as { defaults?: { thresholds?: { steps?: Array<{ color: string; value: number | null }> } } })?.defaults
+          ?.thresholds?.steps;
         expect(steps, `${basename(file)} "${p.title}"`).toBeDefined();
         expect(steps![0]!.value, `${basename(file)} "${p.title}"`).toBeNull();
         // a neutral stat is not coloured; a coloured one must say where bad starts
@@ -168,12 +178,18 @@ describe('dashboards', () => {
     for (const file of dashboardFiles()) {
       const d = JSON.parse(readFileSync(file, 'utf8')) as Dashboard;
       const exprs = (d.annotations?.list ?? []).map((a) => a.expr ?? '');
-      expect(exprs.some((e) => e.includes('kube_deployment_metadata_generation')), basename(file)).toBe(true);
-      expect(exprs.some((e) => e.includes('process_start_time_seconds')), basename(file)).toBe(true);
+      expect(
+        exprs.some((e) => e.includes('kube_deployment_metadata_generation')),
+        basename(file),
+      ).toBe(true);
+      expect(
+        exprs.some((e) => e.includes('process_start_time_seconds')),
+        basename(file),
+      ).toBe(true);
     }
   });
 
-  it('service-red shows the 30-day error budget per SLI; mesh-traffic has the source view with Envoy\'s own flags', () => {
+  it("service-red shows the 30-day error budget per SLI; mesh-traffic has the source view with Envoy's own flags", () => {
     const red = JSON.stringify(load('service-red.json'));
     expect(red).toContain('service:slo_availability_error_budget_remaining:ratio30d');
     expect(red).toContain('service:slo_latency_error_budget_remaining:ratio30d');

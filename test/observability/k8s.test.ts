@@ -21,7 +21,8 @@ interface K8sObject {
   spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-const VALIDATORS: Record<string, (o: any) => { validate(): void }> = { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const VALIDATORS: Record<string, (o: any) => { validate(): void }> = {
   'v1/Namespace': (o) => new Namespace(o),
   'v1/ServiceAccount': (o) => new ServiceAccount(o),
   'v1/ConfigMap': (o) => new ConfigMap(o),
@@ -44,7 +45,9 @@ beforeAll(() => {
   const kubectl = ensureKubectl();
   const r = run(kubectl, ['kustomize', join(OBS_DIR, 'k8s')]);
   expect(r.code, r.output).toBe(0);
-  objects = parseAllDocuments(r.output).map((d) => d.toJS() as K8sObject).filter(Boolean);
+  objects = parseAllDocuments(r.output)
+    .map((d) => d.toJS() as K8sObject)
+    .filter(Boolean);
 }, INSTALL_TIMEOUT_MS);
 
 describe('kustomization', () => {
@@ -81,7 +84,8 @@ describe('kustomization', () => {
 });
 
 describe('services', () => {
-  const ports = (name: string) => (find('Service', name)?.spec.ports as Array<{ port: number; name: string }>).map((p) => p.port).sort((a, b) => a - b);
+  const ports = (name: string) =>
+    (find('Service', name)?.spec.ports as Array<{ port: number; name: string }>).map((p) => p.port).sort((a, b) => a - b);
 
   it('exposes prometheus:9090, alertmanager:9093, grafana:3000, otel-collector:4317/4318 and jaeger:16686/4317/4318 under those Service names', () => {
     expect(ports('prometheus')).toEqual([9090]);
@@ -91,12 +95,14 @@ describe('services', () => {
     expect(ports('jaeger')).toEqual([4317, 4318, 16686]);
   });
 
-  it('sends Prometheus\' alerts to the alertmanager Service, and the collector\'s traces to Jaeger', () => {
+  it("sends Prometheus' alerts to the alertmanager Service, and the collector's traces to Jaeger", () => {
     const prom = parseYaml(readFileSync(join(OBS_DIR, 'prometheus/prometheus.yml'), 'utf8')) as {
       alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
     };
     expect(prom.alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((c) => c.targets))).toEqual(['alertmanager.observability.svc:9093']);
-    const collector = parseYaml(readFileSync(join(OBS_DIR, 'otel-collector/collector.yaml'), 'utf8')) as { exporters: Record<string, { endpoint: string }> };
+    const collector = parseYaml(readFileSync(join(OBS_DIR, 'otel-collector/collector.yaml'), 'utf8')) as {
+      exporters: Record<string, { endpoint: string }>;
+    };
     expect(Object.values(collector.exporters).map((e) => e.endpoint)).toEqual(['jaeger.observability.svc.cluster.local:4317']);
   });
 
@@ -120,7 +126,11 @@ describe('services', () => {
       expect(spec.securityContext.runAsNonRoot, name).toBe(true);
       expect(spec.securityContext.seccompProfile, name).toEqual({ type: 'RuntimeDefault' });
       for (const c of spec.containers) {
-        expect(c.securityContext, `${name}/${c.name}`).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+        expect(c.securityContext, `${name}/${c.name}`).toMatchObject({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
         expect(c.readinessProbe, `${name}/${c.name} readiness`).toBeDefined();
         expect(c.livenessProbe, `${name}/${c.name} liveness`).toBeDefined();
         expect(c.resources?.limits?.memory, `${name}/${c.name}`).toBeDefined();
@@ -128,7 +138,7 @@ describe('services', () => {
     }
   });
 
-  it('takes the receivers\' credentials from the Secret alertmanager-receivers, mounted where alertmanager.yml reads them', () => {
+  it("takes the receivers' credentials from the Secret alertmanager-receivers, mounted where alertmanager.yml reads them", () => {
     const spec = find('Deployment', 'alertmanager')?.spec.template.spec;
     const secretVolume = (spec.volumes as Array<{ name: string; secret?: { secretName: string } }>).find((v) => v.secret);
     expect(secretVolume?.secret?.secretName).toBe('alertmanager-receivers');
@@ -163,7 +173,11 @@ describe('services', () => {
 
   it('takes the Grafana admin credentials from a Secret reference, with no secret in the repository', () => {
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
-    const env = find('Deployment', 'grafana')?.spec.template.spec.containers[0].env as Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }>;
+    const env = find('Deployment', 'grafana')?.spec.template.spec.containers[0].env as Array<{
+      name: string;
+      value?: string;
+      valueFrom?: { secretKeyRef?: { name: string; key: string } };
+    }>;
     const password = env.find((e) => e.name === 'GF_SECURITY_ADMIN_PASSWORD');
     expect(password?.value).toBeUndefined();
     expect(password?.valueFrom?.secretKeyRef?.name).toBe('grafana-admin');
@@ -184,7 +198,10 @@ describe('generated ConfigMaps', () => {
 
   it('hold exactly the repository files: Alertmanager config and templates, the collector config', () => {
     same(configMap('alertmanager-config'), [join(OBS_DIR, 'alertmanager/alertmanager.yml')]);
-    same(configMap('alertmanager-templates'), readdirSync(join(OBS_DIR, 'alertmanager/templates')).map((f) => join(OBS_DIR, 'alertmanager/templates', f)));
+    same(
+      configMap('alertmanager-templates'),
+      readdirSync(join(OBS_DIR, 'alertmanager/templates')).map((f) => join(OBS_DIR, 'alertmanager/templates', f)),
+    );
     same(configMap('otel-collector-config'), [join(OBS_DIR, 'otel-collector/collector.yaml')]);
   });
 
@@ -199,11 +216,17 @@ describe('generated ConfigMaps', () => {
       const spec = find('Deployment', dep)?.spec.template.spec;
       const vols = new Map((spec.volumes as Array<{ name: string; configMap?: { name: string } }>).map((v) => [v.name, v.configMap?.name]));
       return Object.fromEntries(
-        (spec.containers[0].volumeMounts as Array<{ name: string; mountPath: string }>).map((m) => [m.mountPath, vols.get(m.name)?.replace(/-[a-z0-9]{10}$/, '')]),
+        (spec.containers[0].volumeMounts as Array<{ name: string; mountPath: string }>).map((m) => [
+          m.mountPath,
+          vols.get(m.name)?.replace(/-[a-z0-9]{10}$/, ''),
+        ]),
       );
     };
     expect(mounts('prometheus')).toMatchObject({ '/etc/prometheus/config': 'prometheus-config', '/etc/prometheus/rules': 'prometheus-rules' });
-    expect(mounts('alertmanager')).toMatchObject({ '/etc/alertmanager/config': 'alertmanager-config', '/etc/alertmanager/templates': 'alertmanager-templates' });
+    expect(mounts('alertmanager')).toMatchObject({
+      '/etc/alertmanager/config': 'alertmanager-config',
+      '/etc/alertmanager/templates': 'alertmanager-templates',
+    });
     expect(mounts('otel-collector')).toMatchObject({ '/etc/otelcol': 'otel-collector-config' });
     expect(mounts('grafana')).toMatchObject({
       '/etc/grafana/provisioning/datasources': 'grafana-datasources',
@@ -212,7 +235,8 @@ describe('generated ConfigMaps', () => {
     });
     // every referenced ConfigMap is rendered (kustomize rewrote the names with the content hash)
     for (const dep of objects.filter((o) => o.kind === 'Deployment')) {
-      for (const v of dep.spec.template.spec.volumes ?? []) if (v.configMap) expect(find('ConfigMap', v.configMap.name), v.configMap.name).toBeDefined();
+      for (const v of dep.spec.template.spec.volumes ?? [])
+        if (v.configMap) expect(find('ConfigMap', v.configMap.name), v.configMap.name).toBeDefined();
     }
   });
 });

@@ -63,14 +63,17 @@ async function waitFor<T>(what: string, find: () => T | undefined, timeoutMs = 6
     const found = find();
     if (found !== undefined) return found;
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}; received: ${JSON.stringify(received.map((r) => [r.path, r.message.commonLabels.alertname, r.message.alerts.length]))}`);
+      throw new Error(
+        `timed out waiting for ${what}; received: ${JSON.stringify(received.map((r) => [r.path, r.message.commonLabels.alertname, r.message.alerts.length]))}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
 const firing = (path: string, alertname: string, extra: (m: WebhookMessage) => boolean = () => true) =>
-  received.find((r) => r.path === path && r.message.status === 'firing' && r.message.commonLabels.alertname === alertname && extra(r.message))?.message;
+  received.find((r) => r.path === path && r.message.status === 'firing' && r.message.commonLabels.alertname === alertname && extra(r.message))
+    ?.message;
 
 describe('live: Prometheus → Alertmanager → webhook receiver', () => {
   beforeAll(async () => {
@@ -143,7 +146,14 @@ describe('live: Prometheus → Alertmanager → webhook receiver', () => {
     expect(message.groupLabels).toEqual({ alertname: 'AgoraTargetDown', cluster: 'live-test', service: 'auth' });
     expect(message.alerts.map((a) => a.labels.instance).sort()).toEqual(closed.map((p) => `127.0.0.1:${p}`).sort());
     for (const alert of message.alerts) {
-      expect(alert.labels).toMatchObject({ alertname: 'AgoraTargetDown', severity: 'warning', category: 'platform', job: 'auth', service: 'auth', cluster: 'live-test' });
+      expect(alert.labels).toMatchObject({
+        alertname: 'AgoraTargetDown',
+        severity: 'warning',
+        category: 'platform',
+        job: 'auth',
+        service: 'auth',
+        cluster: 'live-test',
+      });
       expect(alert.labels).not.toHaveProperty('runbook_base');
       expect(alert.labels).not.toHaveProperty('dashboard_base');
       expect(alert.annotations.runbook_url).toBe(`${RUNBOOK_BASE}/AgoraTargetDown.md`);
@@ -154,14 +164,16 @@ describe('live: Prometheus → Alertmanager → webhook receiver', () => {
     expect(received.filter((r) => r.path === '/pager' && r.message.commonLabels.alertname === 'AgoraTargetDown')).toEqual([]);
   }, 90_000);
 
-  it('delivers the Watchdog to the dead man\'s switch, and pages AgoraServiceAbsent per service', async () => {
+  it("delivers the Watchdog to the dead man's switch, and pages AgoraServiceAbsent per service", async () => {
     const watchdog = await waitFor('Watchdog at /deadmans-switch', () => firing('/deadmans-switch', 'Watchdog'));
     expect(watchdog.alerts[0]!.annotations.runbook_url).toBe(`${RUNBOOK_BASE}/Watchdog.md`);
     // The first Watchdog is often sent before Prometheus has discovered the Alertmanager and is
     // resent after the 1-minute resend delay: hence the long wait above.
     // AgoraServiceAbsent holds for 3 minutes before it fires: too long to wait for here. Its
     // pending state is visible in Prometheus, and its routing is checked by amtool.
-    const res = (await (await fetch(`${prometheus!.url}/api/v1/alerts`)).json()) as { data: { alerts: Array<{ labels: Record<string, string>; state: string }> } };
+    const res = (await (await fetch(`${prometheus!.url}/api/v1/alerts`)).json()) as {
+      data: { alerts: Array<{ labels: Record<string, string>; state: string }> };
+    };
     const absent = res.data.alerts.filter((a) => a.labels.alertname === 'AgoraServiceAbsent').map((a) => `${a.labels.service}:${a.state}`);
     expect(absent.sort()).toEqual(['auth:pending', 'media:pending', 'posts:pending', 'users:pending']);
   }, 90_000);
@@ -172,15 +184,41 @@ describe('live: Prometheus → Alertmanager → webhook receiver', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify([
-        { labels: { alertname: 'AgoraDatabaseDown', severity: 'critical', category: 'database', cluster: 'inhibit-test' }, annotations: { runbook_url: `${RUNBOOK_BASE}/AgoraDatabaseDown.md` }, startsAt: now },
-        { labels: { alertname: 'AgoraAvailabilityBurnRateFast', severity: 'critical', slo: 'availability', sli: 'edge', service: 'auth', cluster: 'inhibit-test' }, annotations: {}, startsAt: now },
+        {
+          labels: { alertname: 'AgoraDatabaseDown', severity: 'critical', category: 'database', cluster: 'inhibit-test' },
+          annotations: { runbook_url: `${RUNBOOK_BASE}/AgoraDatabaseDown.md` },
+          startsAt: now,
+        },
+        {
+          labels: {
+            alertname: 'AgoraAvailabilityBurnRateFast',
+            severity: 'critical',
+            slo: 'availability',
+            sli: 'edge',
+            service: 'auth',
+            cluster: 'inhibit-test',
+          },
+          annotations: {},
+          startsAt: now,
+        },
         // another cluster's SLO page is not inhibited: the proof that inhibition, not routing, holds the first back
-        { labels: { alertname: 'AgoraAvailabilityBurnRateFast', severity: 'critical', slo: 'availability', sli: 'edge', service: 'auth', cluster: 'other' }, annotations: {}, startsAt: now },
+        {
+          labels: {
+            alertname: 'AgoraAvailabilityBurnRateFast',
+            severity: 'critical',
+            slo: 'availability',
+            sli: 'edge',
+            service: 'auth',
+            cluster: 'other',
+          },
+          annotations: {},
+          startsAt: now,
+        },
       ]),
     });
     expect(post.status).toBe(200);
     await waitFor('AgoraDatabaseDown at /pager', () => firing('/pager', 'AgoraDatabaseDown', (m) => m.commonLabels.cluster === 'inhibit-test'));
-    await waitFor('the other cluster\'s SLO page', () => firing('/pager', 'AgoraAvailabilityBurnRateFast', (m) => m.commonLabels.cluster === 'other'));
+    await waitFor("the other cluster's SLO page", () => firing('/pager', 'AgoraAvailabilityBurnRateFast', (m) => m.commonLabels.cluster === 'other'));
     // group_wait is 1s: the inhibited page would have been sent by now
     await new Promise((r) => setTimeout(r, 3_000));
     expect(firing('/pager', 'AgoraAvailabilityBurnRateFast', (m) => m.commonLabels.cluster === 'inhibit-test')).toBeUndefined();

@@ -55,7 +55,8 @@ try {
 const registry = loadRegistry();
 const exposed = exposedSeriesNames(registry);
 const recordedExpr = new Map<string, string>();
-for (const file of ruleFiles()) for (const g of loadRuleGroups(file)) for (const r of g.rules) if (r.record) recordedExpr.set(r.record, String(r.expr));
+for (const file of ruleFiles())
+  for (const g of loadRuleGroups(file)) for (const r of g.rules) if (r.record) recordedExpr.set(r.record, String(r.expr));
 
 /** Registry metrics an expression depends on, following recording rules to their sources. */
 function sourceMetrics(expr: string, seen = new Set<string>()): Set<string> {
@@ -130,7 +131,11 @@ async function json(method: string, url: string, body?: unknown, headers: Record
 async function driveTraffic(base: string): Promise<void> {
   const api = `${base}/api/v1`;
   const token = randomBytes(3).toString('hex');
-  const users = [0, 1, 2].map((i) => ({ username: `live_${token}_${i}`, email: `live_${token}_${i}@example.com`, password: `Str0ng-pass-${token}-${i}` }));
+  const users = [0, 1, 2].map((i) => ({
+    username: `live_${token}_${i}`,
+    email: `live_${token}_${i}@example.com`,
+    password: `Str0ng-pass-${token}-${i}`,
+  }));
   for (const u of users) expect((await json('POST', `${api}/auth/register`, u)).status).toBe(201);
   const login = await json('POST', `${api}/auth/login`, { login: users[0]!.email, password: users[0]!.password });
   expect(login.status).toBe(200);
@@ -174,7 +179,10 @@ async function driveTraffic(base: string): Promise<void> {
     await admin.query(`ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS true`);
     await admin.end();
   }
-  await waitFor('auth to recover', async () => (await json('POST', `${api}/auth/login`, { login: users[2]!.email, password: users[2]!.password })).status === 200);
+  await waitFor(
+    'auth to recover',
+    async () => (await json('POST', `${api}/auth/login`, { login: users[2]!.email, password: users[2]!.password })).status === 200,
+  );
 }
 
 describe.skipIf(!adminUrl)('live: Prometheus against the running services', () => {
@@ -184,7 +192,10 @@ describe.skipIf(!adminUrl)('live: Prometheus against the running services', () =
     const { built } = await discoverServices();
     const secrets = newPlatformSecrets();
     // Every service on its own free port; the topology's ports may be taken by a developer's npm start.
-    const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s.name, await freePort()] as const))) as Record<ServiceName, number>;
+    const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s.name, await freePort()] as const))) as Record<
+      ServiceName,
+      number
+    >;
     const ingressPort = await freePort();
     const ingressUrl = `http://127.0.0.1:${ingressPort}`;
     const addresses = { ports, ingressUrl, objectStore: { publicUrl: `${ingressUrl}/objects`, internalUrl: `${ingressUrl}/objects` } };
@@ -208,9 +219,15 @@ describe.skipIf(!adminUrl)('live: Prometheus against the running services', () =
       }
     }
     for (const s of SERVICES) if (!built.some((b) => b.name === s.name)) notLive.push(`${s.name} (not built)`);
-    expect(live.map((l) => l.service.name), 'auth must run').toContain('auth');
+    expect(
+      live.map((l) => l.service.name),
+      'auth must run',
+    ).toContain('auth');
     // Every built service must come up; a service that fails to start here would fail in `npm start` too.
-    expect(notLive.filter((n) => !n.endsWith('(not built)')), 'built services that did not start').toEqual([]);
+    expect(
+      notLive.filter((n) => !n.endsWith('(not built)')),
+      'built services that did not start',
+    ).toEqual([]);
 
     ingress = await startIngress({ port: ingressPort, host: '127.0.0.1', upstreams: Object.fromEntries(live.map((l) => [l.service.name, l.url])) });
 
@@ -260,9 +277,9 @@ describe.skipIf(!adminUrl)('live: Prometheus against the running services', () =
   it('scrapes every live service without errors, and evaluates every rule without errors', async () => {
     console.log(`[live] services live: ${live.map((l) => l.service.name).join(', ')}; not live: ${notLive.join(', ') || 'none'}`);
     const up = await query('up');
-    expect((up.data?.result as Array<{ metric: { job: string }; value: [number, string] }>).map((r) => `${r.metric.job}=${r.value[1]}`).sort()).toEqual(
-      live.map((l) => `${l.service.name}=1`).sort(),
-    );
+    expect(
+      (up.data?.result as Array<{ metric: { job: string }; value: [number, string] }>).map((r) => `${r.metric.job}=${r.value[1]}`).sort(),
+    ).toEqual(live.map((l) => `${l.service.name}=1`).sort());
     const rules = (await (await fetch(`${prometheus!.url}/api/v1/rules`)).json()) as {
       data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> };
     };

@@ -21,7 +21,7 @@ beforeAll(() => {
   amtool = ensureTool('amtool');
 }, INSTALL_TIMEOUT_MS);
 
-describe('the local run\'s Prometheus config', () => {
+describe("the local run's Prometheus config", () => {
   it('loads every rule file, sends alerts to the Alertmanager started, links runbooks into the checkout', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'agora-local-prom-')), 'prometheus.yml');
     await writeLocalPrometheusConfig(file, { alertmanager: '127.0.0.1:19093' });
@@ -47,7 +47,7 @@ describe('the local run\'s Prometheus config', () => {
   });
 });
 
-describe('the local run\'s Alertmanager config', () => {
+describe("the local run's Alertmanager config", () => {
   const check = (config: unknown) => {
     const file = join(mkdtempSync(join(tmpdir(), 'agora-local-am-')), 'alertmanager.yml');
     writeFileSync(file, stringifyYaml(config));
@@ -62,14 +62,23 @@ describe('the local run\'s Alertmanager config', () => {
     expect(config.route).toEqual(source().route);
     expect(config.inhibit_rules).toEqual(source().inhibit_rules);
     expect(config.receivers).toEqual((source().receivers as Array<{ name: string }>).map(({ name }) => ({ name })));
-    const routed = run(amtool, ['config', 'routes', 'test', `--config.file=${file}`, '--verify.receivers=pager', 'alertname=AgoraDatabaseDown', 'severity=critical']);
+    const routed = run(amtool, [
+      'config',
+      'routes',
+      'test',
+      `--config.file=${file}`,
+      '--verify.receivers=pager',
+      'alertname=AgoraDatabaseDown',
+      'severity=critical',
+    ]);
     expect(routed.code, routed.output).toBe(0);
   });
 
   it('posts to a webhook per receiver when asked, with shorter group timing and nothing else changed', async () => {
     const config = await localAlertmanagerConfig({ webhookBase: 'http://127.0.0.1:1', groupWait: '1s', groupInterval: '2s' });
     expect(check(config).result.code).toBe(0);
-    for (const r of config.receivers) expect(r).toEqual({ name: r.name, webhook_configs: [{ url: `http://127.0.0.1:1/${r.name}`, send_resolved: true }] });
+    for (const r of config.receivers)
+      expect(r).toEqual({ name: r.name, webhook_configs: [{ url: `http://127.0.0.1:1/${r.name}`, send_resolved: true }] });
     const strip = (route: Record<string, unknown>): unknown => {
       const { group_wait: _w, group_interval: _i, routes, ...rest } = route;
       return { ...rest, routes: (routes as Array<Record<string, unknown>> | undefined)?.map(strip) };

@@ -60,7 +60,11 @@ describe('otel-collector config', () => {
   });
 
   it('keeps every error and every trace slower than 500 ms, and a share of the rest', () => {
-    const policies = (config.processors.tail_sampling as { policies: Array<{ type: string; status_code?: { status_codes: string[] }; latency?: { threshold_ms: number } }> }).policies;
+    const policies = (
+      config.processors.tail_sampling as {
+        policies: Array<{ type: string; status_code?: { status_codes: string[] }; latency?: { threshold_ms: number } }>;
+      }
+    ).policies;
     expect(policies.find((p) => p.type === 'status_code')?.status_code?.status_codes).toEqual(['ERROR']);
     expect(policies.find((p) => p.type === 'latency')?.latency?.threshold_ms).toBe(500);
     expect(policies.some((p) => p.type === 'probabilistic')).toBe(true);
@@ -75,7 +79,8 @@ describe('otel-collector config', () => {
   });
 
   it('replaces quoted strings in db.statement (the same pattern, run here)', () => {
-    const statements = (config.processors['transform/sanitise-sql'] as { trace_statements: Array<{ statements: string[] }> }).trace_statements[0]!.statements;
+    const statements = (config.processors['transform/sanitise-sql'] as { trace_statements: Array<{ statements: string[] }> }).trace_statements[0]!
+      .statements;
     const patterns = statements.map((s) => {
       const m = /^replace_pattern\(attributes\["db\.statement"\], "((?:[^"\\]|\\.)*)", "\?"\)$/.exec(s);
       expect(m, s).not.toBeNull();

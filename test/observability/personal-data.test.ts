@@ -50,7 +50,11 @@ const sha256Hex = (v: string) => createHash('sha256').update(v).digest('hex');
 const loginKey = (v: string) => createHash('sha256').update(v.trim().toLowerCase()).digest('base64url');
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${auth!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(`${auth!.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> | undefined };
 }
@@ -68,7 +72,8 @@ describe.skipIf(!adminUrl)('personal data in traces and logs', () => {
       req.on('end', () => {
         rawExports.push(body);
         const doc = JSON.parse(body) as { resourceSpans?: Array<{ scopeSpans?: Array<{ scope?: { name?: string }; spans?: OtlpSpan[] }> }> };
-        for (const rs of doc.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ ...s, scope: ss.scope?.name ?? '?' });
+        for (const rs of doc.resourceSpans ?? [])
+          for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ ...s, scope: ss.scope?.name ?? '?' });
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
@@ -133,7 +138,13 @@ describe.skipIf(!adminUrl)('personal data in traces and logs', () => {
 
   it('exported the spans of every step, including the database queries of the sign-in', () => {
     const names = new Set(spans.map((s) => s.name));
-    for (const route of ['POST /api/v1/auth/register', 'POST /api/v1/auth/login', 'POST /api/v1/auth/refresh', 'GET /api/v1/auth/verify', 'POST /api/v1/auth/logout']) {
+    for (const route of [
+      'POST /api/v1/auth/register',
+      'POST /api/v1/auth/login',
+      'POST /api/v1/auth/refresh',
+      'GET /api/v1/auth/verify',
+      'POST /api/v1/auth/logout',
+    ]) {
       expect(names, route).toContain(route);
     }
     const queries = spans.filter((s) => s.scope.includes('instrumentation-pg') && attributeMap(s.attributes)['db.query.text'] !== undefined);
@@ -160,14 +171,14 @@ describe.skipIf(!adminUrl)('personal data in traces and logs', () => {
     }
   });
 
-  it('exports none of the user\'s data, tokens or hashes in any span', () => {
+  it("exports none of the user's data, tokens or hashes in any span", () => {
     expect(rawExports.length).toBeGreaterThan(0);
     const exported = rawExports.join('\n');
     const leaks = [...secrets].filter(([, value]) => exported.includes(value)).map(([what]) => what);
     expect(leaks).toEqual([]);
   });
 
-  it('logs none of the user\'s data, tokens or hashes (debug level, every line)', () => {
+  it("logs none of the user's data, tokens or hashes (debug level, every line)", () => {
     const lines = auth!.output().split('\n').filter(Boolean);
     expect(lines.length).toBeGreaterThan(3);
     const leaks = [...secrets].flatMap(([what, value]) => lines.filter((l) => l.includes(value)).map((l) => `${what}: ${l.slice(0, 200)}`));

@@ -26,16 +26,27 @@ interface RuleTestFile {
   }>;
 }
 
-const testFiles = () =>
-  ruleFiles(RULE_TESTS_DIR).filter((f) => f.endsWith('.test.yml'));
+const testFiles = () => ruleFiles(RULE_TESTS_DIR).filter((f) => f.endsWith('.test.yml'));
 
 const loadTestFile = (f: string) => parseYaml(readFileSync(f, 'utf8')) as RuleTestFile;
 
 /** The pod-role meta labels of Prometheus' Kubernetes service discovery (prefix __meta_kubernetes_). */
 const POD_META = [
-  /^namespace$/, /^pod_name$/, /^pod_ip$/, /^pod_label_\w+$/, /^pod_labelpresent_\w+$/, /^pod_annotation_\w+$/,
-  /^pod_annotationpresent_\w+$/, /^pod_container_\w+$/, /^pod_ready$/, /^pod_phase$/, /^pod_node_name$/, /^pod_host_ip$/,
-  /^pod_uid$/, /^pod_controller_kind$/, /^pod_controller_name$/,
+  /^namespace$/,
+  /^pod_name$/,
+  /^pod_ip$/,
+  /^pod_label_\w+$/,
+  /^pod_labelpresent_\w+$/,
+  /^pod_annotation_\w+$/,
+  /^pod_annotationpresent_\w+$/,
+  /^pod_container_\w+$/,
+  /^pod_ready$/,
+  /^pod_phase$/,
+  /^pod_node_name$/,
+  /^pod_host_ip$/,
+  /^pod_uid$/,
+  /^pod_controller_kind$/,
+  /^pod_controller_name$/,
 ];
 
 describe('promtool check config', () => {
@@ -48,7 +59,11 @@ describe('promtool check config', () => {
 
   it('local run scrapes 127.0.0.1:4001..4004 at /metrics, one job per service with a service label', () => {
     const cfg = parseYaml(readFileSync(join(PROM_DIR, 'prometheus.local.yml'), 'utf8')) as {
-      scrape_configs: Array<{ job_name: string; metrics_path?: string; static_configs: Array<{ targets: string[]; labels: Record<string, string> }> }>;
+      scrape_configs: Array<{
+        job_name: string;
+        metrics_path?: string;
+        static_configs: Array<{ targets: string[]; labels: Record<string, string> }>;
+      }>;
     };
     const jobs = Object.fromEntries(cfg.scrape_configs.map((j) => [j.job_name, j]));
     const ports: Record<string, number> = { auth: 4001, users: 4002, posts: 4003, media: 4004 };
@@ -90,7 +105,10 @@ describe('promtool check config', () => {
             for (const l of rc.source_labels ?? []) {
               if (!l.startsWith('__meta_kubernetes_')) continue;
               const rest = l.slice('__meta_kubernetes_'.length);
-              expect(POD_META.some((re) => re.test(rest)), `${l} is not a pod-role meta label`).toBe(true);
+              expect(
+                POD_META.some((re) => re.test(rest)),
+                `${l} is not a pod-role meta label`,
+              ).toBe(true);
             }
           }
         }
@@ -171,12 +189,30 @@ describe('alert rules', () => {
   it('exist for every required signal', () => {
     const names = alerts.map((a) => a.rule.alert);
     for (const required of [
-      'AgoraAvailabilityBurnRateFast', 'AgoraAvailabilityBurnRateSlow', 'AgoraLatencyBurnRateFast', 'AgoraLatencyBurnRateSlow',
-      'AgoraRefreshTokenReuseDetected', 'AgoraAuthRejectionSpike', 'AgoraServiceCallFailures', 'AgoraPodRestarting',
-      'AgoraDbPoolWaiting', 'AgoraDbPoolSaturated', 'Watchdog', 'AgoraTargetDown', 'AgoraServiceAbsent', 'AgoraServiceUnavailable',
-      'AgoraDeploymentReplicasUnavailable', 'AgoraPodsNotReady', 'AgoraDatabaseDown', 'AgoraAvailabilityBudgetBurn', 'AgoraLatencyBudgetBurn',
-      'AgoraSecondFactorBruteForce', 'AgoraEdgeAuthRefusalSpike', 'AgoraMeshAuthRefusals',
-    ]) expect(names).toContain(required);
+      'AgoraAvailabilityBurnRateFast',
+      'AgoraAvailabilityBurnRateSlow',
+      'AgoraLatencyBurnRateFast',
+      'AgoraLatencyBurnRateSlow',
+      'AgoraRefreshTokenReuseDetected',
+      'AgoraAuthRejectionSpike',
+      'AgoraServiceCallFailures',
+      'AgoraPodRestarting',
+      'AgoraDbPoolWaiting',
+      'AgoraDbPoolSaturated',
+      'Watchdog',
+      'AgoraTargetDown',
+      'AgoraServiceAbsent',
+      'AgoraServiceUnavailable',
+      'AgoraDeploymentReplicasUnavailable',
+      'AgoraPodsNotReady',
+      'AgoraDatabaseDown',
+      'AgoraAvailabilityBudgetBurn',
+      'AgoraLatencyBudgetBurn',
+      'AgoraSecondFactorBruteForce',
+      'AgoraEdgeAuthRefusalSpike',
+      'AgoraMeshAuthRefusals',
+    ])
+      expect(names).toContain(required);
     expect(new Set(names).size).toBe(names.length);
   });
 

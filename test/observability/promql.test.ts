@@ -31,7 +31,13 @@ describe('metricNames', () => {
 describe('selectors', () => {
   it('returns names with their matchers', () => {
     expect(selectors('rate(a_bucket{le="0.5", service=~"$service"}[5m]) / b')).toEqual([
-      { name: 'a_bucket', matchers: [{ label: 'le', op: '=', value: '0.5' }, { label: 'service', op: '=~', value: '$service' }] },
+      {
+        name: 'a_bucket',
+        matchers: [
+          { label: 'le', op: '=', value: '0.5' },
+          { label: 'service', op: '=~', value: '$service' },
+        ],
+      },
       { name: 'b', matchers: [] },
     ]);
     expect(selectors('{__name__="x", a!="b"}')).toEqual([{ name: 'x', matchers: [{ label: 'a', op: '!=', value: 'b' }] }]);
@@ -49,7 +55,9 @@ describe('substituteGrafanaVariables', () => {
 describe('checkExpression', () => {
   const ctx = { series: exposedSeriesNames(loadRegistry()), recorded: new Set(['service:x:rate5m']) };
   it('accepts registry metrics, histogram suffixes and recording rules', () => {
-    expect(checkExpression('sum(rate(http_server_request_duration_seconds_bucket{le="0.5",status_class="5xx"}[5m])) / service:x:rate5m', ctx)).toEqual([]);
+    expect(
+      checkExpression('sum(rate(http_server_request_duration_seconds_bucket{le="0.5",status_class="5xx"}[5m])) / service:x:rate5m', ctx),
+    ).toEqual([]);
   });
   it('rejects unknown metrics, unknown labels and impossible values', () => {
     expect(checkExpression('rate(http_requests_total[5m])', ctx)).toEqual(['unknown metric http_requests_total']);

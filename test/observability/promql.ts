@@ -230,7 +230,20 @@ export function allExpressions(opts: { rules?: string[]; dashboards?: string[] }
 // Parsing PromQL (just enough to find metric names and label matchers)
 
 const KEYWORDS = new Set([
-  'and', 'or', 'unless', 'bool', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'inf', 'nan', 'atan2',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'offset',
+  'inf',
+  'nan',
+  'atan2',
 ]);
 
 /** Grafana's built-in interval variables and the value used for them when checking or evaluating. */

@@ -149,7 +149,8 @@ describe('authorization matrix (from openapi/*.json)', () => {
         const label = `${o.id} as ${who} → ${a.status} ${a.text.slice(0, 200)}`;
         if (a.status >= 500) failures.push(`5xx: ${label}`);
         else if (want === 'allowed') {
-          if (a.status === 403 || (a.status === 401 && !(o.security === 'public' && '401' in o.op.responses))) failures.push(`unexpected refusal: ${label}`);
+          if (a.status === 403 || (a.status === 401 && !(o.security === 'public' && '401' in o.op.responses)))
+            failures.push(`unexpected refusal: ${label}`);
           if (OWNER_ONLY[o.id] && who === 'owner' && (a.status < 200 || a.status >= 300)) failures.push(`owner not allowed: ${label}`);
           if (o.security === 'admin' && (a.status < 200 || a.status >= 300)) failures.push(`admin op failed for admin: ${label}`);
         } else {
@@ -166,7 +167,9 @@ describe('authorization matrix (from openapi/*.json)', () => {
       }
       table.push(`${o.security.padEnd(13)} ${o.id.padEnd(50)} ${row.join('  ')}`);
     }
-    console.log(`[authz-matrix] ${ops.length} operations × ${WHO.length} identities = ${cells} cells (${refusedMutations} refused mutations re-checked)\n${table.join('\n')}`);
+    console.log(
+      `[authz-matrix] ${ops.length} operations × ${WHO.length} identities = ${cells} cells (${refusedMutations} refused mutations re-checked)\n${table.join('\n')}`,
+    );
     expect(failures).toEqual([]);
     expect(cells).toBe(ops.length * 4);
     // The moderation operations exist and are admin-only in the contract.
@@ -189,21 +192,42 @@ describe('internal operations (/internal/...)', () => {
       // An events operation takes only catalogue events (a sampled envelope is a 400 after the
       // identity check): its named caller sends one, an erasure of an account nobody has.
       const body = o.path.endsWith('/events')
-        ? { id: randomUUID(), type: 'account.deleted', producer: 'auth', aggregateId: randomUUID(), sequence: 1, occurredAt: new Date().toISOString(), payload: { status: 'deleted' } }
-        : schema ? sample(o.doc, schema) : undefined;
+        ? {
+            id: randomUUID(),
+            type: 'account.deleted',
+            producer: 'auth',
+            aggregateId: randomUUID(),
+            sequence: 1,
+            occurredAt: new Date().toISOString(),
+            payload: { status: 'deleted' },
+          }
+        : schema
+          ? sample(o.doc, schema)
+          : undefined;
       const direct = stack.services[o.service]!.base;
       const wrong = [...SERVICE_NAMES, 'intruder'].find((s) => !o.callers.includes(s))!;
       const before = await snap.take();
 
-      for (const variant of [p, p.replace('/internal/', '/api/v1/../../internal/'), p.replace('/internal/', '/%2e%2e/internal/'), `/api/v1/${o.service}/..%2f..%2f..${p}`]) {
-        const viaIngress = await send(stack.url, { method: o.method, path: variant, headers: { 'x-agora-workload': signLocalAssertion(o.callers[0]!, stack.meshKey) } });
+      for (const variant of [
+        p,
+        p.replace('/internal/', '/api/v1/../../internal/'),
+        p.replace('/internal/', '/%2e%2e/internal/'),
+        `/api/v1/${o.service}/..%2f..%2f..${p}`,
+      ]) {
+        const viaIngress = await send(stack.url, {
+          method: o.method,
+          path: variant,
+          headers: { 'x-agora-workload': signLocalAssertion(o.callers[0]!, stack.meshKey) },
+        });
         expectProblem(viaIngress, 404, `${o.id} through the ingress as ${variant}`);
       }
       const none = await json(direct, o.method, p, body);
       expectProblem(none, 401, `${o.id} directly, no workload`);
       const forgedKey = await json(direct, o.method, p, body, { 'x-agora-workload': signLocalAssertion(o.callers[0]!, 'not-the-mesh-key') });
       expectProblem(forgedKey, 401, `${o.id} with an assertion under another key`);
-      const stale = await json(direct, o.method, p, body, { 'x-agora-workload': signLocalAssertion(o.callers[0]!, stack.meshKey, Date.now() - 10 * 60_000) });
+      const stale = await json(direct, o.method, p, body, {
+        'x-agora-workload': signLocalAssertion(o.callers[0]!, stack.meshKey, Date.now() - 10 * 60_000),
+      });
       expectProblem(stale, 401, `${o.id} with a 10-minute-old assertion`);
       const userToken = await json(direct, o.method, p, body, ids.admin.headers);
       expectProblem(userToken, 401, `${o.id} with an admin's user token instead of a workload`);
@@ -213,7 +237,9 @@ describe('internal operations (/internal/...)', () => {
 
       const right = await json(direct, o.method, p, body, { 'x-agora-workload': signLocalAssertion(o.callers[0]!, stack.meshKey) });
       expect([200, 204, 404], `${o.id} as ${o.callers[0]} → ${right.status} ${right.text}`).toContain(right.status);
-      lines.push(`${o.id} [callers ${o.callers.join(',')}]: ingress 404, none 401, other key 401, stale 401, user token 401, ${wrong} 403, ${o.callers[0]} ${right.status}`);
+      lines.push(
+        `${o.id} [callers ${o.callers.join(',')}]: ingress 404, none 401, other key 401, stale 401, user token 401, ${wrong} 403, ${o.callers[0]} ${right.status}`,
+      );
     }
     console.log(`[authz-matrix] internal operations:\n${lines.join('\n')}`);
   });

@@ -66,9 +66,15 @@ describe('deeply nested JSON', () => {
     for (const kind of ['array', 'object'] as const) {
       for (const depth of [10, 100, 1_000, 2_000, 5_000, 10_000, 20_000]) {
         const body = kind === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"text":'.repeat(depth)}1${'}'.repeat(depth)}`;
-        const a = await send(stack.services.posts!.base, { method: 'POST', path: '/api/v1/posts', headers: { ...me.headers, 'content-type': 'application/json' }, body });
+        const a = await send(stack.services.posts!.base, {
+          method: 'POST',
+          path: '/api/v1/posts',
+          headers: { ...me.headers, 'content-type': 'application/json' },
+          body,
+        });
         results.push(`${kind} ${depth}: ${a.status}`);
-        if (a.status >= 500 || !String(a.headers['content-type']).startsWith('application/problem+json')) failures.push(`${kind} nested ${depth} deep (${body.length} bytes) → ${a.status}`);
+        if (a.status >= 500 || !String(a.headers['content-type']).startsWith('application/problem+json'))
+          failures.push(`${kind} nested ${depth} deep (${body.length} bytes) → ${a.status}`);
       }
     }
     console.log(`[input-limits] ${results.join(', ')}`);

@@ -39,8 +39,7 @@ const targets: Target[] = [
 ];
 const serviceOf = (t: Target) => t.service.split(' ')[0]!;
 
-const call = (t: Target, headers: Record<string, string>, suffix = '') =>
-  json(stack.url, t.method, `${t.path()}${suffix}`, t.body, headers);
+const call = (t: Target, headers: Record<string, string>, suffix = '') => json(stack.url, t.method, `${t.path()}${suffix}`, t.body, headers);
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
@@ -79,7 +78,7 @@ async function mfaTokenOf(): Promise<string> {
 }
 
 describe('JWT attacks through the ingress, against every service', () => {
-  it('positive controls: the real token and a token forged with auth\'s real key are accepted everywhere', async () => {
+  it("positive controls: the real token and a token forged with auth's real key are accepted everywhere", async () => {
     const forged = await forge(stack, victim.id, { key: real.privateKey, kid: real.kid, claims: { preferred_username: victim.username } });
     const withinSkew = await forge(stack, victim.id, {
       key: real.privateKey,
@@ -88,7 +87,11 @@ describe('JWT attacks through the ingress, against every service', () => {
     });
     for (const t of targets) {
       if (t.service.includes('admin')) continue;
-      for (const [name, token] of [['real', victim.token], ['forged with the real key', forged], ['expired 30 s ago (inside the 60 s tolerance)', withinSkew]] as const) {
+      for (const [name, token] of [
+        ['real', victim.token],
+        ['forged with the real key', forged],
+        ['expired 30 s ago (inside the 60 s tolerance)', withinSkew],
+      ] as const) {
         const a = await call(t, bearer(token));
         expect(a.status, `${t.service} ${name}: ${a.text}`).toBeLessThan(300);
       }
@@ -104,7 +107,9 @@ describe('JWT attacks through the ingress, against every service', () => {
     const [h, , s] = victim.token.split('.');
     const publicJwk = jwks.keys.find((k) => k.kid === real.kid)!;
     expect(publicJwk, 'the JWKS publishes the signing key').toBeDefined();
-    const pem = createPublicKey({ key: publicJwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+    const pem = createPublicKey({ key: publicJwk as never, format: 'jwk' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
     const pad = 'A'.repeat(4200);
 
     const attacks: [string, string | Record<string, string>][] = [
@@ -115,8 +120,14 @@ describe('JWT attacks through the ingress, against every service', () => {
       ['HS256 signed with the PEM, no kid', hs256({ alg: 'HS256', typ: 'at+jwt' }, base, pem)],
       ['valid ES256 signature from a foreign key, real kid', await forge(stack, victim.id, { key: foreign.privateKey, kid: real.kid })],
       ['foreign key, unknown kid', await forge(stack, victim.id, { key: foreign.privateKey, kid: randomUUID() })],
-      ['foreign key with its own jwk embedded in the header', await forge(stack, victim.id, { key: foreign.privateKey, header: { jwk: foreign.publicJwk } })],
-      ['foreign key, jku pointing elsewhere', await forge(stack, victim.id, { key: foreign.privateKey, kid: 'x', header: { jku: 'http://127.0.0.1:1/jwks.json' } })],
+      [
+        'foreign key with its own jwk embedded in the header',
+        await forge(stack, victim.id, { key: foreign.privateKey, header: { jwk: foreign.publicJwk } }),
+      ],
+      [
+        'foreign key, jku pointing elsewhere',
+        await forge(stack, victim.id, { key: foreign.privateKey, kid: 'x', header: { jku: 'http://127.0.0.1:1/jwks.json' } }),
+      ],
       ['tampered payload (roles → admin), original signature', `${h}.${b64url({ ...base, roles: ['user', 'admin'] })}.${s}`],
       ['tampered payload (sub → admin), original signature', `${h}.${b64url({ ...base, sub: admin.id })}.${s}`],
       ['expired 120 s ago (beyond the 60 s tolerance)', await forge(stack, victim.id, { ...realKey, claims: { iat: now - 1100, exp: now - 120 } })],
@@ -153,7 +164,9 @@ describe('JWT attacks through the ingress, against every service', () => {
         const a: Answer = await call(t, headers, suffix);
         expectProblem(a, 401, `${t.service}: ${name}`);
         expect(a.headers['www-authenticate'] ?? '', `${t.service}: ${name}`).not.toMatch(/expired|signature|issuer|audience|kid|alg/i);
-        expect(a.text, `${t.service}: ${name} reveals the reason`).not.toMatch(/signature|issuer|audience|\bkid\b|algorithm|\btyp\b|nbf|not yet|too (long|large)|suspend|deleted/i);
+        expect(a.text, `${t.service}: ${name} reveals the reason`).not.toMatch(
+          /signature|issuer|audience|\bkid\b|algorithm|\btyp\b|nbf|not yet|too (long|large)|suspend|deleted/i,
+        );
         // "No token at all" is not an attack signal; every case that presents a token shares one detail.
         if (name !== 'no Authorization header' && name !== 'token only in the query string' && !name.startsWith('Basic')) {
           const svc = serviceOf(t);
@@ -164,7 +177,9 @@ describe('JWT attacks through the ingress, against every service', () => {
       }
     }
     for (const [svc, d] of details) expect([...d.entries()], `${svc}: one detail for every invalid token`).toHaveLength(1);
-    console.log(`[jwt-attacks] ${attacks.length} attacks × ${targets.length} operations = ${refused} refusals, all 401 problem+json with one detail per service`);
+    console.log(
+      `[jwt-attacks] ${attacks.length} attacks × ${targets.length} operations = ${refused} refusals, all 401 problem+json with one detail per service`,
+    );
   });
 });
 
@@ -183,7 +198,8 @@ describe('tokens of suspended and deleted users (what the short token life allow
       'posts GET /posts': (await json(stack.url, 'GET', '/api/v1/posts', undefined, u.headers)).status,
       'posts POST /posts': (await json(stack.url, 'POST', '/api/v1/posts', { text: `written while ${state}` }, u.headers)).status,
       'media GET /media/{id}': (await json(stack.url, 'GET', `/api/v1/media/${media}`, undefined, u.headers)).status,
-      'media POST /media/uploads': (await json(stack.url, 'POST', '/api/v1/media/uploads', { contentType: 'image/png', sizeBytes: 5 }, u.headers)).status,
+      'media POST /media/uploads': (await json(stack.url, 'POST', '/api/v1/media/uploads', { contentType: 'image/png', sizeBytes: 5 }, u.headers))
+        .status,
     };
     console.log(`[jwt-attacks] a ${state} user's unexpired access token is still accepted by:`, window);
     return window;
@@ -223,21 +239,27 @@ describe('tokens of suspended and deleted users (what the short token life allow
     // everyone, this token included; what the token can still do is the rest of the window.
     const erasedBy = Date.now() + 10_000;
     while ((await json(stack.url, 'GET', `/api/v1/media/${media}`, undefined, admin.headers)).status !== 404) {
-      if (Date.now() > erasedBy) throw new Error('the deleted user\'s media was not erased within 10 s');
+      if (Date.now() > erasedBy) throw new Error("the deleted user's media was not erased within 10 s");
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(await stillAccepting(u, media, 'deleted')).toEqual({ ...STILL_ACCEPTED, 'media GET /media/{id}': 404 });
   });
 });
 
-describe('headers beyond what the HTTP server parses (> 16 KiB, Node\'s limit)', () => {
+describe("headers beyond what the HTTP server parses (> 16 KiB, Node's limit)", () => {
   // BUG (reported, fix in tools/src/local/ingress.ts and mesh/src/server.ts, see test/security/README.md):
   // Node's HTTP parser answers 431 with no body and no content type, before Koa or the ingress code
   // runs, so the "every 4xx is problem+json" promise does not hold for oversized headers.
   it('a 20 KiB Authorization header gets a 431 problem+json, at the ingress and at a service', async () => {
     const headers = { authorization: `Bearer ${'a'.repeat(20 * 1024)}` };
-    const answers = await Promise.all([stack.url, stack.services.users!.base].map((base) => send(base, { method: 'GET', path: '/api/v1/users/me', headers })));
-    answers.forEach((a, i) => console.log(`[jwt-attacks] 20 KiB header at ${i ? 'users' : 'the ingress'} → ${a.status} content-type=${a.headers['content-type'] ?? '(none)'}`));
+    const answers = await Promise.all(
+      [stack.url, stack.services.users!.base].map((base) => send(base, { method: 'GET', path: '/api/v1/users/me', headers })),
+    );
+    answers.forEach((a, i) =>
+      console.log(
+        `[jwt-attacks] 20 KiB header at ${i ? 'users' : 'the ingress'} → ${a.status} content-type=${a.headers['content-type'] ?? '(none)'}`,
+      ),
+    );
     for (const a of answers) expectProblem(a, 431, '20 KiB header');
   });
 });

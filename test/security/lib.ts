@@ -92,7 +92,6 @@ export function bodySchema(o: Operation): Schema | undefined {
   return content ? resolve(o.doc, content['application/json']?.schema) : undefined;
 }
 
-
 /** A minimal valid value for a schema: required properties only, `example` when the contract has one. */
 export function sample(doc: OpenApiDocument, schema: Schema | undefined, name = ''): unknown {
   const s = resolve(doc, schema);
@@ -215,7 +214,14 @@ export function json(base: string, method: string, p: string, body?: unknown, he
 }
 
 /** `json` from the client address `localAddress` (a loopback address: 127.x.y.z). */
-export function jsonFrom(localAddress: string, base: string, method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+export function jsonFrom(
+  localAddress: string,
+  base: string,
+  method: string,
+  p: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   return send(base, {
     method,
     path: p,
@@ -230,7 +236,11 @@ export function expectProblem(a: Answer, status?: number | number[], context = '
   const where = `${context} → ${a.status} ${a.text.slice(0, 300)}`;
   if (status !== undefined) expect([status].flat(), where).toContain(a.status);
   expect(String(a.headers['content-type']), `content-type ${where}`).toMatch(/^application\/problem\+json/);
-  expect(a.body, where).toMatchObject({ type: expect.stringMatching(/^https:\/\/agora\.dev\/problems\/[a-z-]+$/), title: expect.any(String), status: a.status });
+  expect(a.body, where).toMatchObject({
+    type: expect.stringMatching(/^https:\/\/agora\.dev\/problems\/[a-z-]+$/),
+    title: expect.any(String),
+    status: a.status,
+  });
   expect(a.text, `no stack traces or SQL ${where}`).not.toMatch(/\n\s+at |node_modules|SequelizeDatabaseError|syntax error at|SELECT .* FROM/);
 }
 
@@ -342,10 +352,11 @@ export class Snapshotter {
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       this.clients.set(s, c);
-      const { rows } = await c.query<{ t: string }>(
-        `SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`,
+      const { rows } = await c.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
+      this.tables.set(
+        s,
+        rows.map((r) => r.t).filter((t) => !(WRITTEN_BY_REFUSALS[s] ?? []).includes(t)),
       );
-      this.tables.set(s, rows.map((r) => r.t).filter((t) => !(WRITTEN_BY_REFUSALS[s] ?? []).includes(t)));
     }
   }
 
@@ -358,7 +369,9 @@ export class Snapshotter {
     const until = Date.now() + 10_000;
     while (Date.now() < until) {
       const pending = await Promise.all(
-        [...this.clients.values()].map(async (c) => Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM graphile_worker.jobs')).rows[0]!.n)),
+        [...this.clients.values()].map(async (c) =>
+          Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM graphile_worker.jobs')).rows[0]!.n),
+        ),
       );
       if (pending.every((n) => n === 0)) return;
       await new Promise((r) => setTimeout(r, 50));
@@ -375,7 +388,9 @@ export class Snapshotter {
         if (tables.length === 0) return;
         const row = (t: string) => `(${['to_jsonb(x)', ...(BACKGROUND_COLUMNS[`${s}.${t}`] ?? []).map((col) => `'${col}'`)].join(' - ')})::text`;
         const sql = tables
-          .map((t) => `SELECT '${t}' AS t, count(*)::text || ':' || coalesce(md5(string_agg(${row(t)}, ',' ORDER BY ${row(t)})), '') AS v FROM "${t}" x`)
+          .map(
+            (t) => `SELECT '${t}' AS t, count(*)::text || ':' || coalesce(md5(string_agg(${row(t)}, ',' ORDER BY ${row(t)})), '') AS v FROM "${t}" x`,
+          )
           .join(' UNION ALL ');
         const { rows } = await c.query<{ t: string; v: string }>(sql);
         for (const r of rows) out[`${s}.${r.t}`] = r.v;
@@ -404,10 +419,14 @@ export function diff(a: Record<string, string>, b: Record<string, string>): stri
 
 /** auth's current signing key, read from its database and unsealed like auth does (AES-256-GCM). */
 export async function authSigningKey(stack: Stack): Promise<{ kid: string; privateKey: CryptoKey }> {
-  const row = await withDb(stack.databases.auth!, async (c) =>
-    (await c.query<{ kid: string; sealed: string }>(
-      `SELECT kid, private_key_ciphertext AS sealed FROM signing_keys WHERE activated_at <= now() AND retired_at IS NULL ORDER BY activated_at DESC LIMIT 1`,
-    )).rows[0],
+  const row = await withDb(
+    stack.databases.auth!,
+    async (c) =>
+      (
+        await c.query<{ kid: string; sealed: string }>(
+          `SELECT kid, private_key_ciphertext AS sealed FROM signing_keys WHERE activated_at <= now() AND retired_at IS NULL ORDER BY activated_at DESC LIMIT 1`,
+        )
+      ).rows[0],
   );
   if (!row) throw new Error('auth has no signing key');
   const key = Buffer.from(stack.env.auth.SIGNING_KEY_ENCRYPTION_KEY!, 'base64');

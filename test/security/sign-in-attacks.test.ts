@@ -123,10 +123,16 @@ describe.skipIf(!run)('sign-in under attack (real limits, through the ingress)',
   it('register answers a taken email like a new one (and mails its owner)', async () => {
     const owner = await registered();
     const username = `tk_${randomBytes(4).toString('hex')}`;
-    const res = await jsonFrom(freshAddress(), stack.url, 'POST', '/api/v1/auth/register', { username, email: owner.email.toUpperCase(), password: `Pass-${randomBytes(8).toString('hex')}` });
+    const res = await jsonFrom(freshAddress(), stack.url, 'POST', '/api/v1/auth/register', {
+      username,
+      email: owner.email.toUpperCase(),
+      password: `Pass-${randomBytes(8).toString('hex')}`,
+    });
     expect(res.status).toBe(201);
     expect(Object.keys(res.body).sort()).toEqual(['createdAt', 'email', 'id', 'username']);
-    const mails = await withDb(stack.databases.auth!, (c) => c.query<{ n: string }>('SELECT count(*) AS n FROM mail_outbox WHERE recipient = $1', [owner.email]));
+    const mails = await withDb(stack.databases.auth!, (c) =>
+      c.query<{ n: string }>('SELECT count(*) AS n FROM mail_outbox WHERE recipient = $1', [owner.email]),
+    );
     expect(Number(mails.rows[0]!.n)).toBe(1);
   });
 });
@@ -147,7 +153,11 @@ describe.skipIf(!run)('second factor under attack', () => {
     const acc = await signedIn(u);
     expectProblem(await json(stack.url, 'POST', '/api/v1/auth/2fa/setup', {}, acc.headers), 400, 'setup without the password');
     expectProblem(await json(stack.url, 'POST', '/api/v1/auth/2fa/setup', undefined, acc.headers), [400, 415], 'setup without a body');
-    expectProblem(await json(stack.url, 'POST', '/api/v1/auth/2fa/setup', { password: 'not-the-password' }, acc.headers), 403, 'setup with a wrong password');
+    expectProblem(
+      await json(stack.url, 'POST', '/api/v1/auth/2fa/setup', { password: 'not-the-password' }, acc.headers),
+      403,
+      'setup with a wrong password',
+    );
     const rows = await withDb(stack.databases.auth!, (c) => c.query('SELECT 1 FROM totp_credentials WHERE user_id = $1', [u.id]));
     expect(rows.rowCount).toBe(0);
   });
@@ -156,7 +166,11 @@ describe.skipIf(!run)('second factor under attack', () => {
     const { u, secret, acc } = await withTwoFactor();
     const code = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
     expectProblem(await json(stack.url, 'POST', '/api/v1/auth/2fa/disable', { code }, acc.headers), 400, 'disable without the password');
-    expectProblem(await json(stack.url, 'POST', '/api/v1/auth/2fa/disable', { code, password: 'not-the-password' }, acc.headers), 403, 'disable, wrong password');
+    expectProblem(
+      await json(stack.url, 'POST', '/api/v1/auth/2fa/disable', { code, password: 'not-the-password' }, acc.headers),
+      403,
+      'disable, wrong password',
+    );
     expect((await json(stack.url, 'GET', '/api/v1/auth/2fa/status', undefined, acc.headers)).body.enabled).toBe(true);
     expect(u.id).toBeTruthy();
   });
@@ -170,7 +184,10 @@ describe.skipIf(!run)('second factor under attack', () => {
       const first = await login(freshAddress(), u.username, u.password);
       expect(first.status, first.text).toBe(200);
       for (let i = 0; i < 5; i += 1) {
-        const guess = await json(stack.url, 'POST', '/api/v1/auth/login/mfa', { mfaToken: first.body.mfaToken, code: String(100000 + signIn * 5 + i) });
+        const guess = await json(stack.url, 'POST', '/api/v1/auth/login/mfa', {
+          mfaToken: first.body.mfaToken,
+          code: String(100000 + signIn * 5 + i),
+        });
         if (guess.status === 429) {
           refused = guess;
           break;
@@ -187,7 +204,11 @@ describe.skipIf(!run)('second factor under attack', () => {
     const again = await login(freshAddress(), u.username, u.password);
     expect(again.status).toBe(200);
     const right = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
-    expectProblem(await json(stack.url, 'POST', '/api/v1/auth/login/mfa', { mfaToken: again.body.mfaToken, code: right }), 429, 'the right code during the backoff');
+    expectProblem(
+      await json(stack.url, 'POST', '/api/v1/auth/login/mfa', { mfaToken: again.body.mfaToken, code: right }),
+      429,
+      'the right code during the backoff',
+    );
     const metrics = await send(stack.services.auth!.base, { method: 'GET', path: '/metrics' });
     const line = metrics.text.split('\n').find((l) => l.startsWith('auth_second_factor_failures_total{') && l.includes('operation="sign_in"'));
     expect(Number(line?.split(' ').pop())).toBeGreaterThanOrEqual(evaluated);
@@ -199,7 +220,8 @@ describe.skipIf(!run)('media uploads under attack', () => {
     const t = await json(stack.url, 'POST', '/api/v1/media/uploads', { contentType, sizeBytes: size }, acc.headers);
     expect(t.status, t.text).toBe(201);
     const url = new URL(t.body.uploadUrl);
-    const put = (body: Buffer) => send(stack.url, { method: 'PUT', path: `${url.pathname}${url.search}`, headers: { ...t.body.uploadHeaders }, body });
+    const put = (body: Buffer) =>
+      send(stack.url, { method: 'PUT', path: `${url.pathname}${url.search}`, headers: { ...t.body.uploadHeaders }, body });
     return { id: t.body.id as string, put };
   }
 

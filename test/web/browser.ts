@@ -11,7 +11,15 @@ import { ROOT } from '../helpers/processes.js';
  */
 export const CHROMIUM = '/usr/bin/chromium';
 /** Seen working here: without the background-networking flags the closed network refuses many connections. */
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 export const SCREENSHOT_DIR = path.join(ROOT, 'test', 'web', 'screenshots');
 export const WIDTHS = { phone: 360, desktop: 1280 } as const;
 
@@ -24,7 +32,9 @@ export function ensureChromium(): { ok: true } | { ok: false; why: string } {
       return { ok: false, why: `scripts/install-chromium.sh failed: ${(err as Error).message}` };
     }
   }
-  return existsSync(CHROMIUM) ? { ok: true } : { ok: false, why: `${CHROMIUM} is missing (Debian's chromium package; scripts/install-chromium.sh installs it as root)` };
+  return existsSync(CHROMIUM)
+    ? { ok: true }
+    : { ok: false, why: `${CHROMIUM} is missing (Debian's chromium package; scripts/install-chromium.sh installs it as root)` };
 }
 
 export async function launch(): Promise<Browser> {
@@ -43,12 +53,27 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   axeSource ??= await readFile(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            o: unknown,
+          ) => Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown }> }> }>;
+        };
+      }
+    ).axe;
     return axe.run(document, { resultTypes: ['violations'] });
   });
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3).join(', ')})`);
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} (${v.nodes
+          .map((n) => JSON.stringify(n.target))
+          .slice(0, 3)
+          .join(', ')})`,
+    );
 }
 
 /** A screenshot of the page at both widths, into the git-ignored test/web/screenshots/. */
@@ -95,5 +120,13 @@ export async function writePng(file: string, rgb: [number, number, number]): Pro
   ihdr.writeUInt32BE(size, 4);
   ihdr[8] = 8;
   ihdr[9] = 2;
-  await writeFile(file, Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]));
+  await writeFile(
+    file,
+    Buffer.concat([
+      Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', deflateSync(raw)),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
+  );
 }

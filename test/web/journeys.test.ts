@@ -243,7 +243,9 @@ describe.skipIf(!run)('web app in Chromium', () => {
     await page.getByLabel('Code from your authenticator app, or a backup code').waitFor();
     await checkScreen(page, 'signin-second-factor');
     // The code of the next 30 s step: the enabling code's step cannot be replayed.
-    await page.getByLabel('Code from your authenticator app, or a backup code').fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+    await page
+      .getByLabel('Code from your authenticator app, or a backup code')
+      .fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { name: 'Home' }).waitFor();
   });
@@ -266,7 +268,13 @@ describe.skipIf(!run)('web app in Chromium', () => {
         async () => {
           for (const f of existsSync(mailbox) ? await readdir(mailbox) : []) {
             const text = await readFile(path.join(mailbox, f), 'utf8');
-            if (text.includes(d.email)) code = /\b(\d{6})\b/.exec(text.split(/\r?\n\r?\n/).slice(1).join('\n'))?.[1];
+            if (text.includes(d.email))
+              code = /\b(\d{6})\b/.exec(
+                text
+                  .split(/\r?\n\r?\n/)
+                  .slice(1)
+                  .join('\n'),
+              )?.[1];
           }
           return code;
         },
@@ -358,7 +366,13 @@ describe.skipIf(!run)('web app in Chromium', () => {
       const target = `${stack.url}/api/v1/auth/refresh`;
       const outcomes = await evilPage.evaluate(async (url) => {
         const tries: Array<() => Promise<Response>> = [
-          () => fetch(url, { method: 'POST', credentials: 'include', headers: { 'Content-Type': 'application/json', 'X-Agora-Session': 'cookie' }, body: '{}' }),
+          () =>
+            fetch(url, {
+              method: 'POST',
+              credentials: 'include',
+              headers: { 'Content-Type': 'application/json', 'X-Agora-Session': 'cookie' },
+              body: '{}',
+            }),
           () => fetch(url, { method: 'POST', credentials: 'include', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body: '{}' }),
         ];
         const out: string[] = [];
@@ -381,7 +395,12 @@ describe.skipIf(!run)('web app in Chromium', () => {
       const cookie = (await page.context().cookies()).find((c) => c.name === 'agora_refresh')!;
       const direct = await fetch(target, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-agora-session': 'cookie', origin: evilUrl.slice(0, -1), cookie: `agora_refresh=${cookie.value}` },
+        headers: {
+          'content-type': 'application/json',
+          'x-agora-session': 'cookie',
+          origin: evilUrl.slice(0, -1),
+          cookie: `agora_refresh=${cookie.value}`,
+        },
         body: '{}',
       });
       expect(direct.status).toBe(403);
@@ -426,7 +445,23 @@ describe.skipIf(!run)('web app in Chromium', () => {
 
   it('covered every screen', () => {
     expect([...screens].sort()).toEqual(
-      ['admin', 'feed', 'feed-api-down', 'feed-empty-ish', 'post', 'profile', 'search-not-available', 'settings', 'signin', 'signin-locked', 'signin-second-factor', 'signin-wrong-password', 'signup', 'two-factor-backup-codes', 'two-factor-setup'].sort(),
+      [
+        'admin',
+        'feed',
+        'feed-api-down',
+        'feed-empty-ish',
+        'post',
+        'profile',
+        'search-not-available',
+        'settings',
+        'signin',
+        'signin-locked',
+        'signin-second-factor',
+        'signin-wrong-password',
+        'signup',
+        'two-factor-backup-codes',
+        'two-factor-setup',
+      ].sort(),
     );
   });
 });

@@ -44,9 +44,7 @@ function upstream(name: string, hooks: { onFirstChunk?: () => void } = {}) {
 }
 
 function listen(server: http.Server): Promise<string> {
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
-  );
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
 }
 
 let firstChunkSeen: (() => void) | undefined;
@@ -179,7 +177,13 @@ describe('local ingress', () => {
     const firstArrived = new Promise<void>((resolve) => (firstChunkSeen = resolve));
     const result = new Promise<Record<string, unknown>>((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port: ingress.port, path: '/api/v1/users/upload', method: 'POST', headers: { 'content-type': 'application/octet-stream' } },
+        {
+          host: '127.0.0.1',
+          port: ingress.port,
+          path: '/api/v1/users/upload',
+          method: 'POST',
+          headers: { 'content-type': 'application/octet-stream' },
+        },
         (res) => {
           let data = '';
           res.on('data', (c) => (data += c));

@@ -1,13 +1,7 @@
 import type { Request } from 'koa';
 import type { Principal } from './principal.js';
 import { TokenRejected, type TokenVerifier, type RejectReason } from './token-verifier.js';
-import {
-  LOCAL_WORKLOAD_HEADER,
-  XFCC_HEADER,
-  workloadFromLocalAssertion,
-  workloadFromXfcc,
-  type MeshIdentityMode,
-} from './workload-identity.js';
+import { LOCAL_WORKLOAD_HEADER, XFCC_HEADER, workloadFromLocalAssertion, workloadFromXfcc, type MeshIdentityMode } from './workload-identity.js';
 import { ProblemError, problems } from '../http/problem.js';
 
 /** What the app factory puts on `app.context.security` for the tsoa authentication module. */

@@ -56,7 +56,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     typeof options.jwks === 'string'
       ? // jose caches the key set, refetches when a token names an unknown kid (with a cooldown so a
         // flood of bogus kids cannot hammer auth), and times out a slow JWKS endpoint.
-        createRemoteJWKSet(new URL(options.jwks), { cooldownDuration: options.jwksCooldownMs ?? 30_000, cacheMaxAge: 600_000, timeoutDuration: 3_000 })
+        createRemoteJWKSet(new URL(options.jwks), {
+          cooldownDuration: options.jwksCooldownMs ?? 30_000,
+          cacheMaxAge: 600_000,
+          timeoutDuration: 3_000,
+        })
       : options.jwks;
   const cache = new VerifiedTokenCache(options.cacheSize ?? 10_000);
 

@@ -58,11 +58,7 @@ export function signLocalAssertion(service: string, key: string, now = Date.now(
   return `${service}.${ts}.${mac(service, ts, key)}`;
 }
 
-export function workloadFromLocalAssertion(
-  header: string | undefined,
-  key: string,
-  now = Date.now(),
-): WorkloadPrincipal | undefined {
+export function workloadFromLocalAssertion(header: string | undefined, key: string, now = Date.now()): WorkloadPrincipal | undefined {
   if (!header) return undefined;
   const [service, tsText, signature] = header.split('.');
   if (!service || !tsText || !signature || !/^[a-z0-9-]+$/.test(service)) return undefined;

@@ -75,8 +75,7 @@ export class ServiceClient {
     if (call.body !== undefined) headers['content-type'] = 'application/json';
 
     const started = process.hrtime.bigint();
-    const observe = (outcome: string) =>
-      this.onCall?.(callee, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+    const observe = (outcome: string) => this.onCall?.(callee, outcome, Number(process.hrtime.bigint() - started) / 1e9);
     let res: Response;
     try {
       res = await fetch(url, {

@@ -19,7 +19,10 @@ export async function loadOpenApi(service: string): Promise<object> {
     text = await readFile(url, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`${service}: its contract ${url.pathname} is missing; run \`npm run generate\`, or copy openapi/${service}.json into the image`, { cause: err });
+      throw new Error(
+        `${service}: its contract ${url.pathname} is missing; run \`npm run generate\`, or copy openapi/${service}.json into the image`,
+        { cause: err },
+      );
     }
     throw err;
   }

@@ -8,5 +8,7 @@
 export function isConnectionFailure(err: { code?: string; message?: string } | undefined): boolean {
   const code = err?.code;
   if (code) return /^08/.test(code) || /^57P0[1-3]$/.test(code) || code === '53300' || code === 'ECONNREFUSED' || code === 'ECONNRESET';
-  return /Connection terminated|connection ended|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(err?.message ?? '');
+  return /Connection terminated|connection ended|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
+    err?.message ?? '',
+  );
 }

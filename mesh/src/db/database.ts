@@ -99,12 +99,16 @@ export function createDatabase(options: DatabaseOptions): Database {
   const pool = new pg.Pool(config);
   // An idle connection the server closes (restart, failover) is dropped by the pool; without a
   // listener the 'error' event would end the process.
-  pool.on('error', (err) => options.logger?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database: idle connection lost'));
+  pool.on('error', (err) =>
+    options.logger?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database: idle connection lost'),
+  );
   // The same for a connection a library takes from `pool` itself rather than through lease() below
   // (graphile-worker, which holds one for LISTEN and checks that pools listen so): what runs on it
   // fails on its own; the event must not end the process.
   pool.on('connect', (client) => {
-    client.on('error', (err) => options.logger?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database: connection lost'));
+    client.on('error', (err) =>
+      options.logger?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database: connection lost'),
+    );
   });
   const observe = options.onQuery;
 

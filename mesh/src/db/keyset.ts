@@ -46,7 +46,9 @@ export class Keyset {
 
   constructor(readonly order: KeysetOrder) {
     const newest = order === 'newest-first';
-    this.start = newest ? { t: 'infinity', id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' } : { t: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
+    this.start = newest
+      ? { t: 'infinity', id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' }
+      : { t: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
     this.cmp = newest ? '<' : '>';
     this.dir = newest ? 'DESC' : 'ASC';
   }

@@ -41,6 +41,7 @@ export function producersFor(consumer: ServiceName): ServiceName[] {
 /** The services `producer` delivers to. */
 export function consumersFrom(producer: ServiceName): ServiceName[] {
   const consumers = new Set<ServiceName>();
-  for (const def of Object.values(EVENT_CATALOGUE) as EventDefinition[]) if (def.producer === producer) for (const c of def.consumers) consumers.add(c);
+  for (const def of Object.values(EVENT_CATALOGUE) as EventDefinition[])
+    if (def.producer === producer) for (const c of def.consumers) consumers.add(c);
   return [...consumers].sort();
 }

@@ -26,14 +26,19 @@ export class EventInbox {
 
   /** `caller`: the workload that delivered it (mesh identity), which must be the event's producer. */
   async receive(event: EventEnvelope, caller: string): Promise<EventReceipt> {
-    if (!isEventType(event.type)) throw problems.validation(`type is not an event this platform knows.`, [{ field: 'type', message: 'is not a known event' }]);
+    if (!isEventType(event.type))
+      throw problems.validation(`type is not an event this platform knows.`, [{ field: 'type', message: 'is not a known event' }]);
     const def = EVENT_CATALOGUE[event.type];
     const handler = this.handlers[event.type];
     if (!(def.consumers as readonly string[]).includes(this.consumer) || !handler) {
-      throw problems.validation(`type ${event.type} is not delivered to ${this.consumer}.`, [{ field: 'type', message: 'is not delivered to this service' }]);
+      throw problems.validation(`type ${event.type} is not delivered to ${this.consumer}.`, [
+        { field: 'type', message: 'is not delivered to this service' },
+      ]);
     }
     if (event.producer !== def.producer || caller !== def.producer) {
-      throw problems.validation(`producer must be ${def.producer}, the service that publishes ${event.type}.`, [{ field: 'producer', message: `must be ${def.producer}` }]);
+      throw problems.validation(`producer must be ${def.producer}, the service that publishes ${event.type}.`, [
+        { field: 'producer', message: `must be ${def.producer}` },
+      ]);
     }
     try {
       const outcome = await this.db.transaction(async (tx) => {

@@ -21,17 +21,38 @@ export class EventMetrics {
 
   constructor(registry: Registry, service: ServiceName, outbox?: Queryable) {
     const registers = [registry];
-    this.delivered = new Counter({ name: 'agora_events_delivered_total', help: 'Events delivered to a consumer that accepted them.', labelNames: ['consumer', 'type'], registers });
-    this.failures = new Counter({ name: 'agora_events_delivery_failures_total', help: 'Failed delivery attempts of events (each is retried with backoff or dead-lettered).', labelNames: ['consumer', 'type'], registers });
-    this.deadLettered = new Counter({ name: 'agora_events_dead_lettered_total', help: 'Events moved to the dead-letter table after failing for good.', labelNames: ['consumer', 'type'], registers });
-    this.consumedTotal = new Counter({ name: 'agora_events_consumed_total', help: 'Events received by this service, applied or recognised as a redelivery.', labelNames: ['type', 'outcome'], registers });
+    this.delivered = new Counter({
+      name: 'agora_events_delivered_total',
+      help: 'Events delivered to a consumer that accepted them.',
+      labelNames: ['consumer', 'type'],
+      registers,
+    });
+    this.failures = new Counter({
+      name: 'agora_events_delivery_failures_total',
+      help: 'Failed delivery attempts of events (each is retried with backoff or dead-lettered).',
+      labelNames: ['consumer', 'type'],
+      registers,
+    });
+    this.deadLettered = new Counter({
+      name: 'agora_events_dead_lettered_total',
+      help: 'Events moved to the dead-letter table after failing for good.',
+      labelNames: ['consumer', 'type'],
+      registers,
+    });
+    this.consumedTotal = new Counter({
+      name: 'agora_events_consumed_total',
+      help: 'Events received by this service, applied or recognised as a redelivery.',
+      labelNames: ['type', 'outcome'],
+      registers,
+    });
     for (const [type, def] of Object.entries(EVENT_CATALOGUE)) {
       if (def.producer === service) {
         for (const consumer of def.consumers) {
           for (const c of [this.delivered, this.failures, this.deadLettered]) c.inc({ consumer, type }, 0);
         }
       }
-      if ((def.consumers as readonly string[]).includes(service)) for (const outcome of ['applied', 'duplicate']) this.consumedTotal.inc({ type, outcome }, 0);
+      if ((def.consumers as readonly string[]).includes(service))
+        for (const outcome of ['applied', 'duplicate']) this.consumedTotal.inc({ type, outcome }, 0);
     }
     if (outbox) {
       // Read at scrape time from the outbox itself, so every replica reports the same truth.

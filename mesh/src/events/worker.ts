@@ -58,11 +58,14 @@ export class OutboxWorker {
       pollInterval: 2_000,
       logger: this.workerLogger,
     });
-    this.sweep = setInterval(() => {
-      this.releaseAbandoned(this.options.lockTimeoutSeconds).catch((err: Error) =>
-        this.options.logger.warn({ err: { message: err.message } }, 'worker: releasing abandoned jobs failed'),
-      );
-    }, (this.options.lockTimeoutSeconds * 1000) / 2);
+    this.sweep = setInterval(
+      () => {
+        this.releaseAbandoned(this.options.lockTimeoutSeconds).catch((err: Error) =>
+          this.options.logger.warn({ err: { message: err.message } }, 'worker: releasing abandoned jobs failed'),
+        );
+      },
+      (this.options.lockTimeoutSeconds * 1000) / 2,
+    );
     this.sweep.unref();
   }
 

@@ -19,10 +19,7 @@ export function accessLog(logger: Logger) {
       const route = routeTemplate(ctx);
       // Probes and scrapes every few seconds would drown the lines that matter.
       if (!route.startsWith('/healthz') && route !== '/metrics') {
-        log.info(
-          { method: ctx.method, route, status: ctx.status, duration_ms: Number(process.hrtime.bigint() - started) / 1e6 },
-          'request',
-        );
+        log.info({ method: ctx.method, route, status: ctx.status, duration_ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
       }
     }
   };

@@ -56,13 +56,16 @@ export function toProblem(err: unknown, bodyLimit: number): ProblemError {
   // is the request's fault wherever it came from; bodies are checked earlier (json-body-limits.ts),
   // this covers path and query values.
   if (isServerError(err) && (err.code === '22021' || err.code === '22P05')) {
-    return problems.validation('A value contains a character that cannot be stored (such as U+0000); remove it.', [{ field: 'request', message: 'unstorable character' }]);
+    return problems.validation('A value contains a character that cannot be stored (such as U+0000); remove it.', [
+      { field: 'request', message: 'unstorable character' },
+    ]);
   }
   const status = e.status ?? e.statusCode;
   if (e.type === 'entity.too.large' || status === 413) return problems.tooLarge(bodyLimit);
   // co-body reports unparsable JSON as a SyntaxError with status 400 (and the raw body attached,
   // which is never echoed).
-  if (e.type === 'entity.parse.failed' || (e.name === 'SyntaxError' && status === 400)) return new ProblemError(400, 'malformed-json', 'The request body could not be parsed as JSON.');
+  if (e.type === 'entity.parse.failed' || (e.name === 'SyntaxError' && status === 400))
+    return new ProblemError(400, 'malformed-json', 'The request body could not be parsed as JSON.');
   if (status === 415) return problems.unsupportedMediaType();
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const slug = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not-found' : 'validation';

@@ -97,10 +97,8 @@ export const problems = {
   forbidden: (detail = 'You are not allowed to do this.') => new ProblemError(403, 'forbidden', detail),
   notFound: (detail = 'No such resource.') => new ProblemError(404, 'not-found', detail),
   conflict: (detail: string) => new ProblemError(409, 'conflict', detail),
-  tooLarge: (limit: number) =>
-    new ProblemError(413, 'payload-too-large', `The request body exceeds the limit of ${limit} bytes.`),
-  unsupportedMediaType: () =>
-    new ProblemError(415, 'unsupported-media-type', 'Send the request body as application/json.'),
+  tooLarge: (limit: number) => new ProblemError(413, 'payload-too-large', `The request body exceeds the limit of ${limit} bytes.`),
+  unsupportedMediaType: () => new ProblemError(415, 'unsupported-media-type', 'Send the request body as application/json.'),
   rateLimited: (retryAfterSeconds: number) =>
     new ProblemError(429, 'rate-limited', `Too many attempts; try again in ${retryAfterSeconds} s.`, {
       headers: { 'Retry-After': String(retryAfterSeconds) },

@@ -49,7 +49,9 @@ function declaredQueryOnly(declared: string[]): Middleware {
           `This operation ${takes}; remove the others.`,
           unknown.map((name) => ({
             field: PRINTABLE_NAME.test(name) ? name : 'query',
-            message: PRINTABLE_NAME.test(name) ? 'is not a query parameter of this operation' : 'a query parameter of this operation has an unknown name',
+            message: PRINTABLE_NAME.test(name)
+              ? 'is not a query parameter of this operation'
+              : 'a query parameter of this operation has an unknown name',
           })),
         );
       }

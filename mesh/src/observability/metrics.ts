@@ -24,8 +24,19 @@ const KNOWN_METHODS = new Set<string>(HTTP_METHODS);
 
 /** `auth_token_verifications_total{reason}` for outcome="rejected" (metrics.json). */
 export const AUTH_REJECT_REASONS = [
-  'missing', 'malformed', 'expired', 'not_yet_valid', 'bad_signature', 'unknown_kid', 'wrong_issuer',
-  'wrong_audience', 'wrong_type', 'bad_algorithm', 'forbidden_role', 'jwks_unavailable', 'unknown_workload',
+  'missing',
+  'malformed',
+  'expired',
+  'not_yet_valid',
+  'bad_signature',
+  'unknown_kid',
+  'wrong_issuer',
+  'wrong_audience',
+  'wrong_type',
+  'bad_algorithm',
+  'forbidden_role',
+  'jwks_unavailable',
+  'unknown_workload',
   'forbidden_workload',
 ] as const;
 

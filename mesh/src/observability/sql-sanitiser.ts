@@ -26,12 +26,15 @@ const TOKENS =
   /("(?:[^"]|"")*")|(--[^\n]*|\/\*[\s\S]*?\*\/)|([eE]'(?:[^'\\]|''|\\.)*'?|(?:[bBxX]|[uU]&)?'(?:[^']|'')*'?)|(\$([A-Za-z_][A-Za-z0-9_]*)?\$[\s\S]*?\$\5\$)|(\$\d+)|((?<![A-Za-z0-9_$])(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_$]*)/g;
 
 export function sanitiseSql(text: string): string {
-  const out = text.replace(TOKENS, (match, ident?: string, comment?: string, str?: string, dollar?: string, _tag?: string, param?: string, num?: string) => {
-    if (ident || param) return match;
-    if (comment !== undefined) return ' ';
-    if (str !== undefined || dollar !== undefined || num !== undefined) return '?';
-    return match;
-  });
+  const out = text.replace(
+    TOKENS,
+    (match, ident?: string, comment?: string, str?: string, dollar?: string, _tag?: string, param?: string, num?: string) => {
+      if (ident || param) return match;
+      if (comment !== undefined) return ' ';
+      if (str !== undefined || dollar !== undefined || num !== undefined) return '?';
+      return match;
+    },
+  );
   const collapsed = out.replace(/\s+/g, ' ').trim();
   return collapsed.length > MAX_LENGTH ? `${collapsed.slice(0, MAX_LENGTH)}…` : collapsed;
 }

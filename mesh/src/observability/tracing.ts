@@ -22,7 +22,13 @@ export const TRACER_NAME = '@agora/mesh';
 /** Whether the environment asks for tracing (an OTLP endpoint, not disabled). */
 export function tracingConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
   if ((env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true') return false;
-  if ((env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim()).includes('none')) return false;
+  if (
+    (env.OTEL_TRACES_EXPORTER ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .includes('none')
+  )
+    return false;
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim());
 }
 
@@ -145,8 +151,7 @@ type Diag = typeof import('@opentelemetry/api').diag;
 
 /** The trace exporter for OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL; only that one is loaded. */
 async function otlpTraceExporterFromEnv(diag: Diag) {
-  const protocol =
-    (process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? process.env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim() || 'http/protobuf';
+  const protocol = (process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? process.env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim() || 'http/protobuf';
   switch (protocol) {
     case 'http/json':
       return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
@@ -165,10 +170,7 @@ async function otlpTraceExporterFromEnv(diag: Diag) {
  * (tracecontext, baggage, b3, b3multi, jaeger; `none` → no propagation), as NodeSDK read it.
  */
 async function propagatorFromEnv(diag: Diag) {
-  const [core, { B3Propagator, B3InjectEncoding }] = await Promise.all([
-    import('@opentelemetry/core'),
-    import('@opentelemetry/propagator-b3'),
-  ]);
+  const [core, { B3Propagator, B3InjectEncoding }] = await Promise.all([import('@opentelemetry/core'), import('@opentelemetry/propagator-b3')]);
   const b3multi = () => new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER });
   const fromEnv = core.getStringListFromEnv('OTEL_PROPAGATORS');
   if (fromEnv === undefined) {
@@ -200,7 +202,10 @@ function resourceDetectorsFromEnv(resources: typeof import('@opentelemetry/resou
     process: resources.processDetector,
     env: resources.envDetector,
   };
-  const names = (process.env.OTEL_NODE_RESOURCE_DETECTORS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const names = (process.env.OTEL_NODE_RESOURCE_DETECTORS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0 || names.includes('all')) return Object.values(all);
   if (names.includes('none')) return [];
   return names.flatMap((n) => all[n as keyof typeof all] ?? []);
@@ -223,12 +228,7 @@ export async function shutdownTracing(): Promise<void> {
  * No path or query on the span: a call's path carries ids and sometimes user input (a username, a
  * search), and the callee's server span names the route template anyway.
  */
-export async function withClientSpan<T>(
-  callee: string,
-  method: string,
-  url: URL,
-  fn: (span: Span) => Promise<T>,
-): Promise<T> {
+export async function withClientSpan<T>(callee: string, method: string, url: URL, fn: (span: Span) => Promise<T>): Promise<T> {
   const tracer = trace.getTracer(TRACER_NAME);
   const span = tracer.startSpan(`${method} ${callee}`, {
     kind: SpanKind.CLIENT,

@@ -44,7 +44,10 @@ export function parseExposition(text: string): Sample[] {
   const out: Sample[] = [];
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{((?:[^"}]|"(?:[^"\\]|\\.)*")*)\})?\s+(\S+)(?:\s+\d+(?:\.\d+)?)?(?:\s+#\s+\{((?:[^"}]|"(?:[^"\\]|\\.)*")*)\}.*)?$/.exec(line);
+    const m =
+      /^([a-zA-Z_:][\w:]*)(?:\{((?:[^"}]|"(?:[^"\\]|\\.)*")*)\})?\s+(\S+)(?:\s+\d+(?:\.\d+)?)?(?:\s+#\s+\{((?:[^"}]|"(?:[^"\\]|\\.)*")*)\}.*)?$/.exec(
+        line,
+      );
     if (!m) throw new Error(`unparsable exposition line: ${line}`);
     const value = m[3] === '+Inf' ? Infinity : m[3] === '-Inf' ? -Infinity : Number(m[3]);
     out.push({ name: m[1]!, labels: parseLabels(m[2] ?? ''), value, exemplar: m[4] !== undefined ? parseLabels(m[4]) : undefined });
@@ -54,8 +57,7 @@ export function parseExposition(text: string): Sample[] {
 
 /** The samples belonging to a registry metric (histograms: _bucket/_sum/_count). */
 export function samplesOf(metric: RegistryMetric, samples: Sample[]): Sample[] {
-  const names =
-    metric.type === 'histogram' ? [`${metric.name}_bucket`, `${metric.name}_sum`, `${metric.name}_count`] : [metric.name];
+  const names = metric.type === 'histogram' ? [`${metric.name}_bucket`, `${metric.name}_sum`, `${metric.name}_count`] : [metric.name];
   return samples.filter((s) => names.includes(s.name));
 }
 
@@ -67,7 +69,9 @@ export function labelProblems(metric: RegistryMetric, samples: Sample[]): string
   const problems: string[] = [];
   const expected = metric.labels.map((l) => l.name).sort();
   for (const s of samplesOf(metric, samples)) {
-    const names = Object.keys(s.labels).filter((n) => !(n === 'le' && s.name.endsWith('_bucket'))).sort();
+    const names = Object.keys(s.labels)
+      .filter((n) => !(n === 'le' && s.name.endsWith('_bucket')))
+      .sort();
     if (names.join(',') !== expected.join(',')) problems.push(`${s.name}: labels ${names.join(',')} ≠ ${expected.join(',')}`);
     for (const l of metric.labels) {
       const v = s.labels[l.name];
@@ -75,9 +79,14 @@ export function labelProblems(metric: RegistryMetric, samples: Sample[]): string
     }
   }
   if (metric.type === 'histogram' && metric.buckets) {
-    const les = new Set(samplesOf(metric, samples).filter((s) => s.name.endsWith('_bucket')).map((s) => s.labels.le));
+    const les = new Set(
+      samplesOf(metric, samples)
+        .filter((s) => s.name.endsWith('_bucket'))
+        .map((s) => s.labels.le),
+    );
     const want = [...metric.buckets.map(String), '+Inf'];
-    if (les.size && [...les].sort().join(',') !== [...want].sort().join(',')) problems.push(`${metric.name}: buckets ${[...les].join(',')} ≠ ${want.join(',')}`);
+    if (les.size && [...les].sort().join(',') !== [...want].sort().join(','))
+      problems.push(`${metric.name}: buckets ${[...les].join(',')} ≠ ${want.join(',')}`);
   }
   return [...new Set(problems)].slice(0, 20);
 }

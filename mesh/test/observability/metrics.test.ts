@@ -7,15 +7,7 @@
  */
 import Router from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ServiceClient,
-  ServiceEvents,
-  baseConfigSchema,
-  businessMetrics,
-  loadConfig,
-  startService,
-  type StartedService,
-} from '@agora/mesh';
+import { ServiceClient, ServiceEvents, baseConfigSchema, businessMetrics, loadConfig, startService, type StartedService } from '@agora/mesh';
 import { freshDatabase } from '../../../test/helpers/db.js';
 import { getJson, newUser, postJson, startAuth, type RunningAuth } from '../../../services/auth/test/harness.js';
 import { labelProblems, loadRegistry, parseExposition, samplesOf, type Sample } from './exposition.js';
@@ -35,7 +27,13 @@ async function scrape(base: string, accept?: string): Promise<{ text: string; ty
 }
 
 beforeAll(async () => {
-  auth = await startAuth({ RATE_LIMIT_SIGNUP_PER_IP: '1000', RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000', MESH_IDENTITY: 'local', MESH_LOCAL_KEY: MESH_KEY });
+  auth = await startAuth({
+    RATE_LIMIT_SIGNUP_PER_IP: '1000',
+    RATE_LIMIT_LOGIN_PER_IP: '1000',
+    RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000',
+    MESH_IDENTITY: 'local',
+    MESH_LOCAL_KEY: MESH_KEY,
+  });
   const config = loadConfig(baseConfigSchema, {
     DATABASE_URL: await freshDatabase('edge'),
     PORT: '0',
@@ -50,7 +48,14 @@ beforeAll(async () => {
     // posts consumes events: its inbox's counters (agora_events_consumed_total) join its registry.
     new ServiceEvents({ service: 'posts', config, db, logger, registry: metrics.registry });
     const toAuth = new ServiceClient({ caller: 'posts', callee: 'auth', baseUrl: auth.base, meshIdentity: 'local', meshLocalKey: MESH_KEY });
-    const toNowhere = new ServiceClient({ caller: 'posts', callee: 'media', baseUrl: 'http://127.0.0.1:9', meshIdentity: 'local', meshLocalKey: MESH_KEY, timeoutMs: 500 });
+    const toNowhere = new ServiceClient({
+      caller: 'posts',
+      callee: 'media',
+      baseUrl: 'http://127.0.0.1:9',
+      meshIdentity: 'local',
+      meshLocalKey: MESH_KEY,
+      timeoutMs: 500,
+    });
     return {
       registerRoutes(router: Router) {
         router.get('/api/v1/posts/keys', async (ctx) => {
@@ -129,7 +134,11 @@ describe('/metrics', () => {
   });
 
   it('records route templates, never raw paths; unmatched requests as route="unmatched"; not /healthz or /metrics', () => {
-    const routes = new Set(all().filter((s) => s.name === 'http_server_request_duration_seconds_count').map((s) => s.labels.route));
+    const routes = new Set(
+      all()
+        .filter((s) => s.name === 'http_server_request_duration_seconds_count')
+        .map((s) => s.labels.route),
+    );
     expect(routes).toContain('/api/v1/posts/{id}/like');
     expect(routes).toContain('/api/v1/auth/login');
     expect(routes).toContain('unmatched');
@@ -186,7 +195,10 @@ describe('/metrics', () => {
 
   it('reads the database pool and times queries by statement kind', () => {
     const auths = expositions.auth!;
-    const states = auths.filter((s) => s.name === 'db_pool_connections').map((s) => s.labels.state).sort();
+    const states = auths
+      .filter((s) => s.name === 'db_pool_connections')
+      .map((s) => s.labels.state)
+      .sort();
     expect(states).toEqual(['idle', 'used', 'waiting']);
     const ops = new Set(auths.filter((s) => s.name === 'db_query_duration_seconds_count').map((s) => s.labels.operation));
     expect(ops).toContain('select');

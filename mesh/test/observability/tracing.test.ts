@@ -69,7 +69,9 @@ async function traceSpans(traceId: string, predicate: (all: CollectedSpan[]) => 
     const found = spans.filter((s) => s.traceId === traceId);
     if (predicate(found)) return found;
     if (Date.now() > deadline) {
-      throw new Error(`trace ${traceId} incomplete after ${timeoutMs / 1000}s: ${JSON.stringify(found.map((s) => [s.service, s.name, s.kind, s.spanId, s.parentSpanId]))}`);
+      throw new Error(
+        `trace ${traceId} incomplete after ${timeoutMs / 1000}s: ${JSON.stringify(found.map((s) => [s.service, s.name, s.kind, s.spanId, s.parentSpanId]))}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -166,7 +168,10 @@ function assertCrossServiceTrace(found: CollectedSpan[], rootParent: string): vo
 /** OTLP/JSON attributes as a plain object (string, int and bool values). */
 function attributesOf(span: OtlpSpan): Record<string, unknown> {
   return Object.fromEntries(
-    (span.attributes ?? []).map(({ key, value }) => [key, value.stringValue ?? (value.intValue === undefined ? value.boolValue : Number(value.intValue))]),
+    (span.attributes ?? []).map(({ key, value }) => [
+      key,
+      value.stringValue ?? (value.intValue === undefined ? value.boolValue : Number(value.intValue)),
+    ]),
   );
 }
 
@@ -200,7 +205,9 @@ describe('one request across two services is one trace', () => {
 
   it("records nothing when the caller's context says not sampled, in either service", async () => {
     const traceId = randomBytes(16).toString('hex');
-    const res = await fetch(`${ingressUrl}/api/v1/posts/probe/keys`, { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-00` } });
+    const res = await fetch(`${ingressUrl}/api/v1/posts/probe/keys`, {
+      headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-00` },
+    });
     expect(res.status).toBe(200);
     // A sampled request sent after it: once its spans are in, the unsampled one's would be too.
     const control = randomBytes(16).toString('hex');
@@ -211,7 +218,9 @@ describe('one request across two services is one trace', () => {
 
   it('marks a server span whose answer is a 5xx as an error', async () => {
     const traceId = randomBytes(16).toString('hex');
-    const res = await fetch(`${ingressUrl}/api/v1/posts/probe/fail`, { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } });
+    const res = await fetch(`${ingressUrl}/api/v1/posts/probe/fail`, {
+      headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+    });
     expect(res.status).toBe(500);
     const [server] = await traceSpans(traceId, (f) => f.some((s) => s.kind === SPAN_KIND_SERVER));
     expect(server!.name).toBe('GET /api/v1/posts/probe/fail');
@@ -224,7 +233,11 @@ describe('one request across two services is one trace', () => {
     const res = await fetch(`${ingressUrl}/api/v1/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
-      body: JSON.stringify({ username: `trace_${randomBytes(3).toString('hex')}`, email: `t${randomBytes(3).toString('hex')}@example.com`, password: 'Str0ng-pass-trace-1' }),
+      body: JSON.stringify({
+        username: `trace_${randomBytes(3).toString('hex')}`,
+        email: `t${randomBytes(3).toString('hex')}@example.com`,
+        password: 'Str0ng-pass-trace-1',
+      }),
     });
     expect(res.status).toBe(201);
     const found = await traceSpans(traceId, (f) => f.some((s) => s.scope.includes('pg')));
@@ -237,7 +250,9 @@ describe('one request across two services is one trace', () => {
     const traceId = randomBytes(16).toString('hex');
     await fetch(`${posts.url}/api/v1/posts/probe/keys`, { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } });
     const text = await (await fetch(`${posts.url}/metrics`, { headers: { accept: 'application/openmetrics-text; version=1.0.0' } })).text();
-    expect(text).toMatch(new RegExp(`^http_server_request_duration_seconds_bucket\\{[^\\n]*route="/api/v1/posts/probe/keys"[^\\n]*# \\{trace_id="${traceId}"\\}`, 'm'));
+    expect(text).toMatch(
+      new RegExp(`^http_server_request_duration_seconds_bucket\\{[^\\n]*route="/api/v1/posts/probe/keys"[^\\n]*# \\{trace_id="${traceId}"\\}`, 'm'),
+    );
     expect(text).toMatch(new RegExp(`^mesh_client_request_duration_seconds_bucket\\{[^\\n]*callee="auth"[^\\n]*# \\{trace_id="${traceId}"\\}`, 'm'));
   });
 

@@ -26,7 +26,14 @@ const db = createDatabase({ url: config.DATABASE_URL, poolMax: 2 });
 try {
   const keys = new KeyStore(db, new SecretBox(config.SIGNING_KEY_ENCRYPTION_KEY), config.ACCESS_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS);
   const { kid, retired, activatesAt } = await keys.rotate(new Date(), activateIn);
-  console.log(JSON.stringify({ newKid: kid, activatesAt, retiredKids: retired, retiredPublishedForSeconds: config.ACCESS_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS }));
+  console.log(
+    JSON.stringify({
+      newKid: kid,
+      activatesAt,
+      retiredKids: retired,
+      retiredPublishedForSeconds: config.ACCESS_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS,
+    }),
+  );
 } finally {
   await db.close();
 }

@@ -40,8 +40,7 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
   const audit = new AuditLog(db, logger);
   // Business counters: agora_registrations_total, agora_logins_total{result}, agora_refresh_reuse_detected_total.
   const business = metrics.business;
-  const transport =
-    config.MAIL_TRANSPORT === 'smtp' ? smtpTransport(config.SMTP_URL!) : mailboxTransport(path.resolve(config.MAILBOX_DIR));
+  const transport = config.MAIL_TRANSPORT === 'smtp' ? smtpTransport(config.SMTP_URL!) : mailboxTransport(path.resolve(config.MAILBOX_DIR));
   const mail = new MailQueue();
   // auth's worker delivers its account events and sends its mail.
   const events = new ServiceEvents({

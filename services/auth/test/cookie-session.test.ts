@@ -77,7 +77,11 @@ describe('cookie mode', () => {
 
   it('without the custom header the cookie is ignored (JSON-body mode needs the token in the body)', async () => {
     const login = await postJson(`${auth.base}/api/v1/auth/login`, { login: username, password }, cookieMode());
-    const res = await postJson(`${auth.base}/api/v1/auth/refresh`, {}, { origin: auth.base, cookie: `agora_refresh=${refreshCookie(login.headers)}` });
+    const res = await postJson(
+      `${auth.base}/api/v1/auth/refresh`,
+      {},
+      { origin: auth.base, cookie: `agora_refresh=${refreshCookie(login.headers)}` },
+    );
     expect(res.status).toBe(400);
     expect(res.body).not.toHaveProperty('accessToken');
   });

@@ -57,6 +57,9 @@ describe('internal account deletion (called by users)', () => {
     const malformed = await deleteAccount('not-a-uuid', 'users');
     expect(malformed.status).toBe(400);
     expect(malformed.headers.get('content-type')).toBe('application/problem+json');
-    expect(await malformed.json()).toMatchObject({ type: 'https://agora.dev/problems/validation', errors: [{ field: 'id', message: expect.stringMatching(/^must be a UUID/) }] });
+    expect(await malformed.json()).toMatchObject({
+      type: 'https://agora.dev/problems/validation',
+      errors: [{ field: 'id', message: expect.stringMatching(/^must be a UUID/) }],
+    });
   });
 });

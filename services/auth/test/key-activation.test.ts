@@ -9,7 +9,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 const read = (rel: string) => readFileSync(path.join(ROOT, rel), 'utf8');
 
 describe('signing key activation delay', () => {
-  it('is longer than Envoy keeps a JWKS plus the replicas\' reload interval', () => {
+  it("is longer than Envoy keeps a JWKS plus the replicas' reload interval", () => {
     expect(KEY_ACTIVATION_DELAY_SECONDS).toBeGreaterThan(ENVOY_JWKS_CACHE_SECONDS + KEY_REFRESH_INTERVAL_SECONDS);
   });
 
@@ -17,16 +17,20 @@ describe('signing key activation delay', () => {
     const operator = YAML.parse(read('istio/install/istio-operator.yaml'));
     expect(operator.spec.values.pilot.env.PILOT_JWT_ENABLE_REMOTE_JWKS).toBe('envoy');
     const ras = YAML.parseAllDocuments(read('istio/base/requestauthentication.yaml')).map((d) => d.toJS());
-    for (const ra of ras) for (const rule of ra.spec.jwtRules) {
-      expect(rule.jwksUri).toMatch(/^http:\/\/auth\.agora\.svc\.cluster\.local\//);
-      expect(rule.jwks, 'inline keys would never see a rotation').toBeUndefined();
-    }
+    for (const ra of ras)
+      for (const rule of ra.spec.jwtRules) {
+        expect(rule.jwksUri).toMatch(/^http:\/\/auth\.agora\.svc\.cluster\.local\//);
+        expect(rule.jwks, 'inline keys would never see a rotation').toBeUndefined();
+      }
   });
 
   it('is what rotate-keys and the key store default to, and rotate-keys refuses a delay within the cache', () => {
     expect(read('services/auth/src/rotate-keys.ts')).toMatch(/: KEY_ACTIVATION_DELAY_SECONDS;/);
     expect(read('services/auth/src/domain/key-store.ts')).toMatch(/activationDelaySeconds = KEY_ACTIVATION_DELAY_SECONDS/);
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'services/auth/dist/rotate-keys.js'), '--activate-in', '60'], { encoding: 'utf8', env: {} });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'services/auth/dist/rotate-keys.js'), '--activate-in', '60'], {
+      encoding: 'utf8',
+      env: {},
+    });
     expect(r.status).toBe(64);
     expect(r.stderr).toContain(`greater than ${ENVOY_JWKS_CACHE_SECONDS}`);
   });

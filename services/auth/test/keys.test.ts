@@ -73,7 +73,11 @@ describe('signing keys', () => {
     // The running replica picks the change up on its periodic refresh (every 30 s); don't wait for it.
     await deps().keys.refresh(now);
     // Published at once, but not yet used for signing.
-    expect(deps().keys.jwks().keys.map((k) => k.kid)).toContain(rotated.kid);
+    expect(
+      deps()
+        .keys.jwks()
+        .keys.map((k) => k.kid),
+    ).toContain(rotated.kid);
     expect(decodeProtectedHeader(await login()).kid).toBe(oldKid);
     // Activation time reached.
     await deps().keys.refresh(new Date(now.getTime() + 60_000));
@@ -88,7 +92,11 @@ describe('signing keys', () => {
 
     // Once every token the old key signed has expired (activation + 960 s here), it leaves the JWKS.
     await deps().keys.refresh(new Date(now.getTime() + 60_000 + 961_000));
-    expect(deps().keys.jwks().keys.map((k) => k.kid)).toEqual([rotated.kid]);
+    expect(
+      deps()
+        .keys.jwks()
+        .keys.map((k) => k.kid),
+    ).toEqual([rotated.kid]);
     await deps().keys.refresh();
   });
 });

@@ -102,7 +102,12 @@ describe('passwordless sign-in by mailed code', () => {
     const u = await registered();
     await postJson(url('login/code/request'), { email: u.email });
     const child = spawn(process.execPath, [path.resolve(__dirname, '../../../test/fixtures/mail-crash-worker.mjs')], {
-      env: { ...process.env, DATABASE_URL: auth.databaseUrl, MAILBOX_DIR: mailbox, SIGNING_KEY_ENCRYPTION_KEY: auth.config.SIGNING_KEY_ENCRYPTION_KEY },
+      env: {
+        ...process.env,
+        DATABASE_URL: auth.databaseUrl,
+        MAILBOX_DIR: mailbox,
+        SIGNING_KEY_ENCRYPTION_KEY: auth.config.SIGNING_KEY_ENCRYPTION_KEY,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await once(child.stdout!, 'data'); // "delivered": the message is in the mailbox, the outbox row not yet marked sent

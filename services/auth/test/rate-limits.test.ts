@@ -93,7 +93,9 @@ describe('rate limits shared across auth processes', () => {
       expect((await postJson(`${b.base}/api/v1/auth/login`, { login: `nobody_${i}`, password: 'wrong-password-x' }, from(ip))).status).toBe(401);
     }
     expect((await postJson(`${a.base}/api/v1/auth/login`, { login: neighbour.username, password: neighbour.password }, from(ip))).status).toBe(429);
-    expect((await postJson(`${a.base}/api/v1/auth/login`, { login: neighbour.username, password: neighbour.password }, from('192.0.2.2'))).status).toBe(200);
+    expect(
+      (await postJson(`${a.base}/api/v1/auth/login`, { login: neighbour.username, password: neighbour.password }, from('192.0.2.2'))).status,
+    ).toBe(200);
   });
 
   it('X-Forwarded-For without the ingress gateway as the peer is ignored: forged addresses share the real one', async () => {

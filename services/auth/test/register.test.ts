@@ -18,7 +18,9 @@ describe('POST /api/v1/auth/register', () => {
     expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body).not.toHaveProperty('password');
     expect(res.body).not.toHaveProperty('passwordHash');
-    const [row] = await auth.service.db.query<{ passwordHash: string }>('SELECT password_hash AS "passwordHash" FROM users WHERE id = $1', [res.body.id]);
+    const [row] = await auth.service.db.query<{ passwordHash: string }>('SELECT password_hash AS "passwordHash" FROM users WHERE id = $1', [
+      res.body.id,
+    ]);
     expect(row?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(row?.passwordHash).not.toContain(u.password);
   });

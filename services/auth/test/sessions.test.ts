@@ -81,7 +81,9 @@ describe('refresh', () => {
     expect(replay.body.type).toBe('https://agora.dev/problems/unauthorized');
     // The legitimate holder's newer token dies with the family.
     expect((await refresh(rotated.body.refreshToken)).status).toBe(401);
-    const [family] = await auth.service.db.query<{ revoked_reason: string }>('SELECT revoked_reason FROM refresh_families WHERE id = $1', [decodeJwt(tokens.accessToken).sid]);
+    const [family] = await auth.service.db.query<{ revoked_reason: string }>('SELECT revoked_reason FROM refresh_families WHERE id = $1', [
+      decodeJwt(tokens.accessToken).sid,
+    ]);
     expect(family?.revoked_reason).toBe('refresh_token_reuse');
     expect(await auth.count("audit_events WHERE action = 'refresh_reuse' AND target_id = $1", [id])).toBe(1);
   });
@@ -102,7 +104,7 @@ describe('logout', () => {
     expect((await postJson(`${auth.base}/api/v1/auth/logout`, { refreshToken: tokens.refreshToken })).status).toBe(204);
   });
 
-  it('leaves the user\'s other sessions alone', async () => {
+  it("leaves the user's other sessions alone", async () => {
     const { user, tokens } = await registerAndLogin();
     const other = await postJson(`${auth.base}/api/v1/auth/login`, { login: user.username, password: user.password });
     await postJson(`${auth.base}/api/v1/auth/logout`, { refreshToken: tokens.refreshToken });

@@ -95,7 +95,9 @@ describe('TOTP second factor', () => {
     expect((await postJson(url('2fa/disable'), { code: s.backupCodes[3], password: s.u.password }, s.bearer)).status).toBe(200);
     const login = await postJson(url('login'), { login: s.u.username, password: s.u.password });
     expect(login.body.accessToken).toEqual(expect.any(String));
-    const actions = (await auth.service.db.query<{ action: string }>('SELECT action FROM audit_events WHERE target_id = $1', [s.id])).map((e) => e.action);
+    const actions = (await auth.service.db.query<{ action: string }>('SELECT action FROM audit_events WHERE target_id = $1', [s.id])).map(
+      (e) => e.action,
+    );
     expect(actions).toEqual(expect.arrayContaining(['two_factor_setup_started', 'two_factor_enabled', 'two_factor_disabled']));
   });
 
@@ -112,7 +114,9 @@ describe('TOTP second factor', () => {
 
   it('stores the TOTP secret sealed, not in clear', async () => {
     const s = await enable();
-    const [row] = await auth.service.db.query<{ secret_ciphertext: string }>('SELECT secret_ciphertext FROM totp_credentials WHERE user_id = $1', [s.id]);
+    const [row] = await auth.service.db.query<{ secret_ciphertext: string }>('SELECT secret_ciphertext FROM totp_credentials WHERE user_id = $1', [
+      s.id,
+    ]);
     expect(row!.secret_ciphertext).toMatch(/^v1\./);
     expect(row!.secret_ciphertext).not.toContain(s.secret);
   });

@@ -61,7 +61,10 @@ describe('GET /internal/v1/media/{id} (called by posts and users)', () => {
       const res = await reference(id, 'posts');
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
-      expect(res.body).toMatchObject({ type: 'https://agora.dev/problems/validation', errors: [{ field: 'id', message: expect.stringMatching(/^must be a UUID/) }] });
+      expect(res.body).toMatchObject({
+        type: 'https://agora.dev/problems/validation',
+        errors: [{ field: 'id', message: expect.stringMatching(/^must be a UUID/) }],
+      });
     }
   });
 });

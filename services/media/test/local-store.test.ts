@@ -66,7 +66,10 @@ describe('local object store: the signed-URL contract', () => {
 
   it('expired URLs → 403', async () => {
     const past = Math.floor(Date.now() / 1000) - 1;
-    const body = await expectProblem(await put(sign({ method: 'PUT', key: 'media/exp', contentType: 'image/png', size: 1, expires: past }), Buffer.from('x')), 403);
+    const body = await expectProblem(
+      await put(sign({ method: 'PUT', key: 'media/exp', contentType: 'image/png', size: 1, expires: past }), Buffer.from('x')),
+      403,
+    );
     expect(body.type).toBe('https://agora.dev/problems/forbidden');
     await expectProblem(await fetch(sign({ method: 'GET', key: 'media/one', expires: past })), 403);
     expect((await fetch(sign({ method: 'HEAD', key: 'media/one', expires: past }), { method: 'HEAD' })).status).toBe(403);
@@ -90,7 +93,10 @@ describe('local object store: the signed-URL contract', () => {
       expect(res.status, name).toBe(403);
     }
     // Signed with another key.
-    await expectProblem(await put(sign({ method: 'PUT', key: 'media/tamper', contentType: 'image/png', size: 4 }, 'x'.repeat(40)), Buffer.alloc(4)), 403);
+    await expectProblem(
+      await put(sign({ method: 'PUT', key: 'media/tamper', contentType: 'image/png', size: 4 }, 'x'.repeat(40)), Buffer.alloc(4)),
+      403,
+    );
     // A GET URL is no PUT URL, and a PUT URL no GET URL.
     await expectProblem(await put(sign({ method: 'GET', key: 'media/tamper' }), Buffer.alloc(4)), 403);
     await expectProblem(await fetch(good), 403);
@@ -126,10 +132,12 @@ describe('local object store: the signed-URL contract', () => {
     await new Promise<void>((resolve) => {
       const req = http.request(url, { method: 'PUT', headers: { 'content-type': 'image/png', 'content-length': size } });
       req.on('error', () => resolve());
-      req.write(Buffer.alloc(size / 2), () => setTimeout(() => {
-        req.destroy();
-        resolve();
-      }, 100));
+      req.write(Buffer.alloc(size / 2), () =>
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 100),
+      );
     });
     await new Promise((r) => setTimeout(r, 200));
     expect((await fetch(sign({ method: 'HEAD', key: 'media/half' }), { method: 'HEAD' })).status).toBe(404);
@@ -142,10 +150,12 @@ describe('local object store: the signed-URL contract', () => {
     await expectProblem(await fetch(`${base}/media/one`, { method: 'PATCH' }), 405);
     for (const p of ['/objects/../tmp/x', '/objects/media/%2e%2e/%2e%2e/data/media/one', '/objects/', '/etc/passwd', '/objects/.hidden']) {
       const status = await new Promise<number>((resolve, reject) => {
-        http.get({ host: '127.0.0.1', port: store.port, path: p }, (res) => {
-          res.resume();
-          resolve(res.statusCode!);
-        }).on('error', reject);
+        http
+          .get({ host: '127.0.0.1', port: store.port, path: p }, (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          })
+          .on('error', reject);
       });
       expect(status, p).toBe(404);
     }

@@ -24,7 +24,9 @@ type User = Awaited<ReturnType<typeof user>>;
 
 /** What the media table holds for `id` (the test fails if there is no such row). */
 async function mediaRow(id: string) {
-  const [row] = await media.service.db.query<{ status: string; ownerId: string }>('SELECT status, owner_id AS "ownerId" FROM media WHERE id = $1', [id]);
+  const [row] = await media.service.db.query<{ status: string; ownerId: string }>('SELECT status, owner_id AS "ownerId" FROM media WHERE id = $1', [
+    id,
+  ]);
   if (!row) throw new Error(`no media row ${id}`);
   return row;
 }
@@ -57,7 +59,13 @@ describe('upload flow (media + local object store on loopback)', () => {
 
     const done = await complete(alice, created.body.id);
     expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ id: created.body.id, ownerId: alice.id, status: 'uploaded', contentType: 'image/png', sizeBytes: bytes.length });
+    expect(done.body).toMatchObject({
+      id: created.body.id,
+      ownerId: alice.id,
+      status: 'uploaded',
+      contentType: 'image/png',
+      sizeBytes: bytes.length,
+    });
     expect((await complete(alice, created.body.id)).body.status).toBe('uploaded'); // idempotent
 
     // Any signed-in user may read uploaded media.
@@ -82,7 +90,11 @@ describe('upload flow (media + local object store on loopback)', () => {
     const alice = await user();
     const html = Buffer.from('<html><script>document.cookie</script></html>'.padEnd(4096, ' '));
     const gif = Buffer.concat([Buffer.from('GIF89a'), randomBytes(4090)]);
-    for (const [declared, body] of [['image/png', html], ['image/png', gif], ['image/jpeg', randomBytes(4096)]] as const) {
+    for (const [declared, body] of [
+      ['image/png', html],
+      ['image/png', gif],
+      ['image/jpeg', randomBytes(4096)],
+    ] as const) {
       const created = await createUpload(alice, { contentType: declared, sizeBytes: body.length });
       expect((await fetch(created.body.uploadUrl, { method: 'PUT', headers: created.body.uploadHeaders, body })).status).toBe(200);
       const res = await complete(alice, created.body.id);
@@ -107,7 +119,11 @@ describe('upload flow (media + local object store on loopback)', () => {
     const created = await createUpload(alice, { contentType: 'image/jpeg', sizeBytes: 10 });
     // Someone holding the store key writes 5 bytes under that key: media must not believe it.
     const url = signObjectUrl(media.store!.url, media.store!.signingKey, {
-      method: 'PUT', key: `media/${created.body.id}`, expires: Math.floor(Date.now() / 1000) + 60, contentType: 'image/jpeg', size: 5,
+      method: 'PUT',
+      key: `media/${created.body.id}`,
+      expires: Math.floor(Date.now() / 1000) + 60,
+      contentType: 'image/jpeg',
+      size: 5,
     });
     expect((await fetch(url, { method: 'PUT', headers: { 'content-type': 'image/jpeg' }, body: Buffer.alloc(5) })).status).toBe(200);
     expect((await complete(alice, created.body.id)).status).toBe(409);
@@ -130,7 +146,11 @@ describe('upload flow (media + local object store on loopback)', () => {
 
   it('unknown ids → 404 problem+json; malformed ids → 400 problem+json naming the id', async () => {
     const alice = await user();
-    for (const [id, status] of [[randomUUID(), 404], ['not-a-uuid', 400], ["1' OR '1'='1", 400]] as const) {
+    for (const [id, status] of [
+      [randomUUID(), 404],
+      ['not-a-uuid', 400],
+      ["1' OR '1'='1", 400],
+    ] as const) {
       for (const res of [await getMedia(alice, encodeURIComponent(id)), await complete(alice, encodeURIComponent(id))]) {
         expect(res.status).toBe(status);
         expect(res.headers.get('content-type')).toBe('application/problem+json');

@@ -122,9 +122,16 @@ export async function startFakeMedia(key = TEST_MESH_KEY): Promise<FakeMedia> {
   const calls: FakeMedia['calls'] = [];
   const server = await listen((req, res) => {
     const workload = workloadFromLocalAssertion(header(req, 'x-agora-workload'), key);
-    calls.push({ path: req.url ?? '', workload: workload?.service, authorization: header(req, 'authorization'), requestId: header(req, 'x-request-id') });
+    calls.push({
+      path: req.url ?? '',
+      workload: workload?.service,
+      authorization: header(req, 'authorization'),
+      requestId: header(req, 'x-request-id'),
+    });
     const problem = (status: number, slug: string) =>
-      res.writeHead(status, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: `https://agora.dev/problems/${slug}`, title: slug, status }));
+      res
+        .writeHead(status, { 'content-type': 'application/problem+json' })
+        .end(JSON.stringify({ type: `https://agora.dev/problems/${slug}`, title: slug, status }));
     const m = /^\/internal\/v1\/media\/([^/?]+)$/.exec(req.url ?? '');
     if (req.method !== 'GET' || !m) return problem(404, 'not-found');
     if (!workload) return problem(401, 'unauthorized');

@@ -57,7 +57,7 @@ describe('posts over the shared HTTP rules', () => {
     expect((await call(url('/Posts'), { headers: alice.auth })).status).toBe(404);
   });
 
-  it("what a signed-in user reads is never stored by a cache", async () => {
+  it('what a signed-in user reads is never stored by a cache', async () => {
     const created = await call(url('/posts'), { method: 'POST', headers: alice.auth, body: { text: 'cache me not' } });
     expect(created.headers.get('cache-control')).toBe('no-store');
     for (const path of ['/posts', `/posts/${created.body.id}`, `/posts/${created.body.id}/likes`, `/posts/${created.body.id}/comments`]) {

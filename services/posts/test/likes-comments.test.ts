@@ -18,7 +18,8 @@ afterAll(async () => {
 });
 
 const url = (path: string) => `${posts.base}/api/v1${path}`;
-const newPost = async (user: TestUser, text = 'a post') => (await call(url('/posts'), { method: 'POST', headers: user.auth, body: { text } })).body as { id: string };
+const newPost = async (user: TestUser, text = 'a post') =>
+  (await call(url('/posts'), { method: 'POST', headers: user.auth, body: { text } })).body as { id: string };
 const like = (user: TestUser, id: string) => call(url(`/posts/${id}/like`), { method: 'POST', headers: user.auth });
 const unlike = (user: TestUser, id: string) => call(url(`/posts/${id}/like`), { method: 'DELETE', headers: user.auth });
 const get = (user: TestUser, id: string) => call(url(`/posts/${id}`), { headers: user.auth });

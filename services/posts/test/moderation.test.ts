@@ -39,7 +39,7 @@ async function postWithComment() {
 }
 
 describe('moderation', () => {
-  it('only admins may remove someone else\'s comment or post; others get 401/403 and nothing changes', async () => {
+  it("only admins may remove someone else's comment or post; others get 401/403 and nothing changes", async () => {
     const { postId, commentId } = await postWithComment();
     expect((await call('DELETE', `/api/v1/posts/moderation/${postId}/comments/${commentId}`)).status).toBe(401);
     expect((await call('DELETE', `/api/v1/posts/moderation/${postId}/comments/${commentId}`, author)).status).toBe(403);
@@ -62,7 +62,11 @@ describe('moderation', () => {
       const line = text.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
       return Number(line?.split(' ').pop() ?? NaN);
     };
-    const before = { posts: await value('agora_posts_created_total'), likes: await value('agora_likes_total'), comments: await value('agora_comments_total') };
+    const before = {
+      posts: await value('agora_posts_created_total'),
+      likes: await value('agora_likes_total'),
+      comments: await value('agora_comments_total'),
+    };
     const { postId } = await postWithComment();
     await call('POST', `/api/v1/posts/${postId}/like`, other);
     await call('POST', `/api/v1/posts/${postId}/like`, other); // idempotent: not a second like

@@ -48,8 +48,11 @@ describe('keyset pagination with equal timestamps', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(instant, { maxLength: 25 }), fc.integer({ min: 1, max: 7 }), async (times, limit) => {
         const author = crypto.randomUUID();
-        for (const t of times) await sql('INSERT INTO posts (author_id, text, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id', [author, 'p', t]);
-        const expected = (await sql<{ id: string }>('SELECT id FROM posts WHERE author_id = $1 ORDER BY created_at DESC, id DESC', [author])).map((r) => r.id);
+        for (const t of times)
+          await sql('INSERT INTO posts (author_id, text, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id', [author, 'p', t]);
+        const expected = (await sql<{ id: string }>('SELECT id FROM posts WHERE author_id = $1 ORDER BY created_at DESC, id DESC', [author])).map(
+          (r) => r.id,
+        );
         const pages = await pageAll(`/posts?authorId=${author}`, limit);
         expect(pages.flat()).toEqual(expected);
       }),
@@ -63,10 +66,17 @@ describe('keyset pagination with equal timestamps', () => {
         const [post] = await sql<{ id: string }>("INSERT INTO posts (author_id, text) VALUES (gen_random_uuid(), 'p') RETURNING id");
         for (const t of times) {
           await sql('INSERT INTO likes (post_id, user_id, created_at) VALUES ($1, gen_random_uuid(), $2) RETURNING post_id', [post!.id, t]);
-          await sql("INSERT INTO comments (post_id, author_id, text, created_at) VALUES ($1, gen_random_uuid(), 'c', $2) RETURNING id", [post!.id, t]);
+          await sql("INSERT INTO comments (post_id, author_id, text, created_at) VALUES ($1, gen_random_uuid(), 'c', $2) RETURNING id", [
+            post!.id,
+            t,
+          ]);
         }
-        const likes = (await sql<{ id: string }>('SELECT user_id AS id FROM likes WHERE post_id = $1 ORDER BY created_at DESC, user_id DESC', [post!.id])).map((r) => r.id);
-        const comments = (await sql<{ id: string }>('SELECT id FROM comments WHERE post_id = $1 ORDER BY created_at, id', [post!.id])).map((r) => r.id);
+        const likes = (
+          await sql<{ id: string }>('SELECT user_id AS id FROM likes WHERE post_id = $1 ORDER BY created_at DESC, user_id DESC', [post!.id])
+        ).map((r) => r.id);
+        const comments = (await sql<{ id: string }>('SELECT id FROM comments WHERE post_id = $1 ORDER BY created_at, id', [post!.id])).map(
+          (r) => r.id,
+        );
         expect((await pageAll(`/posts/${post!.id}/likes`, limit)).flat()).toEqual(likes);
         expect((await pageAll(`/posts/${post!.id}/comments`, limit)).flat()).toEqual(comments);
       }),

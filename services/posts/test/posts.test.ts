@@ -305,7 +305,12 @@ describe('GET /api/v1/posts (an author’s posts)', () => {
 
   it.each(FORGED_CURSORS)('refuses a forged cursor (%s) on every list with a 400 naming cursor', async (_label, cursor) => {
     const post = (await create(alice, { text: 'a post to list' })).body as { id: string };
-    const lists = { 'author posts': `/posts?authorId=${alice.id}&`, feed: '/feed?', likes: `/posts/${post.id}/likes?`, comments: `/posts/${post.id}/comments?` };
+    const lists = {
+      'author posts': `/posts?authorId=${alice.id}&`,
+      feed: '/feed?',
+      likes: `/posts/${post.id}/likes?`,
+      comments: `/posts/${post.id}/comments?`,
+    };
     for (const [list, path] of Object.entries(lists)) {
       const res = await call(url(`${path}cursor=${encodeURIComponent(cursor)}`), { headers: alice.auth });
       expect([list, res.status]).toEqual([list, 400]);

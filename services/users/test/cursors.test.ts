@@ -24,19 +24,22 @@ beforeAll(async () => {
 afterAll(async () => users?.stop());
 
 describe('cursors of the users lists', () => {
-  it.each(FORGED_CURSORS)('refuses a forged cursor (%s) on followers, following and the admin list with a 400 naming cursor', async (_label, cursor) => {
-    const lists: Array<[string, string, Record<string, string>]> = [
-      ['followers', `/${member.id}/followers`, member.auth],
-      ['following', `/${member.id}/following`, member.auth],
-      ['admin user list', '', admin],
-    ];
-    for (const [list, path, headers] of lists) {
-      const res = await call(url(`${path}?cursor=${encodeURIComponent(cursor)}`), { headers });
-      expect([list, res.status]).toEqual([list, 400]);
-      expect(res.headers.get('content-type')).toContain('application/problem+json');
-      expect([list, res.body.errors?.map((e: { field: string }) => e.field)]).toEqual([list, ['cursor']]);
-    }
-  });
+  it.each(FORGED_CURSORS)(
+    'refuses a forged cursor (%s) on followers, following and the admin list with a 400 naming cursor',
+    async (_label, cursor) => {
+      const lists: Array<[string, string, Record<string, string>]> = [
+        ['followers', `/${member.id}/followers`, member.auth],
+        ['following', `/${member.id}/following`, member.auth],
+        ['admin user list', '', admin],
+      ];
+      for (const [list, path, headers] of lists) {
+        const res = await call(url(`${path}?cursor=${encodeURIComponent(cursor)}`), { headers });
+        expect([list, res.status]).toEqual([list, 400]);
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+        expect([list, res.body.errors?.map((e: { field: string }) => e.field)]).toEqual([list, ['cursor']]);
+      }
+    },
+  );
 
   it('the admin list visits every profile exactly once when many were created in the same millisecond', async () => {
     // 25 profiles 1 µs apart: all inside one millisecond, newest first by microsecond.

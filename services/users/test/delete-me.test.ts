@@ -66,7 +66,9 @@ describe('DELETE me, end to end with the real auth service', () => {
     expect(await users.count('follows WHERE follower_id = $1 OR followee_id = $1', [alice.id])).toBe(0);
     const bobs = await call(api(users, `${carol.id}/followers`), { headers: carol.headers });
     expect(bobs.body.items.map((i: { id: string }) => i.id)).toEqual([bob.id]);
-    const ids = await call(`${users.base}/internal/v1/users/${bob.id}/following-ids`, { headers: { 'x-agora-workload': signLocalAssertion('posts', TEST_MESH_KEY) } });
+    const ids = await call(`${users.base}/internal/v1/users/${bob.id}/following-ids`, {
+      headers: { 'x-agora-workload': signLocalAssertion('posts', TEST_MESH_KEY) },
+    });
     expect(ids.body).toEqual({ ids: [carol.id] });
 
     // The access token is still within its 15 minutes: it must not bring the profile back.

@@ -28,7 +28,9 @@ export async function startFakeMedia(meshKey: string): Promise<FakeMedia> {
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   const problem = (res: import('node:http').ServerResponse, status: number, slug: string) =>
-    res.writeHead(status, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: `https://agora.dev/problems/${slug}`, title: slug, status }));
+    res
+      .writeHead(status, { 'content-type': 'application/problem+json' })
+      .end(JSON.stringify({ type: `https://agora.dev/problems/${slug}`, title: slug, status }));
   const server: Server = createServer((req, res) => {
     const workload = workloadFromLocalAssertion(req.headers['x-agora-workload'] as string | undefined, meshKey);
     fake.calls.push({ service: workload?.service, path: req.url ?? '', forwardedUser: Boolean(req.headers.authorization) });

@@ -33,10 +33,7 @@ describe('follow / unfollow', () => {
 
   it('concurrent follows (both ways, repeated) neither deadlock nor miscount', async () => {
     const [a, b] = [await newUser('a'), await newUser('b')];
-    const answers = await Promise.all([
-      ...Array.from({ length: 5 }, () => follow(a, b.id)),
-      ...Array.from({ length: 5 }, () => follow(b, a.id)),
-    ]);
+    const answers = await Promise.all([...Array.from({ length: 5 }, () => follow(a, b.id)), ...Array.from({ length: 5 }, () => follow(b, a.id))]);
     expect(answers.map((r) => r.status)).toEqual(Array(10).fill(204));
     expect(await me(a)).toMatchObject({ followingCount: 1, followerCount: 1 });
     expect(await me(b)).toMatchObject({ followingCount: 1, followerCount: 1 });
@@ -56,7 +53,7 @@ describe('follow / unfollow', () => {
     expect(await me(a)).toMatchObject({ followingCount: 0, followerCount: 0 });
   });
 
-  it('a follow acts only on the caller\'s own edge: A cannot make B follow or unfollow anyone', async () => {
+  it("a follow acts only on the caller's own edge: A cannot make B follow or unfollow anyone", async () => {
     const [a, b, c] = [await newUser('a'), await newUser('b'), await newUser('c')];
     await follow(b, c.id);
     // The body is ignored by design (there is none); A's requests only ever touch A's edges.
@@ -137,9 +134,7 @@ describe('followers / following lists', () => {
   });
 
   it('bad limit or cursor is a 400 problem+json', async () => {
-    const bad = [
-      'limit=0', 'limit=101', 'limit=-1', 'limit=1.5', 'limit=abc',
-    ];
+    const bad = ['limit=0', 'limit=101', 'limit=-1', 'limit=1.5', 'limit=abc'];
     for (const q of bad) {
       const res = await call(url(`${star.id}/followers?${q}`), { headers: star.auth });
       expect(res.status, q).toBe(400);

@@ -132,7 +132,10 @@ export interface JsonResponse {
 }
 
 /** fetch + JSON: `body` is the parsed answer (or undefined for an empty one). */
-export async function call(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown; rawBody?: string } = {}): Promise<JsonResponse> {
+export async function call(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown; rawBody?: string } = {},
+): Promise<JsonResponse> {
   const headers: Record<string, string> = { ...(init.headers ?? {}) };
   let body: string | undefined = init.rawBody;
   if (init.body !== undefined) {

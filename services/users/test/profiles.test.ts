@@ -87,8 +87,15 @@ describe('reading profiles', () => {
   it('every operation requires a valid token: 401 problem+json otherwise', async () => {
     const id = alice.id;
     const ops: [string, string][] = [
-      ['GET', 'me'], ['PATCH', 'me'], ['DELETE', 'me'], ['GET', id], ['GET', `by-username/${alice.username}`],
-      ['POST', `${id}/follow`], ['DELETE', `${id}/follow`], ['GET', `${id}/followers`], ['GET', `${id}/following`],
+      ['GET', 'me'],
+      ['PATCH', 'me'],
+      ['DELETE', 'me'],
+      ['GET', id],
+      ['GET', `by-username/${alice.username}`],
+      ['POST', `${id}/follow`],
+      ['DELETE', `${id}/follow`],
+      ['GET', `${id}/followers`],
+      ['GET', `${id}/following`],
     ];
     for (const [method, path] of ops) {
       const none = await call(url(path), { method, ...(method === 'PATCH' ? { body: { bio: 'x' } } : {}) });
@@ -101,7 +108,9 @@ describe('reading profiles', () => {
     const { startTestIssuer } = await import('./harness.js');
     const other = await startTestIssuer();
     try {
-      const res = await call(url('me'), { headers: { authorization: `Bearer ${await other.token({ sub: alice.id, preferred_username: alice.username })}` } });
+      const res = await call(url('me'), {
+        headers: { authorization: `Bearer ${await other.token({ sub: alice.id, preferred_username: alice.username })}` },
+      });
       expect(res.status).toBe(401);
     } finally {
       await other.stop();
@@ -119,7 +128,9 @@ describe('PATCH me', () => {
     expect(bioOnly.body).toMatchObject({ displayName: 'Pat Cher', bio: '' });
     expect((await call(url('me'), { headers: u.auth })).body).toMatchObject({ displayName: 'Pat Cher', bio: '' });
     expect((await call(url('me'), { method: 'PATCH', headers: u.auth, body: {} })).status).toBe(200);
-    expect((await call(url('me'), { method: 'PATCH', headers: u.auth, body: { displayName: 'x'.repeat(50), bio: 'y'.repeat(280) } })).status).toBe(200);
+    expect((await call(url('me'), { method: 'PATCH', headers: u.auth, body: { displayName: 'x'.repeat(50), bio: 'y'.repeat(280) } })).status).toBe(
+      200,
+    );
   });
 
   it('bad input is a 4xx problem+json and changes nothing', async () => {
@@ -138,7 +149,12 @@ describe('PATCH me', () => {
       { body: [], status: 400, type: 'validation' },
       { rawBody: '{"bio": "oops"', headers: { 'content-type': 'application/json' }, status: 400, type: 'malformed-json' },
       { rawBody: 'bio=hi', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, type: 'unsupported-media-type' },
-      { rawBody: JSON.stringify({ bio: 'z'.repeat(200_000) }), headers: { 'content-type': 'application/json' }, status: 413, type: 'payload-too-large' },
+      {
+        rawBody: JSON.stringify({ bio: 'z'.repeat(200_000) }),
+        headers: { 'content-type': 'application/json' },
+        status: 413,
+        type: 'payload-too-large',
+      },
     ];
     for (const c of cases) {
       const res = await call(url('me'), { method: 'PATCH', headers: { ...u.auth, ...(c.headers ?? {}) }, body: c.body, rawBody: c.rawBody });

@@ -181,12 +181,17 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
   const child: ChildProcess = spawn(
     bin.postgres,
     [
-      '-D', opts.dataDir,
-      '-p', String(opts.port),
-      '-h', '127.0.0.1',
+      '-D',
+      opts.dataDir,
+      '-p',
+      String(opts.port),
+      '-h',
+      '127.0.0.1',
       // Unix socket in the data dir: /var/run/postgresql may not exist or be writable.
-      '-k', opts.dataDir,
-      '-c', 'logging_collector=off',
+      '-k',
+      opts.dataDir,
+      '-c',
+      'logging_collector=off',
       ...(opts.extraArgs ?? []),
     ],
     { ...ids, detached: opts.detached ?? false, env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -227,8 +232,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
       const timedOut = Symbol('timeout');
-      const wait = (ms: number) =>
-        Promise.race([exited, new Promise<typeof timedOut>((r) => setTimeout(() => r(timedOut), ms).unref())]);
+      const wait = (ms: number) => Promise.race([exited, new Promise<typeof timedOut>((r) => setTimeout(() => r(timedOut), ms).unref())]);
       if ((await wait(timeoutMs)) !== timedOut) return;
       child.kill('SIGQUIT'); // immediate shutdown
       if ((await wait(5_000)) !== timedOut) return;

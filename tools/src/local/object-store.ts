@@ -22,13 +22,7 @@
  */
 import http from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import {
-  MAX_OBJECT_BYTES,
-  OBJECT_PATH_PREFIX,
-  isValidObjectKey,
-  objectSignature,
-  type ObjectMethod,
-} from '@agora/mesh/object-url';
+import { MAX_OBJECT_BYTES, OBJECT_PATH_PREFIX, isValidObjectKey, objectSignature, type ObjectMethod } from '@agora/mesh/object-url';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { access, link, mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';

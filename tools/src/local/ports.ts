@@ -10,9 +10,7 @@ export interface PortNeed {
 export class PortBusyError extends Error {
   constructor(readonly busy: readonly (PortNeed & { reason: string })[]) {
     super(
-      busy
-        .map((b) => `port ${b.port} (${b.purpose}) is ${b.reason}`)
-        .join('\n') +
+      busy.map((b) => `port ${b.port} (${b.purpose}) is ${b.reason}`).join('\n') +
         '\nStop whatever uses it (e.g. `lsof -i :PORT` or `ss -ltnp`) or choose another port ' +
         '(AGORA_INGRESS_PORT, AGORA_PG_PORT).',
     );
@@ -26,7 +24,13 @@ export function probePort(port: number, host = '127.0.0.1'): Promise<string | un
     const server = net.createServer();
     server.unref();
     server.once('error', (err: NodeJS.ErrnoException) =>
-      resolve(err.code === 'EADDRINUSE' ? 'already in use' : err.code === 'EACCES' ? 'not allowed (privileged port?)' : `unusable (${err.code ?? err.message})`),
+      resolve(
+        err.code === 'EADDRINUSE'
+          ? 'already in use'
+          : err.code === 'EACCES'
+            ? 'not allowed (privileged port?)'
+            : `unusable (${err.code ?? err.message})`,
+      ),
     );
     server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(undefined)));
   });

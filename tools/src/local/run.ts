@@ -134,8 +134,14 @@ function summary(opts: { ingressUrl: string; seeds: string }): void {
     col('databases', SERVICES.map((s) => redactUrl(databaseUrl(postgres!.adminUrl, s.database)).replace(/^.*\//, '')).join(', '));
   }
   if (objectStore) col('objects', `${opts.ingressUrl}${LOCAL_OBJECT_STORE.publicPrefix}/ (local object store for media, ${objectStore.url})`);
-  col('data dir', `${path.relative(process.cwd(), DATA_DIR) || DATA_DIR}/ (${postgres?.kind === 'embedded' ? 'postgres/, ' : ''}${objectStore ? 'objects/, ' : ''}local-secrets.json)`);
-  col('mailbox', `${path.relative(process.cwd(), MAILBOX_DIR) || MAILBOX_DIR}/ (mail auth sends, e.g. passwordless sign-in codes, one .eml file each)`);
+  col(
+    'data dir',
+    `${path.relative(process.cwd(), DATA_DIR) || DATA_DIR}/ (${postgres?.kind === 'embedded' ? 'postgres/, ' : ''}${objectStore ? 'objects/, ' : ''}local-secrets.json)`,
+  );
+  col(
+    'mailbox',
+    `${path.relative(process.cwd(), MAILBOX_DIR) || MAILBOX_DIR}/ (mail auth sends, e.g. passwordless sign-in codes, one .eml file each)`,
+  );
   col('seed', opts.seeds);
   col('prometheus', prometheusNote);
   col('alertmanager', alertmanagerNote);
@@ -159,10 +165,7 @@ async function main(): Promise<void> {
 
   const { built, missing } = await discoverServices();
   if (missing.length) {
-    warn(
-      'runner',
-      `not built, not started: ${missing.map((s) => s.name).join(', ')} (no services/<name>/dist/main.js; run npm run build)`,
-    );
+    warn('runner', `not built, not started: ${missing.map((s) => s.name).join(', ')} (no services/<name>/dist/main.js; run npm run build)`);
   }
   if (!built.length) warn('runner', 'no service is built: starting PostgreSQL and the ingress only');
 
@@ -193,7 +196,10 @@ async function main(): Promise<void> {
 
   const secrets = await loadLocalSecrets(SECRETS_FILE);
 
-  say('postgres', externalUrl ? 'using AGORA_POSTGRES_URL' : `starting embedded PostgreSQL on 127.0.0.1:${pgPort} (${path.relative(REPO_ROOT, POSTGRES_DATA_DIR)})`);
+  say(
+    'postgres',
+    externalUrl ? 'using AGORA_POSTGRES_URL' : `starting embedded PostgreSQL on 127.0.0.1:${pgPort} (${path.relative(REPO_ROOT, POSTGRES_DATA_DIR)})`,
+  );
   postgres = await startLocalPostgres({
     externalUrl,
     dataDir: POSTGRES_DATA_DIR,
@@ -227,7 +233,10 @@ async function main(): Promise<void> {
       signingKey: secrets.LOCAL_STORE_SIGNING_KEY,
       port: LOCAL_OBJECT_STORE.localPort,
       host: '127.0.0.1',
-      corsOrigins: (process.env.CORS_ORIGINS ?? 'http://localhost:5173,http://localhost:3000').split(',').map((o) => o.trim()).filter(Boolean),
+      corsOrigins: (process.env.CORS_ORIGINS ?? 'http://localhost:5173,http://localhost:3000')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
       onError: (line) => warn('objects', line),
     });
     say('objects', `local object store on ${objectStore.url} (${path.relative(REPO_ROOT, OBJECTS_DIR)})`);
@@ -256,7 +265,12 @@ async function main(): Promise<void> {
     });
   for (const s of built) {
     const migrate = path.join(REPO_ROOT, 'services', s.name, 'dist', 'migrate.js');
-    if (await access(migrate).then(() => true, () => false)) {
+    if (
+      await access(migrate).then(
+        () => true,
+        () => false,
+      )
+    ) {
       say('runner', `${s.name}: migrating ${s.database}`);
       await runScript(s, 'migrate', envFor(s));
     } else warn('runner', `${s.name}: no dist/migrate.js, migrations skipped`);
@@ -293,13 +307,13 @@ async function main(): Promise<void> {
   checkpoint();
 
   const auth = built.find((s) => s.name === 'auth');
-  const seeded = auth
-    ? await runSeeds({ enabled: seed, auth, authEnv: envFor(auth), ingressUrl: ingress.url })
-    : 'skipped';
+  const seeded = auth ? await runSeeds({ enabled: seed, auth, authEnv: envFor(auth), ingressUrl: ingress.url }) : 'skipped';
   checkpoint();
   summary({
     ingressUrl: ingress.url,
-    seeds: { skipped: 'skipped (--no-seed / AGORA_SEED=false, or auth is not built)', done: 'demo data in place', failed: 'FAILED (see above)' }[seeded],
+    seeds: { skipped: 'skipped (--no-seed / AGORA_SEED=false, or auth is not built)', done: 'demo data in place', failed: 'FAILED (see above)' }[
+      seeded
+    ],
   });
 }
 
@@ -329,7 +343,10 @@ async function maybeStartAlertmanager(): Promise<void> {
     return;
   }
   const dataDir = path.join(DATA_DIR, 'alertmanager');
-  say('alertmanager', `starting on 127.0.0.1:${port} (${path.relative(REPO_ROOT, ALERTMANAGER_CONFIG)}, local receivers; data in ${path.relative(REPO_ROOT, dataDir)})`);
+  say(
+    'alertmanager',
+    `starting on 127.0.0.1:${port} (${path.relative(REPO_ROOT, ALERTMANAGER_CONFIG)}, local receivers; data in ${path.relative(REPO_ROOT, dataDir)})`,
+  );
   try {
     alertmanager = await startAlertmanager({
       config: await localAlertmanagerConfig(),
@@ -364,7 +381,10 @@ async function maybeStartPrometheus(): Promise<void> {
   }
   const dataDir = path.join(DATA_DIR, 'prometheus');
   const configFile = path.join(DATA_DIR, 'prometheus.yml'); // beside, not inside, the TSDB directory
-  say('prometheus', `starting on 127.0.0.1:${port} (${path.relative(REPO_ROOT, PROMETHEUS_LOCAL_CONFIG)}, data in ${path.relative(REPO_ROOT, dataDir)})`);
+  say(
+    'prometheus',
+    `starting on 127.0.0.1:${port} (${path.relative(REPO_ROOT, PROMETHEUS_LOCAL_CONFIG)}, data in ${path.relative(REPO_ROOT, dataDir)})`,
+  );
   try {
     await writeLocalPrometheusConfig(configFile, { alertmanager: alertmanager ? new URL(alertmanager.url).host : undefined });
     prometheus = await startPrometheus({

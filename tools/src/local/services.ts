@@ -27,7 +27,6 @@ const exists = (p: string) =>
  */
 export const TRACING_REGISTER = path.join(REPO_ROOT, 'mesh', 'dist', 'observability', 'register.bundle.mjs');
 
-
 /**
  * A service's compiled script. `main` is the bundled entry point (`npm run build` writes it after
  * tsc: one file instead of ≈ 1 500 modules, for the cold start; scripts/bundle.mjs), exactly what the
@@ -152,13 +151,17 @@ export interface StartServiceOptions {
  */
 export async function startService(service: ServiceTopology, env: NodeJS.ProcessEnv, options: StartServiceOptions = {}): Promise<RunningService> {
   const { readyTimeoutMs = 60_000, output = 'console' } = options;
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', pathToFileURL(TRACING_REGISTER).href, serviceScript(service.name, 'main')], {
-    cwd: serviceDir(service.name),
-    env,
-    // Own process group: a terminal Ctrl-C reaches only the runner, which stops things in order.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...SERVICE_NODE_FLAGS, '--import', pathToFileURL(TRACING_REGISTER).href, serviceScript(service.name, 'main')],
+    {
+      cwd: serviceDir(service.name),
+      env,
+      // Own process group: a terminal Ctrl-C reaches only the runner, which stops things in order.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   trackChild(child);
   let captured = '';
   if (output === 'console') {

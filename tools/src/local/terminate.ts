@@ -7,10 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 export async function terminateChild(child: ChildProcess, exited: Promise<unknown>, timeoutMs: number, onForce?: () => void): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
-  const timedOut = await Promise.race([
-    exited.then(() => false),
-    new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref()),
-  ]);
+  const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref())]);
   if (timedOut) {
     onForce?.();
     child.kill('SIGKILL');

@@ -60,7 +60,7 @@ async function seedPosts(sessions: Sessions, ids: Map<string, string>, log: Demo
   const newPosts = new Map<string, string[]>();
   for (const user of DEMO_USERS) {
     const api = sessions.get(user.username)!;
-    const existing = await api<{ items: unknown[] }>('GET', "/api/v1/posts?limit=1");
+    const existing = await api<{ items: unknown[] }>('GET', '/api/v1/posts?limit=1');
     expectStatus(`posts of ${user.username}`, existing, 200);
     if (existing.body.items.length > 0) continue;
     for (const text of user.posts) {

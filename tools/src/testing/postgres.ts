@@ -119,7 +119,7 @@ async function tryTestcontainers(image: string, log: (line: string) => void): Pr
   const adminUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   let version: string | undefined;
   // After the init line, the server restarts to listen on TCP: a few refused connections are normal.
-  for (const started = Date.now(); !version; ) {
+  for (const started = Date.now(); !version;) {
     try {
       version = await serverVersion(adminUrl);
     } catch (err) {

@@ -80,7 +80,10 @@ const router = createBrowserRouter([
           { path: '/', element: <Feed /> },
           { path: '/posts/:id', element: <PostPage /> },
           { path: '/settings', element: <Settings /> },
-          { path: '/search', element: <NotAvailable title="Search" needs="the API has no people or post search yet. Open a profile by its address, /@username." /> },
+          {
+            path: '/search',
+            element: <NotAvailable title="Search" needs="the API has no people or post search yet. Open a profile by its address, /@username." />,
+          },
           { path: '/notifications', element: <NotAvailable title="Notifications" needs="the API has no notifications yet." /> },
           { element: <AdminOnly />, children: [{ path: '/admin', element: <Admin /> }] },
           { path: '/:handle', element: <Profile /> },

@@ -39,7 +39,9 @@ export function Composer() {
         <span className="muted" aria-live="polite">
           {MAX_TEXT - text.length} characters left
         </span>
-        {media.length < MAX_IMAGES && <ImagePicker label="Add image" onUploaded={(m) => setMedia((list) => [...list, m])} disabled={create.isPending} />}
+        {media.length < MAX_IMAGES && (
+          <ImagePicker label="Add image" onUploaded={(m) => setMedia((list) => [...list, m])} disabled={create.isPending} />
+        )}
         <button type="submit" disabled={blank || create.isPending}>
           {create.isPending ? 'Posting…' : 'Post'}
         </button>

@@ -4,7 +4,15 @@ import { messageOf } from '../api/problem';
 import { ACCEPTED_TYPES, refusal, uploadImage } from '../data/media';
 
 /** Picks one image, refuses a wrong type or size before uploading, and shows the upload's progress. */
-export function ImagePicker({ label, onUploaded, disabled }: { label: string; onUploaded: (media: Schemas['MediaView']) => void; disabled?: boolean }) {
+export function ImagePicker({
+  label,
+  onUploaded,
+  disabled,
+}: {
+  label: string;
+  onUploaded: (media: Schemas['MediaView']) => void;
+  disabled?: boolean;
+}) {
   const id = useId();
   const [progress, setProgress] = useState<number | undefined>();
   const [problem, setProblem] = useState<string | undefined>();

@@ -78,7 +78,9 @@ export function useCreatePost() {
 /** Writes a post's new state into every cached list and the post itself. */
 export function patchPost(client: QueryClient, postId: string, patch: Partial<PostView>): void {
   const apply = (p: PostView) => (p.id === postId ? { ...p, ...patch } : p);
-  for (const [key, data] of client.getQueriesData<InfiniteData<{ items: PostView[] }>>({ predicate: (q) => q.queryKey[0] === 'feed' || q.queryKey[0] === 'author-posts' })) {
+  for (const [key, data] of client.getQueriesData<InfiniteData<{ items: PostView[] }>>({
+    predicate: (q) => q.queryKey[0] === 'feed' || q.queryKey[0] === 'author-posts',
+  })) {
     if (data?.pages) client.setQueryData(key, { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map(apply) })) });
   }
   client.setQueryData<PostView>(keys.post(postId), (p) => (p ? apply(p) : p));
@@ -88,7 +90,11 @@ export function useLike() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ postId, like }: { postId: string; like: boolean }) =>
-      unwrap(like ? api.POST('/api/v1/posts/{id}/like', { params: { path: { id: postId } } }) : api.DELETE('/api/v1/posts/{id}/like', { params: { path: { id: postId } } })),
+      unwrap(
+        like
+          ? api.POST('/api/v1/posts/{id}/like', { params: { path: { id: postId } } })
+          : api.DELETE('/api/v1/posts/{id}/like', { params: { path: { id: postId } } }),
+      ),
     onSuccess: (state) => {
       patchPost(client, state.postId, { likedByMe: state.likedByMe, likeCount: state.likeCount });
       void client.invalidateQueries({ queryKey: keys.likers(state.postId) });

@@ -31,7 +31,8 @@ function put(ticket: Schemas['UploadTicket'], file: File, onProgress: (fraction:
       if (name.toLowerCase() !== 'content-length') xhr.setRequestHeader(name, value);
     }
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
-    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new ApiError(`The upload was refused (${xhr.status}).`, xhr.status)));
+    xhr.onload = () =>
+      xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new ApiError(`The upload was refused (${xhr.status}).`, xhr.status));
     xhr.onerror = () => reject(new ApiError(UNREACHABLE, 0));
     xhr.send(file);
   });

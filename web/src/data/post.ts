@@ -46,8 +46,7 @@ export function useAddComment(postId: string) {
 export function useDeleteComment(postId: string) {
   const bump = useCommentCount();
   return useMutation({
-    mutationFn: (commentId: string) =>
-      unwrap(api.DELETE('/api/v1/posts/{id}/comments/{commentId}', { params: { path: { id: postId, commentId } } })),
+    mutationFn: (commentId: string) => unwrap(api.DELETE('/api/v1/posts/{id}/comments/{commentId}', { params: { path: { id: postId, commentId } } })),
     onSuccess: () => bump(postId, -1),
   });
 }

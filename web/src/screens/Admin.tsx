@@ -27,7 +27,9 @@ export function Admin() {
               <thead>
                 <tr>
                   <th scope="col">User</th>
-                  <th scope="col" className="wide-only">Followers</th>
+                  <th scope="col" className="wide-only">
+                    Followers
+                  </th>
                   <th scope="col">Status</th>
                   <th scope="col">Action</th>
                 </tr>
@@ -41,7 +43,12 @@ export function Admin() {
                     <td className="wide-only">{u.followerCount}</td>
                     <td>{u.suspended ? 'Suspended' : 'Active'}</td>
                     <td>
-                      <button type="button" className={u.suspended ? '' : 'danger'} disabled={suspend.isPending} onClick={() => suspend.mutate({ id: u.id, suspended: !u.suspended })}>
+                      <button
+                        type="button"
+                        className={u.suspended ? '' : 'danger'}
+                        disabled={suspend.isPending}
+                        onClick={() => suspend.mutate({ id: u.id, suspended: !u.suspended })}
+                      >
                         {u.suspended ? 'Unsuspend' : 'Suspend'}
                         <span className="visually-hidden"> @{u.username}</span>
                       </button>
@@ -74,7 +81,11 @@ export function Admin() {
             Remove post
           </button>
           {removePost.isSuccess && <p role="status">Post removed.</p>}
-          {removePost.isError && <p className="error" role="alert">{messageOf(removePost.error)}</p>}
+          {removePost.isError && (
+            <p className="error" role="alert">
+              {messageOf(removePost.error)}
+            </p>
+          )}
         </form>
       </section>
     </main>

@@ -32,8 +32,20 @@ export function PostPage() {
   const me = session.claims?.sub;
   const admin = session.isAdmin();
 
-  if (post.isPending) return <main id="main"><h1>Post</h1><Loading what="the post" /></main>;
-  if (post.isError) return <main id="main"><h1>Post</h1><ErrorNote error={post.error} retry={() => void post.refetch()} /></main>;
+  if (post.isPending)
+    return (
+      <main id="main">
+        <h1>Post</h1>
+        <Loading what="the post" />
+      </main>
+    );
+  if (post.isError)
+    return (
+      <main id="main">
+        <h1>Post</h1>
+        <ErrorNote error={post.error} retry={() => void post.refetch()} />
+      </main>
+    );
   const mine = post.data.authorId === me;
   const items = comments.data?.pages.flatMap((p) => p.items) ?? [];
 
@@ -63,7 +75,16 @@ export function PostPage() {
         <h2 id="likers">Liked by</h2>
         {likers.isPending && <Loading what="likes" />}
         {likers.isError && <ErrorNote error={likers.error} />}
-        {likers.data && (likers.data.items.length ? <ul className="likers">{likers.data.items.map((l) => <Liker key={l.userId} userId={l.userId} />)}</ul> : <Empty>No likes yet.</Empty>)}
+        {likers.data &&
+          (likers.data.items.length ? (
+            <ul className="likers">
+              {likers.data.items.map((l) => (
+                <Liker key={l.userId} userId={l.userId} />
+              ))}
+            </ul>
+          ) : (
+            <Empty>No likes yet.</Empty>
+          ))}
       </section>
 
       <section aria-labelledby="comments">
@@ -80,7 +101,11 @@ export function PostPage() {
           <button type="submit" disabled={!text.trim() || add.isPending}>
             Comment
           </button>
-          {add.isError && <p className="error" role="alert">{messageOf(add.error)}</p>}
+          {add.isError && (
+            <p className="error" role="alert">
+              {messageOf(add.error)}
+            </p>
+          )}
         </form>
         {comments.isPending && <Loading what="comments" />}
         {comments.isError && <ErrorNote error={comments.error} retry={() => void comments.refetch()} />}

@@ -41,9 +41,27 @@ export function Profile() {
   const [tab, setTab] = useState<'posts' | 'followers' | 'following'>('posts');
   const more = useCallback(() => void posts.fetchNextPage(), [posts]);
 
-  if (!handle.startsWith('@')) return <main id="main"><h1>Not found</h1><ErrorNote error={new Error('No such page.')} /></main>;
-  if (profile.isPending) return <main id="main"><h1>@{username}</h1><Loading what="the profile" /></main>;
-  if (profile.isError) return <main id="main"><h1>@{username}</h1><ErrorNote error={profile.error} retry={() => void profile.refetch()} /></main>;
+  if (!handle.startsWith('@'))
+    return (
+      <main id="main">
+        <h1>Not found</h1>
+        <ErrorNote error={new Error('No such page.')} />
+      </main>
+    );
+  if (profile.isPending)
+    return (
+      <main id="main">
+        <h1>@{username}</h1>
+        <Loading what="the profile" />
+      </main>
+    );
+  if (profile.isError)
+    return (
+      <main id="main">
+        <h1>@{username}</h1>
+        <ErrorNote error={profile.error} retry={() => void profile.refetch()} />
+      </main>
+    );
   const p = profile.data;
   const items = posts.data?.pages.flatMap((page) => page.items) ?? [];
 
@@ -87,7 +105,9 @@ export function Profile() {
           {items.map((post) => (
             <PostCard key={post.id} post={post} />
           ))}
-          {posts.isSuccess && items.length > 0 && <LoadMore what="posts" hasMore={posts.hasNextPage} loading={posts.isFetchingNextPage} onMore={more} />}
+          {posts.isSuccess && items.length > 0 && (
+            <LoadMore what="posts" hasMore={posts.hasNextPage} loading={posts.isFetchingNextPage} onMore={more} />
+          )}
         </section>
       )}
       {tab !== 'posts' && id && (

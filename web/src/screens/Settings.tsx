@@ -43,7 +43,11 @@ function ProfileForm({ me }: { me: Schemas['UserProfile'] }) {
           Save profile
         </button>
         {update.isSuccess && <p role="status">Saved.</p>}
-        {update.isError && <p className="error" role="alert">{messageOf(update.error)}</p>}
+        {update.isError && (
+          <p className="error" role="alert">
+            {messageOf(update.error)}
+          </p>
+        )}
       </form>
     </section>
   );
@@ -93,7 +97,11 @@ function TwoFactor() {
           </form>
         </>
       )}
-      {setupError && <p className="error" role="alert">{setupError}</p>}
+      {setupError && (
+        <p className="error" role="alert">
+          {setupError}
+        </p>
+      )}
       {setup && !codes && (
         <form
           onSubmit={(e) => {
@@ -103,7 +111,13 @@ function TwoFactor() {
           }}
         >
           <p>Scan this QR code with your authenticator app, or enter the key by hand.</p>
-          <img className="qr" src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(setup.qrSvg)}`} alt="QR code for your authenticator app" width={200} height={200} />
+          <img
+            className="qr"
+            src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(setup.qrSvg)}`}
+            alt="QR code for your authenticator app"
+            width={200}
+            height={200}
+          />
           <p>
             Key: <code data-testid="totp-secret">{setup.secret}</code>
           </p>
@@ -112,7 +126,11 @@ function TwoFactor() {
           <button type="submit" disabled={confirm.isPending}>
             Turn on
           </button>
-          {confirm.isError && <p className="error" role="alert">{messageOf(confirm.error)}</p>}
+          {confirm.isError && (
+            <p className="error" role="alert">
+              {messageOf(confirm.error)}
+            </p>
+          )}
         </form>
       )}
       {status.data?.enabled && (
@@ -136,7 +154,11 @@ function TwoFactor() {
           <button type="submit" className="danger" disabled={disable.isPending}>
             Turn off
           </button>
-          {disable.isError && <p className="error" role="alert">{messageOf(disable.error)}</p>}
+          {disable.isError && (
+            <p className="error" role="alert">
+              {messageOf(disable.error)}
+            </p>
+          )}
         </form>
       )}
     </section>
@@ -150,14 +172,21 @@ export function Settings() {
   return (
     <main id="main">
       <h1>Settings</h1>
-      {welcome && <p className="notice" role="status">Welcome to Agora! Add a name and an avatar so people recognise you.</p>}
+      {welcome && (
+        <p className="notice" role="status">
+          Welcome to Agora! Add a name and an avatar so people recognise you.
+        </p>
+      )}
       {me.isPending && <Loading what="your profile" />}
       {me.isError && <ErrorNote error={me.error} retry={() => void me.refetch()} />}
       {me.data && <ProfileForm me={me.data} />}
       <TwoFactor />
       <section aria-labelledby="not-yet">
         <h2 id="not-yet">Not available yet</h2>
-        <p>Changing your password and the list of active sessions with “sign out everywhere” need API operations Agora does not have yet. Deleting your account is left out until the API asks for your password again before it deletes.</p>
+        <p>
+          Changing your password and the list of active sessions with “sign out everywhere” need API operations Agora does not have yet. Deleting your
+          account is left out until the API asks for your password again before it deletes.
+        </p>
       </section>
     </main>
   );

@@ -52,7 +52,12 @@ export function SignIn() {
         </p>
       )}
       {step.kind === 'password' && (
-        <form onSubmit={(e) => (e.preventDefault(), void run(async () => after(await login(field(e.currentTarget, 'login'), field(e.currentTarget, 'password')))))}>
+        <form
+          onSubmit={(e) => (
+            e.preventDefault(),
+            void run(async () => after(await login(field(e.currentTarget, 'login'), field(e.currentTarget, 'password'))))
+          )}
+        >
           <label htmlFor="login">Username or email</label>
           <input id="login" name="login" autoComplete="username" required maxLength={254} />
           <label htmlFor="password">Password</label>
@@ -94,7 +99,12 @@ export function SignIn() {
         </form>
       )}
       {step.kind === 'mfa' && (
-        <form onSubmit={(e) => (e.preventDefault(), void run(async () => (await loginSecondFactor(step.mfaToken, field(e.currentTarget, 'mfa')), navigate(next, { replace: true }))))}>
+        <form
+          onSubmit={(e) => (
+            e.preventDefault(),
+            void run(async () => (await loginSecondFactor(step.mfaToken, field(e.currentTarget, 'mfa')), navigate(next, { replace: true })))
+          )}
+        >
           <p>Two-factor authentication is on for this account.</p>
           <label htmlFor="mfa">Code from your authenticator app, or a backup code</label>
           <input id="mfa" name="mfa" autoComplete="one-time-code" required maxLength={11} />

@@ -27,14 +27,31 @@ export function SignUp() {
         }}
       >
         <label htmlFor="username">Username</label>
-        <input id="username" name="username" autoComplete="username" required pattern="[A-Za-z0-9_]{3,30}" maxLength={30} aria-describedby="username-help" />
+        <input
+          id="username"
+          name="username"
+          autoComplete="username"
+          required
+          pattern="[A-Za-z0-9_]{3,30}"
+          maxLength={30}
+          aria-describedby="username-help"
+        />
         <p id="username-help" className="help">
           3–30 letters, digits or underscores.
         </p>
         <label htmlFor="email">Email</label>
         <input id="email" name="email" type="email" autoComplete="email" required maxLength={254} />
         <label htmlFor="password">Password</label>
-        <input id="password" name="password" type="password" autoComplete="new-password" required minLength={12} maxLength={256} aria-describedby="password-help" />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={12}
+          maxLength={256}
+          aria-describedby="password-help"
+        />
         <p id="password-help" className="help">
           At least 12 characters, not containing your username.
         </p>

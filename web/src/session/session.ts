@@ -191,7 +191,7 @@ export function browserSession(): Session {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
   return new Session({
     fetch: (request) => globalThis.fetch(request),
-    lock: locks ? <T,>(name: string, task: () => Promise<T>) => locks.request(name, task) as Promise<T> : (_name, task) => task(),
+    lock: locks ? <T>(name: string, task: () => Promise<T>) => locks.request(name, task) as Promise<T> : (_name, task) => task(),
     channel: typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel('agora-session') : undefined,
     origin: window.location.origin,
   });

@@ -84,7 +84,6 @@ export interface VerifiedToken {
   exp: number;
 }
 
-
 export interface MfaRequiredResponse {
   /** The password was right; finish with POST /api/v1/auth/login/mfa. */
   mfaRequired: true;

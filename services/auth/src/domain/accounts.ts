@@ -34,9 +34,7 @@ export class Accounts {
     const username = input.username.trim();
     const email = input.email.trim().toLowerCase();
     if (input.password.toLowerCase().includes(username.toLowerCase())) {
-      throw problems.validation('The password must not contain the username.', [
-        { field: 'password', message: 'must not contain the username' },
-      ]);
+      throw problems.validation('The password must not contain the username.', [{ field: 'password', message: 'must not contain the username' }]);
     }
     await this.assertUsernameAvailable(username);
     // Hashed in both cases, so a taken email costs the same time as a new account.
@@ -52,10 +50,11 @@ export class Accounts {
           });
           return { created: false as const, username, email };
         }
-        const [user] = await tx.query<User>(
-          `INSERT INTO users AS u (username, email, password_hash) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`,
-          [username, email, passwordHash],
-        );
+        const [user] = await tx.query<User>(`INSERT INTO users AS u (username, email, password_hash) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`, [
+          username,
+          email,
+          passwordHash,
+        ]);
         await this.events.emit(tx, 'account.registered', user!.id);
         return { created: true as const, user: user! };
       });

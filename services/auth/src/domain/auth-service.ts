@@ -106,7 +106,14 @@ export class AuthService {
     const attempt = await this.reserveLogin(accountKey(userId, ''), ip, userId);
     const { user } = await this.d.accounts.checkPassword(found?.status === 'deleted' ? undefined : found, password);
     if (!user) {
-      await this.d.audit.record({ action: 'reauthenticate', outcome: 'failure', actorId: userId, targetId: userId, ip, details: { reason: 'bad_credentials' } });
+      await this.d.audit.record({
+        action: 'reauthenticate',
+        outcome: 'failure',
+        actorId: userId,
+        targetId: userId,
+        ip,
+        details: { reason: 'bad_credentials' },
+      });
       throw problems.forbidden('The password is not correct.');
     }
     await attempt.succeeded();
@@ -155,7 +162,14 @@ export class AuthService {
   async logout(refreshToken: string, ip?: string): Promise<void> {
     const revoked = await this.d.sessions.revokeByToken(refreshToken);
     if (revoked) {
-      await this.d.audit.record({ action: 'logout', outcome: 'success', actorId: revoked.userId, targetId: revoked.userId, ip, details: { sessionId: revoked.sessionId } });
+      await this.d.audit.record({
+        action: 'logout',
+        outcome: 'success',
+        actorId: revoked.userId,
+        targetId: revoked.userId,
+        ip,
+        details: { sessionId: revoked.sessionId },
+      });
     }
   }
 
@@ -164,7 +178,13 @@ export class AuthService {
     if (!UUID.test(userId)) throw problems.notFound('No such account.');
     const revoked = await this.d.accounts.markDeleted(userId, (tx) => this.d.sessions.revokeAllForUser(userId, 'account_deleted', tx));
     if (revoked === undefined) throw problems.notFound('No such account.');
-    await this.d.audit.record({ action: 'account_deleted', outcome: 'success', actorId: userId, targetId: userId, details: { requestedBy, sessionsRevoked: revoked } });
+    await this.d.audit.record({
+      action: 'account_deleted',
+      outcome: 'success',
+      actorId: userId,
+      targetId: userId,
+      details: { requestedBy, sessionsRevoked: revoked },
+    });
   }
 
   /** Suspends (revoking every session at once) or reinstates an account; called for an admin by users. */
@@ -196,7 +216,14 @@ export class AuthService {
   private async completeFirstFactor(user: User, ip: string, method: string): Promise<LoginResult> {
     if (await this.d.twoFactor.isEnabled(user.id)) {
       this.counters.login('mfa_required');
-      await this.d.audit.record({ action: 'login', outcome: 'success', actorId: user.id, targetId: user.id, ip, details: { step: 'first_factor', method } });
+      await this.d.audit.record({
+        action: 'login',
+        outcome: 'success',
+        actorId: user.id,
+        targetId: user.id,
+        ip,
+        details: { step: 'first_factor', method },
+      });
       return { mfaRequired: true, mfaToken: await this.d.mfa.create(user.id), expiresIn: MFA_CHALLENGE_TTL_SECONDS };
     }
     return this.startSession(user, ip, method);
@@ -205,7 +232,14 @@ export class AuthService {
   private async startSession(user: User, ip: string, method: string): Promise<TokenPair> {
     const session = await this.d.sessions.create(user);
     this.counters.login('success');
-    await this.d.audit.record({ action: 'login', outcome: 'success', actorId: user.id, targetId: user.id, ip, details: { sessionId: session.sessionId, method } });
+    await this.d.audit.record({
+      action: 'login',
+      outcome: 'success',
+      actorId: user.id,
+      targetId: user.id,
+      ip,
+      details: { sessionId: session.sessionId, method },
+    });
     return this.pair(session);
   }
 

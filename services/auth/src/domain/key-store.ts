@@ -53,10 +53,9 @@ export class KeyStore {
     await this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
       const now = new Date();
-      const current = await tx.query(
-        'SELECT kid FROM signing_keys WHERE activated_at <= $1 AND (retired_at IS NULL OR retired_at > $1) LIMIT 1',
-        [now],
-      );
+      const current = await tx.query('SELECT kid FROM signing_keys WHERE activated_at <= $1 AND (retired_at IS NULL OR retired_at > $1) LIMIT 1', [
+        now,
+      ]);
       if (!current.length) await this.insertKey(now, tx);
     });
     await this.refresh();
@@ -74,7 +73,10 @@ export class KeyStore {
    * JWKS on an unknown kid at most every 30 s). The keys it replaces stop signing at that moment and
    * stay published for `publishRetiredFor` seconds more, the life of the last token they signed.
    */
-  async rotate(now = new Date(), activationDelaySeconds = KEY_ACTIVATION_DELAY_SECONDS): Promise<{ kid: string; retired: string[]; activatesAt: Date }> {
+  async rotate(
+    now = new Date(),
+    activationDelaySeconds = KEY_ACTIVATION_DELAY_SECONDS,
+  ): Promise<{ kid: string; retired: string[]; activatesAt: Date }> {
     const activatesAt = new Date(now.getTime() + activationDelaySeconds * 1000);
     const result = await this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);

@@ -23,7 +23,11 @@ export async function enqueueMail(tx: Queryable, box: SecretBox, mail: OutgoingM
     box.seal(mail.text, `mail:${id}`),
   ]);
   // The job carries only the id: the body stays sealed in mail_outbox, never in the queue's payload.
-  await tx.query('SELECT 1 FROM graphile_worker.add_job($1, $2::json, max_attempts => $3)', [SEND_MAIL_TASK, JSON.stringify({ id }), MAIL_MAX_ATTEMPTS]);
+  await tx.query('SELECT 1 FROM graphile_worker.add_job($1, $2::json, max_attempts => $3)', [
+    SEND_MAIL_TASK,
+    JSON.stringify({ id }),
+    MAIL_MAX_ATTEMPTS,
+  ]);
   return id;
 }
 
@@ -104,10 +108,9 @@ export function sendMailTask(db: Queryable, box: SecretBox, transport: MailTrans
   return async (payload: unknown) => {
     const id = (payload as { id?: unknown }).id;
     if (typeof id !== 'string') return; // not a job this code wrote: nothing to send
-    const [row] = await db.query<OutboxRow>(
-      'SELECT id, recipient, subject, body_ciphertext FROM mail_outbox WHERE id = $1 AND sent_at IS NULL',
-      [id],
-    );
+    const [row] = await db.query<OutboxRow>('SELECT id, recipient, subject, body_ciphertext FROM mail_outbox WHERE id = $1 AND sent_at IS NULL', [
+      id,
+    ]);
     if (!row) return; // already sent (a retried job) or gone
     const text = box.open(row.body_ciphertext, `mail:${row.id}`);
     await transport.send(row.id, from, { to: row.recipient, subject: row.subject, text });

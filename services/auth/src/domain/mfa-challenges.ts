@@ -13,10 +13,11 @@ export class MfaChallenges {
 
   async create(userId: string): Promise<string> {
     const { token, hash } = newOpaqueToken('mfa');
-    await this.db.execute(
-      'INSERT INTO mfa_challenges (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))',
-      [userId, hash, MFA_CHALLENGE_TTL_SECONDS],
-    );
+    await this.db.execute('INSERT INTO mfa_challenges (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))', [
+      userId,
+      hash,
+      MFA_CHALLENGE_TTL_SECONDS,
+    ]);
     return token;
   }
 

@@ -39,15 +39,11 @@ export class PasswordlessCodes {
         hashCode(user.id, code),
         LOGIN_CODE_TTL_SECONDS,
       ]);
-      await enqueueMail(
-        tx,
-        this.box,
-        {
-          to: user.email,
-          subject: 'Your Agora sign-in code',
-          text: `Your sign-in code is ${code}. It expires in ${LOGIN_CODE_TTL_SECONDS / 60} minutes and works once.\n\nIf you did not ask for it, ignore this mail.`,
-        },
-      );
+      await enqueueMail(tx, this.box, {
+        to: user.email,
+        subject: 'Your Agora sign-in code',
+        text: `Your sign-in code is ${code}. It expires in ${LOGIN_CODE_TTL_SECONDS / 60} minutes and works once.\n\nIf you did not ask for it, ignore this mail.`,
+      });
       return true;
     });
   }
@@ -67,7 +63,9 @@ export class PasswordlessCodes {
     const expected = Buffer.from(row.code_hash);
     const given = Buffer.from(hashCode(row.user_id, code));
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw refused();
-    const [spent] = await this.db.query<{ id: string }>('UPDATE login_codes SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id', [row.id]);
+    const [spent] = await this.db.query<{ id: string }>('UPDATE login_codes SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id', [
+      row.id,
+    ]);
     if (!spent) throw refused();
     return row.user_id;
   }

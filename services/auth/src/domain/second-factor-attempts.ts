@@ -74,10 +74,15 @@ export class SecondFactorAttempts {
     );
     const retryAfter = Math.max(1, waiting?.wait ?? 1);
     if ((waiting?.failures ?? 0) >= LOCK_AT) {
-      throw new ProblemError(429, 'rate-limited', 'Too many wrong second-factor codes: this account\'s second factor is locked; its owner was told by mail.', {
-        headers: { 'Retry-After': String(retryAfter) },
-        extensions: { retryAfter },
-      });
+      throw new ProblemError(
+        429,
+        'rate-limited',
+        "Too many wrong second-factor codes: this account's second factor is locked; its owner was told by mail.",
+        {
+          headers: { 'Retry-After': String(retryAfter) },
+          extensions: { retryAfter },
+        },
+      );
     }
     throw problems.rateLimited(retryAfter);
   }
@@ -95,6 +100,13 @@ export class SecondFactorAttempts {
           'If it was you, wait for the lock to end and use a current code from your authenticator or a backup code.',
       });
     });
-    await this.audit.record({ action: 'second_factor_locked', outcome: 'failure', actorId: null, targetId: userId, ip, details: { failures, operation } });
+    await this.audit.record({
+      action: 'second_factor_locked',
+      outcome: 'failure',
+      actorId: null,
+      targetId: userId,
+      ip,
+      details: { failures, operation },
+    });
   }
 }

@@ -29,10 +29,7 @@ export interface SessionUser {
   roles: string[];
 }
 
-type RotateOutcome =
-  | { kind: 'rotated'; session: IssuedSession }
-  | { kind: 'reused'; familyId: string; userId: string }
-  | { kind: 'invalid' };
+type RotateOutcome = { kind: 'rotated'; session: IssuedSession } | { kind: 'reused'; familyId: string; userId: string } | { kind: 'invalid' };
 
 /**
  * Refresh-token families: one per login. Each refresh rotates the token; presenting a token that was
@@ -109,10 +106,10 @@ export class Sessions {
   }
 
   private async revokeFamily(familyId: string, reason: string, tx: Queryable = this.db): Promise<void> {
-    await tx.execute(
-      'UPDATE refresh_families SET revoked_at = now(), revoked_reason = $2, updated_at = now() WHERE id = $1 AND revoked_at IS NULL',
-      [familyId, reason],
-    );
+    await tx.execute('UPDATE refresh_families SET revoked_at = now(), revoked_reason = $2, updated_at = now() WHERE id = $1 AND revoked_at IS NULL', [
+      familyId,
+      reason,
+    ]);
   }
 
   private async issueInFamily(familyId: string, user: SessionUser, tx: Queryable): Promise<IssuedSession> {
@@ -122,6 +119,13 @@ export class Sessions {
       hash,
       new Date(Date.now() + this.ttlSeconds * 1000),
     ]);
-    return { sessionId: familyId, userId: user.id, username: user.username, roles: user.roles, refreshToken: token, refreshExpiresIn: this.ttlSeconds };
+    return {
+      sessionId: familyId,
+      userId: user.id,
+      username: user.username,
+      roles: user.roles,
+      refreshToken: token,
+      refreshExpiresIn: this.ttlSeconds,
+    };
   }
 }

@@ -86,7 +86,12 @@ export class TwoFactor {
    * `verifyCode` under the account's failure count; a backup code counts as `backup_code` whatever
    * the operation it was used for.
    */
-  async checkCode(userId: string, code: string, operation: Exclude<SecondFactorOperation, 'backup_code' | 'verify_setup'>, ip?: string): Promise<boolean> {
+  async checkCode(
+    userId: string,
+    code: string,
+    operation: Exclude<SecondFactorOperation, 'backup_code' | 'verify_setup'>,
+    ip?: string,
+  ): Promise<boolean> {
     const kind: SecondFactorOperation = isTotpShape(code) ? operation : 'backup_code';
     return this.attempts.check(userId, kind, () => this.verifyCode(userId, code), ip);
   }
@@ -121,9 +126,10 @@ export class TwoFactor {
   }
 
   private async credential(userId: string): Promise<CredentialRow | undefined> {
-    const [row] = await this.db.query<CredentialRow>('SELECT secret_ciphertext, enabled_at, last_time_step FROM totp_credentials WHERE user_id = $1', [
-      userId,
-    ]);
+    const [row] = await this.db.query<CredentialRow>(
+      'SELECT secret_ciphertext, enabled_at, last_time_step FROM totp_credentials WHERE user_id = $1',
+      [userId],
+    );
     return row;
   }
 }
@@ -145,5 +151,12 @@ function newBackupCode(): string {
 }
 
 function hashBackupCode(code: string): string {
-  return createHash('sha256').update(code.trim().toLowerCase().replace(/[^a-z0-9]/g, '')).digest('hex');
+  return createHash('sha256')
+    .update(
+      code
+        .trim()
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, ''),
+    )
+    .digest('hex');
 }

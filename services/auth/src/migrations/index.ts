@@ -6,4 +6,11 @@ import { accountEvents } from './0004-account-events.js';
 import { replayAccounts } from './0005-replay-accounts.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
-export const migrations: Migration[] = [accountsSessionsKeys, secondFactorCodesLimits, secondFactorAttempts, ...eventsMigrations, accountEvents, replayAccounts];
+export const migrations: Migration[] = [
+  accountsSessionsKeys,
+  secondFactorCodesLimits,
+  secondFactorAttempts,
+  ...eventsMigrations,
+  accountEvents,
+  replayAccounts,
+];

@@ -13,7 +13,9 @@ const PARALLEL_DELETES = 8;
 export function mediaHandlers(store: ObjectStore): Partial<Record<EventType, EventHandler>> {
   return {
     'account.deleted': async (tx, event) => {
-      const rows = await tx.query<{ object_key: string }>('SELECT object_key FROM media WHERE owner_id = $1 ORDER BY id FOR UPDATE', [event.aggregateId]);
+      const rows = await tx.query<{ object_key: string }>('SELECT object_key FROM media WHERE owner_id = $1 ORDER BY id FOR UPDATE', [
+        event.aggregateId,
+      ]);
       for (let i = 0; i < rows.length; i += PARALLEL_DELETES) {
         await Promise.all(rows.slice(i, i + PARALLEL_DELETES).map((r) => store.delete(r.object_key)));
       }

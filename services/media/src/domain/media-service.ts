@@ -63,7 +63,8 @@ export class MediaService {
 
   async createUpload(ownerId: string, contentType: MediaContentType, sizeBytes: number): Promise<IssuedUpload> {
     // tsoa validated the body already; this guards callers other than the controller.
-    if (!ALLOWED_CONTENT_TYPES.includes(contentType)) throw problems.validation('Unsupported content type.', [{ field: 'contentType', message: `one of ${ALLOWED_CONTENT_TYPES.join(', ')}` }]);
+    if (!ALLOWED_CONTENT_TYPES.includes(contentType))
+      throw problems.validation('Unsupported content type.', [{ field: 'contentType', message: `one of ${ALLOWED_CONTENT_TYPES.join(', ')}` }]);
     if (!Number.isInteger(sizeBytes) || sizeBytes < 1 || sizeBytes > MAX_MEDIA_BYTES) {
       throw problems.validation('Invalid size.', [{ field: 'sizeBytes', message: `an integer from 1 to ${MAX_MEDIA_BYTES}` }]);
     }

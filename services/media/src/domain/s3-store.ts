@@ -46,7 +46,13 @@ function client(o: Omit<S3Options, 'ttlSeconds' | 'now'>): S3Client {
 export async function presignS3Url(o: Omit<S3Options, 'ttlSeconds' | 'now'>, input: PresignInput, s3: S3Client = client(o)): Promise<string> {
   const command =
     input.method === 'PUT'
-      ? new PutObjectCommand({ Bucket: o.bucket, Key: input.key, ContentType: input.contentType, ContentLength: input.contentLength, IfNoneMatch: '*' })
+      ? new PutObjectCommand({
+          Bucket: o.bucket,
+          Key: input.key,
+          ContentType: input.contentType,
+          ContentLength: input.contentLength,
+          IfNoneMatch: '*',
+        })
       : new GetObjectCommand({ Bucket: o.bucket, Key: input.key });
   return getSignedUrl(s3, command, {
     expiresIn: input.expiresIn,

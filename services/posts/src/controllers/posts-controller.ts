@@ -29,7 +29,12 @@ export class PostsController extends Controller {
    * @param authorId whose posts; default: the caller
    */
   @Get()
-  public async listPosts(@Request() req: KoaRequest, @Query() authorId?: UserId, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<PostPage> {
+  public async listPosts(
+    @Request() req: KoaRequest,
+    @Query() authorId?: UserId,
+    @Query() limit?: PageLimit,
+    @Query() cursor?: Cursor,
+  ): Promise<PostPage> {
     const caller = callerId(req);
     return this.deps.posts.listByAuthor(caller, authorId?.toLowerCase() ?? caller, limit, cursor);
   }

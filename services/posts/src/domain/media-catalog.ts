@@ -18,9 +18,7 @@ export class MediaCatalog {
 
   async assertAttachable(userId: string, mediaIds: readonly string[]): Promise<void> {
     if (mediaIds.length === 0) return;
-    const results = await Promise.allSettled(
-      mediaIds.map((id) => this.media.call<MediaInfo>(`/internal/v1/media/${encodeURIComponent(id)}`)),
-    );
+    const results = await Promise.allSettled(mediaIds.map((id) => this.media.call<MediaInfo>(`/internal/v1/media/${encodeURIComponent(id)}`)));
     const errors: FieldError[] = [];
     results.forEach((result, i) => {
       if (result.status === 'rejected') {

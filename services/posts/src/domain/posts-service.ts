@@ -79,10 +79,11 @@ export class PostsService {
   async create(me: string, input: NewPost): Promise<Post> {
     const mediaIds = normalizeIds(input.mediaIds ?? []);
     await this.media.assertAttachable(me, mediaIds);
-    const [row] = await this.db.query<{ id: string }>(
-      'INSERT INTO posts (author_id, text, media_ids) VALUES ($1, $2, $3::uuid[]) RETURNING id',
-      [me, input.text, mediaIds],
-    );
+    const [row] = await this.db.query<{ id: string }>('INSERT INTO posts (author_id, text, media_ids) VALUES ($1, $2, $3::uuid[]) RETURNING id', [
+      me,
+      input.text,
+      mediaIds,
+    ]);
     this.counters.postsCreated.inc();
     return this.get(me, row!.id);
   }
@@ -104,7 +105,11 @@ export class PostsService {
     }
     const current = await this.assertAuthor(me, id);
     const mediaIds = changes.mediaIds === undefined ? undefined : normalizeIds(changes.mediaIds);
-    if (mediaIds) await this.media.assertAttachable(me, mediaIds.filter((m) => !current.mediaIds.includes(m)));
+    if (mediaIds)
+      await this.media.assertAttachable(
+        me,
+        mediaIds.filter((m) => !current.mediaIds.includes(m)),
+      );
     const updated = await this.db.query<{ id: string }>(
       `UPDATE posts SET text = COALESCE($3, text), media_ids = COALESCE($4::uuid[], media_ids), updated_at = now()
         WHERE id = $1 AND author_id = $2 RETURNING id`,
@@ -237,10 +242,10 @@ export class PostsService {
 
   /** Only the comment's author may delete it: 404 when there is no such comment on that post, 403 otherwise. */
   async removeComment(me: string, id: string, commentId: string): Promise<void> {
-    const [row] = await this.db.query<{ authorId: string }>(
-      'SELECT author_id AS "authorId" FROM comments WHERE id = $1 AND post_id = $2',
-      [commentId, id],
-    );
+    const [row] = await this.db.query<{ authorId: string }>('SELECT author_id AS "authorId" FROM comments WHERE id = $1 AND post_id = $2', [
+      commentId,
+      id,
+    ]);
     if (!row) throw problems.notFound('No such comment on this post.');
     if (row.authorId !== me) throw problems.forbidden('Only the author of a comment may delete it.');
     await this.db.execute(

@@ -64,7 +64,6 @@ export interface FollowingIds {
   ids: string[];
 }
 
-
 /** A user as admins see them. */
 export interface AdminUserEntry extends UserProfile {
   suspended: boolean;

@@ -50,9 +50,10 @@ export class Profiles {
       if (existing.suspendedAt) throw problems.forbidden('This account is suspended.');
       return existing;
     }
-    const base = principal.username && /^[A-Za-z0-9_]{1,60}$/.test(principal.username)
-      ? principal.username
-      : `user_${principal.userId.replace(/-/g, '').slice(0, 12)}`;
+    const base =
+      principal.username && /^[A-Za-z0-9_]{1,60}$/.test(principal.username)
+        ? principal.username
+        : `user_${principal.userId.replace(/-/g, '').slice(0, 12)}`;
     // A name taken by another id means auth and users disagree (never expected: auth keeps names
     // unique and reserved forever); the profile still gets created, under a disambiguated name.
     for (const username of [base, `${base}_${principal.userId.replace(/-/g, '').slice(0, 8)}`]) {

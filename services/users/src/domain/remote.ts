@@ -14,8 +14,7 @@ export class MediaAvatarCheck implements AvatarCheck {
   constructor(private readonly media: ServiceClient) {}
 
   async assertAttachable(mediaId: string, ownerId: string): Promise<void> {
-    const invalid = (message: string) =>
-      problems.validation(`avatarMediaId ${message}.`, [{ field: 'avatarMediaId', message }]);
+    const invalid = (message: string) => problems.validation(`avatarMediaId ${message}.`, [{ field: 'avatarMediaId', message }]);
     let info: MediaInfo;
     try {
       info = await this.media.call<MediaInfo>(`/internal/v1/media/${encodeURIComponent(mediaId)}`);
