@@ -155,7 +155,7 @@ const deployAnnotations = () => [
     datasource: PROM,
     enable: true,
     iconColor: 'purple',
-    expr: 'changes(process_start_time_seconds{service=~"auth|users|posts|media"}[2m]) > 0',
+    expr: 'changes(process_start_time_seconds{service!=""}[2m]) > 0',
     step: '1m',
     titleFormat: '{{service}} started',
     tagKeys: 'service',
@@ -784,7 +784,7 @@ const database = dashboard({
     {
       title: 'Pool utilisation (used / maximum)',
       unit: 'percentunit',
-      description: 'Needs db_pool_max_connections (planned: not exported yet, see observability/metrics.json).',
+      description: 'Connections in use over db_pool_max_connections (DATABASE_POOL_MAX), per instance.',
       min: 0,
       max: 1,
       thresholds: [

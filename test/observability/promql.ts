@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { SERVICE_NAMES } from '../../mesh/src/topology.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const OBS_DIR = join(REPO_ROOT, 'observability');
@@ -48,8 +49,13 @@ export interface Registry {
   metrics: RegistryMetric[];
 }
 
+/** The registry, with "$services" in a label's values expanded to the topology's services. */
 export function loadRegistry(path = join(OBS_DIR, 'metrics.json')): Registry {
-  return JSON.parse(readFileSync(path, 'utf8')) as Registry;
+  const registry = JSON.parse(readFileSync(path, 'utf8')) as Registry;
+  for (const metric of registry.metrics) {
+    for (const label of metric.labels) if (label.values) label.values = label.values.flatMap((v) => (v === '$services' ? [...SERVICE_NAMES] : [v]));
+  }
+  return registry;
 }
 
 /** Labels Prometheus itself attaches to every scraped series (job/instance; namespace/pod in the cluster). */

@@ -48,6 +48,8 @@ export interface PoolStats {
   idle: number;
   /** Callers queued for a connection. */
   waiting: number;
+  /** The most connections the pool opens (DATABASE_POOL_MAX). */
+  max: number;
 }
 
 export interface DatabaseOptions {
@@ -221,7 +223,7 @@ export function createDatabase(options: DatabaseOptions): Database {
       }
     },
 
-    poolStats: () => ({ used: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    poolStats: () => ({ used: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max }),
 
     close: () => pool.end(),
   };

@@ -170,6 +170,16 @@ export class ServiceMetrics {
         this.set({ state: 'waiting' }, waiting);
       },
     });
+    new Gauge({
+      name: 'db_pool_max_connections',
+      help: "The most connections the service's pg pool opens (DATABASE_POOL_MAX): what saturation is measured against.",
+      registers,
+      collect() {
+        let max = 0;
+        for (const db of self.pools) max += db.poolStats().max;
+        this.set(max);
+      },
+    });
     this.dbQueryDuration = new Histogram({
       name: 'db_query_duration_seconds',
       help: 'Duration of database queries issued by the service.',

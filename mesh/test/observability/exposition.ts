@@ -1,7 +1,7 @@
 /**
  * Test helpers: parse a Prometheus text exposition and check it against observability/metrics.json.
  */
-import { readFileSync } from 'node:fs';
+import { loadRegistry as loadObservabilityRegistry } from '../../../test/observability/promql.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,7 +20,7 @@ export interface RegistryMetric {
 }
 
 export function loadRegistry(): RegistryMetric[] {
-  return (JSON.parse(readFileSync(path.join(REPO_ROOT, 'observability/metrics.json'), 'utf8')) as { metrics: RegistryMetric[] }).metrics;
+  return loadObservabilityRegistry(path.join(REPO_ROOT, 'observability/metrics.json')).metrics as RegistryMetric[];
 }
 
 export interface Sample {
