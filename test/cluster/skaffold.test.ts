@@ -94,6 +94,3 @@ describe(`skaffold.yaml (skaffold/${VERSION})`, () => {
     expect(targets).toEqual(expect.arrayContaining(['istio-system/istio-ingressgateway', 'observability/grafana', 'observability/jaeger']));
   });
 });
-import { kustomize, ROOT, type Doc } from './lib.js';
-import { MIGRATE_DEADLINE_SECONDS } from '../../mesh/src/entrypoints.js';
-import { SERVICE_NAMES } from '../../mesh/src/topology.js';
