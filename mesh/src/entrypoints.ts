@@ -16,19 +16,16 @@ export const MIGRATE_DEADLINE_SECONDS = 120;
 /**
  * A failure worth another try: the server or the network path to it is not there yet. A name that
  * does not resolve yet (the Service's DNS record, EAI_AGAIN/ENOTFOUND) and a connect timeout count
- * too; a wrong password, a missing database or a failing migration do not. Sequelize wraps the
- * driver's error in `parent`/`original`.
+ * too; a wrong password, a missing database or a failing migration do not. The Database wraps the
+ * driver's error in `cause` (DatabaseUnavailableError), so the whole cause chain is asked.
  */
 export function isTransientDatabaseFailure(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; parent?: unknown; original?: unknown } | undefined;
-  if (!e || typeof e !== 'object') return false;
-  const inner = (e.parent ?? e.original) as { code?: string; message?: string } | undefined;
-  for (const candidate of [e, inner]) {
-    if (!candidate) continue;
-    if (isConnectionFailure(candidate)) return true;
-    if (candidate.code && ['ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(candidate.code)) return true;
+  let e = err as { code?: string; message?: string; cause?: unknown } | undefined;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth += 1, e = e.cause as typeof e) {
+    if (isConnectionFailure(e)) return true;
+    if (e.code && ['ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(e.code)) return true;
   }
-  return /^Sequelize(ConnectionRefused|ConnectionTimedOut|HostNotFound|HostNotReachable)Error$/.test((e as Error).name ?? '');
+  return false;
 }
 
 export function migrateDeadlineMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -63,6 +60,15 @@ export async function runServiceMain<C extends BaseConfig>(
   }
 }
 
+/** An error with its causes, e.g. "the database is unavailable: connect ECONNREFUSED 10.0.0.5:5432". */
+function describe(err: unknown): string {
+  const parts: string[] = [];
+  for (let e = err, depth = 0; e !== undefined && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+    parts.push(e instanceof Error ? e.message : String(e));
+  }
+  return parts.join(': ');
+}
+
 export async function runMigrateMain(name: string, migrations: Migration[]): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (!url) {
@@ -81,17 +87,10 @@ export async function runMigrateMain(name: string, migrations: Migration[]): Pro
       deadlineMs,
       retryable: isTransientDatabaseFailure,
       onRetry: (err, failures, delayMs) =>
-        console.error(
-          `${name} migrate: database not reachable yet (${err instanceof Error ? err.message : String(err)}); try ${failures + 1} in ${delayMs} ms`,
-        ),
+        console.error(`${name} migrate: database not reachable yet (${describe(err)}); try ${failures + 1} in ${delayMs} ms`),
     });
   } catch (err) {
-    const why =
-      err instanceof DeadlineExceededError
-        ? `${err.message} within ${deadlineMs / 1000} s (MIGRATE_DEADLINE_SECONDS)`
-        : err instanceof Error
-          ? err.message
-          : String(err);
+    const why = err instanceof DeadlineExceededError ? `${err.message} within ${deadlineMs / 1000} s (MIGRATE_DEADLINE_SECONDS)` : describe(err);
     console.error(`${name} migrate: failed:`, why);
     process.exit(1);
   }

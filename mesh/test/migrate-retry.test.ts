@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../test/helpers/db.js';
 import { freePort, ROOT } from '../../test/helpers/processes.js';
 import { isTransientDatabaseFailure, migrateDeadlineMs } from '../src/entrypoints.js';
+import { DatabaseUnavailableError } from '../src/db/database.js';
 import { DeadlineExceededError, retryUntilDeadline } from '../src/retry-until-deadline.js';
 
 /** A fake clock: sleep() advances it, so backoff and deadline are checked without waiting. */
@@ -63,12 +64,13 @@ describe('retryUntilDeadline', () => {
 
 describe('what migrate retries', () => {
   it('takes refused, unresolvable and starting-up servers as transient; wrong credentials and SQL errors not', () => {
-    expect(isTransientDatabaseFailure({ name: 'SequelizeConnectionRefusedError', parent: { code: 'ECONNREFUSED' } })).toBe(true);
-    expect(isTransientDatabaseFailure({ name: 'SequelizeHostNotFoundError', original: { code: 'ENOTFOUND' } })).toBe(true);
+    const unavailable = (code: string) => new DatabaseUnavailableError(Object.assign(new Error(code), { code }));
+    expect(isTransientDatabaseFailure(unavailable('ECONNREFUSED'))).toBe(true);
+    expect(isTransientDatabaseFailure(unavailable('ENOTFOUND'))).toBe(true);
     expect(isTransientDatabaseFailure({ code: 'EAI_AGAIN' })).toBe(true);
     expect(isTransientDatabaseFailure({ code: '57P03', message: 'the database system is starting up' })).toBe(true);
-    expect(isTransientDatabaseFailure({ name: 'SequelizeConnectionError', parent: { code: '28P01' } })).toBe(false);
-    expect(isTransientDatabaseFailure({ name: 'SequelizeDatabaseError', parent: { code: '42P01' } })).toBe(false);
+    expect(isTransientDatabaseFailure(unavailable('28P01'))).toBe(false);
+    expect(isTransientDatabaseFailure(Object.assign(new Error('relation "x" does not exist'), { code: '42P01' }))).toBe(false);
     expect(isTransientDatabaseFailure(undefined)).toBe(false);
   });
 
