@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientAddress, EDGE_HEADER, signEdge, type ClientAddressOptions } from '../src/http/client-address.js';
-import { startIngress, type Ingress } from '../src/local/ingress.js';
+import { startIngress, type Ingress } from '../../tools/src/local/ingress.js';
 
 /** The client address a service believes: from the trusted edge only (mesh/src/http/client-address.ts). */
 const KEY = 'k'.repeat(40);

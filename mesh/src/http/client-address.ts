@@ -33,12 +33,16 @@ export interface ClientAddressOptions {
 }
 
 export function clientAddress(options: ClientAddressOptions): Middleware {
+  // The gateway lives in its own namespace (istio-system), not the services': its XFCC is read with
+  // the trust domain and namespace its principal names.
+  const gateway = stripScheme(options.ingressPrincipal);
+  const [trustDomain = '', , namespace = ''] = gateway.split('/');
   return async function resolveClientAddress(ctx, next) {
     const peer = ctx.req.socket.remoteAddress ?? '';
     const chain = forwardedChain(ctx.get('x-forwarded-for'));
     const throughEdge =
       options.mode === 'istio'
-        ? workloadFromXfcc(ctx.get(XFCC_HEADER) || undefined)?.principal === stripScheme(options.ingressPrincipal)
+        ? workloadFromXfcc(ctx.get(XFCC_HEADER) || undefined, { trustDomain, namespace })?.principal === gateway
         : options.localKey !== undefined && verifyEdgeSignature(ctx.get(EDGE_HEADER), ctx.get('x-forwarded-for'), options.localKey);
     const forwarded = throughEdge ? chain[chain.length - options.trustedHops] : undefined;
     // Koa's request.ip has a supported setter; everything downstream (controllers, spans) reads it.

@@ -40,7 +40,7 @@ describe('caching of token- and secret-bearing responses', () => {
     expect(verify.status).toBe(200);
     expectNoStore(verify, 'verify');
 
-    const setup = await postJson(url('2fa/setup'), {}, bearer);
+    const setup = await postJson(url('2fa/setup'), { password: u.password }, bearer);
     expect(setup.body.secret).toEqual(expect.any(String));
     expectNoStore(setup, '2fa/setup');
 
