@@ -4,6 +4,8 @@
 //   2. the merged public API of the ingress                (scripts/generate/public-api.mjs)
 //   3. the typed TypeScript client of that API             (scripts/generate/client.mjs)
 //   4. Istio AuthorizationPolicies from the contracts      (scripts/generate/istio-policies.mjs)
+//   5. Istio ingress routes, RequestAuthentications and
+//      DestinationRules from the topology                 (scripts/generate/istio-routing.mjs)
 // `npm run generate -- --check` renders everything without writing and fails, naming each file,
 // when a committed copy differs; the test suite runs it so a stale copy cannot land.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -12,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const STEPS = ['tsoa', 'public-api', 'client', 'istio-policies'];
+const STEPS = ['tsoa', 'public-api', 'client', 'istio-policies', 'istio-routing'];
 
 export async function generate({ check = false, log = console.log, readCurrent = readIfExists } = {}) {
   const stale = [];
