@@ -6,6 +6,7 @@
 //   4. Istio AuthorizationPolicies from the contracts      (scripts/generate/istio-policies.mjs)
 //   5. Istio ingress routes, RequestAuthentications and
 //      DestinationRules from the topology                 (scripts/generate/istio-routing.mjs)
+//   6. the local run's Prometheus scrape jobs              (scripts/generate/prometheus-local.mjs)
 // `npm run generate -- --check` renders everything without writing and fails, naming each file,
 // when a committed copy differs; the test suite runs it so a stale copy cannot land.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const STEPS = ['tsoa', 'public-api', 'client', 'istio-policies', 'istio-routing'];
+const STEPS = ['tsoa', 'public-api', 'client', 'istio-policies', 'istio-routing', 'prometheus-local'];
 
 export async function generate({ check = false, log = console.log, readCurrent = readIfExists } = {}) {
   const stale = [];
