@@ -7,6 +7,7 @@
 //   5. Istio ingress routes, RequestAuthentications and
 //      DestinationRules from the topology                 (scripts/generate/istio-routing.mjs)
 //   6. the local run's Prometheus scrape jobs              (scripts/generate/prometheus-local.mjs)
+//   7. AgoraServiceAbsent's absent() list in presence.yml  (scripts/generate/presence-rules.mjs)
 // `npm run generate -- --check` renders everything without writing and fails, naming each file,
 // when a committed copy differs; the test suite runs it so a stale copy cannot land.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -15,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const STEPS = ['tsoa', 'public-api', 'client', 'istio-policies', 'istio-routing', 'prometheus-local'];
+const STEPS = ['tsoa', 'public-api', 'client', 'istio-policies', 'istio-routing', 'prometheus-local', 'presence-rules'];
 
 export async function generate({ check = false, log = console.log, readCurrent = readIfExists } = {}) {
   const stale = [];
