@@ -21,7 +21,7 @@ export interface ServiceContext<C extends BaseConfig> {
   logger: Logger;
   /** The service's database (db/database.ts): its pg pool, timed by the metrics. */
   db: Database;
-  /** The service's Prometheus metrics; `metrics.business` holds its business counters. */
+  /** The service's Prometheus metrics; it declares its own counters with `metrics.counter({ … })`. */
   metrics: ServiceMetrics;
 }
 

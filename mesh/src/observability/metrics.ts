@@ -40,59 +40,32 @@ export const AUTH_REJECT_REASONS = [
   'forbidden_workload',
 ] as const;
 
-/** `agora_logins_total{result}`. */
-export const LOGIN_RESULTS = ['success', 'bad_credentials', 'mfa_required', 'suspended', 'rate_limited'] as const;
-export type LoginResult = (typeof LOGIN_RESULTS)[number];
-
 /** `mesh_client_request_duration_seconds{outcome}`; the last four are failures (`mesh_client_failures_total{reason}`). */
 export const MESH_CALL_OUTCOMES = ['ok', 'client_error', 'server_error', 'timeout', 'network_error', 'circuit_open'] as const;
 export type MeshCallOutcome = (typeof MESH_CALL_OUTCOMES)[number];
 export const MESH_FAILURE_REASONS = ['server_error', 'timeout', 'network_error', 'circuit_open'] as const;
 
-/** A counter without labels, as the business counters are. */
-export interface SimpleCounter {
+/** A counter a service declares for itself without labels (`metrics.counter({ name, help })`). */
+export interface ServiceCounter {
   inc(by?: number): void;
 }
 
-/**
- * Business counters. Call them from the domain code at the moment the event is committed, e.g.
- * `businessMetrics().postsCreated.inc()`. Each belongs to one service (metrics.json gives the only
- * `service` value): registrations/logins/refreshReuse to auth, postsCreated/likes/comments to posts.
- */
-export interface BusinessMetrics {
-  /** auth: an account was registered. */
-  readonly registrations: SimpleCounter;
-  /** auth: a login attempt ended (POST login and login/mfa), by result. */
-  login(result: LoginResult): void;
-  /** auth: a rotated refresh token was presented again (its family was revoked). */
-  readonly refreshReuse: SimpleCounter;
-  /** posts: a post was created. */
-  readonly postsCreated: SimpleCounter;
-  /** posts: a like was given (not counted again when the user already liked the post). */
-  readonly likes: SimpleCounter;
-  /** posts: a comment was created. */
-  readonly comments: SimpleCounter;
+/** A counter a service declares for itself with one label of fixed values. */
+export interface LabelledServiceCounter<V extends string> {
+  inc(value: V, by?: number): void;
 }
 
-type BusinessCounterName = 'registrations' | 'logins' | 'refreshReuse' | 'postsCreated' | 'likes' | 'comments';
+/** What `ServiceMetrics.counter` needs: the name and help metrics.json documents. */
+export interface CounterDefinition {
+  name: string;
+  help: string;
+}
 
-const BUSINESS: Record<BusinessCounterName, { name: string; help: string; owner: string; labels?: string[] }> = {
-  registrations: { name: 'agora_registrations_total', help: 'Accounts registered.', owner: 'auth' },
-  logins: {
-    name: 'agora_logins_total',
-    help: 'Login attempts (POST /api/v1/auth/login and login/mfa) by result.',
-    owner: 'auth',
-    labels: ['result'],
-  },
-  refreshReuse: {
-    name: 'agora_refresh_reuse_detected_total',
-    help: 'Refresh tokens presented after they had been rotated; each one revoked its whole token family (possible token theft).',
-    owner: 'auth',
-  },
-  postsCreated: { name: 'agora_posts_created_total', help: 'Posts created.', owner: 'posts' },
-  likes: { name: 'agora_likes_total', help: 'Likes given.', owner: 'posts' },
-  comments: { name: 'agora_comments_total', help: 'Comments created.', owner: 'posts' },
-};
+/** A counter with one label whose values metrics.json fixes; every value starts at 0. */
+export interface LabelledCounterDefinition<V extends string> extends CounterDefinition {
+  label: string;
+  values: readonly V[];
+}
 
 export interface ServiceMetricsOptions {
   /** prom-client's default process/nodejs metrics (default true). */
@@ -104,7 +77,6 @@ const PROMETHEUS_TEXT = Registry.PROMETHEUS_CONTENT_TYPE;
 
 export class ServiceMetrics {
   readonly registry: Registry;
-  readonly business: BusinessMetrics;
 
   private inFlight = 0;
   private readonly pools = new Set<{ poolStats(): PoolStats }>();
@@ -113,7 +85,6 @@ export class ServiceMetrics {
   private readonly authVerifications: Counter<'outcome' | 'reason'>;
   private readonly meshDuration: Histogram<'callee' | 'outcome'>;
   private readonly meshFailures: Counter<'callee' | 'reason'>;
-  private readonly businessCounters = new Map<BusinessCounterName, Counter<string>>();
   /** Label objects reused per combination, so observing allocates nothing. */
   private readonly httpLabels = new Map<string, { route: string; method: string; status_class: string }>();
   private readonly routeTemplates = new Map<string, string>();
@@ -211,33 +182,33 @@ export class ServiceMetrics {
       registers,
     });
 
-    // Business counters of this service exist from the start (0), so rate() sees the first event.
-    for (const [key, def] of Object.entries(BUSINESS) as Array<[BusinessCounterName, (typeof BUSINESS)[BusinessCounterName]]>) {
-      if (def.owner === service) this.businessCounter(key);
-    }
-    const counter = (key: BusinessCounterName): SimpleCounter => ({ inc: (by = 1) => this.businessCounter(key).inc(by) });
-    const loginLabels = new Map(LOGIN_RESULTS.map((r) => [r, { result: r }]));
-    this.business = {
-      registrations: counter('registrations'),
-      refreshReuse: counter('refreshReuse'),
-      postsCreated: counter('postsCreated'),
-      likes: counter('likes'),
-      comments: counter('comments'),
-      login: (result) => this.businessCounter('logins').inc(loginLabels.get(result) ?? { result }, 1),
-    };
-
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   }
 
-  private businessCounter(key: BusinessCounterName): Counter<string> {
-    let c = this.businessCounters.get(key);
-    if (!c) {
-      const def = BUSINESS[key];
-      c = new Counter({ name: def.name, help: def.help, labelNames: def.labels ?? [], registers: [this.registry] });
-      if (key === 'logins') for (const result of LOGIN_RESULTS) c.inc({ result }, 0);
-      this.businessCounters.set(key, c);
+  // ------------------------------------------------------------------------------------------
+  // The service's own (business) metrics
+
+  /**
+   * Declares one of the service's own counters on its registry (so it carries `service`), e.g.
+   * posts' `agora_posts_created_total`. Each service declares its counters in its own folder, once,
+   * from its wiring; mesh knows none of them. Every series exists from the start (0), so rate() sees
+   * the first event.
+   */
+  counter(definition: CounterDefinition): ServiceCounter;
+  counter<V extends string>(definition: LabelledCounterDefinition<V>): LabelledServiceCounter<V>;
+  counter<V extends string>(definition: CounterDefinition | LabelledCounterDefinition<V>): ServiceCounter | LabelledServiceCounter<V> {
+    const { name, help } = definition;
+    if (!('label' in definition)) {
+      const counter = new Counter({ name, help, registers: [this.registry] });
+      counter.inc(0);
+      return { inc: (by = 1) => counter.inc(by) };
     }
-    return c;
+    const { label, values } = definition;
+    const counter = new Counter({ name, help, labelNames: [label], registers: [this.registry] });
+    // One label object per value, reused, so counting allocates nothing.
+    const labels = new Map(values.map((value) => [value, { [label]: value }] as const));
+    for (const labelled of labels.values()) counter.inc(labelled, 0);
+    return { inc: (value: V, by = 1) => counter.inc(labels.get(value) ?? { [label]: value }, by) };
   }
 
   // ------------------------------------------------------------------------------------------
@@ -421,7 +392,7 @@ function exemplar(): Record<string, string> {
 
 let current: ServiceMetrics | undefined;
 
-/** Creates the metrics of a service and makes them the process's (`processMetrics()`, `businessMetrics()`). */
+/** Creates the metrics of a service and makes them the process's (`processMetrics()`). */
 export function createServiceMetrics(service: string, options?: ServiceMetricsOptions): ServiceMetrics {
   current = new ServiceMetrics(service, options);
   return current;
@@ -430,21 +401,4 @@ export function createServiceMetrics(service: string, options?: ServiceMetricsOp
 /** The metrics of the service this process runs (undefined before startService). */
 export function processMetrics(): ServiceMetrics | undefined {
   return current;
-}
-
-const detached = new Map<string, ServiceMetrics>();
-
-/**
- * The business counters of the service this process runs, e.g.
- * `businessMetrics().postsCreated.inc()` (posts, after the post is committed).
- * Before a service started (unit tests of domain code) they count into a detached registry.
- */
-export function businessMetrics(): BusinessMetrics {
-  if (current) return current.business;
-  let d = detached.get('detached');
-  if (!d) {
-    d = new ServiceMetrics('detached', { defaultMetrics: false });
-    detached.set('detached', d);
-  }
-  return d.business;
 }

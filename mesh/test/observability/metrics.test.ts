@@ -7,9 +7,10 @@
  */
 import Router from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServiceClient, ServiceEvents, baseConfigSchema, businessMetrics, loadConfig, startService, type StartedService } from '@agora/mesh';
+import { ServiceClient, ServiceEvents, baseConfigSchema, loadConfig, startService, type StartedService } from '@agora/mesh';
 import { freshDatabase } from '../../../test/helpers/db.js';
 import { getJson, newUser, postJson, startAuth, type RunningAuth } from '../../../services/auth/test/harness.js';
+import { declarePostsMetrics } from '../../../services/posts/src/metrics.js';
 import { labelProblems, loadRegistry, parseExposition, samplesOf, type Sample } from './exposition.js';
 
 const MESH_KEY = 'k'.repeat(40);
@@ -47,6 +48,8 @@ beforeAll(async () => {
   edge = await startService('posts', config, ({ db, logger, metrics }) => {
     // posts consumes events: its inbox's counters (agora_events_consumed_total) join its registry.
     new ServiceEvents({ service: 'posts', config, db, logger, registry: metrics.registry });
+    // posts' own counters, declared as posts' wiring declares them.
+    const counters = declarePostsMetrics(metrics);
     const toAuth = new ServiceClient({ caller: 'posts', callee: 'auth', baseUrl: auth.base, meshIdentity: 'local', meshLocalKey: MESH_KEY });
     const toNowhere = new ServiceClient({
       caller: 'posts',
@@ -64,9 +67,9 @@ beforeAll(async () => {
           ctx.body = { keys: jwks.keys.length };
         });
         router.post('/api/v1/posts/:id/like', (ctx) => {
-          businessMetrics().postsCreated.inc();
-          businessMetrics().likes.inc();
-          businessMetrics().comments.inc();
+          counters.postsCreated.inc();
+          counters.likes.inc();
+          counters.comments.inc();
           ctx.status = 204;
         });
         router.get('/api/v1/posts/media-down', async (ctx) => {

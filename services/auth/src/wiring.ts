@@ -11,7 +11,6 @@ import { MfaChallenges } from './domain/mfa-challenges.js';
 import { PasswordlessCodes } from './domain/passwordless.js';
 import { RateLimits } from './domain/rate-limits.js';
 import { SecondFactorAttempts } from './domain/second-factor-attempts.js';
-import { secondFactorFailures } from './domain/second-factor-metrics.js';
 import { SecretBox } from './domain/secret-box.js';
 import { Sessions } from './domain/sessions.js';
 import { TokenIssuer } from './domain/token-issuer.js';
@@ -19,6 +18,7 @@ import { TwoFactor } from './domain/two-factor.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { loadOpenApi } from '@agora/mesh';
 import { cookieSession } from './cookie-session.js';
+import { declareAuthMetrics } from './metrics.js';
 
 /** What the controllers get (see ioc.ts). */
 export interface AuthDeps {
@@ -38,8 +38,7 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
   const keys = new KeyStore(db, box, config.ACCESS_TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS);
   await keys.start();
   const audit = new AuditLog(db, logger);
-  // Business counters: agora_registrations_total, agora_logins_total{result}, agora_refresh_reuse_detected_total.
-  const business = metrics.business;
+  const counters = declareAuthMetrics(metrics);
   const transport = config.MAIL_TRANSPORT === 'smtp' ? smtpTransport(config.SMTP_URL!) : mailboxTransport(path.resolve(config.MAILBOX_DIR));
   const mail = new MailQueue();
   // auth's worker delivers its account events and sends its mail.
@@ -57,9 +56,9 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
   });
   mail.useWorker(events.worker);
   const accountEvents = new AccountEvents(events.publisher);
-  const sessions = new Sessions(db, config.REFRESH_TOKEN_TTL_SECONDS, audit, () => business.refreshReuse.inc());
+  const sessions = new Sessions(db, config.REFRESH_TOKEN_TTL_SECONDS, audit, () => counters.refreshReuse.inc());
   const issuer = new TokenIssuer(keys, config.JWT_ISSUER, config.JWT_AUDIENCE, config.ACCESS_TOKEN_TTL_SECONDS);
-  const secondFactorAttempts = new SecondFactorAttempts(db, box, audit, secondFactorFailures(metrics.registry));
+  const secondFactorAttempts = new SecondFactorAttempts(db, box, audit, (operation) => counters.secondFactorFailures.inc(operation));
   const twoFactor = new TwoFactor(db, box, secondFactorAttempts);
   const limits = new RateLimits(
     db,
@@ -83,7 +82,7 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
     twoFactor,
     mfa: new MfaChallenges(db),
     passwordless: new PasswordlessCodes(db, box),
-    counters: { registration: () => business.registrations.inc(), login: (result) => business.login(result) },
+    counters: { registration: () => counters.registrations.inc(), login: (result) => counters.logins.inc(result) },
   });
   await events.start();
   const deps: AuthDeps = { config, auth, keys, sessions, twoFactor, audit, mail, events };

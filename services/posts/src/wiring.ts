@@ -5,6 +5,7 @@ import { FollowGraph } from './domain/follow-graph.js';
 import { MediaCatalog } from './domain/media-catalog.js';
 import { Moderation, PostsService } from './domain/posts-service.js';
 import { RegisterRoutes } from './generated/routes.js';
+import { declarePostsMetrics } from './metrics.js';
 import { loadOpenApi } from '@agora/mesh';
 
 /** What the controllers get (see ioc.ts). */
@@ -31,7 +32,7 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
     db,
     new FollowGraph(client('users', config.SERVICE_URL_USERS)),
     new MediaCatalog(client('media', config.SERVICE_URL_MEDIA)),
-    metrics.business,
+    declarePostsMetrics(metrics),
   );
   // posts consumes profile.updated and account.deleted (docs/events.md); it publishes nothing yet.
   const events = new ServiceEvents({ service: 'posts', config, db, logger, registry: metrics.registry, handlers: postsHandlers });

@@ -1,15 +1,15 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { migrateService, startService, workloadFromLocalAssertion, type StartedService } from '@agora/mesh';
 import { freshDatabase } from '../../../test/helpers/db.js';
+import { TEST_ISSUER } from '../../../test/helpers/test-issuer.js';
 import { loadPostsConfig, type PostsConfig } from '../src/config.js';
 import { migrations } from '../src/migrations/index.js';
 import { wirePosts } from '../src/wiring.js';
 
 /** Same issuer as the auth and users harnesses, so one token fits every service under test. */
-export const ISSUER = 'http://agora.test';
+export const ISSUER = TEST_ISSUER;
 /** Local mesh identity key shared by the services of one test (MESH_IDENTITY=local). */
 export const TEST_MESH_KEY = 'posts-test-mesh-key-0123456789-abcdefghij';
 /** A port nothing listens on: a callee the test did not start fails fast (503). */
@@ -50,51 +50,7 @@ export async function startPosts(env: Record<string, string>): Promise<RunningPo
   };
 }
 
-export interface TestUser {
-  id: string;
-  username: string;
-  token: string;
-  /** `{ authorization: 'Bearer …' }` */
-  auth: Record<string, string>;
-}
-
-/** Signs access tokens as auth does (ES256, kid, typ at+jwt, conventions.md claims) and serves their JWKS. */
-export interface TestIssuer {
-  jwksUrl: string;
-  user(prefix?: string, roles?: string[]): Promise<TestUser>;
-  stop(): Promise<void>;
-}
-
-let counter = 0;
-
-export async function startTestIssuer(issuer = ISSUER): Promise<TestIssuer> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const kid = `posts-test-${randomUUID().slice(0, 8)}`;
-  const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
-  const server = await listen((req, res) => {
-    if (req.url === '/.well-known/jwks.json') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
-    else res.writeHead(404).end();
-  });
-  return {
-    jwksUrl: `${urlOf(server)}/.well-known/jwks.json`,
-    async user(prefix = 'user', roles = ['user']) {
-      counter += 1;
-      const id = randomUUID();
-      const username = `${prefix}_${counter}_${id.slice(0, 6)}`;
-      const now = Math.floor(Date.now() / 1000);
-      const token = await new SignJWT({ roles, sid: randomUUID(), jti: randomUUID(), preferred_username: username })
-        .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
-        .setSubject(id)
-        .setIssuer(issuer)
-        .setAudience('agora-api')
-        .setIssuedAt(now)
-        .setExpirationTime(now + 900)
-        .sign(privateKey);
-      return { id, username, token, auth: { authorization: `Bearer ${token}` } };
-    },
-    stop: () => close(server),
-  };
-}
+export { startTestIssuer, type TestIssuer, type TestUser } from '../../../test/helpers/test-issuer.js';
 
 export interface FakeMediaObject {
   id: string;
@@ -153,27 +109,7 @@ export async function startFakeMedia(key = TEST_MESH_KEY): Promise<FakeMedia> {
   };
 }
 
-export interface JsonResponse {
-  status: number;
-  headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-/** fetch + JSON: `body` is the parsed answer (undefined when empty). */
-export async function call(
-  url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: unknown; rawBody?: string } = {},
-): Promise<JsonResponse> {
-  const headers: Record<string, string> = { ...(init.headers ?? {}) };
-  let body: string | undefined = init.rawBody;
-  if (init.body !== undefined) {
-    body = JSON.stringify(init.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const res = await fetch(url, { method: init.method ?? 'GET', headers, body });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
-}
+export { call, type JsonResponse } from '../../../test/helpers/json-call.js';
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];

@@ -1,4 +1,5 @@
-import { NEWEST_FIRST, OLDEST_FIRST, pageSize, problems, type BusinessMetrics, type Database, type KeysetRow, type Page } from '@agora/mesh';
+import { NEWEST_FIRST, OLDEST_FIRST, pageSize, problems, type Database, type KeysetRow, type Page } from '@agora/mesh';
+import type { PostsMetrics } from '../metrics.js';
 import type { Comment, Like, LikeState, Post } from '../controllers/schemas.js';
 import type { FollowGraph } from './follow-graph.js';
 import type { MediaCatalog } from './media-catalog.js';
@@ -62,7 +63,7 @@ export class PostsService {
     private readonly db: Database,
     private readonly follows: FollowGraph,
     private readonly media: MediaCatalog,
-    private readonly counters: Pick<BusinessMetrics, 'postsCreated' | 'likes' | 'comments'>,
+    private readonly counters: PostsMetrics,
   ) {}
 
   private async postRow(me: string, id: string): Promise<Post | undefined> {
