@@ -15,7 +15,8 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { freePort } from '../../tools/src/local/ports.js';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,16 +40,6 @@ interface WebhookMessage {
 
 const RUNBOOK_BASE = 'https://runbooks.live-test.example/agora';
 const DASHBOARD_BASE = 'https://grafana.live-test.example';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 const received: Array<{ path: string; message: WebhookMessage }> = [];
 let webhook: http.Server | undefined;
@@ -90,7 +81,7 @@ describe('live: Prometheus → Alertmanager → webhook receiver', () => {
       });
     });
     await new Promise<void>((r) => webhook!.listen(0, '127.0.0.1', r));
-    const hookPort = (webhook.address() as net.AddressInfo).port;
+    const hookPort = (webhook.address() as AddressInfo).port;
 
     alertmanager = await startAlertmanager({
       bin: amBin,

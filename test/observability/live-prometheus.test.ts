@@ -16,7 +16,7 @@
  * Needs the root vitest config (its global PostgreSQL); skipped without it.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { freePort } from '../../tools/src/local/ports.js';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -71,16 +71,6 @@ function sourceMetrics(expr: string, seen = new Set<string>()): Set<string> {
   }
   return out;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 interface Live {
   service: ServiceTopology;

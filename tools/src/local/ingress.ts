@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { listen } from './ports.js';
 import httpProxy from 'http-proxy';
 import { isLocalObjectPath, routeFor, SERVICES, type ServiceName } from '@agora/mesh/topology';
 import { answerClientError } from '@agora/mesh/http/client-error';
@@ -174,14 +174,7 @@ export async function startIngress(opts: IngressOptions): Promise<Ingress> {
   server.headersTimeout = 60_000;
   server.requestTimeout = 0; // long uploads/streams are the upstream's business
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, opts.port, opts.host ?? '127.0.0.1');
   const host = opts.host && opts.host !== '0.0.0.0' && opts.host !== '::' ? opts.host : 'localhost';
 
   let closing: Promise<void> | undefined;

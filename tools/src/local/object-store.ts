@@ -25,7 +25,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { MAX_OBJECT_BYTES, OBJECT_PATH_PREFIX, isValidObjectKey, objectSignature, type ObjectMethod } from '@agora/mesh/object-url';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { access, link, mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { listen } from './ports.js';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -284,14 +284,7 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
   server.headersTimeout = 60_000;
   server.requestTimeout = 0; // slow uploads are bounded by the signed size, not by time
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, opts.port, opts.host ?? '127.0.0.1');
   let closing: Promise<void> | undefined;
   return {
     url: `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`,
