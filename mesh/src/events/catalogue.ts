@@ -18,6 +18,8 @@ export const EVENT_CATALOGUE = {
   'account.unsuspended': { producer: 'auth', consumers: ['users'] },
   'account.deleted': { producer: 'auth', consumers: ['users', 'posts', 'media'] },
   'profile.updated': { producer: 'users', consumers: ['posts'] },
+  'media.updated': { producer: 'media', consumers: ['posts'] },
+  'media.deleted': { producer: 'media', consumers: ['posts'] },
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;

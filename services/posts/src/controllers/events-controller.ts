@@ -17,7 +17,7 @@ export class EventsController extends Controller {
    * payload it refuses (the producer dead-letters it); any 5xx is retried by the producer.
    */
   @Post('events')
-  @Security('mesh', ['auth', 'users'])
+  @Security('mesh', ['auth', 'media', 'users'])
   @SuccessResponse(200, 'Applied, or already applied')
   @Response<ProblemDetails>(400, 'Not an event posts takes, or a malformed one')
   @Response<ProblemDetails>(401, 'No workload identity')

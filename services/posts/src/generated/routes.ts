@@ -770,7 +770,7 @@ export function RegisterRoutes(router: KoaRouter) {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
         };
         router.post('/internal/v1/posts/events',
-            authenticateMiddleware([{"mesh":["auth","users"]}]),
+            authenticateMiddleware([{"mesh":["auth","media","users"]}]),
             ...(fetchMiddlewares<Middleware>(EventsController)),
             ...(fetchMiddlewares<Middleware>(EventsController.prototype.receive)),
 
