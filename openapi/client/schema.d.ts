@@ -459,7 +459,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description One post, with its counts and whether the caller likes it. */
+        /** @description One post, with its author, media, counts and whether the caller likes it. */
         get: operations["GetPost"];
         put?: never;
         post?: never;
@@ -496,7 +496,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Who liked a post, newest like first. */
+        /** @description Who liked a post (with each liker's name and avatar), newest like first. */
         get: operations["ListLikes"];
         put?: never;
         post?: never;
@@ -534,11 +534,15 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** @description Deletes a comment (its author only). */
+        /** @description Deletes a comment: the comment's author, or the author of the post it is on. */
         delete: operations["DeleteComment"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit a comment (its author only)
+         * @description Changes a comment's text (1–300 characters, plain text); the answer carries `editedAt`.
+         */
+        patch: operations["UpdateComment"];
         trace?: never;
     };
     "/api/v1/feed": {
@@ -549,10 +553,31 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description Posts by the authors the caller follows (from the users service), newest first, keyset-paginated.
-         *     The caller's own posts are not part of it.
+         * @description The caller's own posts and those of the authors the caller follows (from the users service),
+         *     newest first, keyset-paginated, each with its author and media embedded.
          */
         get: operations["GetFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search posts by words
+         * @description Posts containing every word of `q` (whole words, any case; `"a phrase"`, `-excluded`), newest
+         *     first, keyset-paginated, each with its author and media embedded.
+         */
+        get: operations["SearchPosts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -934,13 +959,46 @@ export interface components {
             /** @description true suspends (sessions revoked at once, sign-in blocked); false reinstates. */
             suspended: boolean;
         };
+        /**
+         * @description Who wrote a post, a comment or a like, as posts last heard from users (profile.updated). `username`
+         *     and `displayName` are null while posts has not yet heard of the profile (a user whose profile event
+         *     is still on its way); `id` is always there.
+         */
+        Author: {
+            /** Format: uuid */
+            id: string;
+            username: string | null;
+            displayName: string | null;
+            /** @description `/api/v1/media/{avatarMediaId}/content` (relative to the API origin), or null without an avatar. */
+            avatarUrl: string | null;
+        };
+        /** @description A media object attached to a post, as media last described it. */
+        PostMedia: {
+            /** Format: uuid */
+            id: string;
+            /** @description `/api/v1/media/{id}/content` (relative to the API origin): a stable URL that redirects to the bytes. */
+            url: string;
+            contentType: string;
+            /**
+             * Format: double
+             * @description Pixels, from the bytes; null when media has not measured them.
+             */
+            width: number | null;
+            /** Format: double */
+            height: number | null;
+            alt: string | null;
+        };
         Post: {
             /** Format: uuid */
             id: string;
             /** Format: uuid */
             authorId: string;
+            author: components["schemas"]["Author"];
             text: string;
+            /** @description The attached media ids in the order attached; a media object its owner deleted is no longer listed. */
             mediaIds: string[];
+            /** @description The attached media that posts knows of, in the order attached (deleted media are left out). */
+            media: components["schemas"]["PostMedia"][];
             /** Format: double */
             likeCount: number;
             /** Format: double */
@@ -970,8 +1028,12 @@ export interface components {
             id: string;
             /** Format: uuid */
             authorId: string;
+            author: components["schemas"]["Author"];
             text: string;
+            /** @description The attached media ids in the order attached; a media object its owner deleted is no longer listed. */
             mediaIds: string[];
+            /** @description The attached media that posts knows of, in the order attached (deleted media are left out). */
+            media: components["schemas"]["PostMedia"][];
             /** Format: double */
             likeCount: number;
             /** Format: double */
@@ -1013,6 +1075,7 @@ export interface components {
         Like: {
             /** Format: uuid */
             userId: string;
+            author: components["schemas"]["Author"];
             /** Format: date-time */
             likedAt: string;
         };
@@ -1033,9 +1096,15 @@ export interface components {
             postId: string;
             /** Format: uuid */
             authorId: string;
+            author: components["schemas"]["Author"];
             text: string;
             /** Format: date-time */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @description When its author last edited it; null if never.
+             */
+            editedAt: string | null;
         };
         /**
          * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
@@ -1055,6 +1124,17 @@ export interface components {
         CreateCommentRequest: {
             text: components["schemas"]["CommentText"];
         };
+        /** @description A comment's new text (plain text, the same limits as a new comment). */
+        UpdateCommentRequest: {
+            text: components["schemas"]["CommentText"];
+        };
+        /**
+         * @description Words to find in posts: 1–100 characters with at least one word (letters or digits). Every word
+         *     must occur (whole words, any case); `"two words"` in quotes finds them side by side, `-word` leaves
+         *     out posts with that word.
+         * @example harbour
+         */
+        SearchText: string;
         UploadTicket: {
             /** Format: uuid */
             id: string;
@@ -3148,6 +3228,69 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Neither the author of the comment nor of the post */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such post or comment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["Uuid"];
+                commentId: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCommentRequest"];
+            };
+        };
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description Invalid request (fields, ids, limit or cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not the author of the comment */
             403: {
                 headers: {
@@ -3159,6 +3302,15 @@ export interface operations {
             };
             /** @description No such post or comment */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3209,6 +3361,49 @@ export interface operations {
             };
             /** @description The users service is unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SearchPosts: {
+        parameters: {
+            query: {
+                /** @description the words to find */
+                q: components["schemas"]["SearchText"];
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostPage"];
+                };
+            };
+            /** @description Missing, empty or too long q; invalid limit or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,8 +1,10 @@
 import { ServiceClient, ServiceEvents, type ServiceContext, type ServiceWiring } from '@agora/mesh';
 import type { PostsConfig } from './config.js';
+import { CommentsService } from './domain/comments-service.js';
 import { postsHandlers } from './domain/event-consumer.js';
 import { FollowGraph } from './domain/follow-graph.js';
 import { MediaCatalog } from './domain/media-catalog.js';
+import { PostSearch } from './domain/post-search.js';
 import { Moderation, PostsService } from './domain/posts-service.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { declarePostsMetrics } from './metrics.js';
@@ -12,6 +14,8 @@ import { loadOpenApi } from '@agora/mesh';
 export interface PostsDeps {
   config: PostsConfig;
   posts: PostsService;
+  comments: CommentsService;
+  search: PostSearch;
   moderation: Moderation;
   logger: ServiceContext<PostsConfig>['logger'];
   events: ServiceEvents;
@@ -28,15 +32,24 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
       meshLocalKey: config.MESH_LOCAL_KEY,
       timeoutMs: config.SERVICE_CALL_TIMEOUT_MS,
     });
+  const counters = declarePostsMetrics(metrics);
   const posts = new PostsService(
     db,
     new FollowGraph(client('users', config.SERVICE_URL_USERS)),
     new MediaCatalog(client('media', config.SERVICE_URL_MEDIA)),
-    declarePostsMetrics(metrics),
+    counters,
   );
-  // posts consumes profile.updated and account.deleted (docs/events.md); it publishes nothing yet.
+  // posts consumes profile.updated, media.updated/deleted and account.deleted (docs/events.md); it publishes nothing yet.
   const events = new ServiceEvents({ service: 'posts', config, db, logger, registry: metrics.registry, handlers: postsHandlers });
   await events.start();
-  const deps: PostsDeps = { config, posts, moderation: new Moderation(db), logger, events };
+  const deps: PostsDeps = {
+    config,
+    posts,
+    comments: new CommentsService(db, counters),
+    search: new PostSearch(db),
+    moderation: new Moderation(db),
+    logger,
+    events,
+  };
   return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('posts'), deps, onClose: () => events.stop() };
 }

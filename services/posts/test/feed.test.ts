@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startUsers, type RunningUsers } from '../../users/test/harness.js';
-import { TEST_MESH_KEY, call, startPosts, startTestIssuer, type RunningPosts, type TestIssuer, type TestUser } from './harness.js';
+import { TEST_MESH_KEY, call, deliver, startPosts, startTestIssuer, type RunningPosts, type TestIssuer, type TestUser } from './harness.js';
 
 /**
  * The feed across services: the REAL users service (its own database, follow graph and internal
@@ -51,7 +51,7 @@ async function wholeFeed(who: TestUser, limit: number): Promise<{ pages: string[
 }
 
 describe('GET /api/v1/feed (with the real users service)', () => {
-  it('shows only the posts of the authors the caller follows, newest first, paged', async () => {
+  it('shows the caller’s own posts and those of the authors the caller follows, newest first, paged', async () => {
     expect((await follow(a, b)).status).toBeLessThan(300);
     expect((await follow(a, c)).status).toBeLessThan(300);
     await post(b, 'b1');
@@ -63,29 +63,44 @@ describe('GET /api/v1/feed (with the real users service)', () => {
     await post(d, 'd2');
     await post(b, 'b3');
     const { pages, texts } = await wholeFeed(a, 2);
-    expect(texts).toEqual(['b3', 'c2', 'b2', 'c1', 'b1']);
-    expect(pages).toEqual([['b3', 'c2'], ['b2', 'c1'], ['b1']]);
+    expect(texts).toEqual(['b3', 'c2', 'b2', 'a1', 'c1', 'b1']);
+    expect(pages).toEqual([
+      ['b3', 'c2'],
+      ['b2', 'a1'],
+      ['c1', 'b1'],
+    ]);
     expect((await wholeFeed(a, 100)).texts).toEqual(texts);
   });
 
-  it('carries counts and likedByMe for the caller', async () => {
+  it('carries counts, likedByMe for the caller and the embedded author', async () => {
+    // What users' profile.updated delivers (its own worker is not wired to this posts in the test).
+    const applied = await deliver(posts, {
+      type: 'profile.updated',
+      producer: 'users',
+      aggregateId: b.id,
+      sequence: 1,
+      payload: { username: 'bee', displayName: 'B. Example', avatarMediaId: null },
+    });
+    expect(applied.body).toEqual({ outcome: 'applied' });
     const p = await post(b, 'likeable');
     await call(`${posts.base}/api/v1/posts/${p.id}/like`, { method: 'POST', headers: a.auth });
     const top = (await feed(a, '?limit=1')).body.items[0];
-    expect(top).toMatchObject({ id: p.id, likeCount: 1, likedByMe: true, commentCount: 0, authorId: b.id });
+    expect(top).toMatchObject({ id: p.id, likeCount: 1, likedByMe: true, commentCount: 0, authorId: b.id, media: [] });
+    expect(top.author).toEqual({ id: b.id, username: 'bee', displayName: 'B. Example', avatarUrl: null });
     const asC = (await call(`${posts.base}/api/v1/posts/${p.id}`, { headers: c.auth })).body;
     expect(asC.likedByMe).toBe(false);
   });
 
-  it('follows the graph as it changes; nobody followed → an empty feed', async () => {
+  it('follows the graph as it changes; nobody followed → only the caller’s own posts', async () => {
     expect((await follow(a, c, 'DELETE')).status).toBeLessThan(300);
     const texts = (await wholeFeed(a, 50)).texts;
     expect(texts.some((t) => t.startsWith('c'))).toBe(false);
     expect(texts).toContain('b1');
-    expect((await feed(d)).body).toEqual({ items: [], nextCursor: null });
+    expect(texts).toContain('a1');
+    expect((await wholeFeed(d, 50)).texts).toEqual(['d2', 'd1']);
   });
 
-  it('a user unknown to users (no profile yet) gets an empty feed, not an error', async () => {
+  it('a user unknown to users (no profile yet) who never posted gets an empty feed, not an error', async () => {
     const stranger = await issuer.user('stranger');
     expect((await feed(stranger)).body).toEqual({ items: [], nextCursor: null });
   });

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { migrateService, startService, workloadFromLocalAssertion, type StartedService } from '@agora/mesh';
+import { LOCAL_WORKLOAD_HEADER, migrateService, signLocalAssertion, startService, workloadFromLocalAssertion, type StartedService } from '@agora/mesh';
 import { freshDatabase } from '../../../test/helpers/db.js';
 import { TEST_ISSUER } from '../../../test/helpers/test-issuer.js';
 import { loadPostsConfig, type PostsConfig } from '../src/config.js';
@@ -57,6 +57,10 @@ export interface FakeMediaObject {
   ownerId: string;
   status: 'pending' | 'uploaded';
   contentType: string;
+  /** Sent only when set: media's answer may lack them (posts then stores null). */
+  width?: number;
+  height?: number;
+  alt?: string | null;
 }
 
 /**
@@ -69,7 +73,7 @@ export interface FakeMedia {
   base: string;
   objects: Map<string, FakeMediaObject>;
   calls: { path: string; workload?: string; authorization?: string; requestId?: string }[];
-  add(ownerId: string, status?: FakeMediaObject['status']): string;
+  add(ownerId: string, status?: FakeMediaObject['status'], extra?: Partial<Pick<FakeMediaObject, 'contentType' | 'width' | 'height' | 'alt'>>): string;
   stop(): Promise<void>;
 }
 
@@ -100,9 +104,9 @@ export async function startFakeMedia(key = TEST_MESH_KEY): Promise<FakeMedia> {
     base: urlOf(server),
     objects,
     calls,
-    add(ownerId, status = 'uploaded') {
+    add(ownerId, status = 'uploaded', extra = {}) {
       const id = randomUUID();
-      objects.set(id, { id, ownerId, status, contentType: 'image/png' });
+      objects.set(id, { id, ownerId, status, contentType: 'image/png', ...extra });
       return id;
     },
     stop: () => close(server),
@@ -110,6 +114,26 @@ export async function startFakeMedia(key = TEST_MESH_KEY): Promise<FakeMedia> {
 }
 
 export { call, type JsonResponse } from '../../../test/helpers/json-call.js';
+
+export interface TestEvent {
+  id?: string;
+  type: string;
+  producer: string;
+  aggregateId: string;
+  sequence: number;
+  payload: unknown;
+}
+
+/** Delivers one event to posts' events endpoint as its producer's workload would (local mesh assertion). */
+export async function deliver(posts: RunningPosts, event: TestEvent): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await fetch(`${posts.base}/internal/v1/posts/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [LOCAL_WORKLOAD_HEADER]: signLocalAssertion(event.producer, TEST_MESH_KEY) },
+    body: JSON.stringify({ ...event, id: event.id ?? randomUUID(), occurredAt: new Date().toISOString() }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];

@@ -12,8 +12,8 @@ export class FeedController extends Controller {
   }
 
   /**
-   * Posts by the authors the caller follows (from the users service), newest first, keyset-paginated.
-   * The caller's own posts are not part of it.
+   * The caller's own posts and those of the authors the caller follows (from the users service),
+   * newest first, keyset-paginated, each with its author and media embedded.
    */
   @Get()
   @Security('jwt')

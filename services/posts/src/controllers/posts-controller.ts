@@ -11,6 +11,7 @@ import type {
   LikeState,
   Post as PostView,
   PostPage,
+  UpdateCommentRequest,
   UpdatePostRequest,
 } from './schemas.js';
 
@@ -52,7 +53,7 @@ export class PostsController extends Controller {
     return post;
   }
 
-  /** One post, with its counts and whether the caller likes it. */
+  /** One post, with its author, media, counts and whether the caller likes it. */
   @Get('{id}')
   @Response<ProblemDetails>(404, 'No such post')
   public async getPost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<PostView> {
@@ -92,7 +93,7 @@ export class PostsController extends Controller {
     return this.deps.posts.unlike(callerId(req), id.toLowerCase());
   }
 
-  /** Who liked a post, newest like first. */
+  /** Who liked a post (with each liker's name and avatar), newest like first. */
   @Get('{id}/likes')
   @Response<ProblemDetails>(404, 'No such post')
   public async listLikes(@Path() id: Uuid, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<LikePage> {
@@ -103,7 +104,7 @@ export class PostsController extends Controller {
   @Get('{id}/comments')
   @Response<ProblemDetails>(404, 'No such post')
   public async listComments(@Path() id: Uuid, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<CommentPage> {
-    return this.deps.posts.comments(id.toLowerCase(), limit, cursor);
+    return this.deps.comments.list(id.toLowerCase(), limit, cursor);
   }
 
   /** Comments on a post (1–300 characters). */
@@ -112,18 +113,35 @@ export class PostsController extends Controller {
   @Response<ProblemDetails>(404, 'No such post')
   @Response<ProblemDetails>(415, 'Body is not JSON')
   public async createComment(@Path() id: Uuid, @Body() body: CreateCommentRequest, @Request() req: KoaRequest): Promise<Comment> {
-    const comment = await this.deps.posts.addComment(callerId(req), id.toLowerCase(), body.text);
+    const comment = await this.deps.comments.add(callerId(req), id.toLowerCase(), body.text);
     this.setStatus(201);
     return comment;
   }
 
-  /** Deletes a comment (its author only). */
-  @Delete('{id}/comments/{commentId}')
-  @SuccessResponse(204, 'Deleted')
+  /**
+   * Changes a comment's text (1–300 characters, plain text); the answer carries `editedAt`.
+   * @summary Edit a comment (its author only)
+   */
+  @Patch('{id}/comments/{commentId}')
   @Response<ProblemDetails>(403, 'Not the author of the comment')
   @Response<ProblemDetails>(404, 'No such post or comment')
+  @Response<ProblemDetails>(415, 'Body is not JSON')
+  public async updateComment(
+    @Path() id: Uuid,
+    @Path() commentId: Uuid,
+    @Body() body: UpdateCommentRequest,
+    @Request() req: KoaRequest,
+  ): Promise<Comment> {
+    return this.deps.comments.edit(callerId(req), id.toLowerCase(), commentId.toLowerCase(), body.text);
+  }
+
+  /** Deletes a comment: the comment's author, or the author of the post it is on. */
+  @Delete('{id}/comments/{commentId}')
+  @SuccessResponse(204, 'Deleted')
+  @Response<ProblemDetails>(403, 'Neither the author of the comment nor of the post')
+  @Response<ProblemDetails>(404, 'No such post or comment')
   public async deleteComment(@Path() id: Uuid, @Path() commentId: Uuid, @Request() req: KoaRequest): Promise<void> {
-    await this.deps.posts.removeComment(callerId(req), id.toLowerCase(), commentId.toLowerCase());
+    await this.deps.comments.remove(callerId(req), id.toLowerCase(), commentId.toLowerCase());
     this.setStatus(204);
   }
 }

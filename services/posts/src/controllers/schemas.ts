@@ -45,13 +45,60 @@ export interface CreateCommentRequest {
   text: CommentText;
 }
 
+/** A comment's new text (plain text, the same limits as a new comment). */
+export interface UpdateCommentRequest {
+  text: CommentText;
+}
+
+/**
+ * Words to find in posts: 1–100 characters with at least one word (letters or digits). Every word
+ * must occur (whole words, any case); `"two words"` in quotes finds them side by side, `-word` leaves
+ * out posts with that word.
+ * @minLength 1
+ * @maxLength 100
+ * @pattern \S must contain a word
+ * @example "harbour"
+ */
+export type SearchText = string;
+
+/**
+ * Who wrote a post, a comment or a like, as posts last heard from users (profile.updated). `username`
+ * and `displayName` are null while posts has not yet heard of the profile (a user whose profile event
+ * is still on its way); `id` is always there.
+ */
+export interface Author {
+  /** @format uuid */
+  id: string;
+  username: string | null;
+  displayName: string | null;
+  /** `/api/v1/media/{avatarMediaId}/content` (relative to the API origin), or null without an avatar. */
+  avatarUrl: string | null;
+}
+
+/** A media object attached to a post, as media last described it. */
+export interface PostMedia {
+  /** @format uuid */
+  id: string;
+  /** `/api/v1/media/{id}/content` (relative to the API origin): a stable URL that redirects to the bytes. */
+  url: string;
+  contentType: string;
+  /** Pixels, from the bytes; null when media has not measured them. */
+  width: number | null;
+  height: number | null;
+  alt: string | null;
+}
+
 export interface Post {
   /** @format uuid */
   id: string;
   /** @format uuid */
   authorId: string;
+  author: Author;
   text: string;
+  /** The attached media ids in the order attached; a media object its owner deleted is no longer listed. */
   mediaIds: string[];
+  /** The attached media that posts knows of, in the order attached (deleted media are left out). */
+  media: PostMedia[];
   likeCount: number;
   commentCount: number;
   /** Whether the caller likes this post. */
@@ -73,6 +120,7 @@ export interface LikeState {
 export interface Like {
   /** @format uuid */
   userId: string;
+  author: Author;
   likedAt: Date;
 }
 
@@ -85,8 +133,11 @@ export interface Comment {
   postId: string;
   /** @format uuid */
   authorId: string;
+  author: Author;
   text: string;
   createdAt: Date;
+  /** When its author last edited it; null if never. */
+  editedAt: Date | null;
 }
 
 export type CommentPage = Page<Comment>;

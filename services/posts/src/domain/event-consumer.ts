@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventHandler, EventType, Queryable } from '@agora/mesh';
+import { applyMediaState, eraseMedia } from './media-read-model.js';
 
 const profileState = z.object({
   username: z.string().min(1).max(60),
@@ -7,10 +8,22 @@ const profileState = z.object({
   avatarMediaId: z.string().uuid().nullable(),
 });
 
+const mediaState = z.object({
+  ownerId: z.string().uuid(),
+  contentType: z.string().min(1).max(255),
+  width: z.number().int().positive().nullable().optional(),
+  height: z.number().int().positive().nullable().optional(),
+  alt: z.string().max(2000).nullable().optional(),
+});
+
+const mediaDeleted = z.object({ ownerId: z.string().uuid() });
+
 /**
  * How posts applies the events it receives:
  *  - profile.updated keeps the authors read model (unless a later event already did, or the author
  *    was erased);
+ *  - media.updated keeps the media read model (unless a later event already did, or the media was
+ *    deleted); media.deleted removes it for good and takes it out of its owner's posts;
  *  - account.deleted erases everything of the user here: their likes and comments on other people's
  *    posts (each post's count lowered by exactly the rows this statement removed, so a concurrent
  *    unlike cannot be counted twice), then their posts with the likes and comments on them.
@@ -29,6 +42,16 @@ export function postsHandlers(): Partial<Record<EventType, EventHandler>> {
         [event.aggregateId, p.username, p.displayName, p.avatarMediaId, event.sequence],
       );
     },
+    'media.updated': async (tx, event) => {
+      const m = mediaState.parse(event.payload);
+      await applyMediaState(
+        tx,
+        event.aggregateId,
+        { ownerId: m.ownerId, contentType: m.contentType, width: m.width ?? null, height: m.height ?? null, alt: m.alt ?? null },
+        event.sequence,
+      );
+    },
+    'media.deleted': async (tx, event) => eraseMedia(tx, event.aggregateId, mediaDeleted.parse(event.payload).ownerId),
     'account.deleted': (tx, event) => eraseAuthor(tx, event.aggregateId),
   };
 }
@@ -44,5 +67,7 @@ export async function eraseAuthor(tx: Queryable, userId: string): Promise<void> 
   // Their own posts last: the likes and comments others left on them go with them (ON DELETE CASCADE).
   await q('DELETE FROM posts WHERE author_id = $1');
   await q('DELETE FROM authors WHERE id = $1');
+  // Media leaves with its owner (media erases the objects themselves); no post of theirs is left to show it.
+  await q('DELETE FROM media_objects WHERE owner_id = $1');
   await q('INSERT INTO deleted_authors (id) VALUES ($1) ON CONFLICT DO NOTHING');
 }

@@ -1,47 +1,11 @@
-import { NEWEST_FIRST, OLDEST_FIRST, pageSize, problems, type Database, type KeysetRow, type Page } from '@agora/mesh';
+import { NEWEST_FIRST, pageSize, problems, type Database, type KeysetRow, type Page, type Queryable } from '@agora/mesh';
 import type { PostsMetrics } from '../metrics.js';
-import type { Comment, Like, LikeState, Post } from '../controllers/schemas.js';
+import type { Like, LikeState, Post } from '../controllers/schemas.js';
+import { authorColumns, toAuthor, type AuthorColumns } from './embedding.js';
 import type { FollowGraph } from './follow-graph.js';
-import type { MediaCatalog } from './media-catalog.js';
-
-interface PostRow {
-  id: string;
-  authorId: string;
-  text: string;
-  mediaIds: string[] | string;
-  likeCount: number;
-  commentCount: number;
-  likedByMe: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-/** The columns of a Post as the API shows it, for the caller `$me` (always bind parameter 1). */
-const POST_COLUMNS = `
-  p.id, p.author_id AS "authorId", p.text, p.media_ids::text[] AS "mediaIds",
-  p.like_count AS "likeCount", p.comment_count AS "commentCount",
-  EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = $1) AS "likedByMe",
-  p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
-
-function toPost(r: PostRow): Post {
-  return {
-    id: r.id,
-    authorId: r.authorId,
-    text: r.text,
-    mediaIds: Array.isArray(r.mediaIds) ? r.mediaIds : parseTextArray(r.mediaIds),
-    likeCount: Number(r.likeCount),
-    commentCount: Number(r.commentCount),
-    likedByMe: Boolean(r.likedByMe),
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-  };
-}
-
-/** `{a,b}` → ['a','b'] (uuids need no quoting), for drivers that hand arrays back as text. */
-function parseTextArray(text: string): string[] {
-  const inner = text.replace(/^\{|\}$/g, '');
-  return inner ? inner.split(',') : [];
-}
+import type { AttachableMedia, MediaCatalog } from './media-catalog.js';
+import { applyMediaState, FROM_INTERNAL_ANSWER } from './media-read-model.js';
+import { POST_COLUMNS, POST_JOINS, textArray, toPost, type PostRow } from './post-rows.js';
 
 export interface NewPost {
   text: string;
@@ -67,7 +31,7 @@ export class PostsService {
   ) {}
 
   private async postRow(me: string, id: string): Promise<Post | undefined> {
-    const [row] = await this.db.query<PostRow>(`SELECT ${POST_COLUMNS} FROM posts p WHERE p.id = $2`, [me, id]);
+    const [row] = await this.db.query<PostRow>(`SELECT ${POST_COLUMNS} FROM posts p ${POST_JOINS} WHERE p.id = $2`, [me, id]);
     return row ? toPost(row) : undefined;
   }
 
@@ -79,12 +43,16 @@ export class PostsService {
 
   async create(me: string, input: NewPost): Promise<Post> {
     const mediaIds = normalizeIds(input.mediaIds ?? []);
-    await this.media.assertAttachable(me, mediaIds);
-    const [row] = await this.db.query<{ id: string }>('INSERT INTO posts (author_id, text, media_ids) VALUES ($1, $2, $3::uuid[]) RETURNING id', [
-      me,
-      input.text,
-      mediaIds,
-    ]);
+    const media = await this.media.assertAttachable(me, mediaIds);
+    const row = await this.db.transaction(async (tx) => {
+      const [inserted] = await tx.query<{ id: string }>('INSERT INTO posts (author_id, text, media_ids) VALUES ($1, $2, $3::uuid[]) RETURNING id', [
+        me,
+        input.text,
+        mediaIds,
+      ]);
+      await recordMedia(tx, media);
+      return inserted;
+    });
     this.counters.postsCreated.inc();
     return this.get(me, row!.id);
   }
@@ -97,7 +65,7 @@ export class PostsService {
     );
     if (!row) throw problems.notFound('No such post.');
     if (row.authorId !== me) throw problems.forbidden('Only the author may change or delete this post.');
-    return { mediaIds: Array.isArray(row.mediaIds) ? row.mediaIds : parseTextArray(row.mediaIds) };
+    return { mediaIds: textArray(row.mediaIds) };
   }
 
   async update(me: string, id: string, changes: PostChanges): Promise<Post> {
@@ -106,16 +74,21 @@ export class PostsService {
     }
     const current = await this.assertAuthor(me, id);
     const mediaIds = changes.mediaIds === undefined ? undefined : normalizeIds(changes.mediaIds);
-    if (mediaIds)
-      await this.media.assertAttachable(
-        me,
-        mediaIds.filter((m) => !current.mediaIds.includes(m)),
+    const added = mediaIds
+      ? await this.media.assertAttachable(
+          me,
+          mediaIds.filter((m) => !current.mediaIds.includes(m)),
+        )
+      : [];
+    const updated = await this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string }>(
+        `UPDATE posts SET text = COALESCE($3, text), media_ids = COALESCE($4::uuid[], media_ids), updated_at = now()
+          WHERE id = $1 AND author_id = $2 RETURNING id`,
+        [id, me, changes.text ?? null, mediaIds ?? null],
       );
-    const updated = await this.db.query<{ id: string }>(
-      `UPDATE posts SET text = COALESCE($3, text), media_ids = COALESCE($4::uuid[], media_ids), updated_at = now()
-        WHERE id = $1 AND author_id = $2 RETURNING id`,
-      [id, me, changes.text ?? null, mediaIds ?? null],
-    );
+      await recordMedia(tx, added);
+      return rows;
+    });
     if (updated.length === 0) throw problems.notFound('No such post.'); // deleted in the meantime
     return this.get(me, id);
   }
@@ -131,7 +104,7 @@ export class PostsService {
     const n = pageSize(limit);
     const after = NEWEST_FIRST.position(cursor);
     const rows = await this.db.query<PostRow & KeysetRow>(
-      `SELECT ${POST_COLUMNS}, ${NEWEST_FIRST.columns('p.created_at', 'p.id')} FROM posts p
+      `SELECT ${POST_COLUMNS}, ${NEWEST_FIRST.columns('p.created_at', 'p.id')} FROM posts p ${POST_JOINS}
         WHERE p.author_id = $2 AND ${NEWEST_FIRST.after('p.created_at', 'p.id', 3, 4)}
         ORDER BY ${NEWEST_FIRST.orderBy('p.created_at', 'p.id')} LIMIT $5`,
       [me, authorId, after.t, after.id, n + 1],
@@ -140,7 +113,7 @@ export class PostsService {
   }
 
   /**
-   * Posts by the authors the caller follows, newest first. For each followed author, the top n+1
+   * The caller's own posts and those of the authors the caller follows, newest first. For each author, the top n+1
    * entries below the cursor are read from posts_author_created_idx (index-only, LATERAL ... LIMIT);
    * the n+1 newest of those (at most F × (n+1) index entries, whatever the table size and however
    * prolific an author) are then joined to their rows. No OFFSET, no sort of all followees' posts.
@@ -148,8 +121,7 @@ export class PostsService {
   async feed(me: string, limit: number | undefined, cursor: string | undefined): Promise<Page<Post>> {
     const n = pageSize(limit);
     const after = NEWEST_FIRST.position(cursor);
-    const authors = await this.follows.followingIds(me);
-    if (authors.length === 0) return { items: [], nextCursor: null };
+    const authors = [...new Set([me, ...(await this.follows.followingIds(me))])];
     const rows = await this.db.query<PostRow & KeysetRow>(
       `SELECT ${POST_COLUMNS}, ${NEWEST_FIRST.columns('p.created_at', 'p.id')}
          FROM (SELECT top.id
@@ -159,7 +131,7 @@ export class PostsService {
                     WHERE x.author_id = f.author_id AND ${NEWEST_FIRST.after('x.created_at', 'x.id', 3, 4)}
                     ORDER BY ${NEWEST_FIRST.orderBy('x.created_at', 'x.id')} LIMIT $5) top
                 ORDER BY ${NEWEST_FIRST.orderBy('top.created_at', 'top.id')} LIMIT $5) page
-         JOIN posts p ON p.id = page.id
+         JOIN posts p ON p.id = page.id ${POST_JOINS}
         ORDER BY ${NEWEST_FIRST.orderBy('p.created_at', 'p.id')}`,
       [me, authors, after.t, after.id, n + 1],
     );
@@ -193,7 +165,7 @@ export class PostsService {
     return { postId: id, likedByMe: false, likeCount: Number(row.likeCount) };
   }
 
-  private async assertPost(id: string): Promise<void> {
+  async assertPost(id: string): Promise<void> {
     const found = await this.db.query<{ one: number }>('SELECT 1 AS one FROM posts WHERE id = $1', [id]);
     if (found.length === 0) throw problems.notFound('No such post.');
   }
@@ -203,57 +175,14 @@ export class PostsService {
     const n = pageSize(limit);
     const after = NEWEST_FIRST.position(cursor);
     await this.assertPost(id);
-    const rows = await this.db.query<Like & KeysetRow>(
-      `SELECT user_id AS "userId", created_at AS "likedAt", ${NEWEST_FIRST.columns('created_at', 'user_id')} FROM likes
-        WHERE post_id = $1 AND ${NEWEST_FIRST.after('created_at', 'user_id', 2, 3)}
-        ORDER BY ${NEWEST_FIRST.orderBy('created_at', 'user_id')} LIMIT $4`,
+    const rows = await this.db.query<{ userId: string; likedAt: Date } & AuthorColumns & KeysetRow>(
+      `SELECT l.user_id AS "userId", l.created_at AS "likedAt", ${authorColumns('a')}, ${NEWEST_FIRST.columns('l.created_at', 'l.user_id')}
+         FROM likes l LEFT JOIN authors a ON a.id = l.user_id
+        WHERE l.post_id = $1 AND ${NEWEST_FIRST.after('l.created_at', 'l.user_id', 2, 3)}
+        ORDER BY ${NEWEST_FIRST.orderBy('l.created_at', 'l.user_id')} LIMIT $4`,
       [id, after.t, after.id, n + 1],
     );
-    return NEWEST_FIRST.page(rows, n, (r) => ({ userId: r.userId, likedAt: r.likedAt }));
-  }
-
-  /** A post's comments, oldest first (reading order of a conversation). */
-  async comments(id: string, limit: number | undefined, cursor: string | undefined): Promise<Page<Comment>> {
-    const n = pageSize(limit);
-    const after = OLDEST_FIRST.position(cursor);
-    await this.assertPost(id);
-    const rows = await this.db.query<Comment & KeysetRow>(
-      `SELECT id, post_id AS "postId", author_id AS "authorId", text, created_at AS "createdAt", ${OLDEST_FIRST.columns('created_at', 'id')}
-         FROM comments
-        WHERE post_id = $1 AND ${OLDEST_FIRST.after('created_at', 'id', 2, 3)}
-        ORDER BY ${OLDEST_FIRST.orderBy('created_at', 'id')} LIMIT $4`,
-      [id, after.t, after.id, n + 1],
-    );
-    return OLDEST_FIRST.page(rows, n, (r) => ({ id: r.id, postId: r.postId, authorId: r.authorId, text: r.text, createdAt: r.createdAt }));
-  }
-
-  async addComment(me: string, id: string, text: string): Promise<Comment> {
-    const [row] = await this.db.query<Comment>(
-      `WITH c AS (
-         INSERT INTO comments (post_id, author_id, text) SELECT id, $2::uuid, $3::text FROM posts WHERE id = $1
-         RETURNING id, post_id, author_id, text, created_at),
-       counted AS (UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM c))
-       SELECT id, post_id AS "postId", author_id AS "authorId", text, created_at AS "createdAt" FROM c`,
-      [id, me, text],
-    );
-    if (!row) throw problems.notFound('No such post.');
-    this.counters.comments.inc();
-    return row;
-  }
-
-  /** Only the comment's author may delete it: 404 when there is no such comment on that post, 403 otherwise. */
-  async removeComment(me: string, id: string, commentId: string): Promise<void> {
-    const [row] = await this.db.query<{ authorId: string }>('SELECT author_id AS "authorId" FROM comments WHERE id = $1 AND post_id = $2', [
-      commentId,
-      id,
-    ]);
-    if (!row) throw problems.notFound('No such comment on this post.');
-    if (row.authorId !== me) throw problems.forbidden('Only the author of a comment may delete it.');
-    await this.db.execute(
-      `WITH del AS (DELETE FROM comments WHERE id = $1 AND post_id = $2 AND author_id = $3 RETURNING post_id)
-       UPDATE posts SET comment_count = comment_count - (SELECT count(*) FROM del)::int WHERE id = $2`,
-      [commentId, id, me],
-    );
+    return NEWEST_FIRST.page(rows, n, (r): Like => ({ userId: r.userId, author: toAuthor(r.userId, r), likedAt: r.likedAt }));
   }
 }
 
@@ -288,4 +217,9 @@ function normalizeIds(ids: readonly string[]): string[] {
     throw problems.validation('mediaIds must not repeat an id.', [{ field: 'mediaIds', message: 'duplicate id' }]);
   }
   return lower;
+}
+
+/** The media attached in this change, into posts' read model (media's events refresh it later). */
+async function recordMedia(tx: Queryable, media: readonly AttachableMedia[]): Promise<void> {
+  for (const m of media) await applyMediaState(tx, m.id, m, FROM_INTERNAL_ANSWER);
 }

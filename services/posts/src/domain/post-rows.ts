@@ -1,0 +1,51 @@
+import type { Post } from '../controllers/schemas.js';
+import { authorColumns, MEDIA_COLUMN, toAuthor, toMedia, type AuthorColumns, type MediaColumn } from './embedding.js';
+
+export interface PostRow extends AuthorColumns {
+  id: string;
+  authorId: string;
+  text: string;
+  mediaIds: string[] | string;
+  media: MediaColumn | null;
+  likeCount: number;
+  commentCount: number;
+  likedByMe: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * The columns of a Post as the API shows it, for the caller `$me` (always bind parameter 1), with
+ * its author and media embedded. The FROM clause must be `posts p ${POST_JOINS}`.
+ */
+export const POST_COLUMNS = `
+  p.id, p.author_id AS "authorId", ${authorColumns('a')}, p.text, p.media_ids::text[] AS "mediaIds", ${MEDIA_COLUMN},
+  p.like_count AS "likeCount", p.comment_count AS "commentCount",
+  EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = $1) AS "likedByMe",
+  p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
+
+/** The author of `p` from the read model; a missing row is a null author row, never a missing post. */
+export const POST_JOINS = 'LEFT JOIN authors a ON a.id = p.author_id';
+
+export function toPost(r: PostRow): Post {
+  return {
+    id: r.id,
+    authorId: r.authorId,
+    author: toAuthor(r.authorId, r),
+    text: r.text,
+    mediaIds: textArray(r.mediaIds),
+    media: toMedia(r.media),
+    likeCount: Number(r.likeCount),
+    commentCount: Number(r.commentCount),
+    likedByMe: Boolean(r.likedByMe),
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+/** `{a,b}` → ['a','b'] (uuids need no quoting), for drivers that hand arrays back as text. */
+export function textArray(value: string[] | string): string[] {
+  if (Array.isArray(value)) return value;
+  const inner = value.replace(/^\{|\}$/g, '');
+  return inner ? inner.split(',') : [];
+}
