@@ -46,6 +46,7 @@ const OWNER_ONLY: Record<string, { admin: 'allowed' | 'refused' }> = {
   'PATCH /api/v1/posts/{id}': { admin: 'refused' },
   'DELETE /api/v1/posts/{id}': { admin: 'refused' },
   'DELETE /api/v1/posts/{id}/comments/{commentId}': { admin: 'refused' },
+  'PATCH /api/v1/posts/{id}/comments/{commentId}': { admin: 'refused' },
   'POST /api/v1/media/{id}/complete': { admin: 'refused' },
 };
 
@@ -55,6 +56,7 @@ const BODY: Record<string, (caller?: Account) => unknown> = {
   'POST /api/v1/auth/2fa/setup': (caller) => ({ password: caller?.password ?? 'anonymous-has-none' }),
   'POST /api/v1/auth/2fa/disable': (caller) => ({ code: '000000', password: caller?.password ?? 'anonymous-has-none' }),
   'PATCH /api/v1/posts/{id}': () => ({ text: 'edited by the matrix' }),
+  'PATCH /api/v1/posts/{id}/comments/{commentId}': () => ({ text: 'comment edited by the matrix' }),
   'PUT /api/v1/users/{id}/suspension': () => ({ suspended: true }),
   'PATCH /api/v1/users/me': () => ({ bio: 'changed by the matrix' }),
 };
@@ -95,7 +97,8 @@ function fill(o: Operation, owner: Account, fx: Fixtures, victimId: string): str
 
 function querySuffix(o: Operation): string {
   const q = (o.op.parameters ?? []).filter((p) => p.in === 'query');
-  return q.some((p) => p.name === 'limit') ? '?limit=2' : '';
+  const words = q.some((p) => p.name === 'q' && p.required) ? ['q=post'] : []; // a search needs its words
+  return `?${[...words, ...(q.some((p) => p.name === 'limit') ? ['limit=2'] : [])].join('&')}`.replace(/\?$/, '');
 }
 
 function expected(o: Operation, who: Who): 'allowed' | 401 | 403 {

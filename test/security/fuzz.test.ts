@@ -240,6 +240,20 @@ function queryArb(o: Operation): fc.Arbitrary<{ query: string; semanticCursor: b
   const parts: fc.Arbitrary<string[]>[] = [];
   const cursor = params.includes('cursor') ? fc.option(cursorArb, { nil: undefined, freq: 4 }) : fc.constant(undefined);
   if (params.includes('limit')) parts.push(fc.option(limitArb, { nil: undefined }).map((v) => (v === undefined ? [] : [`limit=${v}`])));
+  // A search's words: a real word, garbage, or too long.
+  if (params.includes('q'))
+    parts.push(
+      fc
+        .option(
+          fc.oneof(
+            fc.constant('post'),
+            printable.map(encodeURIComponent),
+            fc.integer({ min: 90, max: 300 }).map((n) => 'w'.repeat(n)),
+          ),
+          { nil: undefined, freq: 5 },
+        )
+        .map((v) => (v === undefined ? [] : [`q=${v}`])),
+    );
   if (params.includes('authorId'))
     parts.push(fc.option(segment([owner.id, me.id]), { nil: undefined }).map((v) => (v === undefined ? [] : [`authorId=${v}`])));
   parts.push(
@@ -566,6 +580,7 @@ describe('semantically wrong cursors on every paginated operation', () => {
         'GET /api/v1/posts',
         'GET /api/v1/posts/{id}/comments',
         'GET /api/v1/posts/{id}/likes',
+        'GET /api/v1/search/posts',
         'GET /api/v1/users',
         'GET /api/v1/users/{id}/followers',
         'GET /api/v1/users/{id}/following',
@@ -586,9 +601,11 @@ describe('semantically wrong cursors on every paginated operation', () => {
     const failures: string[] = [];
     for (const o of paginated) {
       const path = o.path.replace('{id}', o.service === 'users' ? viewer.id : post.body.id);
+      // A search needs its words: the cursor is what is under test.
+      const words = (o.op.parameters ?? []).some((p) => p.in === 'query' && p.name === 'q' && p.required) ? 'q=sweep&' : '';
       const headers = { authorization: `Bearer ${(o.security === 'admin' ? moderator : viewer).token}` };
       const answers = await Promise.all(
-        [...wrong, ...real].map((cursor) => send(stack.url, { method: 'GET', path: `${path}?cursor=${cursor}`, headers, timeoutMs: 15_000 })),
+        [...wrong, ...real].map((cursor) => send(stack.url, { method: 'GET', path: `${path}?${words}cursor=${cursor}`, headers, timeoutMs: 15_000 })),
       );
       answers.forEach((a, i) => {
         const isWrong = i < wrong.length;

@@ -65,7 +65,9 @@ describe('embedded authors', () => {
 
     await call(url(`/posts/${post.id}/like`), { method: 'POST', headers: bob.auth });
     const likers = (await call(url(`/posts/${post.id}/likes`), { headers: ada.auth })).body.items;
-    expect(likers).toEqual([{ userId: bob.id, author: { id: bob.id, username: 'bob', displayName: 'Bob', avatarUrl: null }, likedAt: expect.any(String) }]);
+    expect(likers).toEqual([
+      { userId: bob.id, author: { id: bob.id, username: 'bob', displayName: 'Bob', avatarUrl: null }, likedAt: expect.any(String) },
+    ]);
   });
 
   it('a later profile event renames every embedding; an older one arriving late changes nothing', async () => {
@@ -108,7 +110,14 @@ describe('embedded media', () => {
     expect((await mediaUpdated(m, 2, state('second'), eventId)).body).toEqual({ outcome: 'duplicate' });
     // An older event arriving late: accepted, changes nothing.
     expect((await mediaUpdated(m, 1, state('first', 1))).body).toEqual({ outcome: 'applied' });
-    expect((await getPost(bob, post.id)).media[0]).toEqual({ id: m, url: `/api/v1/media/${m}/content`, contentType: 'image/png', width: 100, height: 50, alt: 'second' });
+    expect((await getPost(bob, post.id)).media[0]).toEqual({
+      id: m,
+      url: `/api/v1/media/${m}/content`,
+      contentType: 'image/png',
+      width: 100,
+      height: 50,
+      alt: 'second',
+    });
     await mediaUpdated(m, 3, state('third'));
     expect((await getPost(bob, post.id)).media[0].alt).toBe('third');
     // A second post attaching it later does not roll the event's state back to media's answer.

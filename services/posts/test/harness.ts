@@ -1,7 +1,14 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { LOCAL_WORKLOAD_HEADER, migrateService, signLocalAssertion, startService, workloadFromLocalAssertion, type StartedService } from '@agora/mesh';
+import {
+  LOCAL_WORKLOAD_HEADER,
+  migrateService,
+  signLocalAssertion,
+  startService,
+  workloadFromLocalAssertion,
+  type StartedService,
+} from '@agora/mesh';
 import { freshDatabase } from '../../../test/helpers/db.js';
 import { TEST_ISSUER } from '../../../test/helpers/test-issuer.js';
 import { loadPostsConfig, type PostsConfig } from '../src/config.js';
@@ -73,7 +80,11 @@ export interface FakeMedia {
   base: string;
   objects: Map<string, FakeMediaObject>;
   calls: { path: string; workload?: string; authorization?: string; requestId?: string }[];
-  add(ownerId: string, status?: FakeMediaObject['status'], extra?: Partial<Pick<FakeMediaObject, 'contentType' | 'width' | 'height' | 'alt'>>): string;
+  add(
+    ownerId: string,
+    status?: FakeMediaObject['status'],
+    extra?: Partial<Pick<FakeMediaObject, 'contentType' | 'width' | 'height' | 'alt'>>,
+  ): string;
   stop(): Promise<void>;
 }
 
@@ -113,6 +124,7 @@ export async function startFakeMedia(key = TEST_MESH_KEY): Promise<FakeMedia> {
   };
 }
 
+import type { JsonResponse } from '../../../test/helpers/json-call.js';
 export { call, type JsonResponse } from '../../../test/helpers/json-call.js';
 
 export interface TestEvent {
@@ -125,7 +137,7 @@ export interface TestEvent {
 }
 
 /** Delivers one event to posts' events endpoint as its producer's workload would (local mesh assertion). */
-export async function deliver(posts: RunningPosts, event: TestEvent): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function deliver(posts: RunningPosts, event: TestEvent): Promise<Pick<JsonResponse, 'status' | 'body'>> {
   const res = await fetch(`${posts.base}/internal/v1/posts/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', [LOCAL_WORKLOAD_HEADER]: signLocalAssertion(event.producer, TEST_MESH_KEY) },

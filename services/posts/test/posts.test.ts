@@ -241,7 +241,11 @@ describe('authorization matrix: another user is refused and nothing changes', ()
     const post = (await create(alice, { text: 'open thread' })).body;
     const comment = (await call(url(`/posts/${post.id}/comments`), { method: 'POST', headers: bob.auth, body: { text: 'bob was here' } })).body;
     const before = await snapshot();
-    const res = await call(url(`/posts/${post.id}/comments/${comment.id}`), { method: 'PATCH', headers: alice.auth, body: { text: 'alice was here' } });
+    const res = await call(url(`/posts/${post.id}/comments/${comment.id}`), {
+      method: 'PATCH',
+      headers: alice.auth,
+      body: { text: 'alice was here' },
+    });
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(await snapshot()).toEqual(before);

@@ -21,7 +21,12 @@ export class SearchController extends Controller {
   @Security('jwt')
   @Response<ProblemDetails>(400, 'Missing, empty or too long q; invalid limit or cursor')
   @Response<ProblemDetails>(401, 'Missing or invalid token')
-  public async searchPosts(@Request() req: KoaRequest, @Query() q: SearchText, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<PostPage> {
+  public async searchPosts(
+    @Request() req: KoaRequest,
+    @Query() q: SearchText,
+    @Query() limit?: PageLimit,
+    @Query() cursor?: Cursor,
+  ): Promise<PostPage> {
     return this.deps.search.search(callerId(req), q, limit, cursor);
   }
 }

@@ -61,9 +61,10 @@ export class CommentsService {
   }
 
   private async one(commentId: string): Promise<Comment> {
-    const [row] = await this.db.query<CommentRow>(`SELECT ${COMMENT_COLUMNS} FROM comments c LEFT JOIN authors a ON a.id = c.author_id WHERE c.id = $1`, [
-      commentId,
-    ]);
+    const [row] = await this.db.query<CommentRow>(
+      `SELECT ${COMMENT_COLUMNS} FROM comments c LEFT JOIN authors a ON a.id = c.author_id WHERE c.id = $1`,
+      [commentId],
+    );
     if (!row) throw problems.notFound('No such comment on this post.');
     return toComment(row);
   }
@@ -97,10 +98,12 @@ export class CommentsService {
   async edit(me: string, id: string, commentId: string, text: string): Promise<Comment> {
     const { commentAuthor } = await this.roles(me, id, commentId);
     if (!commentAuthor) throw problems.forbidden('Only the author of a comment may edit it.');
-    const updated = await this.db.execute(
-      'UPDATE comments SET text = $4, edited_at = now() WHERE id = $1 AND post_id = $2 AND author_id = $3',
-      [commentId, id, me, text],
-    );
+    const updated = await this.db.execute('UPDATE comments SET text = $4, edited_at = now() WHERE id = $1 AND post_id = $2 AND author_id = $3', [
+      commentId,
+      id,
+      me,
+      text,
+    ]);
     if (updated === 0) throw problems.notFound('No such comment on this post.'); // deleted in the meantime
     return this.one(commentId);
   }
