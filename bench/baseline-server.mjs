@@ -1,6 +1,7 @@
 // The bench's floor for row 1: `GET /api/v1/posts/:id` served by bare Koa + @koa/router + pg, with
-// the very SQL the posts service runs for that route (services/posts/src/domain/posts-service.ts,
-// POST_COLUMNS + "WHERE p.id = $2"), the same pool size (DATABASE_POOL_MAX default 10) and the same
+// the very SQL the posts service runs for that route (services/posts/src/domain/post-rows.ts,
+// POST_COLUMNS + POST_JOINS + "WHERE p.id = $2": the post with its author and media embedded from
+// posts' read models), the same pool size (DATABASE_POOL_MAX default 10) and the same
 // JSON shape — and nothing else: no token check, validation, metrics, tracing, logging, security
 // headers or problem documents. Env: PORT, DATABASE_URL, BENCH_ME (the uuid used as "me").
 import { createRequire } from 'node:module';
@@ -14,10 +15,16 @@ const Router = meshRequire('@koa/router');
 const pg = meshRequire('pg');
 
 export const POST_SQL = `SELECT
-  p.id, p.author_id AS "authorId", p.text, p.media_ids::text[] AS "mediaIds",
+  p.id, p.author_id AS "authorId", a.username AS "authorUsername", a.display_name AS "authorDisplayName",
+  a.avatar_media_id::text AS "authorAvatarMediaId", p.text, p.media_ids::text[] AS "mediaIds",
+  (SELECT coalesce(json_agg(json_build_object('id', m.id, 'contentType', m.content_type, 'width', m.width,
+                                              'height', m.height, 'alt', m.alt) ORDER BY u.ord), '[]'::json)
+     FROM unnest(p.media_ids) WITH ORDINALITY AS u(id, ord) JOIN media_objects m ON m.id = u.id) AS "media",
   p.like_count AS "likeCount", p.comment_count AS "commentCount",
   EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = $1) AS "likedByMe",
-  p.created_at AS "createdAt", p.updated_at AS "updatedAt" FROM posts p WHERE p.id = $2`;
+  p.created_at AS "createdAt", p.updated_at AS "updatedAt" FROM posts p LEFT JOIN authors a ON a.id = p.author_id WHERE p.id = $2`;
+
+const contentUrl = (id) => `/api/v1/media/${id}/content`;
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const me = process.env.BENCH_ME;
@@ -30,7 +37,24 @@ router.get('/api/v1/posts/:id', async (ctx) => {
     return;
   }
   const r = rows[0];
-  ctx.body = { ...r, likeCount: Number(r.likeCount), commentCount: Number(r.commentCount) };
+  ctx.body = {
+    id: r.id,
+    authorId: r.authorId,
+    author: {
+      id: r.authorId,
+      username: r.authorUsername,
+      displayName: r.authorDisplayName,
+      avatarUrl: r.authorAvatarMediaId ? contentUrl(r.authorAvatarMediaId) : null,
+    },
+    text: r.text,
+    mediaIds: r.mediaIds,
+    media: r.media.map((m) => ({ id: m.id, url: contentUrl(m.id), contentType: m.contentType, width: m.width, height: m.height, alt: m.alt })),
+    likeCount: Number(r.likeCount),
+    commentCount: Number(r.commentCount),
+    likedByMe: r.likedByMe,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
 });
 router.get('/healthz/ready', (ctx) => {
   ctx.body = { status: 'ready' };

@@ -14,6 +14,12 @@
 // everybody else (about 10 each) and spread over a year. Between the two sizes only the table (and
 // its indexes) grows 100×, the feed's content stays the same: the comparison isolates the cost of
 // table size, which a keyset feed must not feel.
+//
+// What posts embeds comes from its read models, filled as the events would: an `authors` row for
+// every bench user (every 10th with an avatar), and media on every 4th post (two on every 8th) with
+// their `media_objects` rows, so every feed item joins its author and a quarter unnest their media.
+// For search, every post's text carries its number j (a word found once), `tag<j mod 1000>` (found
+// in 0.1 % of posts) and `lorem` (in all of them).
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -163,6 +169,30 @@ export async function loadFollowGraph(usersUrl, viewers, { users: N, follows: F,
   return { ...rows[0], seconds: Math.round(performance.now() - t0) / 1000, steps };
 }
 
+/** The read model of authors in posts, as users' profile.updated would have filled it. */
+export async function loadAuthors(postsUrl, { users: N } = GRAPH) {
+  const t0 = performance.now();
+  await withClient(postsUrl, async (c) => {
+    await c.query(
+      `INSERT INTO authors (id, username, display_name, avatar_media_id, profile_seq)
+       SELECT md5('bench-user-' || i)::uuid, 'bench_' || i, 'Bench user ' || i,
+              CASE WHEN i % 10 = 0 THEN md5('bench-avatar-' || i)::uuid END, 1
+         FROM generate_series(0, $1 - 1) i ON CONFLICT (id) DO NOTHING`,
+      [N],
+    );
+    await c.query('VACUUM ANALYZE authors');
+  });
+  return { authors: N, seconds: Math.round(performance.now() - t0) / 1000 };
+}
+
+/** Search words of the bench posts (see the module comment): what `q` the search row sends. */
+export const SEARCH_WORDS = {
+  rare: (k) => String(1000 + ((k * 7919) % 9000)),
+  tag: (k) => `tag${k % 1000}`,
+  common: () => 'lorem',
+  twoWords: (k) => `lorem tag${(k * 13) % 1000}`,
+};
+
 /**
  * Posts with index j in [from, to): j < 10 000 by the viewers' F followees, the rest by everybody
  * else. Drops posts' secondary index around large loads.
@@ -175,8 +205,12 @@ export async function loadPosts(postsUrl, from, to, { users: N, follows: F, stri
     const recreate = big ? await dropIndexes(c, 'posts', { constraints: false }) : [];
     await timed(steps, `posts ${from}..${to}`, () =>
       c.query(
-        `INSERT INTO posts (id, author_id, text, created_at, updated_at)
-         SELECT md5('bench-post-' || j)::uuid, md5('bench-user-' || a)::uuid, 'Bench post number ' || j || ' — ' || repeat('lorem ipsum ', 1 + j % 8), t, t
+        `INSERT INTO posts (id, author_id, text, media_ids, created_at, updated_at)
+         SELECT md5('bench-post-' || j)::uuid, md5('bench-user-' || a)::uuid,
+                'Bench post number ' || j || ' tag' || (j % 1000) || ' — ' || repeat('lorem ipsum ', 1 + j % 8),
+                CASE WHEN j % 8 = 0 THEN ARRAY[md5('bench-media-' || j)::uuid, md5('bench-media-b-' || j)::uuid]
+                     WHEN j % 4 = 0 THEN ARRAY[md5('bench-media-' || j)::uuid] ELSE '{}' END,
+                t, t
            FROM generate_series($1::int, $2::int - 1) j,
            LATERAL (SELECT CASE
                       WHEN j < 10000 THEN ((j % $3::int) + 1) * $4::int
@@ -187,8 +221,17 @@ export async function loadPosts(postsUrl, from, to, { users: N, follows: F, stri
         [from, to, F, S, N],
       ),
     );
+    await timed(steps, `media_objects of posts ${from}..${to}`, () =>
+      c.query(
+        `INSERT INTO media_objects (id, owner_id, content_type, width, height, alt, media_seq)
+         SELECT m.id, p.author_id, 'image/jpeg', 1280, 960, 'Bench image', 1
+           FROM posts p CROSS JOIN LATERAL unnest(p.media_ids) AS m(id)
+          WHERE p.id IN (SELECT md5('bench-post-' || j)::uuid FROM generate_series($1::int, $2::int - 1) j WHERE j % 4 = 0)`,
+        [from, to],
+      ),
+    );
     if (recreate.length) await timed(steps, 're-create posts indexes', () => runConcurrently(postsUrl, recreate));
-    await timed(steps, 'vacuum analyze', () => c.query('VACUUM ANALYZE posts'));
+    await timed(steps, 'vacuum analyze', () => c.query('VACUUM ANALYZE posts').then(() => c.query('VACUUM ANALYZE media_objects')));
   });
   const { rows } = await withClient(postsUrl, (c) => c.query('SELECT count(*)::int AS posts FROM posts'));
   return { ...rows[0], seconds: Math.round(performance.now() - t0) / 1000, steps };
