@@ -16,10 +16,13 @@ const pg = meshRequire('pg');
 
 export const POST_SQL = `SELECT
   p.id, p.author_id AS "authorId", a.username AS "authorUsername", a.display_name AS "authorDisplayName",
-  a.avatar_media_id::text AS "authorAvatarMediaId", p.text, p.media_ids::text[] AS "mediaIds",
+  a.avatar_media_id::text AS "authorAvatarMediaId", p.text,
+  ARRAY(SELECT u.id::text FROM unnest(p.media_ids) WITH ORDINALITY AS u(id, ord)
+         WHERE NOT EXISTS (SELECT 1 FROM deleted_media d WHERE d.id = u.id) ORDER BY u.ord) AS "mediaIds",
   (SELECT coalesce(json_agg(json_build_object('id', m.id, 'contentType', m.content_type, 'width', m.width,
                                               'height', m.height, 'alt', m.alt) ORDER BY u.ord), '[]'::json)
-     FROM unnest(p.media_ids) WITH ORDINALITY AS u(id, ord) JOIN media_objects m ON m.id = u.id) AS "media",
+     FROM unnest(p.media_ids) WITH ORDINALITY AS u(id, ord) JOIN media_objects m ON m.id = u.id
+    WHERE NOT EXISTS (SELECT 1 FROM deleted_media d WHERE d.id = u.id)) AS "media",
   p.like_count AS "likeCount", p.comment_count AS "commentCount",
   EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = $1) AS "likedByMe",
   p.created_at AS "createdAt", p.updated_at AS "updatedAt" FROM posts p LEFT JOIN authors a ON a.id = p.author_id WHERE p.id = $2`;

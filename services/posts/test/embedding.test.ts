@@ -135,6 +135,17 @@ describe('embedded media', () => {
     expect(Number(rows[0]!.n)).toBe(0);
   });
 
+  it('a post attached concurrently with media.deleted (its row and id missed by the event) still hides the deleted media', async () => {
+    const m = media.add(ada.id, 'uploaded', { alt: 'raced' });
+    const keep = media.add(ada.id);
+    const post = await createPost(ada, { text: 'raced with a deletion', mediaIds: [keep, m] });
+    // The state such a race leaves: the tombstone, but the read-model row and the post's id survived.
+    await posts.service.db.execute('INSERT INTO deleted_media (id) VALUES ($1)', [m]);
+    const shown = await getPost(bob, post.id);
+    expect(shown.mediaIds).toEqual([keep]);
+    expect(shown.media.map((x: { id: string }) => x.id)).toEqual([keep]);
+  });
+
   it('a media.updated with a malformed payload is refused (400) and changes nothing', async () => {
     const m = media.add(ada.id);
     const post = await createPost(ada, { text: 'malformed event', mediaIds: [m] });

@@ -33,13 +33,25 @@ export function mediaContentUrl(mediaId: string): string {
 }
 
 /**
+ * A media id of post `p` that was not deleted. media.deleted takes the id out of its owner's posts,
+ * but a post attaching the object in a transaction concurrent with that event is not seen by it; the
+ * tombstone is, whatever the order (one primary-key probe per attached id).
+ */
+const NOT_DELETED = 'NOT EXISTS (SELECT 1 FROM deleted_media d WHERE d.id = u.id)';
+
+/** Select-list SQL: the post `p`'s attached media ids in the order attached, deleted ones left out. */
+export const MEDIA_IDS_COLUMN = `
+  ARRAY(SELECT u.id::text FROM unnest(p.media_ids) WITH ORDINALITY AS u(id, ord) WHERE ${NOT_DELETED} ORDER BY u.ord) AS "mediaIds"`;
+
+/**
  * Select-list SQL: the post `p`'s media that posts knows of, as a JSON array in the order attached
  * (deleted or not-yet-known media are left out).
  */
 export const MEDIA_COLUMN = `
   (SELECT coalesce(json_agg(json_build_object('id', m.id, 'contentType', m.content_type, 'width', m.width,
                                               'height', m.height, 'alt', m.alt) ORDER BY u.ord), '[]'::json)
-     FROM unnest(p.media_ids) WITH ORDINALITY AS u(id, ord) JOIN media_objects m ON m.id = u.id) AS "media"`;
+     FROM unnest(p.media_ids) WITH ORDINALITY AS u(id, ord) JOIN media_objects m ON m.id = u.id
+    WHERE ${NOT_DELETED}) AS "media"`;
 
 export type MediaColumn = Omit<PostMedia, 'url'>[];
 

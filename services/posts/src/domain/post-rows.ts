@@ -1,5 +1,5 @@
 import type { Post } from '../controllers/schemas.js';
-import { authorColumns, MEDIA_COLUMN, toAuthor, toMedia, type AuthorColumns, type MediaColumn } from './embedding.js';
+import { authorColumns, MEDIA_COLUMN, MEDIA_IDS_COLUMN, toAuthor, toMedia, type AuthorColumns, type MediaColumn } from './embedding.js';
 
 export interface PostRow extends AuthorColumns {
   id: string;
@@ -19,7 +19,7 @@ export interface PostRow extends AuthorColumns {
  * its author and media embedded. The FROM clause must be `posts p ${POST_JOINS}`.
  */
 export const POST_COLUMNS = `
-  p.id, p.author_id AS "authorId", ${authorColumns('a')}, p.text, p.media_ids::text[] AS "mediaIds", ${MEDIA_COLUMN},
+  p.id, p.author_id AS "authorId", ${authorColumns('a')}, p.text, ${MEDIA_IDS_COLUMN}, ${MEDIA_COLUMN},
   p.like_count AS "likeCount", p.comment_count AS "commentCount",
   EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = $1) AS "likedByMe",
   p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
