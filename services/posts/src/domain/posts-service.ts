@@ -165,7 +165,7 @@ export class PostsService {
     return { postId: id, likedByMe: false, likeCount: Number(row.likeCount) };
   }
 
-  async assertPost(id: string): Promise<void> {
+  private async assertPost(id: string): Promise<void> {
     const found = await this.db.query<{ one: number }>('SELECT 1 AS one FROM posts WHERE id = $1', [id]);
     if (found.length === 0) throw problems.notFound('No such post.');
   }
