@@ -47,6 +47,8 @@ const OWNER_ONLY: Record<string, { admin: 'allowed' | 'refused' }> = {
   'DELETE /api/v1/posts/{id}': { admin: 'refused' },
   'DELETE /api/v1/posts/{id}/comments/{commentId}': { admin: 'refused' },
   'POST /api/v1/media/{id}/complete': { admin: 'refused' },
+  'PATCH /api/v1/media/{id}': { admin: 'refused' },
+  'DELETE /api/v1/media/{id}': { admin: 'refused' },
 };
 
 /** Bodies the minimal generated example would not make meaningful (`caller`: who sends it, if anyone). */
@@ -55,6 +57,7 @@ const BODY: Record<string, (caller?: Account) => unknown> = {
   'POST /api/v1/auth/2fa/setup': (caller) => ({ password: caller?.password ?? 'anonymous-has-none' }),
   'POST /api/v1/auth/2fa/disable': (caller) => ({ code: '000000', password: caller?.password ?? 'anonymous-has-none' }),
   'PATCH /api/v1/posts/{id}': () => ({ text: 'edited by the matrix' }),
+  'PATCH /api/v1/media/{id}': () => ({ alt: 'described by the matrix' }),
   'PUT /api/v1/users/{id}/suspension': () => ({ suspended: true }),
   'PATCH /api/v1/users/me': () => ({ bio: 'changed by the matrix' }),
 };
