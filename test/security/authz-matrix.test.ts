@@ -177,7 +177,9 @@ describe('authorization matrix (from openapi/*.json)', () => {
     expect(cells).toBe(ops.length * 4);
     // The moderation operations exist and are admin-only in the contract.
     expect(ops.filter((o) => o.security === 'admin' && o.service === 'posts' && o.method === 'DELETE').length).toBe(2);
-  });
+    // Four fresh fixtures and, for refused mutations, two whole-database snapshots per cell: longer
+    // than the default minute on a busy machine.
+  }, 300_000);
 });
 
 describe('internal operations (/internal/...)', () => {
