@@ -641,6 +641,39 @@ export interface paths {
         get: operations["GetMedia"];
         put?: never;
         post?: never;
+        /**
+         * Delete your media object
+         * @description Deletes your media object: its bytes leave the object store and the id answers 404 from then
+         *     on; posts showing it drop it. Only the uploader may delete it.
+         */
+        delete: operations["DeleteMedia"];
+        options?: never;
+        head?: never;
+        /**
+         * Set the alt text of your media object
+         * @description Sets the alt text (plain text, at most 1000 characters; null or empty removes it). Only the
+         *     uploader may change it; posts that show the image learn the new text.
+         */
+        patch: operations["UpdateMedia"];
+        trace?: never;
+    };
+    "/api/v1/media/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Redirect to the bytes of an uploaded media object
+         * @description Redirects (302) to a signed URL of the bytes. The URL is the same for every request within a
+         *     window of half its life (`MEDIA_CONTENT_URL_TTL_SECONDS`, 1 h by default) and the image it serves
+         *     may be cached; the redirect may be cached for a quarter of that life
+         *     (`Cache-Control: private, max-age=…`). No token needed. 404 for an unknown, pending or deleted id.
+         */
+        get: operations["GetMediaContent"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1180,6 +1213,23 @@ export interface components {
             status: components["schemas"]["MediaStatus"];
             /** Format: date-time */
             createdAt: string;
+            /**
+             * @description The stable, cacheable URL of the bytes, relative to the API origin (`/api/v1/media/{id}/content`,
+             *     usable as an `<img src>` without a token); null until the upload is completed.
+             */
+            url: string | null;
+            /**
+             * Format: double
+             * @description Width in pixels as displayed (EXIF rotation applied), read from the bytes at completion; null before, and for media completed before sizes were recorded.
+             */
+            width: number | null;
+            /**
+             * Format: double
+             * @description Height in pixels as displayed; null like `width`.
+             */
+            height: number | null;
+            /** @description The owner's description of the image for people who cannot see it; null when not set. */
+            alt: string | null;
             /** @description Short-lived signed URL to GET the bytes; null until the upload is completed. */
             downloadUrl: string | null;
             /**
@@ -1187,6 +1237,14 @@ export interface components {
              * @description When `downloadUrl` stops working; null with it.
              */
             expiresAt: string | null;
+        };
+        UpdateMediaRequest: {
+            /**
+             * @description The new alt text, or null (or an empty text) to remove it: plain text of at most 1000 characters
+             *     (UTF-16 code units), no control characters but line breaks; white space around it is dropped.
+             * @example A heron standing in shallow water at dusk
+             */
+            alt: string | null;
         };
         /** @description What posts and users learn about a media id (GET /internal/v1/media/{id}). */
         MediaReference: {
@@ -1196,6 +1254,17 @@ export interface components {
             ownerId: string;
             status: components["schemas"]["MediaStatus"];
             contentType: string;
+            /**
+             * Format: double
+             * @description Pixel width as displayed; null while pending and for media completed before sizes were recorded.
+             */
+            width: number | null;
+            /**
+             * Format: double
+             * @description Pixel height as displayed; null like `width`.
+             */
+            height: number | null;
+            alt: string | null;
         };
     };
     responses: never;
@@ -3572,6 +3641,183 @@ export interface operations {
                 };
             };
             /** @description No such media */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description media id */
+                id: components["schemas"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not the uploader */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such media */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The object store is unavailable; nothing changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description media id */
+                id: components["schemas"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMediaRequest"];
+            };
+        };
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaView"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not the uploader */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such media */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetMediaContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description media id */
+                id: components["schemas"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found: the Location header holds the signed URL */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such uploaded media */
             404: {
                 headers: {
                     [name: string]: unknown;

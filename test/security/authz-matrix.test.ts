@@ -48,6 +48,8 @@ const OWNER_ONLY: Record<string, { admin: 'allowed' | 'refused' }> = {
   'DELETE /api/v1/posts/{id}/comments/{commentId}': { admin: 'refused' },
   'PATCH /api/v1/posts/{id}/comments/{commentId}': { admin: 'refused' },
   'POST /api/v1/media/{id}/complete': { admin: 'refused' },
+  'PATCH /api/v1/media/{id}': { admin: 'refused' },
+  'DELETE /api/v1/media/{id}': { admin: 'refused' },
 };
 
 /** Bodies the minimal generated example would not make meaningful (`caller`: who sends it, if anyone). */
@@ -57,6 +59,7 @@ const BODY: Record<string, (caller?: Account) => unknown> = {
   'POST /api/v1/auth/2fa/disable': (caller) => ({ code: '000000', password: caller?.password ?? 'anonymous-has-none' }),
   'PATCH /api/v1/posts/{id}': () => ({ text: 'edited by the matrix' }),
   'PATCH /api/v1/posts/{id}/comments/{commentId}': () => ({ text: 'comment edited by the matrix' }),
+  'PATCH /api/v1/media/{id}': () => ({ alt: 'described by the matrix' }),
   'PUT /api/v1/users/{id}/suspension': () => ({ suspended: true }),
   'PATCH /api/v1/users/me': () => ({ bio: 'changed by the matrix' }),
 };
@@ -177,7 +180,9 @@ describe('authorization matrix (from openapi/*.json)', () => {
     expect(cells).toBe(ops.length * 4);
     // The moderation operations exist and are admin-only in the contract.
     expect(ops.filter((o) => o.security === 'admin' && o.service === 'posts' && o.method === 'DELETE').length).toBe(2);
-  });
+    // Four fresh fixtures and, for refused mutations, two whole-database snapshots per cell: longer
+    // than the default minute on a busy machine.
+  }, 300_000);
 });
 
 describe('internal operations (/internal/...)', () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { importPKCS8, SignJWT, type CryptoKey } from 'jose';
 import { expect } from 'vitest';
+import { pngBytes } from '../helpers/image-bytes.js';
 import { ROOT } from '../helpers/processes.js';
 import { newSession, type Session, type Stack } from '../helpers/stack.js';
 import { SERVICE_NAMES, type ServiceName } from '../../mesh/src/topology.js';
@@ -282,7 +283,8 @@ export interface Fixtures {
 
 /** An uploaded media object of `owner`: ticket, bytes PUT to the signed URL, completion. */
 export async function uploadedMedia(base: string, owner: Account): Promise<string> {
-  const bytes = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+  // A PNG whose header holds a size: completion refuses bytes without one.
+  const bytes = pngBytes(64);
   const t = await json(base, 'POST', '/api/v1/media/uploads', { contentType: 'image/png', sizeBytes: bytes.length }, owner.headers);
   if (t.status !== 201) throw new Error(`upload ticket: ${t.status} ${t.text}`);
   const u = new URL(t.body.uploadUrl);

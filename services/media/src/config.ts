@@ -12,6 +12,11 @@ export const mediaConfigSchema = baseConfigSchema
     MEDIA_STORE: z.enum(['s3', 'local']).default('s3'),
     /** Life of every signed upload and download URL, in seconds (short on purpose). */
     MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(900).default(300),
+    /**
+     * Life of the signed URL `GET /api/v1/media/{id}/content` redirects to, in seconds: long, so
+     * browsers can cache the image (content-url.ts); at most S3's limit for a presigned URL (7 days).
+     */
+    MEDIA_CONTENT_URL_TTL_SECONDS: z.coerce.number().int().min(120).max(604_800).default(3600),
     S3_ENDPOINT: z.string().url().optional(),
     S3_REGION: z.string().min(1).optional(),
     S3_BUCKET: z

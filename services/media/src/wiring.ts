@@ -1,6 +1,7 @@
 import { ServiceEvents, type ServiceContext, type ServiceWiring } from '@agora/mesh';
 import type { MediaConfig } from './config.js';
 import { mediaHandlers } from './domain/event-consumer.js';
+import { MediaEvents } from './domain/media-events.js';
 import { MediaService } from './domain/media-service.js';
 import { LocalObjectStore } from './domain/local-store.js';
 import { S3ObjectStore } from './domain/s3-store.js';
@@ -40,9 +41,12 @@ export function createObjectStore(config: MediaConfig): ObjectStore {
 /** Builds the media service's object graph on its database and hands mesh its routes. */
 export async function wireMedia({ config, logger, db, metrics }: ServiceContext<MediaConfig>): Promise<ServiceWiring> {
   const store = createObjectStore(config);
-  // media consumes account.deleted (docs/events.md); it publishes nothing yet.
+  // media consumes account.deleted and publishes media.updated / media.deleted (docs/events.md).
   const events = new ServiceEvents({ service: 'media', config, db, logger, registry: metrics.registry, handlers: () => mediaHandlers(store) });
+  const media = new MediaService(db, store, new MediaEvents(events.publisher), logger, {
+    contentUrlTtlSeconds: config.MEDIA_CONTENT_URL_TTL_SECONDS,
+  });
   await events.start();
-  const deps: MediaDeps = { config, store, media: new MediaService(db, store, logger), events };
+  const deps: MediaDeps = { config, store, media, events };
   return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('media'), deps, onClose: () => events.stop() };
 }

@@ -29,12 +29,13 @@ export interface RunningMedia {
 /**
  * A real media service on a fresh, migrated database, listening on a free loopback port. Unless
  * `env` picks a store (MEDIA_STORE=s3, or LOCAL_STORE_URL), a local object store is started too, in a
- * temporary directory, and stopped with it. Pass JWKS_URL (e.g. a started auth's
+ * temporary directory, and stopped with it. `opts.databaseUrl` runs it on a database the caller
+ * prepared (migrated to the end first). Pass JWKS_URL (e.g. a started auth's
  * `${auth.base}/.well-known/jwks.json`) to accept real tokens; MESH_IDENTITY is `local` with MESH_KEY
  * by default.
  */
-export async function startMedia(env: Record<string, string> = {}): Promise<RunningMedia> {
-  const databaseUrl = await freshDatabase('media');
+export async function startMedia(env: Record<string, string> = {}, opts: { databaseUrl?: string } = {}): Promise<RunningMedia> {
+  const databaseUrl = opts.databaseUrl ?? (await freshDatabase('media'));
   await migrateService('media', databaseUrl, migrations);
   let store: RunningMedia['store'];
   const storeEnv: Record<string, string> = {};
@@ -54,6 +55,9 @@ export async function startMedia(env: Record<string, string> = {}): Promise<Runn
     MESH_IDENTITY: 'local',
     MESH_LOCAL_KEY: MESH_KEY,
     LOG_LEVEL: 'silent',
+    // The media.updated / media.deleted it publishes stay in its outbox unless a test starts the
+    // worker with a SERVICE_URL_POSTS to deliver to (events.test.ts).
+    WORKER_ENABLED: 'false',
     ...storeEnv,
     ...env,
   });

@@ -21,7 +21,7 @@ const reference = (id: string, caller?: string, headers: Record<string, string> 
   });
 
 describe('GET /internal/v1/media/{id} (called by posts and users)', () => {
-  it('answers { id, ownerId, status, contentType } to posts and users', async () => {
+  it('answers { id, ownerId, status, contentType, width, height, alt } to posts and users', async () => {
     const owner = randomUUID();
     const created = await request('POST', `${media.base}/api/v1/media/uploads`, {
       body: { contentType: 'image/png', sizeBytes: 10 },
@@ -31,7 +31,15 @@ describe('GET /internal/v1/media/{id} (called by posts and users)', () => {
     for (const caller of ['posts', 'users']) {
       const res = await reference(created.body.id, caller);
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ id: created.body.id, ownerId: owner, status: 'pending', contentType: 'image/png' });
+      expect(res.body).toEqual({
+        id: created.body.id,
+        ownerId: owner,
+        status: 'pending',
+        contentType: 'image/png',
+        width: null,
+        height: null,
+        alt: null,
+      });
     }
   });
 

@@ -46,6 +46,9 @@ describe('local object store: the signed-URL contract', () => {
     const get = await fetch(sign({ method: 'GET', key: 'media/one' }));
     expect(Buffer.from(await get.arrayBuffer()).equals(bytes)).toBe(true);
     expect(get.headers.get('x-content-type-options')).toBe('nosniff');
+    // Write-once bytes: a browser may keep them for what is left of the signature's life (here 60 s).
+    expect(get.headers.get('cache-control')).toMatch(/^private, max-age=(59|60), immutable$/);
+    expect(head.headers.get('cache-control')).toBe('no-store');
 
     const again = Buffer.from('GIF89a');
     const refused = await put(putUrl('media/one', again.length, 'image/gif'), again, 'image/gif');

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { pngBytes } from '../../../test/helpers/image-bytes.js';
 import { signObjectUrl } from '../../../mesh/src/object-url.js';
 import { request, startMedia, type RunningMedia } from './harness.js';
+import { gif } from './images.js';
 import { startIssuer, type TestIssuer } from './tokens.js';
 
 let media: RunningMedia;
@@ -133,8 +134,9 @@ describe('upload flow (media + local object store on loopback)', () => {
   it("another user cannot complete someone's upload: 403, nothing changes", async () => {
     const alice = await user();
     const mallory = await user();
-    const created = await createUpload(alice, { contentType: 'image/gif', sizeBytes: 3 });
-    await fetch(created.body.uploadUrl, { method: 'PUT', headers: created.body.uploadHeaders, body: Buffer.from('GIF') });
+    const bytes = gif(2, 2);
+    const created = await createUpload(alice, { contentType: 'image/gif', sizeBytes: bytes.length });
+    await fetch(created.body.uploadUrl, { method: 'PUT', headers: created.body.uploadHeaders, body: bytes });
     const res = await complete(mallory, created.body.id);
     expect(res.status).toBe(403);
     expect(res.body.type).toBe('https://agora.dev/problems/forbidden');

@@ -205,10 +205,14 @@ export async function startObjectStore(opts: ObjectStoreOptions): Promise<Object
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw refuse.notFound();
       throw err;
     }
+    // Objects are write-once, so what a signed URL served stays true: a browser may keep it for the
+    // signature's remaining life (media's /content redirect hands out the same URL for a while, so
+    // the next page finds the image in its cache), privately — the URL is a capability.
+    const remaining = Math.max(0, Number(query.get('expires')) - Math.floor(now() / 1000));
     res.writeHead(200, {
       'content-type': info.contentType,
       'content-length': size,
-      'cache-control': 'private, no-store',
+      'cache-control': method === 'GET' ? `private, max-age=${remaining}, immutable` : 'no-store',
       'x-content-type-options': 'nosniff',
       'content-disposition': 'inline',
     });

@@ -12,8 +12,9 @@ export class InternalController extends Controller {
   }
 
   /**
-   * Owner, state and type of a media object, for posts and users: only the uploader may attach a
-   * media id, and only once it is `uploaded`. 404 for an unknown id, 400 for a malformed one.
+   * Owner, state, type, pixel size and alt text of a media object, for posts and users: only the
+   * uploader may attach a media id, and only once it is `uploaded`. 404 for an unknown id, 400 for a
+   * malformed one.
    * @param id media id
    */
   @Get('{id}')

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Path, Post, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Controller, Delete, Get, Patch, Path, Post, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
 import { callerId, type MediaId, type ProblemDetails } from '@agora/mesh';
 import type { MediaDeps } from '../wiring.js';
-import type { CreateUploadRequest, MediaView, UploadTicket } from './schemas.js';
+import type { CreateUploadRequest, MediaView, UpdateMediaRequest, UploadTicket } from './schemas.js';
 
 @Route('api/v1/media')
 @Tags('media')
@@ -55,5 +55,39 @@ export class MediaController extends Controller {
   @Response<ProblemDetails>(404, 'No such media')
   public async getMedia(@Path() id: MediaId, @Request() req: KoaRequest): Promise<MediaView> {
     return this.deps.media.get(id, callerId(req));
+  }
+
+  /**
+   * Sets the alt text (plain text, at most 1000 characters; null or empty removes it). Only the
+   * uploader may change it; posts that show the image learn the new text.
+   * @summary Set the alt text of your media object
+   * @param id media id
+   */
+  @Patch('{id}')
+  @Security('jwt')
+  @Response<ProblemDetails>(400, 'Invalid request')
+  @Response<ProblemDetails>(403, 'Not the uploader')
+  @Response<ProblemDetails>(404, 'No such media')
+  @Response<ProblemDetails>(413, 'Body too large')
+  @Response<ProblemDetails>(415, 'Body is not JSON')
+  public async updateMedia(@Path() id: MediaId, @Body() body: UpdateMediaRequest, @Request() req: KoaRequest): Promise<MediaView> {
+    return this.deps.media.setAlt(id, callerId(req), body.alt);
+  }
+
+  /**
+   * Deletes your media object: its bytes leave the object store and the id answers 404 from then
+   * on; posts showing it drop it. Only the uploader may delete it.
+   * @summary Delete your media object
+   * @param id media id
+   */
+  @Delete('{id}')
+  @Security('jwt')
+  @SuccessResponse(204, 'Deleted')
+  @Response<ProblemDetails>(403, 'Not the uploader')
+  @Response<ProblemDetails>(404, 'No such media')
+  @Response<ProblemDetails>(503, 'The object store is unavailable; nothing changed')
+  public async deleteMedia(@Path() id: MediaId, @Request() req: KoaRequest): Promise<void> {
+    await this.deps.media.remove(id, callerId(req));
+    this.setStatus(204);
   }
 }

@@ -42,6 +42,17 @@ export interface MediaView {
   sizeBytes: number;
   status: MediaStatus;
   createdAt: Date;
+  /**
+   * The stable, cacheable URL of the bytes, relative to the API origin (`/api/v1/media/{id}/content`,
+   * usable as an `<img src>` without a token); null until the upload is completed.
+   */
+  url: string | null;
+  /** Width in pixels as displayed (EXIF rotation applied), read from the bytes at completion; null before, and for media completed before sizes were recorded. */
+  width: number | null;
+  /** Height in pixels as displayed; null like `width`. */
+  height: number | null;
+  /** The owner's description of the image for people who cannot see it; null when not set. */
+  alt: string | null;
   /** Short-lived signed URL to GET the bytes; null until the upload is completed. */
   downloadUrl: string | null;
   /** When `downloadUrl` stops working; null with it. */
@@ -56,4 +67,20 @@ export interface MediaReference {
   ownerId: string;
   status: MediaStatus;
   contentType: string;
+  /** Pixel width as displayed; null while pending and for media completed before sizes were recorded. */
+  width: number | null;
+  /** Pixel height as displayed; null like `width`. */
+  height: number | null;
+  alt: string | null;
+}
+
+export interface UpdateMediaRequest {
+  /**
+   * The new alt text, or null (or an empty text) to remove it: plain text of at most 1000 characters
+   * (UTF-16 code units), no control characters but line breaks; white space around it is dropped.
+   * @maxLength 1000
+   * @pattern ^[^\u0000-\u0009\u000b-\u001f\u007f]*$ must not contain control characters other than line breaks
+   * @example "A heron standing in shallow water at dusk"
+   */
+  alt: string | null;
 }

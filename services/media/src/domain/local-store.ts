@@ -35,6 +35,15 @@ export class LocalObjectStore implements ObjectStore {
     return { url: signObjectUrl(this.opts.publicUrl, this.opts.signingKey, { method: 'GET', key, expires }), expiresAt };
   }
 
+  /**
+   * The store serves a GET with `Cache-Control: private, max-age=<the signature's remaining life>,
+   * immutable` (tools/src/local/object-store.ts): the policy is implied by the URL, so `cacheControl`
+   * needs no place in it.
+   */
+  async presignContent(key: string, _signedAt: Date, expiresAt: Date, _cacheControl: string): Promise<string> {
+    return signObjectUrl(this.opts.publicUrl, this.opts.signingKey, { method: 'GET', key, expires: Math.floor(expiresAt.getTime() / 1000) });
+  }
+
   async readStart(key: string, bytes: number): Promise<Uint8Array> {
     const { expires } = this.expiry(60);
     const url = signObjectUrl(this.opts.internalUrl ?? this.opts.publicUrl, this.opts.signingKey, { method: 'GET', key, expires });

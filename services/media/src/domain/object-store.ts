@@ -30,6 +30,12 @@ export interface ObjectStore {
   presignPut(key: string, contentType: string, sizeBytes: number): Promise<PresignedUpload>;
   /** A URL that serves `key` until it expires. */
   presignGet(key: string): Promise<PresignedDownload>;
+  /**
+   * A URL that serves `key` from `signedAt` to `expiresAt`, the same for every call with the same
+   * arguments (content-url.ts), whose answer carries `cacheControl` (S3: signed into the URL as
+   * `response-cache-control`; the local store derives the same from the URL's expiry).
+   */
+  presignContent(key: string, signedAt: Date, expiresAt: Date, cacheControl: string): Promise<string>;
   /** What is stored under `key`, or undefined when nothing is. Throws when the store cannot be asked. */
   head(key: string): Promise<StoredObject | undefined>;
   /** The first `bytes` bytes of `key` (fewer when the object is shorter). Throws when the store cannot be asked. */

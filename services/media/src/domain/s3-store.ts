@@ -29,6 +29,8 @@ export interface PresignInput {
   expiresIn: number;
   contentType?: string;
   contentLength?: number;
+  /** GET only: the Cache-Control S3 answers with (signed in as `response-cache-control`). */
+  responseCacheControl?: string;
   now: Date;
 }
 
@@ -53,7 +55,7 @@ export async function presignS3Url(o: Omit<S3Options, 'ttlSeconds' | 'now'>, inp
           ContentLength: input.contentLength,
           IfNoneMatch: '*',
         })
-      : new GetObjectCommand({ Bucket: o.bucket, Key: input.key });
+      : new GetObjectCommand({ Bucket: o.bucket, Key: input.key, ResponseCacheControl: input.responseCacheControl });
   return getSignedUrl(s3, command, {
     expiresIn: input.expiresIn,
     signingDate: input.now,
@@ -85,6 +87,11 @@ export class S3ObjectStore implements ObjectStore {
 
   async presignGet(key: string): Promise<PresignedDownload> {
     return this.sign({ method: 'GET', key });
+  }
+
+  async presignContent(key: string, signedAt: Date, expiresAt: Date, cacheControl: string): Promise<string> {
+    const expiresIn = Math.round((expiresAt.getTime() - signedAt.getTime()) / 1000);
+    return presignS3Url(this.opts, { method: 'GET', key, expiresIn, responseCacheControl: cacheControl, now: signedAt }, this.s3);
   }
 
   async readStart(key: string, bytes: number): Promise<Uint8Array> {
