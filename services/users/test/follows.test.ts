@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(async () => users?.stop());
 
 describe('follow / unfollow', () => {
-  it('follow and unfollow are idempotent and answer the new state and the target\'s counts', async () => {
+  it("follow and unfollow are idempotent and answer the new state and the target's counts", async () => {
     const [a, b] = [await newUser('a'), await newUser('b')];
     const followed = { following: true, followedBy: false, followerCount: 1, followingCount: 0 };
     for (let i = 0; i < 2; i += 1) {

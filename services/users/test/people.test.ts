@@ -46,7 +46,9 @@ describe('following / followedBy on profiles', () => {
 describe('GET /api/v1/users/lookup?ids=', () => {
   it('answers public fields only, in the order asked, duplicates once, unknown ids absent', async () => {
     const [a, b, viewer] = [await newUser('a'), await newUser('b'), await newUser('viewer')];
-    await users.service.db.execute(`UPDATE profiles SET avatar_media_id = '11111111-2222-4333-8444-555555555555', bio = 'secret-ish' WHERE id = $1`, [b.id]);
+    await users.service.db.execute(`UPDATE profiles SET avatar_media_id = '11111111-2222-4333-8444-555555555555', bio = 'secret-ish' WHERE id = $1`, [
+      b.id,
+    ]);
     const unknown = randomUUID();
     const res = await call(url(`lookup?ids=${b.id},${unknown},${a.id.toUpperCase()},${b.id}`), { headers: viewer.auth });
     expect(res.status).toBe(200);
@@ -112,7 +114,14 @@ describe('GET /api/v1/users/suggested', () => {
     const res = await call(url('suggested?limit=4'), { headers: newcomer.auth });
     expect(res.status).toBe(200);
     expect(res.body.items.map((u: { id: string }) => u.id)).toEqual(celebs.map((c) => c.id));
-    expect(res.body.items[0]).toEqual({ id: celebs[0]!.id, username: celebs[0]!.username, displayName: celebs[0]!.username, avatarUrl: null, followerCount: 6, followingCount: 0 });
+    expect(res.body.items[0]).toEqual({
+      id: celebs[0]!.id,
+      username: celebs[0]!.username,
+      displayName: celebs[0]!.username,
+      avatarUrl: null,
+      followerCount: 6,
+      followingCount: 0,
+    });
 
     await follow(newcomer, celebs[1]!.id);
     const after = await call(url('suggested?limit=3'), { headers: newcomer.auth });

@@ -23,7 +23,12 @@ export class SearchController extends Controller {
    * @param q what to look for
    */
   @Get('users')
-  public async searchUsers(@Query() q: UserSearchQuery, @Request() req: KoaRequest, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<PublicUserPage> {
+  public async searchUsers(
+    @Query() q: UserSearchQuery,
+    @Request() req: KoaRequest,
+    @Query() limit?: PageLimit,
+    @Query() cursor?: Cursor,
+  ): Promise<PublicUserPage> {
     await this.deps.profiles.ensure(caller(req));
     return this.deps.userSearch.search(q, limit, cursor);
   }

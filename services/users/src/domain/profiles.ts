@@ -117,7 +117,10 @@ export class Profiles {
 
   /** A profile by username (case-insensitive) as `viewer` sees it. */
   async byUsername(username: string, viewer: string): Promise<UserProfile> {
-    const [row] = await this.db.query<ViewedRow>(`SELECT ${viewedColumns(2)} FROM profiles p WHERE lower(p.username) = lower($1)`, [username, viewer]);
+    const [row] = await this.db.query<ViewedRow>(`SELECT ${viewedColumns(2)} FROM profiles p WHERE lower(p.username) = lower($1)`, [
+      username,
+      viewer,
+    ]);
     if (!row) throw problems.notFound('No such user.');
     return toViewed(row);
   }
