@@ -36,9 +36,9 @@ export const SEARCH_QUERIES = [
   'grace_hop',
   'linus tor',
   'lovelase', // substitution
-  'dijsktra', // transposition
+  'turnig', // transposition
   'hoppre',
-  'turnig',
+  'dijkstar', // transposition
   'knth', // deletion
   'barbbara', // insertion
   'emma wils',

@@ -29,6 +29,7 @@ beforeAll(async () => {
   await person('grace_hopper', 'Grace Hopper');
   await person('alan_turing', 'Alan Turing');
   await person('countess', 'Augusta Ada King');
+  await person('edsger', 'Edsger Dijkstra');
   const hidden = await person('ada_hidden', 'Ada Hidden');
   await users.service.db.execute('UPDATE profiles SET suspended_at = now() WHERE id = $1', [hidden.id]);
   for (let i = 0; i < 25; i += 1) await person(`pager_${String(i).padStart(2, '0')}`, `Pager Number ${i}`);
@@ -61,7 +62,9 @@ describe('matching', () => {
   it('finds near spellings (typos) of a username or display name', async () => {
     expect(names((await search('q=grace_hoper')).body)).toContain('grace_hopper');
     expect(names((await search('q=lovelase')).body)).toContain('ada_lovelace');
-    expect(names((await search('q=tueing')).body)).toEqual([]); // too far off at pg_trgm's thresholds
+    expect(names((await search('q=dijkstar')).body)).toEqual(['edsger']); // two letters swapped
+    expect(names((await search('q=turnig')).body)).toEqual(['alan_turing']);
+    expect(names((await search('q=zqxwvy')).body)).toEqual([]); // close to nobody
   });
 
   it('never shows a suspended account, not even for its exact name', async () => {
