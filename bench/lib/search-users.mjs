@@ -36,7 +36,6 @@ export const SEARCH_QUERIES = [
   'grace_hop',
   'linus tor',
   'lovelase', // substitution
-  'turnig', // transposition
   'hoppre',
   'dijkstar', // transposition
   'knth', // deletion
@@ -59,7 +58,7 @@ async function withClient(url, fn) {
 }
 
 /** 100 k profiles with believable names; returns the seconds it took. */
-async function loadProfiles(usersUrl) {
+export async function loadProfiles(usersUrl) {
   const t0 = performance.now();
   await withClient(usersUrl, async (c) => {
     await c.query(

@@ -25,7 +25,7 @@ export interface RankedPosition {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** float8 text as PostgreSQL prints a finite, non-negative score: 1.5, 0.2857143, 1e-05, 3. */
 const SCORE = /^(?:0|[1-9]\d{0,2})(?:\.\d{1,17})?(?:e-\d{1,3})?$/;
-/** Scores are at most the rank bonus (3) plus a similarity (≤ 1). */
+/** Scores are at most 4 (an exact username; user-search.ts). */
 const MAX_SCORE = 4;
 
 export const RANKED_START: RankedPosition = { s: 'Infinity', id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };

@@ -20,24 +20,28 @@ function likeLiteral(text: string): string {
 
 /**
  * How close a word of a username or display name must be to the query to count as a near spelling
- * (pg_trgm word similarity, 0–1). pg_trgm's default, 0.6, misses common typos of short names:
- * "turnig" for Turing scores 0.43, "knth" for Knuth 0.4; at 0.4 both match, and near misses rank
- * below every prefix match anyway (see the score).
+ * (pg_trgm word similarity, 0–1). pg_trgm's default, 0.6, misses a swapped pair of letters at the
+ * end of a name ("dijkstar" scores 0.67, "lovelase" for Lovelace 0.56 against the whole display
+ * name); lower thresholds make every short name a near spelling of many (costly, and noise).
  */
-export const WORD_SIMILARITY_THRESHOLD = 0.4;
+export const WORD_SIMILARITY_THRESHOLD = 0.5;
+
+/** Shorter queries are matched as prefixes only: a typo in three letters is another name. */
+export const FUZZY_MIN_LENGTH = 4;
 
 /**
  * Finds people by username or display name, with pg_trgm (migration 0004).
  *
  * A profile matches when its username or display name starts with the query, a word of its display
- * name does, or a word of either is a near spelling of it (word similarity `<%`, at
- * WORD_SIMILARITY_THRESHOLD). Each test is answered by an index (trigram GIN for the fuzzy ones and
- * longer prefixes, text_pattern_ops b-trees for short prefixes).
+ * name does, or (for queries of FUZZY_MIN_LENGTH characters or more) a word of either is a near
+ * spelling of it (word similarity `<%` at WORD_SIMILARITY_THRESHOLD). Each test is answered by an
+ * index (text_pattern_ops b-trees for prefixes, trigram GIN for words and near spellings).
  *
- * The score ranks an exact username first (3), then username prefixes (2), then display-name
- * prefixes (1), then near spellings (0), each plus its best word similarity (≤ 1): the score is a
- * function of the query and the row alone, so (score, id) is a stable keyset order
- * (ranked-cursor.ts). Suspended accounts never match; deleted ones have no profile.
+ * The score ranks an exact username first (4), then username prefixes (2–3), then display-name
+ * prefixes (1–2), shorter names first within each, then near spellings by their word similarity
+ * (0–1): the score is a function of the query and the row alone, so (score, id) is a stable keyset
+ * order (ranked-cursor.ts). The similarity is computed only for rows no prefix matched: it is the
+ * expensive part. Suspended accounts never match; deleted ones have no profile.
  */
 export class UserSearch {
   constructor(private readonly db: Database) {}
@@ -48,6 +52,7 @@ export class UserSearch {
     const after = rankedPosition(cursor, query);
     const prefix = `${likeLiteral(query)}%`;
     const wordPrefix = `% ${likeLiteral(query)}%`;
+    const fuzzy = query.length >= FUZZY_MIN_LENGTH;
     // The threshold is set for this transaction only (set_config(…, true) = SET LOCAL).
     const rows = await this.db.transaction(async (tx) => {
       await tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(WORD_SIMILARITY_THRESHOLD)]);
@@ -55,15 +60,14 @@ export class UserSearch {
         `SELECT c.id, c.username, c."displayName", c."avatarMediaId", c."followerCount", c."followingCount", c.score::text AS "cursorScore"
            FROM (
              SELECT ${PUBLIC_USER_COLUMNS},
-                    (CASE WHEN lower(p.username) = $1 THEN 3
-                          WHEN lower(p.username) LIKE $2 THEN 2
-                          WHEN lower(p.display_name) LIKE $2 OR lower(p.display_name) LIKE $3 THEN 1
-                          ELSE 0 END
-                     + greatest(word_similarity($1, lower(p.username)), word_similarity($1, lower(p.display_name))))::float8 AS score
+                    (CASE WHEN lower(p.username) = $1 THEN 4
+                          WHEN lower(p.username) LIKE $2 THEN 2 + 1.0 / (1 + length(p.username))
+                          WHEN lower(p.display_name) LIKE $2 OR lower(p.display_name) LIKE $3 THEN 1 + 1.0 / (1 + length(p.display_name))
+                          ELSE greatest(word_similarity($1, lower(p.username)), word_similarity($1, lower(p.display_name))) END)::float8 AS score
                FROM profiles p
               WHERE p.suspended_at IS NULL
                 AND (lower(p.username) LIKE $2 OR lower(p.display_name) LIKE $2 OR lower(p.display_name) LIKE $3
-                     OR $1 <% lower(p.username) OR $1 <% lower(p.display_name))
+                     ${fuzzy ? 'OR $1 <% lower(p.username) OR $1 <% lower(p.display_name)' : ''})
            ) c
           WHERE (c.score, c.id) < ($4::float8, $5::uuid)
           ORDER BY c.score DESC, c.id DESC
