@@ -420,6 +420,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/search/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search people
+         * @description People whose username or display name starts with `q`, or is spelled close to it; exact and
+         *     prefix matches first, best first. Suspended accounts are never shown. Keyset-paginated: pass
+         *     `nextCursor` back as `cursor` with the same `q`.
+         */
+        get: operations["SearchUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -451,28 +473,6 @@ export interface paths {
          *     it, the other services accept it until it expires.
          */
         put: operations["SetSuspension"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/search/users": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Search people
-         * @description People whose username or display name starts with `q`, or is spelled close to it; exact and
-         *     prefix matches first, best first. Suspended accounts are never shown. Keyset-paginated: pass
-         *     `nextCursor` back as `cursor` with the same `q`.
-         */
-        get: operations["SearchUsers"];
-        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1035,6 +1035,21 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_PublicUser_: {
+            items: components["schemas"]["PublicUser"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        PublicUserPage: components["schemas"]["Page_PublicUser_"];
+        /**
+         * @description What to look for: the start of a username or display name, or a near spelling (1–50 characters).
+         * @example ada
+         */
+        UserSearchQuery: string;
         /** @description A user as admins see them. */
         AdminUserEntry: {
             /** @description The user's id (the same as at auth and in tokens). */
@@ -1067,21 +1082,6 @@ export interface components {
             /** @description true suspends (sessions revoked at once, sign-in blocked); false reinstates. */
             suspended: boolean;
         };
-        /**
-         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
-         *     `cursor` for the next page.
-         */
-        Page_PublicUser_: {
-            items: components["schemas"]["PublicUser"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
-        };
-        PublicUserPage: components["schemas"]["Page_PublicUser_"];
-        /**
-         * @description What to look for: the start of a username or display name, or a near spelling (1–50 characters).
-         * @example ada
-         */
-        UserSearchQuery: string;
         Post: {
             /** Format: uuid */
             id: string;
@@ -2576,6 +2576,49 @@ export interface operations {
             };
         };
     };
+    SearchUsers: {
+        parameters: {
+            query: {
+                /** @description what to look for */
+                q: components["schemas"]["UserSearchQuery"];
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicUserPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     ListUsers: {
         parameters: {
             query?: {
@@ -2671,49 +2714,6 @@ export interface operations {
             };
             /** @description auth is unavailable; nothing changed */
             503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    SearchUsers: {
-        parameters: {
-            query: {
-                /** @description what to look for */
-                q: components["schemas"]["UserSearchQuery"];
-                limit?: components["schemas"]["PageLimit"];
-                cursor?: components["schemas"]["Cursor"];
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Ok */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PublicUserPage"];
-                };
-            };
-            /** @description Invalid request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Missing or invalid token, or the account was deleted */
-            401: {
                 headers: {
                     [name: string]: unknown;
                 };
