@@ -3,7 +3,7 @@
 // met) and writes bench/results/latest.json. Method and latest figures: docs/benchmarks.md.
 //
 // Options: --quick (shorter runs, feed at 10 k posts only: for working on the bench itself, not
-// for figures), --skip=<row,...> (rows 1..6 to leave out).
+// for figures), --skip=<row,...> (rows 1..7 to leave out).
 // Every process it starts is stopped at the end, on failure and on Ctrl-C.
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -24,6 +24,7 @@ import {
   startStack,
 } from './lib/stack.mjs';
 import { GRAPH, loadAuthors, loadFollowGraph, loadPosts, SEARCH_WORDS } from './lib/feed-data.mjs';
+import { measureSearchUsers } from './lib/search-users.mjs';
 import { Report } from './lib/report.mjs';
 import { inclusiveShare, layerShares, moduleOf, readProfile, topSelf } from './lib/cpuprofile.mjs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -171,6 +172,8 @@ async function main() {
   await part(4, 'ingress', () => ingressRow(stack, postPath, tokens));
   // ---- Row 5b: memory after 60 s of load on every service.
   await part(5, 'RSS after load', () => memoryRow(stack, postPath, viewers));
+  // ---- Row 7: search users at 100 k users (before the feed loads its own 100 k profiles).
+  await part(7, 'search users', () => searchUsersRow(stack, viewers));
   // ---- Row 3: feed at scale.
   await part(3, 'feed', () => feedRows(stack, viewers));
 
@@ -717,6 +720,28 @@ async function searchRow(stack, tokens) {
     '≤ 50 ms p99',
     worst <= 50,
     { worstP99: round(worst, 2) },
+// Row 7
+
+async function searchUsersRow(stack, viewers) {
+  const users = stack.services.users;
+  const tokens = await mintTokens(stack.services.auth.base, viewers, 40);
+  const r = await measureSearchUsers({
+    usersBase: users.base,
+    usersUrl: stack.databases.users,
+    usersPid: users.pid,
+    tokens,
+    duration: D(10),
+    warmup: D(2),
+  });
+  report.details.searchUsers = r;
+  const fmt = (x) => `${x.rps} req/s, p50 ${ms(x.p50)}, p99 ${ms(x.p99)}, CPU/req users ${round(x.cpu.users.usPerRequest / 1000, 2)} ms`;
+  report.row(
+    7,
+    `search users @ ${r.users / 1000} k users (${r.queries} queries: prefixes, names, typos), 2 connections`,
+    `first page ${fmt(r.first)}; second page ${fmt(r.second)}; first page of prefix queries only: p50 ${ms(r.prefixes.p50)}, p99 ${ms(r.prefixes.p99)}; of typos only: p50 ${ms(r.typos.p50)}, p99 ${ms(r.typos.p99)}; profiles loaded in ${r.loadSeconds} s`,
+    'p99 ≤ 50 ms',
+    Math.max(r.first.p99, r.second.p99) <= 50,
+    { p99First: r.first.p99, p99Second: r.second.p99 },
   );
 }
 

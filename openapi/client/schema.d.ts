@@ -258,7 +258,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Your profile (created from your token on your first request to users). */
+        /**
+         * Your profile
+         * @description Your profile (created from your token on your first request to users).
+         */
         get: operations["GetMe"];
         put?: never;
         post?: never;
@@ -283,8 +286,53 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A profile by username (case-insensitive). */
+        /**
+         * A profile by username
+         * @description A profile by username (case-insensitive), with whether you follow each other.
+         */
         get: operations["GetByUsername"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Several users by id
+         * @description Public fields of up to 100 users at once (`ids=a,b,…`), in the order asked; ids without a
+         *     profile are simply absent. A malformed id is a 400 naming its position (`ids[2]`).
+         */
+        get: operations["Lookup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/suggested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * People to follow
+         * @description People you might follow: the most followed accounts you do not follow yet (never you, never a
+         *     suspended account), most followed first.
+         */
+        get: operations["Suggested"];
         put?: never;
         post?: never;
         delete?: never;
@@ -300,7 +348,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A profile by id. */
+        /**
+         * A profile by id
+         * @description A profile by id, with whether you follow each other.
+         */
         get: operations["GetById"];
         put?: never;
         post?: never;
@@ -319,9 +370,16 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Follows the user. Idempotent; following yourself is a 400. */
+        /**
+         * Follow a user
+         * @description Follows the user and answers the relationship and their counts after it. Idempotent;
+         *     following yourself is a 400.
+         */
         post: operations["Follow"];
-        /** @description Stops following the user. Idempotent. */
+        /**
+         * Unfollow a user
+         * @description Stops following the user and answers the relationship and their counts after it. Idempotent.
+         */
         delete: operations["Unfollow"];
         options?: never;
         head?: never;
@@ -354,6 +412,28 @@ export interface paths {
         };
         /** @description Whom the user follows, newest follow first. */
         get: operations["Following"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search people
+         * @description People whose username or display name starts with `q`, or is spelled close to it; exact and
+         *     prefix matches first, best first. Suspended accounts are never shown. Keyset-paginated: pass
+         *     `nextCursor` back as `cursor` with the same `q`.
+         */
+        get: operations["SearchUsers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -867,6 +947,7 @@ export interface components {
         MediaId: components["schemas"]["Uuid"];
         /** @description A media id from media's uploads (an image whose upload is complete). */
         AvatarMediaId: components["schemas"]["MediaId"];
+        /** @description A profile as the caller sees it: with the follow relationship between the caller and the user. */
         UserProfile: {
             /** @description The user's id (the same as at auth and in tokens). */
             id: components["schemas"]["UserId"];
@@ -882,6 +963,10 @@ export interface components {
             followingCount: number;
             /** Format: date-time */
             createdAt: string;
+            /** @description Whether you follow this user (false on your own profile). */
+            following: boolean;
+            /** @description Whether this user follows you (false on your own profile). */
+            followedBy: boolean;
         };
         /** @description Only the fields present change; `avatarMediaId: null` removes the avatar. */
         UpdateProfileRequest: {
@@ -897,6 +982,54 @@ export interface components {
          * @example alice_92
          */
         Username: string;
+        /**
+         * @description A user's public fields, for lists that show people (batch lookup, search, suggestions).
+         *     `avatarUrl` is the stable media URL `/api/v1/media/{id}/content` (relative to the API origin).
+         */
+        PublicUser: {
+            id: components["schemas"]["UserId"];
+            username: string;
+            displayName: string;
+            avatarUrl: string | null;
+            /** Format: double */
+            followerCount: number;
+            /** Format: double */
+            followingCount: number;
+        };
+        /** @description The users found, in the order their ids were asked for; unknown ids are simply absent. */
+        PublicUserList: {
+            items: components["schemas"]["PublicUser"][];
+        };
+        /**
+         * @description Comma-separated user ids (UUIDs), at most 100.
+         * @example 7c9e6679-7425-40de-944b-e07fc1f90ae7,16fd2706-8baf-433b-82eb-8c7fada847da
+         */
+        UserIdList: string;
+        /**
+         * Format: int32
+         * @description How many suggestions (1–50, default 10).
+         */
+        SuggestionLimit: number;
+        /**
+         * @description The relationship after a follow or unfollow, and the followed user's counts, all read in the
+         *     transaction that made the change (so they are exact however many follow at once).
+         */
+        FollowState: {
+            /** @description Whether you follow the user now. */
+            following: boolean;
+            /** @description Whether the user follows you. */
+            followedBy: boolean;
+            /**
+             * Format: double
+             * @description The user's follower count, your follow included.
+             */
+            followerCount: number;
+            /**
+             * Format: double
+             * @description How many accounts the user follows.
+             */
+            followingCount: number;
+        };
         /** @description One entry of a followers/following list. */
         FollowEntry: {
             id: components["schemas"]["UserId"];
@@ -960,6 +1093,21 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_PublicUser_: {
+            items: components["schemas"]["PublicUser"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        PublicUserPage: components["schemas"]["Page_PublicUser_"];
+        /**
+         * @description What to look for: the start of a username or display name, or a near spelling (1–50 characters).
+         * @example ada
+         */
+        UserSearchQuery: string;
         /** @description A user as admins see them. */
         AdminUserEntry: {
             /** @description The user's id (the same as at auth and in tokens). */
@@ -2235,6 +2383,88 @@ export interface operations {
             };
         };
     };
+    Lookup: {
+        parameters: {
+            query: {
+                /** @description comma-separated user ids, at most 100 */
+                ids: components["schemas"]["UserIdList"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicUserList"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    Suggested: {
+        parameters: {
+            query?: {
+                /** @description how many (1–50, default 10) */
+                limit?: components["schemas"]["SuggestionLimit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicUserList"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     GetById: {
         parameters: {
             query?: never;
@@ -2296,11 +2526,13 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Following */
-            204: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FollowState"];
+                };
             };
             /** @description Invalid request */
             400: {
@@ -2352,11 +2584,13 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Not following */
-            204: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FollowState"];
+                };
             };
             /** @description Invalid request */
             400: {
@@ -2482,6 +2716,49 @@ export interface operations {
             };
             /** @description No such user */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SearchUsers: {
+        parameters: {
+            query: {
+                /** @description what to look for */
+                q: components["schemas"]["UserSearchQuery"];
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicUserPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

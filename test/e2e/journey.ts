@@ -38,7 +38,10 @@ export async function runJourney(baseUrl: string): Promise<void> {
   expect(post.response.status).toBe(201);
   const postId = post.data!.id;
 
-  expect((await bob.api.POST('/api/v1/users/{id}/follow', { params: { path: { id: ada.id } } })).response.status).toBe(204);
+  expect((await bob.api.POST('/api/v1/users/{id}/follow', { params: { path: { id: ada.id } } })).data).toMatchObject({
+    following: true,
+    followerCount: 1,
+  });
   const adaProfile = await bob.api.GET('/api/v1/users/by-username/{username}', { params: { path: { username: ada.username } } });
   expect(adaProfile.data?.followerCount).toBe(1);
 

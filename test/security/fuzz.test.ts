@@ -256,6 +256,20 @@ function queryArb(o: Operation): fc.Arbitrary<{ query: string; semanticCursor: b
     );
   if (params.includes('authorId'))
     parts.push(fc.option(segment([owner.id, me.id]), { nil: undefined }).map((v) => (v === undefined ? [] : [`authorId=${v}`])));
+  if (params.includes('q'))
+    parts.push(fc.option(fc.oneof(printable, unicode), { nil: undefined }).map((v) => (v === undefined ? [] : [`q=${encodeURIComponent(v)}`])));
+  if (params.includes('ids'))
+    // Up to 105 ids (the limit is 100), now and then one garbage entry; short enough for Node's 16 KiB header limit.
+    parts.push(
+      fc
+        .option(
+          fc.tuple(fc.array(fc.constantFrom(owner.id, me.id, randomUUID()), { maxLength: 105 }), fc.option(printable.map(encodeURIComponent))),
+          {
+            nil: undefined,
+          },
+        )
+        .map((v) => (v === undefined ? [] : [`ids=${[...v[0], ...(v[1] === null ? [] : [v[1]])].join(',')}`])),
+    );
   parts.push(
     fc.oneof(
       { weight: 5, arbitrary: fc.constant([] as string[]) },
@@ -567,6 +581,9 @@ describe('fuzzing every public operation from its OpenAPI schema', () => {
   }, 600_000);
 });
 
+/** Ranked lists (search) and the query that gives them two matching accounts ('cursor…' below). */
+const RANKED: Record<string, string> = { 'GET /api/v1/search/users': 'q=cursor' };
+
 function isPaginated(o: Operation): boolean {
   return o.method === 'GET' && (o.op.parameters ?? []).some((p) => p.in === 'query' && p.name === 'cursor');
 }
@@ -577,6 +594,7 @@ describe('semantically wrong cursors on every paginated operation', () => {
     expect(paginated.map((o) => o.id).sort()).toEqual(
       [
         'GET /api/v1/feed',
+        'GET /api/v1/search/users',
         'GET /api/v1/posts',
         'GET /api/v1/posts/{id}/comments',
         'GET /api/v1/posts/{id}/likes',
@@ -600,16 +618,22 @@ describe('semantically wrong cursors on every paginated operation', () => {
     expect(post.status, post.text).toBe(201);
     const failures: string[] = [];
     for (const o of paginated) {
-      const path = o.path.replace('{id}', o.service === 'users' ? viewer.id : post.body.id);
       // A search needs its words: the cursor is what is under test.
       const words = (o.op.parameters ?? []).some((p) => p.in === 'query' && p.name === 'q' && p.required) ? 'q=sweep&' : '';
       const headers = { authorization: `Bearer ${(o.security === 'admin' ? moderator : viewer).token}` };
+      const ranked = RANKED[o.id];
+      // A ranked list's real position is a nextCursor it gave out; every time-keyset cursor is wrong there.
+      const first = ranked ? await send(stack.url, { method: 'GET', path: `${o.path}?${ranked}&limit=1`, headers }) : undefined;
+      if (first && typeof first.body?.nextCursor !== 'string')
+        failures.push(`${o.id}: no second page to take a real cursor from: ${first.text.slice(0, 160)}`);
+      const [opWrong, opReal] = first ? [[...wrong, ...real], [String(first.body?.nextCursor)]] : [wrong, real];
+      const path = ranked ? `${o.path}?${ranked}&` : `${o.path.replace('{id}', o.service === 'users' ? viewer.id : post.body.id)}?${words}`;
       const answers = await Promise.all(
-        [...wrong, ...real].map((cursor) => send(stack.url, { method: 'GET', path: `${path}?${words}cursor=${cursor}`, headers, timeoutMs: 15_000 })),
+        [...opWrong, ...opReal].map((cursor) => send(stack.url, { method: 'GET', path: `${path}cursor=${cursor}`, headers, timeoutMs: 15_000 })),
       );
       answers.forEach((a, i) => {
-        const isWrong = i < wrong.length;
-        const cursor = [...wrong, ...real][i]!;
+        const isWrong = i < opWrong.length;
+        const cursor = [...opWrong, ...opReal][i]!;
         const shown = `${o.id} cursor=${Buffer.from(cursor, 'base64url').toString('utf8').slice(0, 100)} → ${a.status} ${a.text.slice(0, 160)}`;
         if (isWrong && (a.status !== 400 || !a.body?.errors?.some((e: { field?: string }) => e.field === 'cursor'))) failures.push(shown);
         if (!isWrong && a.status !== 200) failures.push(`real position: ${shown}`);

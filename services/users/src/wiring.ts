@@ -4,6 +4,8 @@ import { accountHandlers } from './domain/account-consumer.js';
 import { Follows } from './domain/follows.js';
 import { ProfileEvents } from './domain/profile-events.js';
 import { Profiles } from './domain/profiles.js';
+import { PublicUsers } from './domain/public-users.js';
+import { UserSearch } from './domain/user-search.js';
 import { AuthAccountRevoker, AuthSuspension, MediaAvatarCheck } from './domain/remote.js';
 import { Moderation } from './domain/moderation.js';
 import { RegisterRoutes } from './generated/routes.js';
@@ -14,6 +16,8 @@ export interface UsersDeps {
   config: UsersConfig;
   profiles: Profiles;
   follows: Follows;
+  publicUsers: PublicUsers;
+  userSearch: UserSearch;
   moderation: Moderation;
   events: ServiceEvents;
 }
@@ -47,6 +51,14 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
   );
   const moderation = new Moderation(db, new AuthSuspension(client('auth', config.SERVICE_URL_AUTH)));
   await events.start();
-  const deps: UsersDeps = { config, profiles, follows: new Follows(db), moderation, events };
+  const deps: UsersDeps = {
+    config,
+    profiles,
+    follows: new Follows(db),
+    publicUsers: new PublicUsers(db),
+    userSearch: new UserSearch(db),
+    moderation,
+    events,
+  };
   return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('users'), deps, onClose: () => events.stop() };
 }

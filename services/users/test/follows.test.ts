@@ -19,24 +19,50 @@ beforeAll(async () => {
 afterAll(async () => users?.stop());
 
 describe('follow / unfollow', () => {
-  it('follow is idempotent and keeps both counts right', async () => {
+  it("follow and unfollow are idempotent and answer the new state and the target's counts", async () => {
     const [a, b] = [await newUser('a'), await newUser('b')];
-    expect((await follow(a, b.id)).status).toBe(204);
-    expect((await follow(a, b.id)).status).toBe(204);
+    const followed = { following: true, followedBy: false, followerCount: 1, followingCount: 0 };
+    for (let i = 0; i < 2; i += 1) {
+      const res = await follow(a, b.id);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(followed);
+    }
     expect(await me(a)).toMatchObject({ followingCount: 1, followerCount: 0 });
     expect(await me(b)).toMatchObject({ followingCount: 0, followerCount: 1 });
-    expect((await unfollow(a, b.id)).status).toBe(204);
-    expect((await unfollow(a, b.id)).status).toBe(204);
-    expect(await me(a)).toMatchObject({ followingCount: 0, followerCount: 0 });
-    expect(await me(b)).toMatchObject({ followingCount: 0, followerCount: 0 });
+    // b follows back: a's answer about b now says followedBy, and b's following count.
+    expect((await follow(b, a.id)).body).toEqual({ following: true, followedBy: true, followerCount: 1, followingCount: 1 });
+    expect((await follow(a, b.id)).body).toEqual({ following: true, followedBy: true, followerCount: 1, followingCount: 1 });
+    const unfollowed = { following: false, followedBy: true, followerCount: 0, followingCount: 1 };
+    for (let i = 0; i < 2; i += 1) {
+      const res = await unfollow(a, b.id);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(unfollowed);
+    }
+    expect(await me(a)).toMatchObject({ followingCount: 0, followerCount: 1 });
+    expect(await me(b)).toMatchObject({ followingCount: 1, followerCount: 0 });
   });
 
   it('concurrent follows (both ways, repeated) neither deadlock nor miscount', async () => {
     const [a, b] = [await newUser('a'), await newUser('b')];
     const answers = await Promise.all([...Array.from({ length: 5 }, () => follow(a, b.id)), ...Array.from({ length: 5 }, () => follow(b, a.id))]);
-    expect(answers.map((r) => r.status)).toEqual(Array(10).fill(204));
+    expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
+    // The target's following count depends on whether the other direction committed first.
+    for (const r of answers) expect(r.body).toMatchObject({ following: true, followerCount: 1, followingCount: expect.any(Number) });
+    expect(answers.filter((r) => r.body.followingCount === 1 && r.body.followedBy).length).toBeGreaterThan(0);
     expect(await me(a)).toMatchObject({ followingCount: 1, followerCount: 1 });
     expect(await me(b)).toMatchObject({ followingCount: 1, followerCount: 1 });
+  });
+
+  it('the counts answered under a race of many followers are exact: each answer is a distinct count', async () => {
+    const star = await newUser('star');
+    const crowd = await Promise.all(Array.from({ length: 12 }, () => newUser('crowd')));
+    const answers = await Promise.all(crowd.map((u) => follow(u, star.id)));
+    expect(answers.map((r) => r.status)).toEqual(Array(12).fill(200));
+    // Each follow's answer is read under the row lock that serialised it: 1..12, each exactly once.
+    expect(answers.map((r) => r.body.followerCount as number).sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    const leaving = await Promise.all(crowd.map((u) => unfollow(u, star.id)));
+    expect(leaving.map((r) => r.body.followerCount as number).sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(await me(star)).toMatchObject({ followerCount: 0 });
   });
 
   it('following yourself is 400, an unknown user 404, a malformed id 400; nothing changes', async () => {
@@ -175,7 +201,7 @@ describe('follow limit', () => {
     await follow(a, b.id);
     // Pretend a already follows 5000 accounts (the count is what the check reads).
     await users.service.db.execute('UPDATE profiles SET following_count = 5000 WHERE id = $1', [a.id]);
-    expect((await follow(a, b.id)).status).toBe(204);
+    expect((await follow(a, b.id)).status).toBe(200);
     const over = await follow(a, c.id);
     expect(over.status).toBe(409);
     expect(over.body.type).toBe('https://agora.dev/problems/conflict');

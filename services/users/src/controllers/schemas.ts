@@ -15,7 +15,8 @@ export type AvatarMediaId = MediaId;
  */
 export type Username = string;
 
-export interface UserProfile {
+/** What every profile answer carries (the caller's own, another user's, an admin's list entry). */
+export interface ProfileFields {
   /** The user's id (the same as at auth and in tokens). */
   id: UserId;
   /** Unique, case-insensitive; from registration. */
@@ -28,6 +29,74 @@ export interface UserProfile {
   followingCount: number;
   createdAt: Date;
 }
+
+/** A profile as the caller sees it: with the follow relationship between the caller and the user. */
+export interface UserProfile extends ProfileFields {
+  /** Whether you follow this user (false on your own profile). */
+  following: boolean;
+  /** Whether this user follows you (false on your own profile). */
+  followedBy: boolean;
+}
+
+/**
+ * The relationship after a follow or unfollow, and the followed user's counts, all read in the
+ * transaction that made the change (so they are exact however many follow at once).
+ */
+export interface FollowState {
+  /** Whether you follow the user now. */
+  following: boolean;
+  /** Whether the user follows you. */
+  followedBy: boolean;
+  /** The user's follower count, your follow included. */
+  followerCount: number;
+  /** How many accounts the user follows. */
+  followingCount: number;
+}
+
+/**
+ * A user's public fields, for lists that show people (batch lookup, search, suggestions).
+ * `avatarUrl` is the stable media URL `/api/v1/media/{id}/content` (relative to the API origin).
+ */
+export interface PublicUser {
+  id: UserId;
+  username: string;
+  displayName: string;
+  avatarUrl: string | null;
+  followerCount: number;
+  followingCount: number;
+}
+
+/** The users found, in the order their ids were asked for; unknown ids are simply absent. */
+export interface PublicUserList {
+  items: PublicUser[];
+}
+
+export type PublicUserPage = Page<PublicUser>;
+
+/**
+ * Comma-separated user ids (UUIDs), at most 100.
+ * @minLength 1
+ * @maxLength 3700 must list at most 100 ids
+ * @example "7c9e6679-7425-40de-944b-e07fc1f90ae7,16fd2706-8baf-433b-82eb-8c7fada847da"
+ */
+export type UserIdList = string;
+
+/**
+ * What to look for: the start of a username or display name, or a near spelling (1–50 characters).
+ * @minLength 1 must not be empty
+ * @maxLength 50 must be at most 50 characters
+ * @pattern ^[^\u0000-\u001f\u007f]*\S[^\u0000-\u001f\u007f]*$ must contain a visible character and no control characters
+ * @example "ada"
+ */
+export type UserSearchQuery = string;
+
+/**
+ * How many suggestions (1–50, default 10).
+ * @isInt must be a whole number
+ * @minimum 1 must be at least 1
+ * @maximum 50 must be at most 50
+ */
+export type SuggestionLimit = number;
 
 /** Only the fields present change; `avatarMediaId: null` removes the avatar. */
 export interface UpdateProfileRequest {
@@ -65,7 +134,7 @@ export interface FollowingIds {
 }
 
 /** A user as admins see them. */
-export interface AdminUserEntry extends UserProfile {
+export interface AdminUserEntry extends ProfileFields {
   suspended: boolean;
 }
 

@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { caller, type ProblemDetails, type UserId, type Cursor, type PageLimit } from '@agora/mesh';
+import { caller, problems, type ProblemDetails, type UserId, type Cursor, type PageLimit } from '@agora/mesh';
 import type { Profile } from '../models/index.js';
-import { toProfile } from '../domain/profiles.js';
+import { ownProfile } from '../domain/profiles.js';
+import { parseIdList } from '../domain/public-users.js';
 import type { UsersDeps } from '../wiring.js';
-import type { FollowPage, UpdateProfileRequest, UserProfile, Username } from './schemas.js';
+import type { FollowPage, FollowState, PublicUserList, SuggestionLimit, UpdateProfileRequest, UserIdList, UserProfile, Username } from './schemas.js';
 
 /**
  * Profiles and the follow graph. Every operation needs a signed-in user (profiles are not public):
@@ -26,10 +27,13 @@ export class UsersController extends Controller {
     return this.deps.profiles.ensure(caller(req));
   }
 
-  /** Your profile (created from your token on your first request to users). */
+  /**
+   * Your profile (created from your token on your first request to users).
+   * @summary Your profile
+   */
   @Get('me')
   public async getMe(@Request() req: KoaRequest): Promise<UserProfile> {
-    return toProfile(await this.me(req));
+    return ownProfile(await this.me(req));
   }
 
   /**
@@ -56,41 +60,80 @@ export class UsersController extends Controller {
     this.setStatus(204);
   }
 
-  /** A profile by username (case-insensitive). */
+  /**
+   * A profile by username (case-insensitive), with whether you follow each other.
+   * @summary A profile by username
+   */
   @Get('by-username/{username}')
   @Response<ProblemDetails>(404, 'No such user')
   public async getByUsername(@Path() username: Username, @Request() req: KoaRequest): Promise<UserProfile> {
-    await this.me(req);
-    return this.deps.profiles.byUsername(username);
+    const me = await this.me(req);
+    return this.deps.profiles.byUsername(username, me.id);
   }
 
-  /** A profile by id. */
+  // lookup and suggested come before `{id}`: routes match in the order they are declared here.
+
+  /**
+   * Public fields of up to 100 users at once (`ids=a,b,…`), in the order asked; ids without a
+   * profile are simply absent. A malformed id is a 400 naming its position (`ids[2]`).
+   * @summary Several users by id
+   * @param ids comma-separated user ids, at most 100
+   */
+  @Get('lookup')
+  public async lookup(@Query() ids: UserIdList, @Request() req: KoaRequest): Promise<PublicUserList> {
+    await this.me(req);
+    const parsed = parseIdList(ids);
+    if ('errors' in parsed) throw problems.validation('The ids are not a list of at most 100 user ids.', parsed.errors);
+    return { items: await this.deps.publicUsers.byIds(parsed.ids) };
+  }
+
+  /**
+   * People you might follow: the most followed accounts you do not follow yet (never you, never a
+   * suspended account), most followed first.
+   * @summary People to follow
+   * @param limit how many (1–50, default 10)
+   */
+  @Get('suggested')
+  public async suggested(@Request() req: KoaRequest, @Query() limit?: SuggestionLimit): Promise<PublicUserList> {
+    const me = await this.me(req);
+    return { items: await this.deps.publicUsers.suggestedFor(me.id, limit ?? 10) };
+  }
+
+  /**
+   * A profile by id, with whether you follow each other.
+   * @summary A profile by id
+   */
   @Get('{id}')
   @Response<ProblemDetails>(404, 'No such user')
   public async getById(@Path() id: UserId, @Request() req: KoaRequest): Promise<UserProfile> {
-    await this.me(req);
-    return this.deps.profiles.byId(id.toLowerCase());
+    const me = await this.me(req);
+    return this.deps.profiles.byId(id.toLowerCase(), me.id);
   }
 
-  /** Follows the user. Idempotent; following yourself is a 400. */
+  /**
+   * Follows the user and answers the relationship and their counts after it. Idempotent;
+   * following yourself is a 400.
+   * @summary Follow a user
+   */
   @Post('{id}/follow')
-  @SuccessResponse(204, 'Following')
+  @SuccessResponse(200, 'Following')
   @Response<ProblemDetails>(404, 'No such user')
   @Response<ProblemDetails>(409, 'You follow the most accounts allowed (5000)')
-  public async follow(@Path() id: UserId, @Request() req: KoaRequest): Promise<void> {
+  public async follow(@Path() id: UserId, @Request() req: KoaRequest): Promise<FollowState> {
     const me = await this.me(req);
-    await this.deps.follows.follow(me.id, id.toLowerCase());
-    this.setStatus(204);
+    return this.deps.follows.follow(me.id, id.toLowerCase());
   }
 
-  /** Stops following the user. Idempotent. */
+  /**
+   * Stops following the user and answers the relationship and their counts after it. Idempotent.
+   * @summary Unfollow a user
+   */
   @Delete('{id}/follow')
-  @SuccessResponse(204, 'Not following')
+  @SuccessResponse(200, 'Not following')
   @Response<ProblemDetails>(404, 'No such user')
-  public async unfollow(@Path() id: UserId, @Request() req: KoaRequest): Promise<void> {
+  public async unfollow(@Path() id: UserId, @Request() req: KoaRequest): Promise<FollowState> {
     const me = await this.me(req);
-    await this.deps.follows.unfollow(me.id, id.toLowerCase());
-    this.setStatus(204);
+    return this.deps.follows.unfollow(me.id, id.toLowerCase());
   }
 
   /** Who follows the user, newest follow first. */

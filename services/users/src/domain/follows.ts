@@ -1,5 +1,5 @@
 import { NEWEST_FIRST, pageSize, problems, type Database, type KeysetRow, type Page, type Queryable } from '@agora/mesh';
-import type { FollowEntry } from '../controllers/schemas.js';
+import type { FollowEntry, FollowState } from '../controllers/schemas.js';
 
 /**
  * The most accounts one user may follow. It keeps the feed's author list (posts asks for it on every
@@ -23,10 +23,10 @@ interface EntryRow extends KeysetRow {
 export class Follows {
   constructor(private readonly db: Database) {}
 
-  /** Idempotent. 400 for yourself, 404 for an unknown user, 409 past MAX_FOLLOWING. */
-  async follow(me: string, target: string): Promise<void> {
+  /** Idempotent; answers the state after it. 400 for yourself, 404 for an unknown user, 409 past MAX_FOLLOWING. */
+  async follow(me: string, target: string): Promise<FollowState> {
     if (me === target) throw problems.validation('You cannot follow yourself.', [{ field: 'id', message: 'must not be your own id' }]);
-    await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const locked = await tx.query<{ id: string; following_count: number }>(
         'SELECT id, following_count FROM profiles WHERE id IN ($1, $2) ORDER BY id FOR UPDATE',
         [me, target],
@@ -42,20 +42,22 @@ export class Follows {
       );
       if (inserted.length) {
         await adjustCounts(tx, me, target, +1);
-        return;
+        return stateAfter(tx, me, target);
       }
       const already = await tx.query('SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2', [me, target]);
       if (!already.length) throw problems.conflict(`You already follow ${MAX_FOLLOWING} accounts, the most allowed.`);
+      return stateAfter(tx, me, target);
     });
   }
 
-  /** Idempotent. 404 for an unknown user. */
-  async unfollow(me: string, target: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  /** Idempotent; answers the state after it. 404 for an unknown user. */
+  async unfollow(me: string, target: string): Promise<FollowState> {
+    return this.db.transaction(async (tx) => {
       const locked = await tx.query<{ id: string }>('SELECT id FROM profiles WHERE id IN ($1, $2) ORDER BY id FOR UPDATE', [me, target]);
       if (!locked.some((r) => r.id === target)) throw problems.notFound('No such user.');
       const deleted = await tx.execute('DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2', [me, target]);
       if (deleted) await adjustCounts(tx, me, target, -1);
+      return stateAfter(tx, me, target);
     });
   }
 
@@ -102,6 +104,23 @@ export class Follows {
       followedAt: r.followedAt,
     }));
   }
+}
+
+/**
+ * The relationship and the target's counts as this transaction leaves them. Both profiles are
+ * row-locked by the caller, so no other follow of either can change them before the commit: the
+ * answer is exact, not a read that races other followers.
+ */
+async function stateAfter(tx: Queryable, me: string, target: string): Promise<FollowState> {
+  const [row] = await tx.query<FollowState>(
+    `SELECT EXISTS (SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2) AS following,
+            EXISTS (SELECT 1 FROM follows WHERE follower_id = $2 AND followee_id = $1) AS "followedBy",
+            p.follower_count AS "followerCount", p.following_count AS "followingCount"
+       FROM profiles p WHERE p.id = $2`,
+    [me, target],
+  );
+  if (!row) throw problems.notFound('No such user.');
+  return row;
 }
 
 async function adjustCounts(tx: Queryable, me: string, target: string, delta: 1 | -1): Promise<void> {

@@ -1,6 +1,6 @@
 import { problems, type Database, type Queryable, type UserPrincipal } from '@agora/mesh';
 import { PROFILE_COLUMNS, type Profile } from '../models/index.js';
-import type { UpdateProfileRequest, UserProfile } from '../controllers/schemas.js';
+import type { ProfileFields, UpdateProfileRequest, UserProfile } from '../controllers/schemas.js';
 import type { ProfileEvents } from './profile-events.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -15,7 +15,7 @@ export interface AccountRevoker {
   deleteAccount(userId: string): Promise<void>;
 }
 
-export function toProfile(p: Profile): UserProfile {
+export function toProfile(p: Profile): ProfileFields {
   return {
     id: p.id,
     username: p.username,
@@ -26,6 +26,24 @@ export function toProfile(p: Profile): UserProfile {
     followingCount: p.followingCount,
     createdAt: p.createdAt,
   };
+}
+
+/** Your own profile: you neither follow nor are followed by yourself. */
+export function ownProfile(p: Profile): UserProfile {
+  return { ...toProfile(p), following: false, followedBy: false };
+}
+
+/** The select list of a profile seen by the viewer bound to `$viewerParam` (alias `p`). */
+function viewedColumns(viewerParam: number): string {
+  return `${PROFILE_COLUMNS},
+    EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $${viewerParam} AND f.followee_id = p.id) AS following,
+    EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = p.id AND f.followee_id = $${viewerParam}) AS "followedBy"`;
+}
+
+type ViewedRow = Profile & { following: boolean; followedBy: boolean };
+
+function toViewed(row: ViewedRow): UserProfile {
+  return { ...toProfile(row), following: row.following, followedBy: row.followedBy };
 }
 
 /**
@@ -84,10 +102,11 @@ export class Profiles {
     });
   }
 
-  async byId(id: string): Promise<UserProfile> {
-    const profile = UUID.test(id) ? await this.find(id) : undefined;
-    if (!profile) throw problems.notFound('No such user.');
-    return toProfile(profile);
+  /** A profile as `viewer` sees it (with whether each follows the other). */
+  async byId(id: string, viewer: string): Promise<UserProfile> {
+    const [row] = UUID.test(id) ? await this.db.query<ViewedRow>(`SELECT ${viewedColumns(2)} FROM profiles p WHERE p.id = $1`, [id, viewer]) : [];
+    if (!row) throw problems.notFound('No such user.');
+    return toViewed(row);
   }
 
   /** The stored profile with this id (a well-formed UUID), if any. */
@@ -96,16 +115,20 @@ export class Profiles {
     return row;
   }
 
-  async byUsername(username: string): Promise<UserProfile> {
-    const [profile] = await this.db.query<Profile>(`SELECT ${PROFILE_COLUMNS} FROM profiles p WHERE lower(p.username) = lower($1)`, [username]);
-    if (!profile) throw problems.notFound('No such user.');
-    return toProfile(profile);
+  /** A profile by username (case-insensitive) as `viewer` sees it. */
+  async byUsername(username: string, viewer: string): Promise<UserProfile> {
+    const [row] = await this.db.query<ViewedRow>(`SELECT ${viewedColumns(2)} FROM profiles p WHERE lower(p.username) = lower($1)`, [
+      username,
+      viewer,
+    ]);
+    if (!row) throw problems.notFound('No such user.');
+    return toViewed(row);
   }
 
   /** Applies the present fields; an avatar must be an image the caller uploaded (checked at media). */
   async update(me: Profile, changes: UpdateProfileRequest): Promise<UserProfile> {
     if (changes.avatarMediaId) await this.avatars.assertAttachable(changes.avatarMediaId.toLowerCase(), me.id);
-    if (changes.displayName === undefined && changes.bio === undefined && changes.avatarMediaId === undefined) return toProfile(me);
+    if (changes.displayName === undefined && changes.bio === undefined && changes.avatarMediaId === undefined) return ownProfile(me);
     // A column changes only when its field was sent (an absent one binds NULL → kept); avatarMediaId may be set to null.
     // profile.updated goes out in the same transaction when what others show (name, avatar) changed.
     const updated = await this.db.transaction(async (tx) => {
@@ -124,7 +147,7 @@ export class Profiles {
       return row;
     });
     if (!updated) throw problems.unauthorized('This account has been deleted.');
-    return toProfile(updated);
+    return ownProfile(updated);
   }
 
   /**

@@ -1,0 +1,102 @@
+import { pageSize, type Database, type Page } from '@agora/mesh';
+import type { PublicUser } from '../controllers/schemas.js';
+import { PUBLIC_USER_COLUMNS, toPublicUser, type PublicUserRow } from './public-users.js';
+import { encodeRankedCursor, RANKED_START, rankedPosition, type RankedPosition } from './ranked-cursor.js';
+
+interface SearchRow extends PublicUserRow {
+  /** The row's score as float8 text (see ranked-cursor.ts). */
+  cursorScore: string;
+}
+
+/** The query as matched: trimmed, lower-cased, inner runs of white space as one space. */
+export function normaliseQuery(q: string): string {
+  return q.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** `text` as a literal inside a LIKE pattern (backslash is PostgreSQL's default LIKE escape). */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * How close a word of a username or display name must be to the query to count as a near spelling
+ * (pg_trgm word similarity, 0–1). pg_trgm's default, 0.6, misses a swapped pair of letters at the
+ * end of a name ("dijkstar" scores 0.67, "lovelase" for Lovelace 0.56 against the whole display
+ * name); lower thresholds make every short name a near spelling of many (costly, and noise).
+ */
+export const WORD_SIMILARITY_THRESHOLD = 0.5;
+
+/** Shorter queries are matched as prefixes only: a typo in three letters is another name. */
+export const FUZZY_MIN_LENGTH = 4;
+
+/**
+ * Finds people by username or display name, with pg_trgm (migration 0004).
+ *
+ * A profile matches when its username or display name starts with the query, a word of its display
+ * name does, or (for queries of FUZZY_MIN_LENGTH characters or more) a word of either is a near
+ * spelling of it (word similarity `<%` at WORD_SIMILARITY_THRESHOLD). Each test is answered by an
+ * index (text_pattern_ops b-trees for prefixes, trigram GIN for words and near spellings).
+ *
+ * The score ranks an exact username first (4), then username prefixes (2–3), then display-name
+ * prefixes (1–2), shorter names first within each, then near spellings by their word similarity
+ * (0–1): the score is a function of the query and the row alone, so (score, id) is a stable keyset
+ * order (ranked-cursor.ts). The similarity is computed only for rows no prefix matched, and only
+ * when the prefix matches do not fill the page: it is the expensive part. Suspended accounts never
+ * match; deleted ones have no profile.
+ */
+/** A prefix of the username or display name, or of a word of the display name: the cheap tests. */
+const PREFIX_MATCH = `lower(p.username) LIKE $2 OR lower(p.display_name) LIKE $2 OR lower(p.display_name) LIKE $3`;
+/** A near spelling that no prefix test matched (the tier below every prefix match). */
+const NEAR_MATCH = `NOT (${PREFIX_MATCH}) AND ($1 <% lower(p.username) OR $1 <% lower(p.display_name))`;
+
+/** One ranked tier of matches after the position bound to $4, $5, at most $6 rows. */
+function tierSql(match: string): string {
+  return `SELECT c.id, c.username, c."displayName", c."avatarMediaId", c."followerCount", c."followingCount", c.score::text AS "cursorScore"
+     FROM (
+       SELECT ${PUBLIC_USER_COLUMNS},
+              (CASE WHEN lower(p.username) = $1 THEN 4
+                    WHEN lower(p.username) LIKE $2 THEN 2 + 1.0 / (1 + length(p.username))
+                    WHEN lower(p.display_name) LIKE $2 OR lower(p.display_name) LIKE $3 THEN 1 + 1.0 / (1 + length(p.display_name))
+                    ELSE greatest(word_similarity($1, lower(p.username)), word_similarity($1, lower(p.display_name))) END)::float8 AS score
+         FROM profiles p
+        WHERE p.suspended_at IS NULL AND (${match})
+     ) c
+    WHERE (c.score, c.id) < ($4::float8, $5::uuid)
+    ORDER BY c.score DESC, c.id DESC
+    LIMIT $6`;
+}
+
+export class UserSearch {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Prefix matches score above 1 and near spellings at most 1, so a page is the prefix tier from the
+   * cursor on, then (only if that did not fill it, and the query is long enough) the near-spelling
+   * tier: a query whose prefixes fill the page never pays for word similarity.
+   */
+  async search(q: string, limit: number | undefined, cursor: string | undefined): Promise<Page<PublicUser>> {
+    const query = normaliseQuery(q);
+    const size = pageSize(limit);
+    const after = rankedPosition(cursor, query);
+    const prefix = `${likeLiteral(query)}%`;
+    const wordPrefix = `% ${likeLiteral(query)}%`;
+    const fuzzy = query.length >= FUZZY_MIN_LENGTH;
+    const rows = await this.db.transaction(async (tx) => {
+      const tier = (match: string, from: RankedPosition, n: number) =>
+        tx.query<SearchRow>(tierSql(match), [query, prefix, wordPrefix, from.s, from.id, n]);
+      const found = Number(after.s) > 1 ? await tier(PREFIX_MATCH, after, size + 1) : [];
+      if (!fuzzy || found.length > size) return found;
+      // The threshold is set for this transaction only (set_config(…, true) = SET LOCAL).
+      await tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(WORD_SIMILARITY_THRESHOLD)]);
+      const from = Number(after.s) > 1 ? RANKED_START : after;
+      return [...found, ...(await tier(NEAR_MATCH, from, size + 1 - found.length))];
+    });
+    const hasMore = rows.length > size;
+    const pageRows = hasMore ? rows.slice(0, size) : rows;
+    const last = pageRows[pageRows.length - 1];
+    return {
+      items: pageRows.map(toPublicUser),
+      nextCursor: hasMore && last ? encodeRankedCursor({ s: last.cursorScore, id: last.id }, query) : null,
+    };
+  }
+}
