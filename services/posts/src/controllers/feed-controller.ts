@@ -14,6 +14,7 @@ export class FeedController extends Controller {
   /**
    * Posts by the authors the caller follows (from the users service), newest first, keyset-paginated.
    * The caller's own posts are not part of it.
+   * @summary Your feed
    */
   @Get()
   @Security('jwt')

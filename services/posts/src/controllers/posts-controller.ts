@@ -27,6 +27,7 @@ export class PostsController extends Controller {
   /**
    * An author's posts, newest first (keyset pagination). Without `authorId`, the caller's own posts.
    * @param authorId whose posts; default: the caller
+   * @summary An author's posts
    */
   @Get()
   public async listPosts(
@@ -39,7 +40,10 @@ export class PostsController extends Controller {
     return this.deps.posts.listByAuthor(caller, authorId?.toLowerCase() ?? caller, limit, cursor);
   }
 
-  /** Publishes a post: 1–500 characters and up to 4 media ids the caller uploaded. */
+  /**
+   * Publishes a post: 1–500 characters and up to 4 media ids the caller uploaded.
+   * @summary Publish a post
+   */
   @Post()
   @SuccessResponse(201, 'Created')
   @Response<ProblemDetails>(413, 'Body too large')
@@ -52,14 +56,20 @@ export class PostsController extends Controller {
     return post;
   }
 
-  /** One post, with its counts and whether the caller likes it. */
+  /**
+   * One post, with its counts and whether the caller likes it.
+   * @summary A post
+   */
   @Get('{id}')
   @Response<ProblemDetails>(404, 'No such post')
   public async getPost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<PostView> {
     return this.deps.posts.get(callerId(req), id.toLowerCase());
   }
 
-  /** Edits a post (author only). `mediaIds` replaces the list; new ids must be the caller's uploads. */
+  /**
+   * Edits a post (author only). `mediaIds` replaces the list; new ids must be the caller's uploads.
+   * @summary Edit your post
+   */
   @Patch('{id}')
   @Response<ProblemDetails>(403, 'Not the author')
   @Response<ProblemDetails>(404, 'No such post')
@@ -68,7 +78,10 @@ export class PostsController extends Controller {
     return this.deps.posts.update(callerId(req), id.toLowerCase(), body);
   }
 
-  /** Deletes a post with its likes and comments (author only). Afterwards the post is 404. */
+  /**
+   * Deletes a post with its likes and comments (author only). Afterwards the post is 404.
+   * @summary Delete your post
+   */
   @Delete('{id}')
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(403, 'Not the author')
@@ -78,35 +91,50 @@ export class PostsController extends Controller {
     this.setStatus(204);
   }
 
-  /** Likes a post. Idempotent: a second like changes nothing. */
+  /**
+   * Likes a post. Idempotent: a second like changes nothing.
+   * @summary Like a post
+   */
   @Post('{id}/like')
   @Response<ProblemDetails>(404, 'No such post')
   public async likePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<LikeState> {
     return this.deps.posts.like(callerId(req), id.toLowerCase());
   }
 
-  /** Withdraws the caller's like. Idempotent. */
+  /**
+   * Withdraws the caller's like. Idempotent.
+   * @summary Withdraw your like
+   */
   @Delete('{id}/like')
   @Response<ProblemDetails>(404, 'No such post')
   public async unlikePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<LikeState> {
     return this.deps.posts.unlike(callerId(req), id.toLowerCase());
   }
 
-  /** Who liked a post, newest like first. */
+  /**
+   * Who liked a post, newest like first.
+   * @summary Who liked a post
+   */
   @Get('{id}/likes')
   @Response<ProblemDetails>(404, 'No such post')
   public async listLikes(@Path() id: Uuid, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<LikePage> {
     return this.deps.posts.likes(id.toLowerCase(), limit, cursor);
   }
 
-  /** A post's comments, oldest first (conversation order). */
+  /**
+   * A post's comments, oldest first (conversation order).
+   * @summary A post's comments
+   */
   @Get('{id}/comments')
   @Response<ProblemDetails>(404, 'No such post')
   public async listComments(@Path() id: Uuid, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<CommentPage> {
     return this.deps.posts.comments(id.toLowerCase(), limit, cursor);
   }
 
-  /** Comments on a post (1–300 characters). */
+  /**
+   * Comments on a post (1–300 characters).
+   * @summary Comment on a post
+   */
   @Post('{id}/comments')
   @SuccessResponse(201, 'Created')
   @Response<ProblemDetails>(404, 'No such post')
@@ -117,7 +145,10 @@ export class PostsController extends Controller {
     return comment;
   }
 
-  /** Deletes a comment (its author only). */
+  /**
+   * Deletes a comment (its author only).
+   * @summary Delete your comment
+   */
   @Delete('{id}/comments/{commentId}')
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(403, 'Not the author of the comment')

@@ -26,7 +26,10 @@ export class UsersController extends Controller {
     return this.deps.profiles.ensure(caller(req));
   }
 
-  /** Your profile (created from your token on your first request to users). */
+  /**
+   * Your profile (created from your token on your first request to users).
+   * @summary Your profile
+   */
   @Get('me')
   public async getMe(@Request() req: KoaRequest): Promise<UserProfile> {
     return toProfile(await this.me(req));
@@ -35,6 +38,7 @@ export class UsersController extends Controller {
   /**
    * Changes your display name, bio or avatar; only the fields present change. An avatar must be an
    * image you uploaded through media, with its upload complete.
+   * @summary Change your profile
    */
   @Patch('me')
   @Response<ProblemDetails>(403, 'The avatar media belongs to someone else')
@@ -47,6 +51,7 @@ export class UsersController extends Controller {
   /**
    * Deletes you: your account at auth (every session revoked, sign-in disabled), then your profile
    * and every follow in both directions. If auth cannot be reached, nothing is deleted (503; retry).
+   * @summary Delete your account
    */
   @Delete('me')
   @SuccessResponse(204, 'Deleted')
@@ -56,7 +61,10 @@ export class UsersController extends Controller {
     this.setStatus(204);
   }
 
-  /** A profile by username (case-insensitive). */
+  /**
+   * A profile by username (case-insensitive).
+   * @summary A profile by username
+   */
   @Get('by-username/{username}')
   @Response<ProblemDetails>(404, 'No such user')
   public async getByUsername(@Path() username: Username, @Request() req: KoaRequest): Promise<UserProfile> {
@@ -64,7 +72,10 @@ export class UsersController extends Controller {
     return this.deps.profiles.byUsername(username);
   }
 
-  /** A profile by id. */
+  /**
+   * A profile by id.
+   * @summary A profile by id
+   */
   @Get('{id}')
   @Response<ProblemDetails>(404, 'No such user')
   public async getById(@Path() id: UserId, @Request() req: KoaRequest): Promise<UserProfile> {
@@ -72,7 +83,10 @@ export class UsersController extends Controller {
     return this.deps.profiles.byId(id.toLowerCase());
   }
 
-  /** Follows the user. Idempotent; following yourself is a 400. */
+  /**
+   * Follows the user. Idempotent; following yourself is a 400.
+   * @summary Follow a user
+   */
   @Post('{id}/follow')
   @SuccessResponse(204, 'Following')
   @Response<ProblemDetails>(404, 'No such user')
@@ -83,7 +97,10 @@ export class UsersController extends Controller {
     this.setStatus(204);
   }
 
-  /** Stops following the user. Idempotent. */
+  /**
+   * Stops following the user. Idempotent.
+   * @summary Stop following a user
+   */
   @Delete('{id}/follow')
   @SuccessResponse(204, 'Not following')
   @Response<ProblemDetails>(404, 'No such user')
@@ -93,7 +110,10 @@ export class UsersController extends Controller {
     this.setStatus(204);
   }
 
-  /** Who follows the user, newest follow first. */
+  /**
+   * Who follows the user, newest follow first.
+   * @summary A user's followers
+   */
   @Get('{id}/followers')
   @Response<ProblemDetails>(404, 'No such user')
   public async followers(@Path() id: UserId, @Request() req: KoaRequest, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<FollowPage> {
@@ -101,7 +121,10 @@ export class UsersController extends Controller {
     return this.deps.follows.followers(id.toLowerCase(), limit, cursor);
   }
 
-  /** Whom the user follows, newest follow first. */
+  /**
+   * Whom the user follows, newest follow first.
+   * @summary Whom a user follows
+   */
   @Get('{id}/following')
   @Response<ProblemDetails>(404, 'No such user')
   public async following(@Path() id: UserId, @Request() req: KoaRequest, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<FollowPage> {
