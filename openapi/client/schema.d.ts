@@ -325,7 +325,8 @@ export interface paths {
         };
         /**
          * A profile by username
-         * @description A profile by username (case-insensitive).
+         * @description A profile by username (case-insensitive). Public: readable without a token (a shared link); a
+         *     token that is sent must be valid.
          */
         get: operations["GetByUsername"];
         put?: never;
@@ -345,7 +346,8 @@ export interface paths {
         };
         /**
          * A profile by id
-         * @description A profile by id.
+         * @description A profile by id. Public: readable without a token (a shared link); a token that is sent must be
+         *     valid.
          */
         get: operations["GetById"];
         put?: never;
@@ -512,6 +514,8 @@ export interface paths {
         /**
          * An author's posts
          * @description An author's posts, newest first (keyset pagination). Without `authorId`, the caller's own posts.
+         *     Public: readable without a token when `authorId` is given (a shared link); a token that is sent
+         *     must be valid.
          */
         get: operations["ListPosts"];
         put?: never;
@@ -535,7 +539,8 @@ export interface paths {
         };
         /**
          * A post
-         * @description One post, with its counts and whether the caller likes it.
+         * @description One post, with its counts and whether the caller likes it (never, without a token). Public:
+         *     readable without a token (a shared link); a token that is sent must be valid.
          */
         get: operations["GetPost"];
         put?: never;
@@ -2645,7 +2650,7 @@ export interface operations {
     ListPosts: {
         parameters: {
             query?: {
-                /** @description whose posts; default: the caller */
+                /** @description whose posts; default: the caller (required without a token) */
                 authorId?: components["schemas"]["UserId"];
                 limit?: components["schemas"]["PageLimit"];
                 cursor?: components["schemas"]["Cursor"];

@@ -93,13 +93,15 @@ function fill(o: Operation, owner: Account, fx: Fixtures, victimId: string): str
   });
 }
 
-function querySuffix(o: Operation): string {
+function querySuffix(o: Operation, owner: Account): string {
   const q = (o.op.parameters ?? []).filter((p) => p.in === 'query');
-  return q.some((p) => p.name === 'limit') ? '?limit=2' : '';
+  const params = [q.some((p) => p.name === 'limit') ? 'limit=2' : '', q.some((p) => p.name === 'authorId') ? `authorId=${owner.id}` : ''];
+  const query = params.filter(Boolean).join('&');
+  return query ? `?${query}` : '';
 }
 
 function expected(o: Operation, who: Who): 'allowed' | 401 | 403 {
-  if (o.security === 'public') return 'allowed';
+  if (o.security === 'public' || o.security === 'optional') return 'allowed';
   if (who === 'anonymous') return 401;
   if (o.security === 'admin') return who === 'admin' ? 'allowed' : 403;
   const owned = OWNER_ONLY[o.id];
@@ -135,7 +137,7 @@ describe('authorization matrix (from openapi/*.json)', () => {
         const owner = people.owner;
         const fx = await fixtures(stack.url, owner);
         const victimId = o.id === 'PUT /api/v1/users/{id}/suspension' ? (await account(stack.url, 'victim')).id : '';
-        const p = `${fill(o, owner, fx, victimId)}${querySuffix(o)}`;
+        const p = `${fill(o, owner, fx, victimId)}${querySuffix(o, owner)}`;
         const schema = bodySchema(o);
         const body = BODY[o.id]?.(who === 'anonymous' ? undefined : people[who]) ?? (schema ? sample(o.doc, schema) : undefined);
         const headers = who === 'anonymous' ? {} : people[who].headers;
@@ -153,6 +155,8 @@ describe('authorization matrix (from openapi/*.json)', () => {
             failures.push(`unexpected refusal: ${label}`);
           if (OWNER_ONLY[o.id] && who === 'owner' && (a.status < 200 || a.status >= 300)) failures.push(`owner not allowed: ${label}`);
           if (o.security === 'admin' && (a.status < 200 || a.status >= 300)) failures.push(`admin op failed for admin: ${label}`);
+          // Public reading: anonymous and signed-in callers both get the resource.
+          if (o.security === 'optional' && (a.status < 200 || a.status >= 300)) failures.push(`token-optional op not answered: ${label}`);
         } else {
           if (a.status >= 200 && a.status < 400) failures.push(`UNEXPECTED ALLOW (expected ${want}): ${label}`);
           else if (a.status !== want) failures.push(`expected ${want}: ${label}`);
@@ -174,6 +178,33 @@ describe('authorization matrix (from openapi/*.json)', () => {
     expect(cells).toBe(ops.length * 4);
     // The moderation operations exist and are admin-only in the contract.
     expect(ops.filter((o) => o.security === 'admin' && o.service === 'posts' && o.method === 'DELETE').length).toBe(2);
+  });
+});
+
+describe('token-optional operations (public reading)', () => {
+  const optional = operations().filter((o) => o.security === 'optional');
+
+  it('refuse a present but bad token with 401 problem+json, as operations that need one do', async () => {
+    expect(optional.map((o) => o.id).sort()).toEqual([
+      'GET /api/v1/posts',
+      'GET /api/v1/posts/{id}',
+      'GET /api/v1/users/by-username/{username}',
+      'GET /api/v1/users/{id}',
+    ]);
+    const owner = ids.owner;
+    const fx = await fixtures(stack.url, owner);
+    const real = owner.token;
+    const tampered = `${real.slice(0, -4)}${real.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+    const failures: string[] = [];
+    for (const o of optional) {
+      const p = `${fill(o, owner, fx, '')}${querySuffix(o, owner)}`;
+      for (const authorization of [`Bearer ${tampered}`, 'Bearer not-a-token', 'Basic b3duZXI6cGFzc3dvcmQ=', '']) {
+        const a = await json(stack.url, 'GET', p, undefined, { authorization });
+        if (a.status !== 401) failures.push(`${o.id} with ${JSON.stringify(authorization.slice(0, 12))} → ${a.status}`);
+        else expectProblem(a, 401, o.id);
+      }
+    }
+    expect(failures).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { callerId, type ProblemDetails, type UserId, type Uuid, type Cursor, type PageLimit } from '@agora/mesh';
+import { callerId, optionalCallerId, problems, type ProblemDetails, type UserId, type Uuid, type Cursor, type PageLimit } from '@agora/mesh';
 import type { PostsDeps } from '../wiring.js';
 import type {
   Comment,
@@ -26,18 +26,27 @@ export class PostsController extends Controller {
 
   /**
    * An author's posts, newest first (keyset pagination). Without `authorId`, the caller's own posts.
-   * @param authorId whose posts; default: the caller
+   * Public: readable without a token when `authorId` is given (a shared link); a token that is sent
+   * must be valid.
+   * @param authorId whose posts; default: the caller (required without a token)
    * @summary An author's posts
    */
   @Get()
+  @Security('jwt')
+  @Security({})
   public async listPosts(
     @Request() req: KoaRequest,
     @Query() authorId?: UserId,
     @Query() limit?: PageLimit,
     @Query() cursor?: Cursor,
   ): Promise<PostPage> {
-    const caller = callerId(req);
-    return this.deps.posts.listByAuthor(caller, authorId?.toLowerCase() ?? caller, limit, cursor);
+    const caller = optionalCallerId(req);
+    const author = authorId?.toLowerCase() ?? caller;
+    if (!author)
+      throw problems.validation('Say whose posts: authorId is required without a token.', [
+        { field: 'authorId', message: 'is required without a token' },
+      ]);
+    return this.deps.posts.listByAuthor(caller ?? null, author, limit, cursor);
   }
 
   /**
@@ -57,13 +66,16 @@ export class PostsController extends Controller {
   }
 
   /**
-   * One post, with its counts and whether the caller likes it.
+   * One post, with its counts and whether the caller likes it (never, without a token). Public:
+   * readable without a token (a shared link); a token that is sent must be valid.
    * @summary A post
    */
   @Get('{id}')
+  @Security('jwt')
+  @Security({})
   @Response<ProblemDetails>(404, 'No such post')
   public async getPost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<PostView> {
-    return this.deps.posts.get(callerId(req), id.toLowerCase());
+    return this.deps.posts.get(optionalCallerId(req) ?? null, id.toLowerCase());
   }
 
   /**

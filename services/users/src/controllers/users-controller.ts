@@ -1,14 +1,14 @@
 import { Body, Controller, Delete, Get, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { caller, type ProblemDetails, type UserId, type Cursor, type PageLimit } from '@agora/mesh';
+import { caller, optionalCaller, type ProblemDetails, type UserId, type Cursor, type PageLimit } from '@agora/mesh';
 import type { Profile } from '../models/index.js';
 import { toProfile } from '../domain/profiles.js';
 import type { UsersDeps } from '../wiring.js';
 import type { FollowPage, UpdateProfileRequest, UserProfile, Username } from './schemas.js';
 
 /**
- * Profiles and the follow graph. Every operation needs a signed-in user (profiles are not public):
- * the whole API is for signed-in users. Every mutation acts on the caller (`me`, or the caller's own
+ * Profiles and the follow graph. Every operation needs a signed-in user, except reading one profile
+ * (by id or username), which anyone may do so a profile link can be shared. Every mutation acts on the caller (`me`, or the caller's own
  * follow edge), so no operation can change another user's data by construction.
  */
 @Route('api/v1/users')
@@ -62,24 +62,30 @@ export class UsersController extends Controller {
   }
 
   /**
-   * A profile by username (case-insensitive).
+   * A profile by username (case-insensitive). Public: readable without a token (a shared link); a
+   * token that is sent must be valid.
    * @summary A profile by username
    */
   @Get('by-username/{username}')
+  @Security('jwt')
+  @Security({})
   @Response<ProblemDetails>(404, 'No such user')
   public async getByUsername(@Path() username: Username, @Request() req: KoaRequest): Promise<UserProfile> {
-    await this.me(req);
+    if (optionalCaller(req)) await this.me(req);
     return this.deps.profiles.byUsername(username);
   }
 
   /**
-   * A profile by id.
+   * A profile by id. Public: readable without a token (a shared link); a token that is sent must be
+   * valid.
    * @summary A profile by id
    */
   @Get('{id}')
+  @Security('jwt')
+  @Security({})
   @Response<ProblemDetails>(404, 'No such user')
   public async getById(@Path() id: UserId, @Request() req: KoaRequest): Promise<UserProfile> {
-    await this.me(req);
+    if (optionalCaller(req)) await this.me(req);
     return this.deps.profiles.byId(id.toLowerCase());
   }
 
