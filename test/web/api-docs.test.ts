@@ -65,7 +65,6 @@ describe('Swagger UI at the ingress /docs', () => {
     expect(served).not.toContain('/internal/');
     expect(served).not.toContain('"mesh"');
     expect((await fetch(`${ingress.url}/docs/package.json`)).status).toBe(404);
-    expect((await fetch(`${ingress.url}/docs/../package.json`)).status).not.toBe(200);
     expect((await fetch(`${ingress.url}/docs`, { method: 'POST' })).status).toBe(405);
   });
 
