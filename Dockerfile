@@ -20,12 +20,13 @@ ARG NODE_IMAGE=node:22.23.5-bookworm-slim
 # ---- manifests: the lockfile and every workspace's package.json, nothing else, so the dependency
 # layers below are rebuilt only when one of them changes. Every workspace is listed so the lockfile
 # is in sync (test/images/dockerfile.test.ts checks this list against the root package.json's
-# workspaces and mesh/src/topology.ts); tools/ and web/ are only installed, never copied in.
+# workspaces and mesh/src/topology.ts); tools/, web/ and openapi/client/ are only installed, never copied in.
 FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
 ENV CI=true
 COPY package.json package-lock.json ./
 COPY mesh/package.json mesh/
+COPY openapi/client/package.json openapi/client/
 COPY services/auth/package.json services/auth/
 COPY services/users/package.json services/users/
 COPY services/posts/package.json services/posts/

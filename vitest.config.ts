@@ -4,7 +4,14 @@ import { defineConfig } from 'vitest/config';
 // every test file creates its own databases on it, so files never see each other's data.
 export default defineConfig({
   test: {
-    include: ['mesh/test/**/*.test.ts', 'tools/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/**/*.test.ts', 'web/test/**/*.test.ts'],
+    include: [
+      'mesh/test/**/*.test.ts',
+      'openapi/client/test/**/*.test.ts',
+      'tools/test/**/*.test.ts',
+      'services/*/test/**/*.test.ts',
+      'test/**/*.test.ts',
+      'web/test/**/*.test.ts',
+    ],
     globalSetup: ['test/setup/global-postgres.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

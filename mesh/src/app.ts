@@ -18,6 +18,7 @@ import { docsRoutes } from './http/docs.js';
 import { noStoreByDefault } from './http/cache-control.js';
 import { createStrictRouter, methodNotAllowed, refuseHead } from './http/routing.js';
 import { withDeclaredQueryOnly } from './http/query-parameters.js';
+import { withOptionalAuthentication } from './auth/optional-authentication.js';
 
 export interface AppOptions {
   service: string;
@@ -28,7 +29,8 @@ export interface AppOptions {
   readiness: Readiness;
   /**
    * The service's OpenAPI document (mesh's loadOpenApi), served at /openapi.json with Swagger UI at
-   * /docs; each operation accepts only the query parameters it declares there.
+   * /docs; each operation accepts only the query parameters it declares there, and one whose
+   * security there is `[{"jwt": []}, {}]` can be called without a token (auth/optional-authentication.ts).
    */
   openapi?: object;
   /** Override the JWKS-backed verifier (auth verifies its own tokens from its key store). */
@@ -126,7 +128,7 @@ export function createApp(options: AppOptions): Koa {
   healthRoutes(router, options.readiness);
   for (const register of options.extraRoutes ?? []) register(router);
   if (options.openapi) docsRoutes(router, options.service, options.openapi);
-  options.registerRoutes(options.openapi ? withDeclaredQueryOnly(router, options.openapi) : router);
+  options.registerRoutes(options.openapi ? withDeclaredQueryOnly(withOptionalAuthentication(router, options.openapi), options.openapi) : router);
   app.use(refuseHead(router));
   app.use(router.routes());
   app.use(methodNotAllowed(router));

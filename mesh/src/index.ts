@@ -13,6 +13,7 @@ export * from './http/error-handler.js';
 export * from './auth/principal.js';
 export * from './auth/token-verifier.js';
 export * from './auth/authentication.js';
+export * from './auth/optional-authentication.js';
 export * from './auth/workload-identity.js';
 export * from './db/database.js';
 export * from './db/keyset.js';

@@ -10,6 +10,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
+         * Start enrolling a second factor
          * @description Starts setup: a new secret, its otpauth URI and QR code. Confirm with verify-setup. Needs the
          *     password again (an access token alone must not enrol someone else's authenticator).
          */
@@ -29,7 +30,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Confirms setup with a current code; turns 2FA on and returns ten one-time backup codes. */
+        /**
+         * Confirm the second factor
+         * @description Confirms setup with a current code; turns 2FA on and returns ten one-time backup codes.
+         */
         post: operations["VerifySetup"];
         delete?: never;
         options?: never;
@@ -46,7 +50,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Turns 2FA off; needs the password and a current TOTP code or a backup code. */
+        /**
+         * Turn the second factor off
+         * @description Turns 2FA off; needs the password and a current TOTP code or a backup code.
+         */
         post: operations["Disable"];
         delete?: never;
         options?: never;
@@ -61,6 +68,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Whether the second factor is on
+         * @description Whether the caller's account has a second factor turned on, and how many backup codes are left.
+         */
         get: operations["Status"];
         put?: never;
         post?: never;
@@ -77,7 +88,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Public signing keys: the active key and retired keys whose tokens may still be live. */
+        /**
+         * Public signing keys (JWKS)
+         * @description Public signing keys: the active key and retired keys whose tokens may still be live.
+         */
         get: operations["Jwks"];
         put?: never;
         post?: never;
@@ -94,7 +108,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description OpenID discovery metadata, so standard tooling (Istio, gateways) can find the JWKS. */
+        /**
+         * OpenID discovery metadata
+         * @description OpenID discovery metadata, so standard tooling (Istio, gateways) can find the JWKS.
+         */
         get: operations["OpenidConfiguration"];
         put?: never;
         post?: never;
@@ -114,6 +131,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
+         * Create an account
          * @description Creates an account. The password is stored as an argon2id hash. Limited to 3 per hour per IP.
          *     An email that already has an account gets the same answer (its owner is mailed instead).
          */
@@ -134,6 +152,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
+         * Sign in with a password
          * @description Exchanges credentials for an access token and a refresh token (a new session), or — when the
          *     account has two-factor authentication on — for an `mfaToken` to finish with `login/mfa`.
          *     Limited to 5 failed attempts per 15 minutes per account (username and email together) and 20 per
@@ -155,7 +174,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Second step of a two-factor sign-in: the mfaToken plus a TOTP code or a backup code. */
+        /**
+         * Finish a two-factor sign-in
+         * @description Second step of a two-factor sign-in: the mfaToken plus a TOTP code or a backup code.
+         */
         post: operations["LoginMfa"];
         delete?: never;
         options?: never;
@@ -173,6 +195,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
+         * Mail a one-time sign-in code
          * @description Passwordless sign-in, step 1: mails a 6-digit code (valid 10 minutes, single use) if the address
          *     belongs to an account. Always 202, so it does not reveal which addresses have accounts.
          */
@@ -192,7 +215,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Passwordless sign-in, step 2: the mailed code for tokens (or an mfaToken when 2FA is on). */
+        /**
+         * Sign in with a mailed code
+         * @description Passwordless sign-in, step 2: the mailed code for tokens (or an mfaToken when 2FA is on).
+         */
         post: operations["LoginWithCode"];
         delete?: never;
         options?: never;
@@ -209,7 +235,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Rotates the refresh token. Reusing an already rotated token revokes the whole session. */
+        /**
+         * Rotate the refresh token
+         * @description Rotates the refresh token. Reusing an already rotated token revokes the whole session.
+         */
         post: operations["Refresh"];
         delete?: never;
         options?: never;
@@ -226,7 +255,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Ends the session the refresh token belongs to. Idempotent. */
+        /**
+         * Sign out (end the session)
+         * @description Ends the session the refresh token belongs to. Idempotent.
+         */
         post: operations["Logout"];
         delete?: never;
         options?: never;
@@ -241,7 +273,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The verified claims of the presented access token. */
+        /**
+         * Claims of the presented access token
+         * @description The verified claims of the presented access token.
+         */
         get: operations["Verify"];
         put?: never;
         post?: never;
@@ -266,6 +301,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
+         * Delete your account
          * @description Deletes you: your account at auth (every session revoked, sign-in disabled), then your profile
          *     and every follow in both directions. If auth cannot be reached, nothing is deleted (503; retry).
          */
@@ -273,6 +309,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
+         * Change your profile
          * @description Changes your display name, bio or avatar; only the fields present change. An avatar must be an
          *     image you uploaded through media, with its upload complete.
          */
@@ -288,7 +325,8 @@ export interface paths {
         };
         /**
          * A profile by username
-         * @description A profile by username (case-insensitive), with whether you follow each other.
+         * @description A profile by username (case-insensitive), with whether you follow each other. Public: readable
+         *     without a token (a shared link); a token that is sent must be valid.
          */
         get: operations["GetByUsername"];
         put?: never;
@@ -350,7 +388,8 @@ export interface paths {
         };
         /**
          * A profile by id
-         * @description A profile by id, with whether you follow each other.
+         * @description A profile by id, with whether you follow each other. Public: readable without a token (a shared
+         *     link); a token that is sent must be valid.
          */
         get: operations["GetById"];
         put?: never;
@@ -393,7 +432,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Who follows the user, newest follow first. */
+        /**
+         * A user's followers
+         * @description Who follows the user, newest follow first.
+         */
         get: operations["Followers"];
         put?: never;
         post?: never;
@@ -410,7 +452,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Whom the user follows, newest follow first. */
+        /**
+         * Whom a user follows
+         * @description Whom the user follows, newest follow first.
+         */
         get: operations["Following"];
         put?: never;
         post?: never;
@@ -449,7 +494,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Every user, newest first, with their suspension state. */
+        /**
+         * Every user (admin)
+         * @description Every user, newest first, with their suspension state.
+         */
         get: operations["ListUsers"];
         put?: never;
         post?: never;
@@ -468,6 +516,7 @@ export interface paths {
         };
         get?: never;
         /**
+         * Suspend or reinstate a user (admin)
          * @description Suspends or reinstates a user. Suspension revokes every session at auth at once and blocks
          *     sign-in; an access token issued before lives out its remaining minutes (≤ 15): users refuses
          *     it, the other services accept it until it expires.
@@ -490,7 +539,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** @description Deletes any post, with its likes and comments. */
+        /**
+         * Remove any post (admin)
+         * @description Deletes any post, with its likes and comments.
+         */
         delete: operations["RemovePost"];
         options?: never;
         head?: never;
@@ -507,7 +559,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** @description Deletes any comment. */
+        /**
+         * Remove any comment (admin)
+         * @description Deletes any comment.
+         */
         delete: operations["RemoveComment"];
         options?: never;
         head?: never;
@@ -521,10 +576,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description An author's posts, newest first (keyset pagination). Without `authorId`, the caller's own posts. */
+        /**
+         * An author's posts
+         * @description An author's posts, newest first (keyset pagination). Without `authorId`, the caller's own posts.
+         *     Public: readable without a token when `authorId` is given (a shared link); a token that is sent
+         *     must be valid.
+         */
         get: operations["ListPosts"];
         put?: never;
-        /** @description Publishes a post: 1–500 characters and up to 4 media ids the caller uploaded. */
+        /**
+         * Publish a post
+         * @description Publishes a post: 1–500 characters and up to 4 media ids the caller uploaded.
+         */
         post: operations["CreatePost"];
         delete?: never;
         options?: never;
@@ -539,15 +602,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description One post, with its author, media, counts and whether the caller likes it. */
+        /**
+         * A post
+         * @description One post, with its author, media, counts and whether the caller likes it (never, without a
+         *     token). Public: readable without a token (a shared link); a token that is sent must be valid.
+         */
         get: operations["GetPost"];
         put?: never;
         post?: never;
-        /** @description Deletes a post with its likes and comments (author only). Afterwards the post is 404. */
+        /**
+         * Delete your post
+         * @description Deletes a post with its likes and comments (author only). Afterwards the post is 404.
+         */
         delete: operations["DeletePost"];
         options?: never;
         head?: never;
-        /** @description Edits a post (author only). `mediaIds` replaces the list; new ids must be the caller's uploads. */
+        /**
+         * Edit your post
+         * @description Edits a post (author only). `mediaIds` replaces the list; new ids must be the caller's uploads.
+         */
         patch: operations["UpdatePost"];
         trace?: never;
     };
@@ -560,9 +633,15 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Likes a post. Idempotent: a second like changes nothing. */
+        /**
+         * Like a post
+         * @description Likes a post. Idempotent: a second like changes nothing.
+         */
         post: operations["LikePost"];
-        /** @description Withdraws the caller's like. Idempotent. */
+        /**
+         * Withdraw your like
+         * @description Withdraws the caller's like. Idempotent.
+         */
         delete: operations["UnlikePost"];
         options?: never;
         head?: never;
@@ -576,7 +655,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Who liked a post (with each liker's name and avatar), newest like first. */
+        /**
+         * Who liked a post
+         * @description Who liked a post (with each liker's name and avatar), newest like first.
+         */
         get: operations["ListLikes"];
         put?: never;
         post?: never;
@@ -593,10 +675,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A post's comments, oldest first (conversation order). */
+        /**
+         * A post's comments
+         * @description A post's comments, oldest first (conversation order).
+         */
         get: operations["ListComments"];
         put?: never;
-        /** @description Comments on a post (1–300 characters). */
+        /**
+         * Comment on a post
+         * @description Comments on a post (1–300 characters).
+         */
         post: operations["CreateComment"];
         delete?: never;
         options?: never;
@@ -614,7 +702,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** @description Deletes a comment: the comment's author, or the author of the post it is on. */
+        /**
+         * Delete a comment (its author or the post's author)
+         * @description Deletes a comment: the comment's author, or the author of the post it is on.
+         */
         delete: operations["DeleteComment"];
         options?: never;
         head?: never;
@@ -633,6 +724,7 @@ export interface paths {
             cookie?: never;
         };
         /**
+         * Your feed
          * @description The caller's own posts and those of the authors the caller follows (from the users service),
          *     newest first, keyset-paginated, each with its author and media embedded.
          */
@@ -676,6 +768,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
+         * Start an upload
          * @description Creates a pending media object owned by the caller and returns a short-lived signed URL to PUT
          *     its bytes to, bound to the declared content type and exact size. The bytes go straight to the
          *     object store, never through this service; then call `POST /api/v1/media/{id}/complete`.
@@ -697,6 +790,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
+         * Complete an upload
          * @description Marks the upload complete once the object store holds an object of the declared type and size
          *     (checked with a HEAD request). Only the uploader may call it; calling it again is harmless.
          */
@@ -715,6 +809,7 @@ export interface paths {
             cookie?: never;
         };
         /**
+         * A media object with a download URL
          * @description A media object with a short-lived signed download URL. Any signed-in user may read uploaded
          *     media (it is attached to public posts and profiles); pending media is visible to its uploader only.
          */
@@ -764,91 +859,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description RFC 9457 problem details: the body of every error response (`application/problem+json`). */
-        ProblemDetails: {
-            /** @description A stable URI clients can switch on, e.g. `https://agora.dev/problems/validation`. */
-            type: string;
-            /** @description The same for every occurrence of a type. */
-            title: string;
-            /** Format: double */
-            status: number;
-            /** @description What to fix, in plain words. */
-            detail?: string;
-            /** @description The request id (also in the `X-Request-Id` header). */
-            instance?: string;
-            /** @description For validation problems: each field (or query parameter) that was refused, and why. */
-            errors?: {
-                message: string;
-                field: string;
-            }[];
-        };
-        /**
-         * @description A UUID (any version), lower or upper case.
-         * @example 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10
-         */
-        Uuid: string;
-        /** @description The id of a user: the same at auth, in tokens (`sub`) and in every service. */
-        UserId: components["schemas"]["Uuid"];
-        SuspensionRequest: {
-            suspended: boolean;
-            /** @description The admin who decided it, for the audit log. */
-            actorId?: components["schemas"]["UserId"];
-        };
-        TwoFactorSetupResponse: {
-            /** @description Base32 secret, for manual entry. */
-            secret: string;
-            otpauthUri: string;
-            /** @description The otpauth URI as an SVG QR code. */
-            qrSvg: string;
-        };
-        /** @description The account's password again: enrolling a second factor needs more than an access token. */
-        TwoFactorSetupRequest: {
-            password: string;
-        };
-        BackupCodesResponse: {
-            /** @description Ten one-time backup codes; shown only now. */
-            backupCodes: string[];
-        };
-        /** @description A 6-digit TOTP code or a backup code (xxxxx-xxxxx). */
-        TotpOrBackupCode: string;
-        TwoFactorCode: {
-            /** @description A 6-digit TOTP code (or, to disable, a backup code). */
-            code: components["schemas"]["TotpOrBackupCode"];
-        };
-        TwoFactorStatus: {
-            enabled: boolean;
-            /** Format: double */
-            backupCodesRemaining: number;
-        };
-        /** @description Turning the second factor off needs a code and the password. */
-        TwoFactorDisableRequest: {
-            /** @description A 6-digit TOTP code or a backup code. */
-            code: string;
-            password: string;
-        };
-        PublicJwk: {
-            kty: string;
-            kid: string;
-            alg: string;
-            use: string;
-            crv?: string;
-            x?: string;
-            y?: string;
-        };
-        PublicJwkSet: {
-            keys: components["schemas"]["PublicJwk"][];
-        };
-        OpenIdConfiguration: {
-            issuer: string;
-            jwks_uri: string;
-            token_endpoint: string;
-            registration_endpoint: string;
-            response_types_supported: string[];
-            subject_types_supported: string[];
-            id_token_signing_alg_values_supported: string[];
-            token_endpoint_auth_methods_supported: string[];
-            grant_types_supported: string[];
-        };
         Account: {
             /** Format: uuid */
             id: string;
@@ -857,159 +867,120 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        /**
-         * @description An email address.
-         * @example alice@example.com
-         */
-        Email: string;
-        /**
-         * @description Request and response shapes of the auth API. tsoa turns these (with their JSDoc rules) into the
-         *     OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
-         */
-        RegisterRequest: {
-            /**
-             * @description 3–30 letters, digits or underscores.
-             * @example alice_92
-             */
-            username: string;
-            email: components["schemas"]["Email"];
-            /** @description 12–256 characters; must not contain the username. */
-            password: string;
-        };
-        TokenResponse: {
-            accessToken: string;
-            /** @enum {string} */
-            tokenType: "Bearer";
-            /**
-             * Format: double
-             * @description Seconds until the access token expires.
-             */
-            expiresIn: number;
-            refreshToken: string;
-            /**
-             * Format: double
-             * @description Seconds until the refresh token expires (if not rotated first).
-             */
-            refreshExpiresIn: number;
-        };
-        MfaRequiredResponse: {
-            /**
-             * @description The password was right; finish with POST /api/v1/auth/login/mfa.
-             * @enum {boolean}
-             */
-            mfaRequired: true;
-            /** @description Single-purpose token for login/mfa, valid `expiresIn` seconds. */
-            mfaToken: string;
-            /** Format: double */
-            expiresIn: number;
-        };
-        LoginRequest: {
-            /** @description Username or email. */
-            login: string;
-            password: string;
-        };
-        LoginMfaRequest: {
-            mfaToken: string;
-            /** @description A 6-digit TOTP code or a backup code (xxxxx-xxxxx). */
-            code: components["schemas"]["TotpOrBackupCode"];
-        };
-        CodeRequestAccepted: {
-            message: string;
-        };
-        CodeRequest: {
-            email: components["schemas"]["Email"];
-        };
-        CodeLoginRequest: {
-            email: components["schemas"]["Email"];
-            code: string;
-        };
-        RefreshRequest: {
-            refreshToken: string;
-        };
-        VerifiedToken: {
-            /** Format: uuid */
-            sub: string;
-            roles: string[];
-            /** @description Session (refresh-token family) id. */
-            sid: string;
-            jti: string;
-            /**
-             * Format: double
-             * @description Expiry, seconds since the epoch.
-             */
-            exp: number;
-        };
-        /** @description Every id the user follows (at most 5000: the follow limit, so the list is always complete). */
-        FollowingIds: {
-            ids: string[];
-        };
-        /** @description The id of a media object from `POST /api/v1/media/uploads`. */
-        MediaId: components["schemas"]["Uuid"];
-        /** @description A media id from media's uploads (an image whose upload is complete). */
-        AvatarMediaId: components["schemas"]["MediaId"];
-        /** @description A profile as the caller sees it: with the follow relationship between the caller and the user. */
-        UserProfile: {
+        /** @description A user as admins see them. */
+        AdminUserEntry: {
             /** @description The user's id (the same as at auth and in tokens). */
             id: components["schemas"]["UserId"];
             /** @description Unique, case-insensitive; from registration. */
             username: string;
             displayName: string;
             bio: string;
-            /** @description Media id of the avatar (see media), or null. */
-            avatarMediaId: components["schemas"]["AvatarMediaId"] | null;
+            /**
+             * @description Media id of the avatar (see media), or null.
+             * @example 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10
+             */
+            avatarMediaId: string | null;
             /** Format: double */
             followerCount: number;
             /** Format: double */
             followingCount: number;
             /** Format: date-time */
             createdAt: string;
-            /** @description Whether you follow this user (false on your own profile). */
-            following: boolean;
-            /** @description Whether this user follows you (false on your own profile). */
-            followedBy: boolean;
+            suspended: boolean;
         };
-        /** @description Only the fields present change; `avatarMediaId: null` removes the avatar. */
-        UpdateProfileRequest: {
-            /** @description 1–50 characters, no control characters. */
-            displayName?: string;
-            /** @description At most 280 characters (UTF-16 code units); may be empty. */
-            bio?: string;
-            /** @description A media id you uploaded (an image whose upload is complete), or null to remove the avatar. */
-            avatarMediaId?: components["schemas"]["AvatarMediaId"] | null;
+        AdminUserPage: components["schemas"]["Page_AdminUserEntry_"];
+        /**
+         * @description Who wrote a post, a comment or a like, as posts last heard from users (profile.updated). `username`
+         *     and `displayName` are null while posts has not yet heard of the profile (a user whose profile event
+         *     is still on its way); `id` is always there.
+         */
+        Author: {
+            /** Format: uuid */
+            id: string;
+            username: string | null;
+            displayName: string | null;
+            /** @description `/api/v1/media/{avatarMediaId}/content` (relative to the API origin), or null without an avatar. */
+            avatarUrl: string | null;
         };
+        BackupCodesResponse: {
+            /** @description Ten one-time backup codes; shown only now. */
+            backupCodes: string[];
+        };
+        CodeLoginRequest: {
+            email: components["schemas"]["Email"];
+            code: string;
+        };
+        CodeRequest: {
+            email: components["schemas"]["Email"];
+        };
+        CodeRequestAccepted: {
+            message: string;
+        };
+        Comment: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            postId: string;
+            /** Format: uuid */
+            authorId: string;
+            author: components["schemas"]["Author"];
+            text: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When its author last edited it; null if never.
+             */
+            editedAt: string | null;
+        };
+        CommentPage: components["schemas"]["Page_Comment_"];
         /**
-         * @description 3–30 letters, digits or underscores (the rule auth registers usernames with).
-         * @example alice_92
+         * @description 1–300 characters, at least one of them not white space.
+         * @example Lovely!
          */
-        Username: string;
+        CommentText: string;
+        CreateCommentRequest: {
+            text: components["schemas"]["CommentText"];
+        };
+        CreatePostRequest: {
+            text: components["schemas"]["PostText"];
+            /** @description Optional; only media you uploaded (status `uploaded`) can be attached. */
+            mediaIds?: components["schemas"]["MediaIds"];
+        };
+        CreateUploadRequest: {
+            /** @description The Content-Type the upload will carry (signed into the upload URL). */
+            contentType: components["schemas"]["MediaContentType"];
+            /**
+             * Format: int32
+             * @description Exact size of the upload in bytes, 1 B to 10 MiB (signed into the upload URL).
+             * @example 48213
+             */
+            sizeBytes: number;
+        };
+        /** @description `nextCursor` of the previous page. */
+        Cursor: string;
         /**
-         * @description A user's public fields, for lists that show people (batch lookup, search, suggestions).
-         *     `avatarUrl` is the stable media URL `/api/v1/media/{id}/content` (relative to the API origin).
+         * @description An email address.
+         * @example alice@example.com
          */
-        PublicUser: {
+        Email: string;
+        /** @description One entry of a followers/following list. */
+        FollowEntry: {
             id: components["schemas"]["UserId"];
             username: string;
             displayName: string;
-            avatarUrl: string | null;
-            /** Format: double */
-            followerCount: number;
-            /** Format: double */
-            followingCount: number;
+            /**
+             * @description A UUID (any version), lower or upper case.
+             * @example 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10
+             */
+            avatarMediaId: string | null;
+            /**
+             * Format: date-time
+             * @description When this follow was made.
+             */
+            followedAt: string;
         };
-        /** @description The users found, in the order their ids were asked for; unknown ids are simply absent. */
-        PublicUserList: {
-            items: components["schemas"]["PublicUser"][];
-        };
-        /**
-         * @description Comma-separated user ids (UUIDs), at most 100.
-         * @example 7c9e6679-7425-40de-944b-e07fc1f90ae7,16fd2706-8baf-433b-82eb-8c7fada847da
-         */
-        UserIdList: string;
-        /**
-         * Format: int32
-         * @description How many suggestions (1–50, default 10).
-         */
-        SuggestionLimit: number;
+        FollowPage: components["schemas"]["Page_FollowEntry_"];
         /**
          * @description The relationship after a follow or unfollow, and the followed user's counts, all read in the
          *     transaction that made the change (so they are exact however many follow at once).
@@ -1030,229 +1001,6 @@ export interface components {
              */
             followingCount: number;
         };
-        /** @description One entry of a followers/following list. */
-        FollowEntry: {
-            id: components["schemas"]["UserId"];
-            username: string;
-            displayName: string;
-            avatarMediaId: components["schemas"]["AvatarMediaId"] | null;
-            /**
-             * Format: date-time
-             * @description When this follow was made.
-             */
-            followedAt: string;
-        };
-        /**
-         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
-         *     `cursor` for the next page.
-         */
-        Page_FollowEntry_: {
-            items: components["schemas"]["FollowEntry"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
-        };
-        FollowPage: components["schemas"]["Page_FollowEntry_"];
-        /**
-         * Format: int32
-         * @description Page size, 1–100 (default 20).
-         * @example 20
-         */
-        PageLimit: number;
-        /** @description `nextCursor` of the previous page. */
-        Cursor: string;
-        /** @description What a consumer's events endpoint answers: applied now, or already applied earlier (a redelivery). */
-        EventReceipt: {
-            /** @enum {string} */
-            outcome: "applied" | "duplicate";
-        };
-        /**
-         * @description One event as it travels from a producer's outbox to a consumer's inbox. Events carry state, not
-         *     deltas (an `account.*` event carries the account's username and status after the change), so a
-         *     consumer can apply any of them on its own and drop one that is older than what it holds: that,
-         *     with `sequence`, is how per-aggregate order is kept whatever order deliveries arrive in
-         *     (docs/events.md, "Ordering").
-         */
-        EventEnvelope: {
-            /** @description Unique per event; the consumers' inbox key (a redelivery carries the same id). */
-            id: string;
-            /** @description The event's name in the catalogue, e.g. `account.deleted`. */
-            type: string;
-            /** @description The service that published it. */
-            producer: string;
-            /** @description The id of the thing that changed (the account, the profile). */
-            aggregateId: string;
-            /**
-             * Format: int32
-             * @description Increases with every event of one aggregate: a consumer ignores an event older than the state it holds.
-             */
-            sequence: number;
-            /** @description When the change committed (ISO 8601). */
-            occurredAt: string;
-            /** @description The event's fields (docs/events.md); checked by the consumer's handler. */
-            payload: {
-                [key: string]: unknown;
-            };
-        };
-        /**
-         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
-         *     `cursor` for the next page.
-         */
-        Page_PublicUser_: {
-            items: components["schemas"]["PublicUser"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
-        };
-        PublicUserPage: components["schemas"]["Page_PublicUser_"];
-        /**
-         * @description What to look for: the start of a username or display name, or a near spelling (1–50 characters).
-         * @example ada
-         */
-        UserSearchQuery: string;
-        /** @description A user as admins see them. */
-        AdminUserEntry: {
-            /** @description The user's id (the same as at auth and in tokens). */
-            id: components["schemas"]["UserId"];
-            /** @description Unique, case-insensitive; from registration. */
-            username: string;
-            displayName: string;
-            bio: string;
-            /** @description Media id of the avatar (see media), or null. */
-            avatarMediaId: components["schemas"]["AvatarMediaId"] | null;
-            /** Format: double */
-            followerCount: number;
-            /** Format: double */
-            followingCount: number;
-            /** Format: date-time */
-            createdAt: string;
-            suspended: boolean;
-        };
-        /**
-         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
-         *     `cursor` for the next page.
-         */
-        Page_AdminUserEntry_: {
-            items: components["schemas"]["AdminUserEntry"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
-        };
-        AdminUserPage: components["schemas"]["Page_AdminUserEntry_"];
-        SuspensionChange: {
-            /** @description true suspends (sessions revoked at once, sign-in blocked); false reinstates. */
-            suspended: boolean;
-        };
-        /**
-         * @description Who wrote a post, a comment or a like, as posts last heard from users (profile.updated). `username`
-         *     and `displayName` are null while posts has not yet heard of the profile (a user whose profile event
-         *     is still on its way); `id` is always there.
-         */
-        Author: {
-            /** Format: uuid */
-            id: string;
-            username: string | null;
-            displayName: string | null;
-            /** @description `/api/v1/media/{avatarMediaId}/content` (relative to the API origin), or null without an avatar. */
-            avatarUrl: string | null;
-        };
-        /** @description A media object attached to a post, as media last described it. */
-        PostMedia: {
-            /** Format: uuid */
-            id: string;
-            /** @description `/api/v1/media/{id}/content` (relative to the API origin): a stable URL that redirects to the bytes. */
-            url: string;
-            contentType: string;
-            /**
-             * Format: double
-             * @description Pixels, from the bytes; null when media has not measured them.
-             */
-            width: number | null;
-            /** Format: double */
-            height: number | null;
-            alt: string | null;
-        };
-        Post: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            authorId: string;
-            author: components["schemas"]["Author"];
-            text: string;
-            /** @description The attached media ids in the order attached; a media object its owner deleted is no longer listed. */
-            mediaIds: string[];
-            /** @description The attached media that posts knows of, in the order attached (deleted media are left out). */
-            media: components["schemas"]["PostMedia"][];
-            /** Format: double */
-            likeCount: number;
-            /** Format: double */
-            commentCount: number;
-            /** @description Whether the caller likes this post. */
-            likedByMe: boolean;
-            /** Format: date-time */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description Equals createdAt until the author edits the post.
-             */
-            updatedAt: string;
-        };
-        /**
-         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
-         *     `cursor` for the next page.
-         */
-        Page_Post_: {
-            items: components["schemas"]["Post"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
-        };
-        PostPage: components["schemas"]["Page_Post_"];
-        PostView: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            authorId: string;
-            author: components["schemas"]["Author"];
-            text: string;
-            /** @description The attached media ids in the order attached; a media object its owner deleted is no longer listed. */
-            mediaIds: string[];
-            /** @description The attached media that posts knows of, in the order attached (deleted media are left out). */
-            media: components["schemas"]["PostMedia"][];
-            /** Format: double */
-            likeCount: number;
-            /** Format: double */
-            commentCount: number;
-            /** @description Whether the caller likes this post. */
-            likedByMe: boolean;
-            /** Format: date-time */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description Equals createdAt until the author edits the post.
-             */
-            updatedAt: string;
-        };
-        /**
-         * @description 1–500 characters, at least one of them not white space.
-         * @example First light over the harbour.
-         */
-        PostText: string;
-        /** @description Media ids from `POST /api/v1/media/uploads`, uploaded by the caller; at most 4, no repeats. */
-        MediaIds: components["schemas"]["Uuid"][];
-        CreatePostRequest: {
-            text: components["schemas"]["PostText"];
-            /** @description Optional; only media you uploaded (status `uploaded`) can be attached. */
-            mediaIds?: components["schemas"]["MediaIds"];
-        };
-        /** @description Changes a post; send at least one field. `mediaIds` replaces the whole list (`[]` removes all). */
-        UpdatePostRequest: {
-            text?: components["schemas"]["PostText"];
-            mediaIds?: components["schemas"]["MediaIds"];
-        };
-        LikeState: {
-            /** Format: uuid */
-            postId: string;
-            likedByMe: boolean;
-            /** Format: double */
-            likeCount: number;
-        };
         Like: {
             /** Format: uuid */
             userId: string;
@@ -1260,94 +1008,33 @@ export interface components {
             /** Format: date-time */
             likedAt: string;
         };
-        /**
-         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
-         *     `cursor` for the next page.
-         */
-        Page_Like_: {
-            items: components["schemas"]["Like"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
-        };
         LikePage: components["schemas"]["Page_Like_"];
-        Comment: {
-            /** Format: uuid */
-            id: string;
+        LikeState: {
             /** Format: uuid */
             postId: string;
-            /** Format: uuid */
-            authorId: string;
-            author: components["schemas"]["Author"];
-            text: string;
-            /** Format: date-time */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @description When its author last edited it; null if never.
-             */
-            editedAt: string | null;
+            likedByMe: boolean;
+            /** Format: double */
+            likeCount: number;
         };
-        /**
-         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
-         *     `cursor` for the next page.
-         */
-        Page_Comment_: {
-            items: components["schemas"]["Comment"][];
-            /** @description Pass as `cursor` to get the next page; null on the last page. */
-            nextCursor: string | null;
+        LoginMfaRequest: {
+            mfaToken: string;
+            /** @description A 6-digit TOTP code or a backup code (xxxxx-xxxxx). */
+            code: components["schemas"]["TotpOrBackupCode"];
         };
-        CommentPage: components["schemas"]["Page_Comment_"];
-        /**
-         * @description 1–300 characters, at least one of them not white space.
-         * @example Lovely!
-         */
-        CommentText: string;
-        CreateCommentRequest: {
-            text: components["schemas"]["CommentText"];
-        };
-        /** @description A comment's new text (plain text, the same limits as a new comment). */
-        UpdateCommentRequest: {
-            text: components["schemas"]["CommentText"];
-        };
-        /**
-         * @description Words to find in posts: 1–100 characters with at least one word (letters or digits). Every word
-         *     must occur (whole words, any case); `"two words"` in quotes finds them side by side, `-word` leaves
-         *     out posts with that word.
-         * @example harbour
-         */
-        SearchText: string;
-        UploadTicket: {
-            /** Format: uuid */
-            id: string;
-            /** @description Short-lived signed URL: PUT the bytes here, with exactly `uploadHeaders` and a Content-Length of `sizeBytes`. */
-            uploadUrl: string;
-            /** @enum {string} */
-            uploadMethod: "PUT";
-            /** @description Headers the upload must carry (part of the signature). */
-            uploadHeaders: {
-                [key: string]: string;
-            };
-            /**
-             * Format: date-time
-             * @description When the upload URL stops working.
-             */
-            expiresAt: string;
+        LoginRequest: {
+            /** @description Username or email. */
+            login: string;
+            password: string;
         };
         /**
          * @description The image types media accepts (video is not supported yet).
          * @enum {string}
          */
         MediaContentType: "image/jpeg" | "image/png" | "image/webp" | "image/gif";
-        CreateUploadRequest: {
-            /** @description The Content-Type the upload will carry (signed into the upload URL). */
-            contentType: components["schemas"]["MediaContentType"];
-            /**
-             * Format: int32
-             * @description Exact size of the upload in bytes, 1 B to 10 MiB (signed into the upload URL).
-             * @example 48213
-             */
-            sizeBytes: number;
-        };
+        /** @description The id of a media object from `POST /api/v1/media/uploads`. */
+        MediaId: components["schemas"]["Uuid"];
+        /** @description Media ids from `POST /api/v1/media/uploads`, uploaded by the caller; at most 4, no repeats. */
+        MediaIds: components["schemas"]["Uuid"][];
         /** @enum {string} */
         MediaStatus: "pending" | "uploaded";
         MediaView: {
@@ -1386,6 +1073,290 @@ export interface components {
              */
             expiresAt: string | null;
         };
+        MfaRequiredResponse: {
+            /**
+             * @description The password was right; finish with POST /api/v1/auth/login/mfa.
+             * @enum {boolean}
+             */
+            mfaRequired: true;
+            /** @description Single-purpose token for login/mfa, valid `expiresIn` seconds. */
+            mfaToken: string;
+            /** Format: double */
+            expiresIn: number;
+        };
+        OpenIdConfiguration: {
+            issuer: string;
+            jwks_uri: string;
+            token_endpoint: string;
+            registration_endpoint: string;
+            response_types_supported: string[];
+            subject_types_supported: string[];
+            id_token_signing_alg_values_supported: string[];
+            token_endpoint_auth_methods_supported: string[];
+            grant_types_supported: string[];
+        };
+        /**
+         * Format: int32
+         * @description Page size, 1–100 (default 20).
+         * @example 20
+         */
+        PageLimit: number;
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_AdminUserEntry_: {
+            items: components["schemas"]["AdminUserEntry"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_Comment_: {
+            items: components["schemas"]["Comment"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_FollowEntry_: {
+            items: components["schemas"]["FollowEntry"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_Like_: {
+            items: components["schemas"]["Like"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_Post_: {
+            items: components["schemas"]["Post"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_PublicUser_: {
+            items: components["schemas"]["PublicUser"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        Post: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            authorId: string;
+            author: components["schemas"]["Author"];
+            text: string;
+            /** @description The attached media ids in the order attached; a media object its owner deleted is no longer listed. */
+            mediaIds: string[];
+            /** @description The attached media that posts knows of, in the order attached (deleted media are left out). */
+            media: components["schemas"]["PostMedia"][];
+            /** Format: double */
+            likeCount: number;
+            /** Format: double */
+            commentCount: number;
+            /** @description Whether the caller likes this post. */
+            likedByMe: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Equals createdAt until the author edits the post.
+             */
+            updatedAt: string;
+        };
+        /** @description A media object attached to a post, as media last described it. */
+        PostMedia: {
+            /** Format: uuid */
+            id: string;
+            /** @description `/api/v1/media/{id}/content` (relative to the API origin): a stable URL that redirects to the bytes. */
+            url: string;
+            contentType: string;
+            /**
+             * Format: double
+             * @description Pixels, from the bytes; null when media has not measured them.
+             */
+            width: number | null;
+            /** Format: double */
+            height: number | null;
+            alt: string | null;
+        };
+        PostPage: components["schemas"]["Page_Post_"];
+        /**
+         * @description 1–500 characters, at least one of them not white space.
+         * @example First light over the harbour.
+         */
+        PostText: string;
+        PostView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            authorId: string;
+            author: components["schemas"]["Author"];
+            text: string;
+            /** @description The attached media ids in the order attached; a media object its owner deleted is no longer listed. */
+            mediaIds: string[];
+            /** @description The attached media that posts knows of, in the order attached (deleted media are left out). */
+            media: components["schemas"]["PostMedia"][];
+            /** Format: double */
+            likeCount: number;
+            /** Format: double */
+            commentCount: number;
+            /** @description Whether the caller likes this post. */
+            likedByMe: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Equals createdAt until the author edits the post.
+             */
+            updatedAt: string;
+        };
+        /** @description RFC 9457 problem details: the body of every error response (`application/problem+json`). */
+        ProblemDetails: {
+            /** @description A stable URI clients can switch on, e.g. `https://agora.dev/problems/validation`. */
+            type: string;
+            /** @description The same for every occurrence of a type. */
+            title: string;
+            /** Format: double */
+            status: number;
+            /** @description What to fix, in plain words. */
+            detail?: string;
+            /** @description The request id (also in the `X-Request-Id` header). */
+            instance?: string;
+            /** @description For validation problems: each field (or query parameter) that was refused, and why. */
+            errors?: {
+                message: string;
+                field: string;
+            }[];
+        };
+        PublicJwk: {
+            kty: string;
+            kid: string;
+            alg: string;
+            use: string;
+            crv?: string;
+            x?: string;
+            y?: string;
+        };
+        PublicJwkSet: {
+            keys: components["schemas"]["PublicJwk"][];
+        };
+        /**
+         * @description A user's public fields, for lists that show people (batch lookup, search, suggestions).
+         *     `avatarUrl` is the stable media URL `/api/v1/media/{id}/content` (relative to the API origin).
+         */
+        PublicUser: {
+            id: components["schemas"]["UserId"];
+            username: string;
+            displayName: string;
+            avatarUrl: string | null;
+            /** Format: double */
+            followerCount: number;
+            /** Format: double */
+            followingCount: number;
+        };
+        /** @description The users found, in the order their ids were asked for; unknown ids are simply absent. */
+        PublicUserList: {
+            items: components["schemas"]["PublicUser"][];
+        };
+        PublicUserPage: components["schemas"]["Page_PublicUser_"];
+        RefreshRequest: {
+            refreshToken: string;
+        };
+        /**
+         * @description Request and response shapes of the auth API. tsoa turns these (with their JSDoc rules) into the
+         *     OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
+         */
+        RegisterRequest: {
+            /**
+             * @description 3–30 letters, digits or underscores.
+             * @example alice_92
+             */
+            username: string;
+            email: components["schemas"]["Email"];
+            /** @description 12–256 characters; must not contain the username. */
+            password: string;
+        };
+        /**
+         * @description Words to find in posts: 1–100 characters with at least one word (letters or digits). Every word
+         *     must occur (whole words, any case); `"two words"` in quotes finds them side by side, `-word` leaves
+         *     out posts with that word.
+         * @example harbour
+         */
+        SearchText: string;
+        /**
+         * Format: int32
+         * @description How many suggestions (1–50, default 10).
+         */
+        SuggestionLimit: number;
+        SuspensionChange: {
+            /** @description true suspends (sessions revoked at once, sign-in blocked); false reinstates. */
+            suspended: boolean;
+        };
+        TokenResponse: {
+            accessToken: string;
+            /** @enum {string} */
+            tokenType: "Bearer";
+            /**
+             * Format: double
+             * @description Seconds until the access token expires.
+             */
+            expiresIn: number;
+            refreshToken: string;
+            /**
+             * Format: double
+             * @description Seconds until the refresh token expires (if not rotated first).
+             */
+            refreshExpiresIn: number;
+        };
+        /** @description A 6-digit TOTP code or a backup code (xxxxx-xxxxx). */
+        TotpOrBackupCode: string;
+        TwoFactorCode: {
+            /** @description A 6-digit TOTP code (or, to disable, a backup code). */
+            code: components["schemas"]["TotpOrBackupCode"];
+        };
+        /** @description Turning the second factor off needs a code and the password. */
+        TwoFactorDisableRequest: {
+            /** @description A 6-digit TOTP code or a backup code. */
+            code: string;
+            password: string;
+        };
+        /** @description The account's password again: enrolling a second factor needs more than an access token. */
+        TwoFactorSetupRequest: {
+            password: string;
+        };
+        TwoFactorSetupResponse: {
+            /** @description Base32 secret, for manual entry. */
+            secret: string;
+            otpauthUri: string;
+            /** @description The otpauth URI as an SVG QR code. */
+            qrSvg: string;
+        };
+        TwoFactorStatus: {
+            enabled: boolean;
+            /** Format: double */
+            backupCodesRemaining: number;
+        };
+        /** @description A comment's new text (plain text, the same limits as a new comment). */
+        UpdateCommentRequest: {
+            text: components["schemas"]["CommentText"];
+        };
         UpdateMediaRequest: {
             /**
              * @description The new alt text, or null (or an empty text) to remove it: plain text of at most 1000 characters
@@ -1394,25 +1365,98 @@ export interface components {
              */
             alt: string | null;
         };
-        /** @description What posts and users learn about a media id (GET /internal/v1/media/{id}). */
-        MediaReference: {
+        /** @description Changes a post; send at least one field. `mediaIds` replaces the whole list (`[]` removes all). */
+        UpdatePostRequest: {
+            text?: components["schemas"]["PostText"];
+            mediaIds?: components["schemas"]["MediaIds"];
+        };
+        /** @description Only the fields present change; `avatarMediaId: null` removes the avatar. */
+        UpdateProfileRequest: {
+            /** @description 1–50 characters, no control characters. */
+            displayName?: string;
+            /** @description At most 280 characters (UTF-16 code units); may be empty. */
+            bio?: string;
+            /**
+             * @description A media id you uploaded (an image whose upload is complete), or null to remove the avatar.
+             * @example 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10
+             */
+            avatarMediaId?: string | null;
+        };
+        UploadTicket: {
             /** Format: uuid */
             id: string;
+            /** @description Short-lived signed URL: PUT the bytes here, with exactly `uploadHeaders` and a Content-Length of `sizeBytes`. */
+            uploadUrl: string;
+            /** @enum {string} */
+            uploadMethod: "PUT";
+            /** @description Headers the upload must carry (part of the signature). */
+            uploadHeaders: {
+                [key: string]: string;
+            };
+            /**
+             * Format: date-time
+             * @description When the upload URL stops working.
+             */
+            expiresAt: string;
+        };
+        /** @description The id of a user: the same at auth, in tokens (`sub`) and in every service. */
+        UserId: components["schemas"]["Uuid"];
+        /**
+         * @description Comma-separated user ids (UUIDs), at most 100.
+         * @example 7c9e6679-7425-40de-944b-e07fc1f90ae7,16fd2706-8baf-433b-82eb-8c7fada847da
+         */
+        UserIdList: string;
+        /** @description A profile as the caller sees it: with the follow relationship between the caller and the user. */
+        UserProfile: {
+            /** @description The user's id (the same as at auth and in tokens). */
+            id: components["schemas"]["UserId"];
+            /** @description Unique, case-insensitive; from registration. */
+            username: string;
+            displayName: string;
+            bio: string;
+            /**
+             * @description Media id of the avatar (see media), or null.
+             * @example 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10
+             */
+            avatarMediaId: string | null;
+            /** Format: double */
+            followerCount: number;
+            /** Format: double */
+            followingCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Whether you follow this user (false on your own profile). */
+            following: boolean;
+            /** @description Whether this user follows you (false on your own profile). */
+            followedBy: boolean;
+        };
+        /**
+         * @description What to look for: the start of a username or display name, or a near spelling (1–50 characters).
+         * @example ada
+         */
+        UserSearchQuery: string;
+        /**
+         * @description 3–30 letters, digits or underscores (the rule auth registers usernames with).
+         * @example alice_92
+         */
+        Username: string;
+        /**
+         * @description A UUID (any version), lower or upper case.
+         * @example 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10
+         */
+        Uuid: string;
+        VerifiedToken: {
             /** Format: uuid */
-            ownerId: string;
-            status: components["schemas"]["MediaStatus"];
-            contentType: string;
+            sub: string;
+            roles: string[];
+            /** @description Session (refresh-token family) id. */
+            sid: string;
+            jti: string;
             /**
              * Format: double
-             * @description Pixel width as displayed; null while pending and for media completed before sizes were recorded.
+             * @description Expiry, seconds since the epoch.
              */
-            width: number | null;
-            /**
-             * Format: double
-             * @description Pixel height as displayed; null like `width`.
-             */
-            height: number | null;
-            alt: string | null;
+            exp: number;
         };
     };
     responses: never;
@@ -1659,6 +1703,15 @@ export interface operations {
                     "application/json": components["schemas"]["PublicJwkSet"];
                 };
             };
+            /** @description A query parameter was sent (these take none) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     OpenidConfiguration: {
@@ -1677,6 +1730,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OpenIdConfiguration"];
+                };
+            };
+            /** @description A query parameter was sent (these take none) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2988,7 +3050,7 @@ export interface operations {
     ListPosts: {
         parameters: {
             query?: {
-                /** @description whose posts; default: the caller */
+                /** @description whose posts; default: the caller (required without a token) */
                 authorId?: components["schemas"]["UserId"];
                 limit?: components["schemas"]["PageLimit"];
                 cursor?: components["schemas"]["Cursor"];

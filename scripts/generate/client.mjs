@@ -1,5 +1,7 @@
-// Step 3: TypeScript types of the public API (openapi-typescript), used by the typed client in
-// openapi/client/index.ts (openapi-fetch) that frontends and the tests use.
+// Step 3: TypeScript types of the public API (openapi-typescript), used by the typed client, the
+// workspace package @agora/client in openapi/client (openapi-fetch, with refresh-on-401 in
+// refresh.ts) that frontends and the tests use. A stale committed copy fails
+// test/generated-files.test.ts.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';

@@ -3,6 +3,10 @@
 //
 // The contract (docs/conventions.md): an operation's OpenAPI `security` says its class.
 //   absent or []                 public         ALLOW from anyone
+//   [{"jwt": []}, {}]            optional       ALLOW from anyone, no DENY: a request without a token
+//                                               passes (public reading); one with a token is still
+//                                               checked by the RequestAuthentication, which refuses
+//                                               a bad token whatever the policies say
 //   [{"jwt": []}]                authenticated  DENY without a request principal; ALLOW any principal of the issuer
 //   [{"jwt": ["admin"]}]         role(s)        as authenticated, and ALLOW only when claim `roles` contains each scope
 //   [{"mesh": ["posts", ...]}]   internal       ALLOW only from cluster.local/ns/<ns>/sa/<caller>
@@ -140,7 +144,16 @@ export function collectOperations(doc, { services, namespace, source = 'document
 /** Maps an OpenAPI security requirement list to one of the contract's classes. */
 export function classify(requirements, { services, namespace, where }) {
   if (!Array.isArray(requirements)) throw new Error(`${where}: security must be an array`);
-  if (requirements.length === 0 || requirements.some((r) => Object.keys(r).length === 0)) return { kind: 'public' };
+  if (requirements.length === 0) return { kind: 'public' };
+  if (requirements.some((r) => Object.keys(r).length === 0)) {
+    const others = requirements.filter((r) => Object.keys(r).length > 0);
+    // `{}` beside exactly `jwt: []`: the token is optional. Anything else beside `{}` (roles, mesh)
+    // would read as a restriction that the empty alternative silently lifts.
+    if (others.length !== 1 || Object.keys(others[0]).join() !== 'jwt' || others[0].jwt.length !== 0) {
+      throw new Error(`${where}: an empty security alternative ({}) goes only with [{"jwt": []}, {}] (token optional)`);
+    }
+    return { kind: 'optional' };
+  }
   const alternatives = requirements.map((requirement) => {
     const schemes = Object.keys(requirement);
     if (schemes.length !== 1) throw new Error(`${where}: a requirement combining schemes (${schemes.join(' + ')}) is not supported`);
@@ -227,6 +240,7 @@ function ruleOf(op, issuer) {
   const jwtSource = { source: { requestPrincipals: [`${issuer}/*`] } };
   switch (s.kind) {
     case 'public':
+    case 'optional':
     case 'probe':
       return { to };
     case 'scrape':
@@ -255,6 +269,8 @@ function describe(security) {
       return `internal, from ${security.callers.join(', ')}`;
     case 'any-of':
       return security.alternatives.map(describe).join(' or ');
+    case 'optional':
+      return 'public, a token optional (validated when sent)';
     default:
       return security.kind;
   }

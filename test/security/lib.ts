@@ -21,7 +21,8 @@ import { SERVICE_NAMES, type ServiceName } from '../../mesh/src/topology.js';
 // Contracts
 // ---------------------------------------------------------------------------------------------
 
-export type SecurityClass = 'public' | 'authenticated' | 'admin' | 'internal';
+/** `optional`: `[{"jwt": []}, {}]`, anyone may call it and a token that is sent is checked (public reading). */
+export type SecurityClass = 'public' | 'optional' | 'authenticated' | 'admin' | 'internal';
 
 export interface Operation {
   service: ServiceName;
@@ -57,6 +58,7 @@ export function loadDocument(service: ServiceName): OpenApiDocument {
 export function classify(op: OpenApiOperation): { security: SecurityClass; callers: string[] } {
   const sec = op.security;
   if (!sec || sec.length === 0 || sec.every((s) => Object.keys(s).length === 0)) return { security: 'public', callers: [] };
+  if (sec.some((s) => Object.keys(s).length === 0)) return { security: 'optional', callers: [] };
   const first = sec[0]!;
   if (first.mesh) return { security: 'internal', callers: first.mesh };
   if (first.jwt) return { security: first.jwt.includes('admin') ? 'admin' : 'authenticated', callers: [] };

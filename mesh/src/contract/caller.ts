@@ -9,6 +9,19 @@ export function caller(req: Request): UserPrincipal {
   return userOf(req as Request & { user?: unknown });
 }
 
+/**
+ * The signed-in user of a "token optional" operation (`@Security('jwt')` with `@Security({})`), or
+ * undefined when the request came without a token (anyone may read it).
+ */
+export function optionalCaller(req: Request): UserPrincipal | undefined {
+  return (req as Request & { user?: unknown }).user === undefined ? undefined : caller(req);
+}
+
+/** optionalCaller's id (lower case), or undefined for a caller without a token. */
+export function optionalCallerId(req: Request): string | undefined {
+  return optionalCaller(req)?.userId.toLowerCase();
+}
+
 /** The signed-in user's id (lower case, as every service stores ids). */
 export function callerId(req: Request): string {
   return caller(req).userId.toLowerCase();

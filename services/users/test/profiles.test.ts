@@ -84,14 +84,22 @@ describe('reading profiles', () => {
     expect((await call(url(`by-username/${'x'.repeat(31)}`), { headers: alice.auth })).status).toBe(400);
   });
 
-  it('every operation requires a valid token: 401 problem+json otherwise', async () => {
+  it('reading one profile needs no token (public reading), but a token that is sent must be valid', async () => {
+    for (const path of [alice.id, `by-username/${alice.username}`]) {
+      const none = await call(url(path));
+      expect(none.status, path).toBe(200);
+      expect(none.body.username).toBe(alice.username);
+      const forged = await call(url(path), { headers: { authorization: `Bearer ${alice.token.slice(0, -4)}AAAA` } });
+      expect(forged.status, `${path} forged`).toBe(401);
+    }
+  });
+
+  it('every other operation requires a valid token: 401 problem+json otherwise', async () => {
     const id = alice.id;
     const ops: [string, string][] = [
       ['GET', 'me'],
       ['PATCH', 'me'],
       ['DELETE', 'me'],
-      ['GET', id],
-      ['GET', `by-username/${alice.username}`],
       ['POST', `${id}/follow`],
       ['DELETE', `${id}/follow`],
       ['GET', `${id}/followers`],

@@ -5,6 +5,7 @@ import httpProxy from 'http-proxy';
 import { isLocalObjectPath, routeFor, SERVICES, type ServiceName } from '@agora/mesh/topology';
 import { answerClientError } from '@agora/mesh/http/client-error';
 import { isAppPath, webAppHandler, type WebAppOptions } from '@agora/mesh/http/web-app';
+import { apiDocsHandler, isApiDocsPath, type ApiDocsOptions } from '@agora/mesh/http/api-docs';
 import { EDGE_HEADER, signEdge } from '@agora/mesh/http/client-address';
 
 /**
@@ -38,6 +39,8 @@ export interface IngressOptions {
   readonly onAccess?: (line: string) => void;
   /** Serve the built web app at `/` (paths outside the API and /.well-known). Absent: those are 404s. */
   readonly web?: WebAppOptions;
+  /** Serve Swagger UI for the merged public API at `/docs` (mesh/src/http/api-docs.ts). */
+  readonly apiDocs?: ApiDocsOptions;
 }
 
 export interface Ingress {
@@ -93,6 +96,7 @@ export async function startIngress(opts: IngressOptions): Promise<Ingress> {
     opts.upstreams ?? Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${s.localPort}`]));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const web = opts.web ? webAppHandler(opts.web) : undefined;
+  const apiDocs = opts.apiDocs ? apiDocsHandler(opts.apiDocs) : undefined;
   const proxy = httpProxy.createProxyServer({ agent, xfwd: false, changeOrigin: false, proxyTimeout: 120_000 });
 
   proxy.on('error', (err: NodeJS.ErrnoException, req, resOrSocket) => {
@@ -137,6 +141,10 @@ export async function startIngress(opts: IngressOptions): Promise<Ingress> {
       req.url = `${target.pathname}${target.search}`;
       (req as http.IncomingMessage & { agoraService?: string }).agoraService = 'object store';
       proxy.web(req, res, { target: opts.objectStore });
+      return;
+    }
+    if (apiDocs && isApiDocsPath(target.pathname)) {
+      void apiDocs(req, res, target.pathname);
       return;
     }
     const service = routeFor(target.pathname);

@@ -124,6 +124,7 @@ function summary(opts: { ingressUrl: string; seeds: string }): void {
   lines.push('', 'Agora is running locally', '');
   col('web app', `${opts.ingressUrl}/   (open it in a browser; sign in as ada / agora-demo-password)`);
   col('ingress', `${opts.ingressUrl}   (public API: ${opts.ingressUrl}/api/v1/...)`);
+  col('API docs', `${opts.ingressUrl}/docs   (Swagger UI of the whole public API, openapi/agora.json)`);
   for (const s of SERVICES) {
     const r = running.find((x) => x.service.name === s.name);
     if (r) col(s.name, `${r.url}   Swagger UI ${r.url}/docs   routes ${s.publicPrefixes.join(', ')}`);
@@ -298,6 +299,7 @@ async function main(): Promise<void> {
     onAccess: process.env.AGORA_INGRESS_LOG ? (line) => say('ingress', line) : undefined,
     // Media URLs name localhost; listed so the app's images also show when opened as 127.0.0.1.
     web: { root: path.join(REPO_ROOT, 'web', 'dist'), imageOrigins: [`http://localhost:${ingressPort}`] },
+    apiDocs: { spec: path.join(REPO_ROOT, 'openapi', 'agora.json') },
   });
   checkpoint();
 

@@ -29,6 +29,7 @@ export class AuthController extends Controller {
   /**
    * Creates an account. The password is stored as an argon2id hash. Limited to 3 per hour per IP.
    * An email that already has an account gets the same answer (its owner is mailed instead).
+   * @summary Create an account
    */
   @Post('register')
   @SuccessResponse(201, 'Created')
@@ -45,6 +46,7 @@ export class AuthController extends Controller {
    * account has two-factor authentication on — for an `mfaToken` to finish with `login/mfa`.
    * Limited to 5 failed attempts per 15 minutes per account (username and email together) and 20 per
    * client address.
+   * @summary Sign in with a password
    */
   @Post('login')
   @Response<ProblemDetails>(401, 'Wrong credentials')
@@ -54,7 +56,10 @@ export class AuthController extends Controller {
     return this.deps.auth.login(body.login, body.password, req.ip);
   }
 
-  /** Second step of a two-factor sign-in: the mfaToken plus a TOTP code or a backup code. */
+  /**
+   * Second step of a two-factor sign-in: the mfaToken plus a TOTP code or a backup code.
+   * @summary Finish a two-factor sign-in
+   */
   @Post('login/mfa')
   @Response<ProblemDetails>(400, 'Wrong code')
   @Response<ProblemDetails>(401, 'Expired, used or exhausted mfaToken')
@@ -66,6 +71,7 @@ export class AuthController extends Controller {
   /**
    * Passwordless sign-in, step 1: mails a 6-digit code (valid 10 minutes, single use) if the address
    * belongs to an account. Always 202, so it does not reveal which addresses have accounts.
+   * @summary Mail a one-time sign-in code
    */
   @Post('login/code/request')
   @SuccessResponse(202, 'Accepted')
@@ -76,21 +82,30 @@ export class AuthController extends Controller {
     return { message: 'If this address belongs to an account, a sign-in code is on its way. It expires in 10 minutes.' };
   }
 
-  /** Passwordless sign-in, step 2: the mailed code for tokens (or an mfaToken when 2FA is on). */
+  /**
+   * Passwordless sign-in, step 2: the mailed code for tokens (or an mfaToken when 2FA is on).
+   * @summary Sign in with a mailed code
+   */
   @Post('login/code')
   @Response<ProblemDetails>(401, 'Wrong, expired or used code')
   public async loginWithCode(@Body() body: CodeLoginRequest, @Request() req: KoaRequest): Promise<TokenResponse | MfaRequiredResponse> {
     return this.deps.auth.loginWithCode(body.email, body.code, req.ip);
   }
 
-  /** Rotates the refresh token. Reusing an already rotated token revokes the whole session. */
+  /**
+   * Rotates the refresh token. Reusing an already rotated token revokes the whole session.
+   * @summary Rotate the refresh token
+   */
   @Post('refresh')
   @Response<ProblemDetails>(401, 'Invalid, expired, revoked or reused refresh token')
   public async refresh(@Body() body: RefreshRequest, @Request() req: KoaRequest): Promise<TokenResponse> {
     return this.deps.auth.refresh(body.refreshToken, req.ip);
   }
 
-  /** Ends the session the refresh token belongs to. Idempotent. */
+  /**
+   * Ends the session the refresh token belongs to. Idempotent.
+   * @summary Sign out (end the session)
+   */
   @Post('logout')
   @SuccessResponse(204, 'Logged out')
   public async logout(@Body() body: RefreshRequest, @Request() req: KoaRequest): Promise<void> {
@@ -98,7 +113,10 @@ export class AuthController extends Controller {
     this.setStatus(204);
   }
 
-  /** The verified claims of the presented access token. */
+  /**
+   * The verified claims of the presented access token.
+   * @summary Claims of the presented access token
+   */
   @Get('verify')
   @Security('jwt')
   @Response<ProblemDetails>(401, 'Missing or invalid token')

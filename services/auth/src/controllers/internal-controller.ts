@@ -22,6 +22,7 @@ export class InternalController extends Controller {
    * no longer sign in, every session is revoked, the email is released; the username stays reserved
    * so nobody can take over a deleted person's name.
    * @param id account id
+   * @summary Delete an account (internal, for users)
    */
   @Delete('accounts/{id}')
   @Security('mesh', ['users'])
@@ -35,6 +36,7 @@ export class InternalController extends Controller {
   /**
    * Suspends or reinstates an account for an admin acting in the users service. Suspension revokes
    * every session at once and blocks sign-in; access tokens already issued live out their ~15 minutes.
+   * @summary Suspend or reinstate an account (internal, for users)
    */
   @Put('accounts/{id}/suspension')
   @Security('mesh', ['users'])

@@ -24,6 +24,7 @@ export class TwoFactorController extends Controller {
   /**
    * Starts setup: a new secret, its otpauth URI and QR code. Confirm with verify-setup. Needs the
    * password again (an access token alone must not enrol someone else's authenticator).
+   * @summary Start enrolling a second factor
    */
   @Post('setup')
   @Response<ProblemDetails>(403, 'Wrong password')
@@ -37,7 +38,10 @@ export class TwoFactorController extends Controller {
     return result;
   }
 
-  /** Confirms setup with a current code; turns 2FA on and returns ten one-time backup codes. */
+  /**
+   * Confirms setup with a current code; turns 2FA on and returns ten one-time backup codes.
+   * @summary Confirm the second factor
+   */
   @Post('verify-setup')
   @Response<ProblemDetails>(400, 'Wrong code')
   @Response<ProblemDetails>(409, 'No setup in progress, or already on')
@@ -49,7 +53,10 @@ export class TwoFactorController extends Controller {
     return { backupCodes };
   }
 
-  /** Turns 2FA off; needs the password and a current TOTP code or a backup code. */
+  /**
+   * Turns 2FA off; needs the password and a current TOTP code or a backup code.
+   * @summary Turn the second factor off
+   */
   @Post('disable')
   @Response<ProblemDetails>(400, 'Wrong code')
   @Response<ProblemDetails>(403, 'Wrong password')
@@ -63,6 +70,10 @@ export class TwoFactorController extends Controller {
     return this.deps.twoFactor.status(user.userId);
   }
 
+  /**
+   * Whether the caller's account has a second factor turned on, and how many backup codes are left.
+   * @summary Whether the second factor is on
+   */
   @Get('status')
   public async status(@Request() req: KoaRequest): Promise<TwoFactorStatus> {
     return this.deps.twoFactor.status(caller(req).userId);

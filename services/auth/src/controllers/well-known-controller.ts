@@ -1,4 +1,5 @@
-import { Controller, Get, Route, Tags } from '@tsoa/runtime';
+import { Controller, Get, Response, Route, Tags } from '@tsoa/runtime';
+import type { ProblemDetails } from '@agora/mesh';
 import type { AuthDeps } from '../wiring.js';
 
 export interface PublicJwk {
@@ -29,12 +30,16 @@ export interface OpenIdConfiguration {
 
 @Route('.well-known')
 @Tags('discovery')
+@Response<ProblemDetails>(400, 'A query parameter was sent (these take none)')
 export class WellKnownController extends Controller {
   constructor(private readonly deps: AuthDeps) {
     super();
   }
 
-  /** Public signing keys: the active key and retired keys whose tokens may still be live. */
+  /**
+   * Public signing keys: the active key and retired keys whose tokens may still be live.
+   * @summary Public signing keys (JWKS)
+   */
   @Get('jwks.json')
   public async jwks(): Promise<PublicJwkSet> {
     // Verifiers cache this; keys change only on rotation, which verifiers handle by kid.
@@ -42,7 +47,10 @@ export class WellKnownController extends Controller {
     return this.deps.keys.jwks() as PublicJwkSet;
   }
 
-  /** OpenID discovery metadata, so standard tooling (Istio, gateways) can find the JWKS. */
+  /**
+   * OpenID discovery metadata, so standard tooling (Istio, gateways) can find the JWKS.
+   * @summary OpenID discovery metadata
+   */
   @Get('openid-configuration')
   public async openidConfiguration(): Promise<OpenIdConfiguration> {
     const issuer = this.deps.config.JWT_ISSUER.replace(/\/$/, '');

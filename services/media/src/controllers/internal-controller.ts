@@ -16,6 +16,7 @@ export class InternalController extends Controller {
    * uploader may attach a media id, and only once it is `uploaded`. 404 for an unknown id, 400 for a
    * malformed one.
    * @param id media id
+   * @summary Owner, state and type of a media object (internal)
    */
   @Get('{id}')
   @Security('mesh', ['posts', 'users'])

@@ -16,6 +16,7 @@ export class MediaController extends Controller {
    * Creates a pending media object owned by the caller and returns a short-lived signed URL to PUT
    * its bytes to, bound to the declared content type and exact size. The bytes go straight to the
    * object store, never through this service; then call `POST /api/v1/media/{id}/complete`.
+   * @summary Start an upload
    */
   @Post('uploads')
   @Security('jwt')
@@ -34,6 +35,7 @@ export class MediaController extends Controller {
    * Marks the upload complete once the object store holds an object of the declared type and size
    * (checked with a HEAD request). Only the uploader may call it; calling it again is harmless.
    * @param id media id
+   * @summary Complete an upload
    */
   @Post('{id}/complete')
   @Security('jwt')
@@ -49,6 +51,7 @@ export class MediaController extends Controller {
    * A media object with a short-lived signed download URL. Any signed-in user may read uploaded
    * media (it is attached to public posts and profiles); pending media is visible to its uploader only.
    * @param id media id
+   * @summary A media object with a download URL
    */
   @Get('{id}')
   @Security('jwt')

@@ -15,6 +15,7 @@ export class EventsController extends Controller {
    * Receives one event, at least once: applied with its inbox record in one transaction, so a
    * redelivery answers `duplicate` and changes nothing. 400 for an event posts does not take or a
    * payload it refuses (the producer dead-letters it); any 5xx is retried by the producer.
+   * @summary Receive an event (internal)
    */
   @Post('events')
   @Security('mesh', ['auth', 'media', 'users'])

@@ -19,7 +19,10 @@ export class ModerationController extends Controller {
     super();
   }
 
-  /** Deletes any post, with its likes and comments. */
+  /**
+   * Deletes any post, with its likes and comments.
+   * @summary Remove any post (admin)
+   */
   @Delete('{id}')
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(404, 'No such post')
@@ -29,7 +32,10 @@ export class ModerationController extends Controller {
     this.setStatus(204);
   }
 
-  /** Deletes any comment. */
+  /**
+   * Deletes any comment.
+   * @summary Remove any comment (admin)
+   */
   @Delete('{id}/comments/{commentId}')
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(404, 'No such comment on this post')

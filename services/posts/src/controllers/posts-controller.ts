@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { callerId, type ProblemDetails, type UserId, type Uuid, type Cursor, type PageLimit } from '@agora/mesh';
+import { callerId, optionalCallerId, problems, type ProblemDetails, type UserId, type Uuid, type Cursor, type PageLimit } from '@agora/mesh';
 import type { PostsDeps } from '../wiring.js';
 import type {
   Comment,
@@ -27,20 +27,33 @@ export class PostsController extends Controller {
 
   /**
    * An author's posts, newest first (keyset pagination). Without `authorId`, the caller's own posts.
-   * @param authorId whose posts; default: the caller
+   * Public: readable without a token when `authorId` is given (a shared link); a token that is sent
+   * must be valid.
+   * @param authorId whose posts; default: the caller (required without a token)
+   * @summary An author's posts
    */
   @Get()
+  @Security('jwt')
+  @Security({})
   public async listPosts(
     @Request() req: KoaRequest,
     @Query() authorId?: UserId,
     @Query() limit?: PageLimit,
     @Query() cursor?: Cursor,
   ): Promise<PostPage> {
-    const caller = callerId(req);
-    return this.deps.posts.listByAuthor(caller, authorId?.toLowerCase() ?? caller, limit, cursor);
+    const caller = optionalCallerId(req);
+    const author = authorId?.toLowerCase() ?? caller;
+    if (!author)
+      throw problems.validation('Say whose posts: authorId is required without a token.', [
+        { field: 'authorId', message: 'is required without a token' },
+      ]);
+    return this.deps.posts.listByAuthor(caller ?? null, author, limit, cursor);
   }
 
-  /** Publishes a post: 1–500 characters and up to 4 media ids the caller uploaded. */
+  /**
+   * Publishes a post: 1–500 characters and up to 4 media ids the caller uploaded.
+   * @summary Publish a post
+   */
   @Post()
   @SuccessResponse(201, 'Created')
   @Response<ProblemDetails>(413, 'Body too large')
@@ -53,14 +66,23 @@ export class PostsController extends Controller {
     return post;
   }
 
-  /** One post, with its author, media, counts and whether the caller likes it. */
+  /**
+   * One post, with its author, media, counts and whether the caller likes it (never, without a
+   * token). Public: readable without a token (a shared link); a token that is sent must be valid.
+   * @summary A post
+   */
   @Get('{id}')
+  @Security('jwt')
+  @Security({})
   @Response<ProblemDetails>(404, 'No such post')
   public async getPost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<PostView> {
-    return this.deps.posts.get(callerId(req), id.toLowerCase());
+    return this.deps.posts.get(optionalCallerId(req) ?? null, id.toLowerCase());
   }
 
-  /** Edits a post (author only). `mediaIds` replaces the list; new ids must be the caller's uploads. */
+  /**
+   * Edits a post (author only). `mediaIds` replaces the list; new ids must be the caller's uploads.
+   * @summary Edit your post
+   */
   @Patch('{id}')
   @Response<ProblemDetails>(403, 'Not the author')
   @Response<ProblemDetails>(404, 'No such post')
@@ -69,7 +91,10 @@ export class PostsController extends Controller {
     return this.deps.posts.update(callerId(req), id.toLowerCase(), body);
   }
 
-  /** Deletes a post with its likes and comments (author only). Afterwards the post is 404. */
+  /**
+   * Deletes a post with its likes and comments (author only). Afterwards the post is 404.
+   * @summary Delete your post
+   */
   @Delete('{id}')
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(403, 'Not the author')
@@ -79,35 +104,50 @@ export class PostsController extends Controller {
     this.setStatus(204);
   }
 
-  /** Likes a post. Idempotent: a second like changes nothing. */
+  /**
+   * Likes a post. Idempotent: a second like changes nothing.
+   * @summary Like a post
+   */
   @Post('{id}/like')
   @Response<ProblemDetails>(404, 'No such post')
   public async likePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<LikeState> {
     return this.deps.posts.like(callerId(req), id.toLowerCase());
   }
 
-  /** Withdraws the caller's like. Idempotent. */
+  /**
+   * Withdraws the caller's like. Idempotent.
+   * @summary Withdraw your like
+   */
   @Delete('{id}/like')
   @Response<ProblemDetails>(404, 'No such post')
   public async unlikePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<LikeState> {
     return this.deps.posts.unlike(callerId(req), id.toLowerCase());
   }
 
-  /** Who liked a post (with each liker's name and avatar), newest like first. */
+  /**
+   * Who liked a post (with each liker's name and avatar), newest like first.
+   * @summary Who liked a post
+   */
   @Get('{id}/likes')
   @Response<ProblemDetails>(404, 'No such post')
   public async listLikes(@Path() id: Uuid, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<LikePage> {
     return this.deps.posts.likes(id.toLowerCase(), limit, cursor);
   }
 
-  /** A post's comments, oldest first (conversation order). */
+  /**
+   * A post's comments, oldest first (conversation order).
+   * @summary A post's comments
+   */
   @Get('{id}/comments')
   @Response<ProblemDetails>(404, 'No such post')
   public async listComments(@Path() id: Uuid, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<CommentPage> {
     return this.deps.comments.list(id.toLowerCase(), limit, cursor);
   }
 
-  /** Comments on a post (1–300 characters). */
+  /**
+   * Comments on a post (1–300 characters).
+   * @summary Comment on a post
+   */
   @Post('{id}/comments')
   @SuccessResponse(201, 'Created')
   @Response<ProblemDetails>(404, 'No such post')
@@ -135,7 +175,10 @@ export class PostsController extends Controller {
     return this.deps.comments.edit(callerId(req), id.toLowerCase(), commentId.toLowerCase(), body.text);
   }
 
-  /** Deletes a comment: the comment's author, or the author of the post it is on. */
+  /**
+   * Deletes a comment: the comment's author, or the author of the post it is on.
+   * @summary Delete a comment (its author or the post's author)
+   */
   @Delete('{id}/comments/{commentId}')
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(403, 'Neither the author of the comment nor of the post')

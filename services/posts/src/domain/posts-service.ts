@@ -30,12 +30,12 @@ export class PostsService {
     private readonly counters: PostsMetrics,
   ) {}
 
-  private async postRow(me: string, id: string): Promise<Post | undefined> {
+  private async postRow(me: string | null, id: string): Promise<Post | undefined> {
     const [row] = await this.db.query<PostRow>(`SELECT ${POST_COLUMNS} FROM posts p ${POST_JOINS} WHERE p.id = $2`, [me, id]);
     return row ? toPost(row) : undefined;
   }
 
-  async get(me: string, id: string): Promise<Post> {
+  async get(me: string | null, id: string): Promise<Post> {
     const post = await this.postRow(me, id);
     if (!post) throw problems.notFound('No such post.');
     return post;
@@ -100,7 +100,7 @@ export class PostsService {
   }
 
   /** An author's posts, newest first: one range scan of posts_author_created_idx per page. */
-  async listByAuthor(me: string, authorId: string, limit: number | undefined, cursor: string | undefined): Promise<Page<Post>> {
+  async listByAuthor(me: string | null, authorId: string, limit: number | undefined, cursor: string | undefined): Promise<Page<Post>> {
     const n = pageSize(limit);
     const after = NEWEST_FIRST.position(cursor);
     const rows = await this.db.query<PostRow & KeysetRow>(

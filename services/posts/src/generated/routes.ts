@@ -366,7 +366,7 @@ export function RegisterRoutes(router: KoaRouter) {
                 cursor: {"in":"query","name":"cursor","ref":"Cursor"},
         };
         router.get('/api/v1/posts',
-            authenticateMiddleware([{"jwt":[]}]),
+            authenticateMiddleware([{"jwt":[]},{}]),
             ...(fetchMiddlewares<Middleware>(PostsController)),
             ...(fetchMiddlewares<Middleware>(PostsController.prototype.listPosts)),
 
@@ -440,7 +440,7 @@ export function RegisterRoutes(router: KoaRouter) {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
         };
         router.get('/api/v1/posts/:id',
-            authenticateMiddleware([{"jwt":[]}]),
+            authenticateMiddleware([{"jwt":[]},{}]),
             ...(fetchMiddlewares<Middleware>(PostsController)),
             ...(fetchMiddlewares<Middleware>(PostsController.prototype.getPost)),
 

@@ -15,7 +15,10 @@ export class AdminController extends Controller {
     super();
   }
 
-  /** Every user, newest first, with their suspension state. */
+  /**
+   * Every user, newest first, with their suspension state.
+   * @summary Every user (admin)
+   */
   @Get()
   public async listUsers(@Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<AdminUserPage> {
     return this.deps.moderation.list(limit, cursor);
@@ -26,6 +29,7 @@ export class AdminController extends Controller {
    * sign-in; an access token issued before lives out its remaining minutes (≤ 15): users refuses
    * it, the other services accept it until it expires.
    * @param id the user's id
+   * @summary Suspend or reinstate a user (admin)
    */
   @Put('{id}/suspension')
   @Response<ProblemDetails>(404, 'No such user')

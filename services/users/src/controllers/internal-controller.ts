@@ -16,6 +16,7 @@ export class InternalController extends Controller {
    * most 5000 accounts, and the answer is capped at the same 5000. A user without a profile yet
    * follows nobody (`ids: []`, not 404).
    * @param id user id
+   * @summary Ids the user follows (internal, for posts)
    */
   @Get('{id}/following-ids')
   @Security('mesh', ['posts'])

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { caller, problems, type ProblemDetails, type UserId, type Cursor, type PageLimit } from '@agora/mesh';
+import { caller, optionalCaller, problems, type ProblemDetails, type UserId, type Cursor, type PageLimit } from '@agora/mesh';
 import type { Profile } from '../models/index.js';
 import { ownProfile } from '../domain/profiles.js';
 import { parseIdList } from '../domain/public-users.js';
@@ -8,8 +8,8 @@ import type { UsersDeps } from '../wiring.js';
 import type { FollowPage, FollowState, PublicUserList, SuggestionLimit, UpdateProfileRequest, UserIdList, UserProfile, Username } from './schemas.js';
 
 /**
- * Profiles and the follow graph. Every operation needs a signed-in user (profiles are not public):
- * the whole API is for signed-in users. Every mutation acts on the caller (`me`, or the caller's own
+ * Profiles and the follow graph. Every operation needs a signed-in user, except reading one profile
+ * (by id or username), which anyone may do so a profile link can be shared. Every mutation acts on the caller (`me`, or the caller's own
  * follow edge), so no operation can change another user's data by construction.
  */
 @Route('api/v1/users')
@@ -39,6 +39,7 @@ export class UsersController extends Controller {
   /**
    * Changes your display name, bio or avatar; only the fields present change. An avatar must be an
    * image you uploaded through media, with its upload complete.
+   * @summary Change your profile
    */
   @Patch('me')
   @Response<ProblemDetails>(403, 'The avatar media belongs to someone else')
@@ -51,6 +52,7 @@ export class UsersController extends Controller {
   /**
    * Deletes you: your account at auth (every session revoked, sign-in disabled), then your profile
    * and every follow in both directions. If auth cannot be reached, nothing is deleted (503; retry).
+   * @summary Delete your account
    */
   @Delete('me')
   @SuccessResponse(204, 'Deleted')
@@ -61,14 +63,17 @@ export class UsersController extends Controller {
   }
 
   /**
-   * A profile by username (case-insensitive), with whether you follow each other.
+   * A profile by username (case-insensitive), with whether you follow each other. Public: readable
+   * without a token (a shared link); a token that is sent must be valid.
    * @summary A profile by username
    */
   @Get('by-username/{username}')
+  @Security('jwt')
+  @Security({})
   @Response<ProblemDetails>(404, 'No such user')
   public async getByUsername(@Path() username: Username, @Request() req: KoaRequest): Promise<UserProfile> {
-    const me = await this.me(req);
-    return this.deps.profiles.byUsername(username, me.id);
+    const me = optionalCaller(req) ? await this.me(req) : undefined;
+    return this.deps.profiles.byUsername(username, me?.id ?? null);
   }
 
   // lookup and suggested come before `{id}`: routes match in the order they are declared here.
@@ -100,14 +105,17 @@ export class UsersController extends Controller {
   }
 
   /**
-   * A profile by id, with whether you follow each other.
+   * A profile by id, with whether you follow each other. Public: readable without a token (a shared
+   * link); a token that is sent must be valid.
    * @summary A profile by id
    */
   @Get('{id}')
+  @Security('jwt')
+  @Security({})
   @Response<ProblemDetails>(404, 'No such user')
   public async getById(@Path() id: UserId, @Request() req: KoaRequest): Promise<UserProfile> {
-    const me = await this.me(req);
-    return this.deps.profiles.byId(id.toLowerCase(), me.id);
+    const me = optionalCaller(req) ? await this.me(req) : undefined;
+    return this.deps.profiles.byId(id.toLowerCase(), me?.id ?? null);
   }
 
   /**
@@ -136,7 +144,10 @@ export class UsersController extends Controller {
     return this.deps.follows.unfollow(me.id, id.toLowerCase());
   }
 
-  /** Who follows the user, newest follow first. */
+  /**
+   * Who follows the user, newest follow first.
+   * @summary A user's followers
+   */
   @Get('{id}/followers')
   @Response<ProblemDetails>(404, 'No such user')
   public async followers(@Path() id: UserId, @Request() req: KoaRequest, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<FollowPage> {
@@ -144,7 +155,10 @@ export class UsersController extends Controller {
     return this.deps.follows.followers(id.toLowerCase(), limit, cursor);
   }
 
-  /** Whom the user follows, newest follow first. */
+  /**
+   * Whom the user follows, newest follow first.
+   * @summary Whom a user follows
+   */
   @Get('{id}/following')
   @Response<ProblemDetails>(404, 'No such user')
   public async following(@Path() id: UserId, @Request() req: KoaRequest, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<FollowPage> {

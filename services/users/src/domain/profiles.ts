@@ -102,8 +102,8 @@ export class Profiles {
     });
   }
 
-  /** A profile as `viewer` sees it (with whether each follows the other). */
-  async byId(id: string, viewer: string): Promise<UserProfile> {
+  /** A profile as `viewer` sees it (with whether each follows the other; both false for an anonymous reader). */
+  async byId(id: string, viewer: string | null): Promise<UserProfile> {
     const [row] = UUID.test(id) ? await this.db.query<ViewedRow>(`SELECT ${viewedColumns(2)} FROM profiles p WHERE p.id = $1`, [id, viewer]) : [];
     if (!row) throw problems.notFound('No such user.');
     return toViewed(row);
@@ -116,7 +116,7 @@ export class Profiles {
   }
 
   /** A profile by username (case-insensitive) as `viewer` sees it. */
-  async byUsername(username: string, viewer: string): Promise<UserProfile> {
+  async byUsername(username: string, viewer: string | null): Promise<UserProfile> {
     const [row] = await this.db.query<ViewedRow>(`SELECT ${viewedColumns(2)} FROM profiles p WHERE lower(p.username) = lower($1)`, [
       username,
       viewer,

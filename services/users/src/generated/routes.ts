@@ -419,7 +419,7 @@ export function RegisterRoutes(router: KoaRouter) {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
         };
         router.get('/api/v1/users/by-username/:username',
-            authenticateMiddleware([{"jwt":[]}]),
+            authenticateMiddleware([{"jwt":[]},{}]),
             ...(fetchMiddlewares<Middleware>(UsersController)),
             ...(fetchMiddlewares<Middleware>(UsersController.prototype.getByUsername)),
 
@@ -530,7 +530,7 @@ export function RegisterRoutes(router: KoaRouter) {
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
         };
         router.get('/api/v1/users/:id',
-            authenticateMiddleware([{"jwt":[]}]),
+            authenticateMiddleware([{"jwt":[]},{}]),
             ...(fetchMiddlewares<Middleware>(UsersController)),
             ...(fetchMiddlewares<Middleware>(UsersController.prototype.getById)),
 
