@@ -44,5 +44,5 @@ export async function wireMedia({ config, logger, db, metrics }: ServiceContext<
   const events = new ServiceEvents({ service: 'media', config, db, logger, registry: metrics.registry, handlers: () => mediaHandlers(store) });
   await events.start();
   const deps: MediaDeps = { config, store, media: new MediaService(db, store, logger), events };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('media'), deps, onClose: () => events.stop() };
+  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('media'), revocations: events.revocations, deps, onClose: () => events.stop() };
 }

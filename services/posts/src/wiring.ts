@@ -38,5 +38,5 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
   const events = new ServiceEvents({ service: 'posts', config, db, logger, registry: metrics.registry, handlers: postsHandlers });
   await events.start();
   const deps: PostsDeps = { config, posts, moderation: new Moderation(db), logger, events };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('posts'), deps, onClose: () => events.stop() };
+  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('posts'), revocations: events.revocations, deps, onClose: () => events.stop() };
 }

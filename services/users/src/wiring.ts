@@ -48,5 +48,5 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
   const moderation = new Moderation(db, new AuthSuspension(client('auth', config.SERVICE_URL_AUTH)));
   await events.start();
   const deps: UsersDeps = { config, profiles, follows: new Follows(db), moderation, events };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('users'), deps, onClose: () => events.stop() };
+  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('users'), revocations: events.revocations, deps, onClose: () => events.stop() };
 }
