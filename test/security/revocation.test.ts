@@ -92,7 +92,9 @@ describe('revocation takes effect at every service within 5 s', () => {
     expectRevoked(posts.answer, 'account_suspended', 'posts');
     expectRevoked(media.answer, 'account_suspended', 'media');
     for (const [svc, probe] of Object.entries(read)) expectRevoked(await probe(u, stack.url, mediaId), 'account_suspended', `${svc} read`);
-    console.log(`[revocation] suspension refused at posts after ${posts.ms} ms (${posts.before} writes accepted first), at media after ${media.ms} ms more`);
+    console.log(
+      `[revocation] suspension refused at posts after ${posts.ms} ms (${posts.before} writes accepted first), at media after ${media.ms} ms more`,
+    );
 
     expect((await json(stack.url, 'PUT', `/api/v1/users/${u.id}/suspension`, { suspended: false }, admin.headers)).status).toBe(200);
     const again = await secondSession(u);

@@ -6,7 +6,12 @@ import { recordAccountState, recordSessionRevocations } from './revocation-store
 import { CLOCK_TOLERANCE_SECONDS } from './token-verifier.js';
 
 /** The events that feed every service's revocation set (mesh/src/events/catalogue.ts). */
-export const REVOCATION_EVENT_TYPES = ['session.revoked', 'account.suspended', 'account.unsuspended', 'account.deleted'] as const satisfies readonly EventType[];
+export const REVOCATION_EVENT_TYPES = [
+  'session.revoked',
+  'account.suspended',
+  'account.unsuspended',
+  'account.deleted',
+] as const satisfies readonly EventType[];
 export type RevocationEventType = (typeof REVOCATION_EVENT_TYPES)[number];
 
 export function isRevocationEvent(type: string): type is RevocationEventType {
