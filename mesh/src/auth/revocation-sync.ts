@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
 import type { UserPrincipal } from './principal.js';
 import { RevocationSet, type RevocationCheck, type RevokedReason } from './revocation-set.js';
@@ -11,6 +12,8 @@ export interface RevocationSyncOptions {
   intervalMs?: number;
   /** The in-memory bound (RevocationSet). */
   maxEntries?: number;
+  /** The service's metrics registry: the set's size and evictions, read at scrape time. */
+  registry?: Registry;
 }
 
 const PRUNE_EVERY_MS = 60_000;
@@ -33,6 +36,7 @@ export class RevocationSync implements RevocationCheck {
 
   constructor(private readonly options: RevocationSyncOptions) {
     this.set = new RevocationSet(options.maxEntries);
+    if (options.registry) declareRevocationMetrics(options.registry, this.set);
   }
 
   check(principal: UserPrincipal, now?: number): RevokedReason | undefined {
@@ -81,4 +85,26 @@ export class RevocationSync implements RevocationCheck {
       this.failing = true;
     }
   }
+}
+
+/** `agora_revocations_entries` and `agora_revocations_evicted_total` (observability/metrics.json), read from the set at scrape time. */
+function declareRevocationMetrics(registry: Registry, set: RevocationSet): void {
+  new Gauge({
+    name: 'agora_revocations_entries',
+    help: 'Revocations (ended sessions, suspended or deleted accounts) this replica holds in memory.',
+    registers: [registry],
+    collect() {
+      this.set(set.size);
+    },
+  });
+  let reported = 0;
+  new Counter({
+    name: 'agora_revocations_evicted_total',
+    help: 'Revocations dropped at the in-memory bound (REVOCATIONS_MAX_ENTRIES); each one makes older tokens refused.',
+    registers: [registry],
+    collect() {
+      this.inc(set.evictions - reported);
+      reported = set.evictions;
+    },
+  });
 }

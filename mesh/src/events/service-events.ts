@@ -53,7 +53,13 @@ export class ServiceEvents {
     const { service, config, db, logger } = options;
     this.metrics = new EventMetrics(options.registry, service, consumersFrom(service).length > 0 ? db : undefined);
     this.publisher = new EventPublisher(service, config.EVENTS_MAX_ATTEMPTS);
-    this.revocations = new RevocationSync({ db, logger, intervalMs: config.REVOCATIONS_REFRESH_MS, maxEntries: config.REVOCATIONS_MAX_ENTRIES });
+    this.revocations = new RevocationSync({
+      db,
+      logger,
+      intervalMs: config.REVOCATIONS_REFRESH_MS,
+      maxEntries: config.REVOCATIONS_MAX_ENTRIES,
+      registry: options.registry,
+    });
     const handlers = withRevocations(service, options.handlers?.(this.publisher) ?? {}, config.ACCESS_TOKEN_TTL_SECONDS);
     this.inbox = new EventInbox(db, service, handlers, this.metrics);
     const clients = new Map<ServiceName, ServiceClient>();
