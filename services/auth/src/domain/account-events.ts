@@ -11,7 +11,8 @@ export function accountEventPayload(a: { username: string; status: string }): Re
 /**
  * Publishes `account.*` events on the transaction of the change: raises the account's event sequence
  * and hands the state after the change to the outbox (mesh EventPublisher). A suspension, its lifting
- * and a deletion also go into auth's own revocation table. For `account.deleted` it also records which services still have to erase the account (pending_erasures).
+ * and a deletion also go into auth's own revocation table. For `account.deleted` it also records
+ * which services still have to erase the account (pending_erasures).
  */
 export class AccountEvents {
   constructor(
