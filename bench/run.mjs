@@ -720,6 +720,9 @@ async function searchRow(stack, tokens) {
     '≤ 50 ms p99',
     worst <= 50,
     { worstP99: round(worst, 2) },
+  );
+}
+
 // Row 7
 
 async function searchUsersRow(stack, viewers) {

@@ -35,6 +35,8 @@ export interface AppOptions {
   openapi?: object;
   /** Override the JWKS-backed verifier (auth verifies its own tokens from its key store). */
   verifier?: TokenVerifier;
+  /** Revocations checked after the signature (ServiceEvents.revocations); none when absent. */
+  revocations?: SecurityContext['revocations'];
   /** Outermost middleware added by observability (metrics, tracing), in order. */
   instrumentation?: Koa.Middleware[];
   /** Extra routes outside the contract (e.g. /metrics), registered on the app's one router. */
@@ -55,6 +57,7 @@ export function createApp(options: AppOptions): Koa {
     verifier: options.verifier ?? createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwks: config.JWKS_URL }),
     meshIdentity: config.MESH_IDENTITY,
     meshLocalKey: config.MESH_LOCAL_KEY,
+    revocations: options.revocations,
     onOutcome: options.onAuthOutcome,
   };
   Object.assign(app.context, { security, deps: options.deps });

@@ -44,6 +44,15 @@ export const baseConfigSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
   /** Time to keep serving after SIGTERM while endpoints are withdrawn (Kubernetes); 0 locally. */
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  /**
+   * auth's access-token life. Every service needs it: a revocation is kept until the last token it
+   * can refuse has expired (mesh/src/auth/revocation-events.ts). Set it alike everywhere, or not at all.
+   */
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+  /** Revocations one replica holds in memory; past it, older tokens are refused (mesh/src/auth/revocation-set.ts). */
+  REVOCATIONS_MAX_ENTRIES: z.coerce.number().int().min(1000).max(10_000_000).default(100_000),
+  /** How often each replica reads new revocations from its database (ms): the delay before one takes effect. */
+  REVOCATIONS_REFRESH_MS: z.coerce.number().int().min(100).max(5_000).default(1_000),
   ...eventsConfigShape,
 });
 

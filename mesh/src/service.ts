@@ -29,6 +29,8 @@ export interface ServiceWiring {
   registerRoutes: (router: Router) => void;
   openapi?: object;
   verifier?: AppOptions['verifier'];
+  /** The service's revocation set (`events.revocations`): every service hands it over, so a revoked token is refused everywhere. */
+  revocations?: AppOptions['revocations'];
   extraRoutes?: Array<(router: Router) => void>;
   /** Handed to every controller's constructor. */
   deps?: unknown;
@@ -63,6 +65,7 @@ export async function startService<C extends BaseConfig>(
     registerRoutes: wiring.registerRoutes,
     openapi: wiring.openapi,
     verifier: wiring.verifier,
+    revocations: wiring.revocations,
     // The server span first, so that the metrics' exemplars and the logs see its trace id.
     instrumentation: [...(tracingActive() ? [serverSpanMiddleware()] : []), metrics.httpMiddleware()],
     extraRoutes: [(router) => metrics.routes(router), ...(wiring.extraRoutes ?? [])],

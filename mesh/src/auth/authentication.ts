@@ -3,14 +3,20 @@ import type { Principal } from './principal.js';
 import { TokenRejected, type TokenVerifier, type RejectReason } from './token-verifier.js';
 import { LOCAL_WORKLOAD_HEADER, XFCC_HEADER, workloadFromLocalAssertion, workloadFromXfcc, type MeshIdentityMode } from './workload-identity.js';
 import { ProblemError, problems } from '../http/problem.js';
+import type { RevocationCheck, RevokedReason } from './revocation-set.js';
 
 /** What the app factory puts on `app.context.security` for the tsoa authentication module. */
 export interface SecurityContext {
   verifier: TokenVerifier;
   meshIdentity: MeshIdentityMode;
   meshLocalKey?: string;
+  /** Revoked sessions and suspended / deleted accounts, checked after the signature (revocation-sync.ts). */
+  revocations?: RevocationCheck;
   /** Called for every verification outcome, e.g. to count it by reason. */
-  onOutcome?: (outcome: 'ok' | 'rejected', reason: RejectReason | 'forbidden_role' | 'ok' | 'unknown_workload' | 'forbidden_workload') => void;
+  onOutcome?: (
+    outcome: 'ok' | 'rejected',
+    reason: RejectReason | RevokedReason | 'forbidden_role' | 'ok' | 'unknown_workload' | 'forbidden_workload',
+  ) => void;
 }
 
 /**
@@ -42,6 +48,11 @@ async function authenticateUser(request: Request, security: SecurityContext, rol
   }
   try {
     const principal = await security.verifier.verify(match[1]!);
+    const revoked = security.revocations?.check(principal);
+    if (revoked) {
+      security.onOutcome?.('rejected', revoked);
+      throw wrap(revokedProblem(revoked));
+    }
     if (!roles.every((role) => principal.roles.includes(role))) {
       security.onOutcome?.('rejected', 'forbidden_role');
       throw wrap(problems.forbidden('This operation requires a role you do not have.'));
@@ -73,6 +84,26 @@ async function authenticateWorkload(request: Request, security: SecurityContext,
   }
   return workload;
 }
+
+/**
+ * A revoked token's answer names why — to its own holder, who knows whose token it is — and nothing
+ * more; `reason` is for clients to switch on (sign in again, or say the account is suspended).
+ */
+function revokedProblem(reason: RevokedReason): ProblemError {
+  if (reason === 'revocations_unavailable') return problems.unavailable('Token checks are starting; try again shortly.');
+  const [code, detail] = REVOKED_ANSWERS[reason];
+  return new ProblemError(401, 'unauthorized', detail, {
+    headers: { 'WWW-Authenticate': 'Bearer realm="agora", error="invalid_token"' },
+    extensions: { reason: code },
+  });
+}
+
+const REVOKED_ANSWERS: Record<Exclude<RevokedReason, 'revocations_unavailable'>, [string, string]> = {
+  session_revoked: ['session_ended', 'This session has ended; sign in again.'],
+  account_suspended: ['account_suspended', 'This account is suspended.'],
+  account_deleted: ['account_deleted', 'This account has been deleted.'],
+  revoked_before_overflow: ['token_too_old', 'This token is no longer accepted; refresh it or sign in again.'],
+};
 
 /**
  * tsoa's generated middleware rethrows our error through `ctx.throw(status, message, error)`, which

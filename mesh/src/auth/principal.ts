@@ -9,6 +9,8 @@ export interface UserPrincipal {
   /** Session = refresh-token family (`sid`). */
   sessionId: string;
   tokenId: string;
+  /** `iat`, seconds since the epoch: what the revocation set's overflow floor compares. */
+  issuedAt: number;
   expiresAt: number;
 }
 

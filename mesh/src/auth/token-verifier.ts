@@ -94,6 +94,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         roles,
         sessionId: String(payload.sid),
         tokenId: String(payload.jti),
+        issuedAt: Number(payload.iat),
         expiresAt: Number(payload.exp),
       };
       if (!/^[0-9a-f-]{36}$/i.test(principal.userId)) throw new TokenRejected('malformed');

@@ -14,9 +14,10 @@ export interface EventDefinition {
 export const EVENT_CATALOGUE = {
   'account.registered': { producer: 'auth', consumers: ['users'] },
   'account.updated': { producer: 'auth', consumers: ['users'] },
-  'account.suspended': { producer: 'auth', consumers: ['users'] },
-  'account.unsuspended': { producer: 'auth', consumers: ['users'] },
+  'account.suspended': { producer: 'auth', consumers: ['users', 'posts', 'media'] },
+  'account.unsuspended': { producer: 'auth', consumers: ['users', 'posts', 'media'] },
   'account.deleted': { producer: 'auth', consumers: ['users', 'posts', 'media'] },
+  'session.revoked': { producer: 'auth', consumers: ['users', 'posts', 'media'] },
   'profile.updated': { producer: 'users', consumers: ['posts'] },
   'media.updated': { producer: 'media', consumers: ['posts'] },
   'media.deleted': { producer: 'media', consumers: ['posts'] },

@@ -1,11 +1,14 @@
 import { runMigrations } from 'graphile-worker';
 import type { Migration } from '../db/migrator.js';
+import { REVOCATIONS_TABLE_SQL } from '../auth/revocation-store.js';
 
 /**
  * The event backbone's tables, the same in every service (appended to each service's migrations):
  *  - graphile-worker's schema (`graphile_worker`): the outbox (delivery jobs) and the service's own jobs;
  *  - events_inbox: ids of the events this service applied (the idempotency key of its consumer);
  *  - events_dead_letter: deliveries this service gave up on, for an operator (docs/runbooks/events.md).
+ *  - revocations: the revoked sessions and suspended / deleted accounts the revocation events told
+ *    this service about, which every replica reads into memory (mesh/src/auth/revocation-store.ts).
  * graphile-worker also migrates its schema when a worker starts; doing it here too means a service
  * whose worker is off (tests, tools) can still publish.
  */
@@ -38,6 +41,15 @@ export const eventsMigrations: Migration[] = [
     },
     async down({ context: db }) {
       await db.execute('DROP TABLE events_dead_letter, events_inbox; DROP SCHEMA graphile_worker CASCADE');
+    },
+  },
+  {
+    name: 'events-0002-revocations',
+    async up({ context: db }) {
+      await db.execute(REVOCATIONS_TABLE_SQL);
+    },
+    async down({ context: db }) {
+      await db.execute('DROP TABLE revocations');
     },
   },
 ];

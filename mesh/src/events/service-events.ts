@@ -5,7 +5,9 @@ import { ServiceClient } from '../client/service-client.js';
 import type { BaseConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { ServiceName } from '../topology.js';
-import { consumersFrom, type EventType } from './catalogue.js';
+import { applyRevocationEvent, REVOCATION_EVENT_TYPES } from '../auth/revocation-events.js';
+import { RevocationSync } from '../auth/revocation-sync.js';
+import { consumersFrom, consumersOf, type EventType } from './catalogue.js';
 import { deliveryTask, type DeliveryOptions } from './delivery.js';
 import { EventInbox, type EventHandler } from './inbox.js';
 import { EventMetrics } from './metrics.js';
@@ -31,21 +33,35 @@ export interface ServiceEventsOptions {
 
 /**
  * Everything a service needs of the event backbone, built once in its wiring: `publisher` for its
- * domains (publish on the change's transaction), `inbox` for its events endpoint, and the worker
- * that delivers its outbox and runs its jobs, started and stopped with the service.
+ * domains (publish on the change's transaction), `inbox` for its events endpoint, the worker
+ * that delivers its outbox and runs its jobs, started and stopped with the service, and
+ * `revocations`, the revocation set its authentication checks (the wiring returns it to mesh).
+ *
+ * Revocation events (session.revoked, account.suspended/unsuspended/deleted) need no handler in the
+ * service: for every one the catalogue delivers to it, the revocation is recorded first, then the
+ * service's own handler (if any) runs, on the same inbox transaction.
  */
 export class ServiceEvents {
   readonly publisher: EventPublisher;
   readonly inbox: EventInbox;
   readonly worker: OutboxWorker;
   readonly metrics: EventMetrics;
+  readonly revocations: RevocationSync;
   private started = false;
 
   constructor(private readonly options: ServiceEventsOptions) {
     const { service, config, db, logger } = options;
     this.metrics = new EventMetrics(options.registry, service, consumersFrom(service).length > 0 ? db : undefined);
     this.publisher = new EventPublisher(service, config.EVENTS_MAX_ATTEMPTS);
-    this.inbox = new EventInbox(db, service, options.handlers?.(this.publisher) ?? {}, this.metrics);
+    this.revocations = new RevocationSync({
+      db,
+      logger,
+      intervalMs: config.REVOCATIONS_REFRESH_MS,
+      maxEntries: config.REVOCATIONS_MAX_ENTRIES,
+      registry: options.registry,
+    });
+    const handlers = withRevocations(service, options.handlers?.(this.publisher) ?? {}, config.ACCESS_TOKEN_TTL_SECONDS);
+    this.inbox = new EventInbox(db, service, handlers, this.metrics);
     const clients = new Map<ServiceName, ServiceClient>();
     for (const consumer of consumersFrom(service)) {
       const baseUrl = serviceUrl(config, consumer);
@@ -83,6 +99,7 @@ export class ServiceEvents {
    */
   async start(): Promise<void> {
     const { config, service, logger } = this.options;
+    await this.revocations.start();
     if (!config.WORKER_ENABLED) return;
     if (consumersFrom(service).length === 0 && Object.keys(this.options.tasks ?? {}).length === 0) return;
     for (const c of consumersFrom(service).filter((c) => !serviceUrl(config, c))) {
@@ -93,6 +110,7 @@ export class ServiceEvents {
   }
 
   async stop(): Promise<void> {
+    await this.revocations.stop();
     await this.worker.stop();
     this.started = false;
   }
@@ -100,6 +118,24 @@ export class ServiceEvents {
   get running(): boolean {
     return this.started;
   }
+}
+
+/** The service's handlers, with the revocation recorded first for each revocation event it receives. */
+function withRevocations(
+  service: ServiceName,
+  own: Partial<Record<EventType, EventHandler>>,
+  accessTokenTtlSeconds: number,
+): Partial<Record<EventType, EventHandler>> {
+  const handlers = { ...own };
+  for (const type of REVOCATION_EVENT_TYPES) {
+    if (!consumersOf(type).includes(service)) continue;
+    const next = own[type];
+    handlers[type] = async (tx, event) => {
+      await applyRevocationEvent(tx, event, accessTokenTtlSeconds);
+      await next?.(tx, event);
+    };
+  }
+  return handlers;
 }
 
 function serviceUrl(config: BaseConfig, service: ServiceName): string | undefined {

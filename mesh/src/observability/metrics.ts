@@ -38,6 +38,11 @@ export const AUTH_REJECT_REASONS = [
   'jwks_unavailable',
   'unknown_workload',
   'forbidden_workload',
+  'session_revoked',
+  'account_suspended',
+  'account_deleted',
+  'revoked_before_overflow',
+  'revocations_unavailable',
 ] as const;
 
 /** `mesh_client_request_duration_seconds{outcome}`; the last four are failures (`mesh_client_failures_total{reason}`). */

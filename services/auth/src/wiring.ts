@@ -13,6 +13,7 @@ import { RateLimits } from './domain/rate-limits.js';
 import { SecondFactorAttempts } from './domain/second-factor-attempts.js';
 import { SecretBox } from './domain/secret-box.js';
 import { Sessions } from './domain/sessions.js';
+import { SessionRevocations } from './domain/session-revocations.js';
 import { TokenIssuer } from './domain/token-issuer.js';
 import { TwoFactor } from './domain/two-factor.js';
 import { RegisterRoutes } from './generated/routes.js';
@@ -55,8 +56,9 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
     },
   });
   mail.useWorker(events.worker);
-  const accountEvents = new AccountEvents(events.publisher);
-  const sessions = new Sessions(db, config.REFRESH_TOKEN_TTL_SECONDS, audit, () => counters.refreshReuse.inc());
+  const accountEvents = new AccountEvents(events.publisher, config.ACCESS_TOKEN_TTL_SECONDS);
+  const revocations = new SessionRevocations(events.publisher, config.ACCESS_TOKEN_TTL_SECONDS);
+  const sessions = new Sessions(db, config.REFRESH_TOKEN_TTL_SECONDS, audit, revocations, () => counters.refreshReuse.inc());
   const issuer = new TokenIssuer(keys, config.JWT_ISSUER, config.JWT_AUDIENCE, config.ACCESS_TOKEN_TTL_SECONDS);
   const secondFactorAttempts = new SecondFactorAttempts(db, box, audit, (operation) => counters.secondFactorFailures.inc(operation));
   const twoFactor = new TwoFactor(db, box, secondFactorAttempts);
@@ -95,6 +97,7 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
     openapi: await loadOpenApi('auth'),
     // auth verifies its own tokens from its key store instead of fetching its own JWKS over HTTP.
     verifier: createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwks: keys.getKey }),
+    revocations: events.revocations,
     deps,
     onClose: async () => {
       keys.stop();

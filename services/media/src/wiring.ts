@@ -48,5 +48,5 @@ export async function wireMedia({ config, logger, db, metrics }: ServiceContext<
   });
   await events.start();
   const deps: MediaDeps = { config, store, media, events };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('media'), deps, onClose: () => events.stop() };
+  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('media'), revocations: events.revocations, deps, onClose: () => events.stop() };
 }

@@ -51,5 +51,5 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
     logger,
     events,
   };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('posts'), deps, onClose: () => events.stop() };
+  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('posts'), revocations: events.revocations, deps, onClose: () => events.stop() };
 }

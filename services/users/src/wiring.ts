@@ -60,5 +60,5 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
     moderation,
     events,
   };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('users'), deps, onClose: () => events.stop() };
+  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('users'), revocations: events.revocations, deps, onClose: () => events.stop() };
 }

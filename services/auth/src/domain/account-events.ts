@@ -1,4 +1,4 @@
-import { consumersOf, type EventPublisher, type EventType, type Queryable } from '@agora/mesh';
+import { applyRevocationEvent, consumersOf, isRevocationEvent, type EventPublisher, type EventType, type Queryable } from '@agora/mesh';
 
 export type AccountEventType = Extract<EventType, `account.${string}`>;
 
@@ -10,11 +10,16 @@ export function accountEventPayload(a: { username: string; status: string }): Re
 
 /**
  * Publishes `account.*` events on the transaction of the change: raises the account's event sequence
- * and hands the state after the change to the outbox (mesh EventPublisher). For `account.deleted`
- * it also records which services still have to erase the account (pending_erasures).
+ * and hands the state after the change to the outbox (mesh EventPublisher). A suspension, its lifting
+ * and a deletion also go into auth's own revocation table. For `account.deleted` it also records
+ * which services still have to erase the account (pending_erasures).
  */
 export class AccountEvents {
-  constructor(private readonly publisher: EventPublisher) {}
+  constructor(
+    private readonly publisher: EventPublisher,
+    /** auth's access-token life: how long auth's own revocation entry for a suspended/deleted account lives. */
+    private readonly accessTokenTtlSeconds: number,
+  ) {}
 
   async emit(tx: Queryable, type: AccountEventType, userId: string): Promise<void> {
     const [a] = await tx.query<{ id: string; username: string; status: string; event_seq: string }>(
@@ -27,7 +32,9 @@ export class AccountEvents {
         await tx.execute('INSERT INTO pending_erasures (user_id, consumer) VALUES ($1, $2) ON CONFLICT DO NOTHING', [a.id, consumer]);
       }
     }
-    await this.publisher.publish(tx, { type, aggregateId: a.id, sequence: Number(a.event_seq), payload: accountEventPayload(a) });
+    const event = await this.publisher.publish(tx, { type, aggregateId: a.id, sequence: Number(a.event_seq), payload: accountEventPayload(a) });
+    // auth checks the same revocation set as every consumer: it records its own event the same way.
+    if (isRevocationEvent(type)) await applyRevocationEvent(tx, event, this.accessTokenTtlSeconds);
   }
 
   /**

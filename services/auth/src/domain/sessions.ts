@@ -1,6 +1,7 @@
 import { problems, type Database, type Queryable } from '@agora/mesh';
 import { hashRefreshToken, newRefreshToken } from './refresh-tokens.js';
 import type { AuditLog } from './audit.js';
+import type { SessionRevocations } from './session-revocations.js';
 
 export interface IssuedSession {
   sessionId: string;
@@ -41,6 +42,8 @@ export class Sessions {
     private readonly db: Database,
     private readonly ttlSeconds: number,
     private readonly audit: AuditLog,
+    /** Every revocation goes through revokeFamily / revokeAllForUser, which tell the other services here. */
+    private readonly revocations: SessionRevocations,
     private readonly onReuse: () => void = () => undefined,
   ) {}
 
@@ -93,23 +96,39 @@ export class Sessions {
       [hashRefreshToken(refreshToken)],
     );
     if (!family) return undefined;
-    await this.revokeFamily(family.id, 'logout');
+    await this.db.transaction((tx) => this.revokeFamily(family.id, 'logout', tx));
     return { userId: family.userId, sessionId: family.id };
   }
 
-  /** Revokes every live family of the user; on `tx` to join the caller's transaction. Returns how many. */
-  async revokeAllForUser(userId: string, reason: string, tx: Queryable = this.db): Promise<number> {
-    return tx.execute(
-      'UPDATE refresh_families SET revoked_at = now(), revoked_reason = $2, updated_at = now() WHERE user_id = $1 AND revoked_at IS NULL',
+  /**
+   * Revokes every live family of the user and publishes `session.revoked` for them, in one
+   * transaction (`tx` to join the caller's). Returns how many.
+   */
+  async revokeAllForUser(userId: string, reason: string, tx?: Queryable): Promise<number> {
+    if (!tx) return this.db.transaction((t) => this.revokeAllForUser(userId, reason, t));
+    const rows = await tx.query<{ id: string; revoked_at: Date }>(
+      `UPDATE refresh_families SET revoked_at = now(), revoked_reason = $2, updated_at = now()
+        WHERE user_id = $1 AND revoked_at IS NULL RETURNING id, revoked_at`,
       [userId, reason],
     );
+    if (rows.length > 0)
+      await this.revocations.revoked(
+        tx,
+        userId,
+        rows.map((r) => r.id),
+        rows[0]!.revoked_at,
+      );
+    return rows.length;
   }
 
-  private async revokeFamily(familyId: string, reason: string, tx: Queryable = this.db): Promise<void> {
-    await tx.execute('UPDATE refresh_families SET revoked_at = now(), revoked_reason = $2, updated_at = now() WHERE id = $1 AND revoked_at IS NULL', [
-      familyId,
-      reason,
-    ]);
+  /** Revokes one family and publishes `session.revoked` for it, on `tx` (the caller's transaction). */
+  private async revokeFamily(familyId: string, reason: string, tx: Queryable): Promise<void> {
+    const [family] = await tx.query<{ user_id: string; revoked_at: Date }>(
+      `UPDATE refresh_families SET revoked_at = now(), revoked_reason = $2, updated_at = now()
+        WHERE id = $1 AND revoked_at IS NULL RETURNING user_id, revoked_at`,
+      [familyId, reason],
+    );
+    if (family) await this.revocations.revoked(tx, family.user_id, [familyId], family.revoked_at);
   }
 
   private async issueInFamily(familyId: string, user: SessionUser, tx: Queryable): Promise<IssuedSession> {
