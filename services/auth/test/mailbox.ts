@@ -22,10 +22,13 @@ export async function mailsTo(dir: string, to: string): Promise<string[]> {
     .map((m) => m.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))));
 }
 
-/** The token of the newest link with `prefix` (`pr` reset, `ev` verification) mailed to `to`. */
+/** The token of the newest mail to `to` with a link of `prefix` (`pr` reset, `ev` verification) mailed to `to`. */
 export async function tokenMailedTo(dir: string, to: string, prefix: 'pr' | 'ev'): Promise<string> {
-  const all = await mailsTo(dir, to);
-  const token = new RegExp(`#token=(${prefix}_[A-Za-z0-9_-]{43})`).exec(all[all.length - 1] ?? '')?.[1];
+  const link = new RegExp(`#token=(${prefix}_[A-Za-z0-9_-]{43})`);
+  const token = (await mailsTo(dir, to))
+    .map((m) => link.exec(m)?.[1])
+    .filter((t): t is string => t !== undefined)
+    .pop();
   if (!token) throw new Error(`no ${prefix} link mailed to ${to}`);
   return token;
 }
