@@ -180,6 +180,15 @@ export interface EmailChangeRequest {
   code?: TotpOrBackupCode;
 }
 
+export interface UsernameChange {
+  /**
+   * 3–30 letters, digits or underscores.
+   * @pattern ^[A-Za-z0-9_]{3,30}$ must be 3–30 letters, digits or underscores
+   * @example "alice_92"
+   */
+  username: string;
+}
+
 export interface EmailVerifyRequest {
   token: MailToken;
 }

@@ -125,6 +125,30 @@ export class Accounts {
     });
   }
 
+  /**
+   * Renames an active account and publishes `account.updated` in the same transaction (users renames
+   * the profile from it). The old name is free for others at once. Returns the new name; a name
+   * another account holds (any case) is a 409, an account that is not active a 404.
+   */
+  async changeUsername(userId: string, newUsername: string): Promise<string> {
+    const username = newUsername.trim();
+    try {
+      return await this.db.transaction(async (tx) => {
+        const [user] = await tx.query<{ username: string; status: string }>('SELECT username, status FROM users WHERE id = $1 FOR UPDATE', [userId]);
+        if (!user || user.status !== 'active') throw problems.notFound('No such active account.');
+        if (user.username === username) return username;
+        const [taken] = await tx.query<{ id: string }>('SELECT id FROM users WHERE lower(username) = lower($1) AND id <> $2', [username, userId]);
+        if (taken) throw problems.conflict('That username is already registered.');
+        await tx.execute('UPDATE users SET username = $2, updated_at = now() WHERE id = $1', [userId, username]);
+        await this.events.emit(tx, 'account.updated', userId);
+        return username;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw problems.conflict('That username is already registered.');
+      throw err;
+    }
+  }
+
   private async assertUsernameAvailable(username: string): Promise<void> {
     const [taken] = await this.db.query<{ id: string }>('SELECT id FROM users WHERE lower(username) = lower($1) LIMIT 1', [username]);
     if (taken) throw problems.conflict('That username is already registered.');

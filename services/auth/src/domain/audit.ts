@@ -20,6 +20,7 @@ export type AuditAction =
   | 'email_verified'
   | 'email_change_requested'
   | 'email_changed'
+  | 'username_changed'
   | 'account_deleted'
   | 'account_suspended'
   | 'account_reinstated'

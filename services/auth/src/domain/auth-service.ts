@@ -110,6 +110,16 @@ export class AuthService {
     return { id: user.id, username: user.username, email: user.email, createdAt: user.createdAt, ...(await this.pair(session)) };
   }
 
+  /** Renames the caller's account (account.updated tells users); audited. */
+  async changeUsername(userId: string, username: string, ip: string): Promise<string> {
+    const before = await this.d.accounts.find(userId);
+    const renamed = await this.d.accounts.changeUsername(userId, username);
+    if (before && before.username !== renamed) {
+      await this.d.audit.record({ action: 'username_changed', outcome: 'success', actorId: userId, targetId: userId, ip });
+    }
+    return renamed;
+  }
+
   /** The account with this id, whatever its status. */
   account(userId: string): Promise<User | undefined> {
     return this.d.accounts.find(userId);
