@@ -18,6 +18,25 @@ export interface EmailAddressesDeps {
   appUrl: string;
 }
 
+/**
+ * The operator's verification (verify-email command): marks the current address of the active
+ * account `username` verified. Returns whether it was unverified before; undefined for no such account.
+ */
+export async function markEmailVerified(db: Queryable, audit: AuditLog, input: { username: string; actor: string }): Promise<boolean | undefined> {
+  const [row] = await db.query<{ id: string; was_verified: boolean }>(
+    `UPDATE users u SET email_verified_at = coalesce(u.email_verified_at, now()), updated_at = now()
+       FROM users before
+      WHERE u.id = before.id AND lower(u.username) = lower($1) AND u.status = 'active'
+      RETURNING u.id, before.email_verified_at IS NOT NULL AS was_verified`,
+    [input.username],
+  );
+  if (!row) return undefined;
+  if (!row.was_verified) {
+    await audit.record({ action: 'email_verified', outcome: 'success', targetId: row.id, details: { by: input.actor } });
+  }
+  return !row.was_verified;
+}
+
 /** `ada@example.com` → `a***@example.com`: enough for the owner to recognise, little for anyone else. */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
