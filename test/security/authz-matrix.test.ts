@@ -54,6 +54,16 @@ const BODY: Record<string, (caller?: Account) => unknown> = {
   // Enrolling and removing a second factor need the caller's password again.
   'POST /api/v1/auth/2fa/setup': (caller) => ({ password: caller?.password ?? 'anonymous-has-none' }),
   'POST /api/v1/auth/2fa/disable': (caller) => ({ code: '000000', password: caller?.password ?? 'anonymous-has-none' }),
+  // Re-authentication and the account's own settings: the caller's own password proves it (a
+  // "change" to the same password keeps every identity usable for the rows after it).
+  'POST /api/v1/auth/reauthenticate': (caller) => ({ password: caller?.password ?? 'anonymous-has-none' }),
+  'POST /api/v1/auth/password': (caller) => ({
+    currentPassword: caller?.password ?? 'anonymous-has-none',
+    newPassword: caller?.password ?? 'anonymous-has-none',
+  }),
+  'POST /api/v1/auth/email': (caller) => ({ email: `matrix-${randomUUID()}@example.com`, password: caller?.password ?? 'anonymous-has-none' }),
+  // Renaming to the caller's own name: allowed, and the later rows still find the owner by name.
+  'PUT /api/v1/auth/username': (caller) => ({ username: caller?.username ?? 'anonymous_has_none' }),
   'PATCH /api/v1/posts/{id}': () => ({ text: 'edited by the matrix' }),
   'PUT /api/v1/users/{id}/suspension': () => ({ suspended: true }),
   'PATCH /api/v1/users/me': () => ({ bio: 'changed by the matrix' }),
@@ -174,7 +184,8 @@ describe('authorization matrix (from openapi/*.json)', () => {
     expect(cells).toBe(ops.length * 4);
     // The moderation operations exist and are admin-only in the contract.
     expect(ops.filter((o) => o.security === 'admin' && o.service === 'posts' && o.method === 'DELETE').length).toBe(2);
-  });
+    // Four cells per operation, each with its own fixtures: the time grows with the contract.
+  }, 300_000);
 });
 
 describe('internal operations (/internal/...)', () => {
