@@ -106,7 +106,8 @@ export class AuthService {
     const { user, also: session } = registration;
     this.counters.registration();
     await this.d.audit.record({ action: 'register', outcome: 'success', actorId: user.id, targetId: user.id, ip });
-    await this.recordSignIn(session, ip, 'registration');
+    // Audited as the session's start, but not a login in agora_logins_total (registrations count apart).
+    await this.recordSignIn(session, ip, 'registration', false);
     return { id: user.id, username: user.username, email: user.email, createdAt: user.createdAt, ...(await this.pair(session)) };
   }
 
@@ -352,8 +353,8 @@ export class AuthService {
     return this.pair(session);
   }
 
-  private async recordSignIn(session: IssuedSession, ip: string, method: string): Promise<void> {
-    this.counters.login('success');
+  private async recordSignIn(session: IssuedSession, ip: string, method: string, countAsLogin = true): Promise<void> {
+    if (countAsLogin) this.counters.login('success');
     await this.d.audit.record({
       action: 'login',
       outcome: 'success',
