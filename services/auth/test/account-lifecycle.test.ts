@@ -192,6 +192,21 @@ describe('password reset by mail', () => {
     expect(await auth.count("audit_events WHERE action = 'password_reset' AND target_id = $1", [a.id])).toBe(1);
   });
 
+  it('a new password voids a pending email change (one a thief may have started)', async () => {
+    const a = await account();
+    const theirs = `thief-${a.u.email}`;
+    expect((await postJson(url('email'), { email: theirs }, bearer(a.tokens.accessToken))).status).toBe(202);
+    await drain();
+    const changeLink = await tokenMailedTo(mailbox, theirs, 'ev');
+    await postJson(url('password/reset/request'), { email: a.u.email });
+    await drain();
+    expect(
+      (await postJson(url('password/reset'), { token: await tokenMailedTo(mailbox, a.u.email, 'pr'), newPassword: 'Owner-resets-1234' })).status,
+    ).toBe(204);
+    expect((await postJson(url('email/verify'), { token: changeLink })).status).toBe(400);
+    expect((await postJson(url('login'), { login: a.u.username, password: 'Owner-resets-1234' })).body.user.email).toBe(a.u.email);
+  });
+
   it('refuses an expired link and a voided one (a newer request replaces it), changing nothing', async () => {
     const a = await account();
     await postJson(url('password/reset/request'), { email: a.u.email });

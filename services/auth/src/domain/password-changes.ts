@@ -1,4 +1,4 @@
-import { problems, type Database } from '@agora/mesh';
+import { problems, type Database, type Queryable } from '@agora/mesh';
 import type { User } from '../models/index.js';
 import { ACCOUNT_TOKEN_TTL_SECONDS, type AccountTokens } from './account-tokens.js';
 import type { AuditLog } from './audit.js';
@@ -39,7 +39,7 @@ export class PasswordChanges {
     const passwordHash = await hashPassword(newPassword);
     const revoked = await this.d.db.transaction(async (tx) => {
       await tx.execute('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1', [userId, passwordHash]);
-      await this.d.tokens.voidAll(tx, userId, 'password_reset');
+      await this.voidPendingLinks(tx, userId);
       await enqueueMail(tx, this.d.box, {
         to: user.email,
         subject: 'Your Agora password was changed',
@@ -96,6 +96,7 @@ export class PasswordChanges {
     const revoked = await this.d.db.transaction(async (tx) => {
       const spent = await this.d.tokens.spend(tx, token, ['password_reset']);
       if (!spent) return undefined;
+      await this.voidPendingLinks(tx, user.id);
       // The link came through the mailbox: that proves the address as well as a verification would.
       await tx.execute(
         `UPDATE users SET password_hash = $2, email_verified_at = coalesce(email_verified_at, now()), updated_at = now()
@@ -118,6 +119,15 @@ export class PasswordChanges {
       ip,
       details: { sessionsRevoked: revoked },
     });
+  }
+
+  /**
+   * A new password voids the account's other pending links: a reset someone else asked for, and an
+   * email change a thief may have started with the old credentials (its link goes to their mailbox).
+   */
+  private async voidPendingLinks(tx: Queryable, userId: string): Promise<void> {
+    await this.d.tokens.voidAll(tx, userId, 'password_reset');
+    await this.d.tokens.voidAll(tx, userId, 'email_change');
   }
 
   private async activeUser(userId: string): Promise<User> {
