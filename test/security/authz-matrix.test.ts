@@ -57,6 +57,16 @@ const BODY: Record<string, (caller?: Account) => unknown> = {
   // Enrolling and removing a second factor need the caller's password again.
   'POST /api/v1/auth/2fa/setup': (caller) => ({ password: caller?.password ?? 'anonymous-has-none' }),
   'POST /api/v1/auth/2fa/disable': (caller) => ({ code: '000000', password: caller?.password ?? 'anonymous-has-none' }),
+  // Re-authentication and the account's own settings: the caller's own password proves it (a
+  // "change" to the same password keeps every identity usable for the rows after it).
+  'POST /api/v1/auth/reauthenticate': (caller) => ({ password: caller?.password ?? 'anonymous-has-none' }),
+  'POST /api/v1/auth/password': (caller) => ({
+    currentPassword: caller?.password ?? 'anonymous-has-none',
+    newPassword: caller?.password ?? 'anonymous-has-none',
+  }),
+  'POST /api/v1/auth/email': (caller) => ({ email: `matrix-${randomUUID()}@example.com`, password: caller?.password ?? 'anonymous-has-none' }),
+  // Renaming to the caller's own name: allowed, and the later rows still find the owner by name.
+  'PUT /api/v1/auth/username': (caller) => ({ username: caller?.username ?? 'anonymous_has_none' }),
   'PATCH /api/v1/posts/{id}': () => ({ text: 'edited by the matrix' }),
   'PATCH /api/v1/posts/{id}/comments/{commentId}': () => ({ text: 'comment edited by the matrix' }),
   'PATCH /api/v1/media/{id}': () => ({ alt: 'described by the matrix' }),

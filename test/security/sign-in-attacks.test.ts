@@ -129,9 +129,22 @@ describe.skipIf(!run)('sign-in under attack (real limits, through the ingress)',
       password: `Pass-${randomBytes(8).toString('hex')}`,
     });
     expect(res.status).toBe(201);
-    expect(Object.keys(res.body).sort()).toEqual(['createdAt', 'email', 'id', 'username']);
+    // A new account is signed in at once; a taken email gets the same keys, with decoy tokens.
+    const fresh = await jsonFrom(freshAddress(), stack.url, 'POST', '/api/v1/auth/register', {
+      username: `fr_${randomBytes(4).toString('hex')}`,
+      email: `fr_${randomBytes(4).toString('hex')}@example.com`,
+      password: `Pass-${randomBytes(8).toString('hex')}`,
+    });
+    expect(Object.keys(res.body).sort()).toEqual(Object.keys(fresh.body).sort());
+    expect(Object.keys(res.body)).toContain('accessToken');
+    const verify = await fetch(`${stack.url}/api/v1/auth/verify`, { headers: { authorization: `Bearer ${String(res.body.accessToken)}` } });
+    expect(verify.status).toBe(401);
+    await verify.body?.cancel();
     const mails = await withDb(stack.databases.auth!, (c) =>
-      c.query<{ n: string }>('SELECT count(*) AS n FROM mail_outbox WHERE recipient = $1', [owner.email]),
+      c.query<{ n: string }>('SELECT count(*) AS n FROM mail_outbox WHERE recipient = $1 AND subject LIKE $2', [
+        owner.email,
+        'Someone tried to sign up%',
+      ]),
     );
     expect(Number(mails.rows[0]!.n)).toBe(1);
   });

@@ -24,6 +24,8 @@ export const authConfigSchema = baseConfigSchema.extend({
   SMTP_URL: z.string().url().optional(),
   MAILBOX_DIR: z.string().default('.data/mailbox'),
   MAIL_FROM: z.string().default('Agora <no-reply@agora.dev>'),
+  // The web app's origin, for the links in password-reset and verification mails.
+  APP_URL: z.string().url().default('http://localhost:8080'),
 });
 
 export type AuthConfig = z.infer<typeof authConfigSchema>;

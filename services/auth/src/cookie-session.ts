@@ -15,7 +15,7 @@ export const SESSION_MODE_HEADER = 'X-Agora-Session';
 export const REFRESH_COOKIE = 'agora_refresh';
 const COOKIE_PATH = '/api/v1/auth';
 
-const ISSUING = new Set(['/api/v1/auth/login', '/api/v1/auth/login/mfa', '/api/v1/auth/login/code', '/api/v1/auth/refresh']);
+const ISSUING = new Set(['/api/v1/auth/register', '/api/v1/auth/login', '/api/v1/auth/login/mfa', '/api/v1/auth/login/code', '/api/v1/auth/refresh']);
 const REFRESH = '/api/v1/auth/refresh';
 const LOGOUT = '/api/v1/auth/logout';
 
@@ -87,7 +87,7 @@ export function cookieSession(allowedOrigins: readonly string[]): Koa.Middleware
       return;
     }
     const answer = ctx.body as { refreshToken?: unknown; refreshExpiresIn?: unknown } | undefined;
-    if (ctx.status === 200 && answer && typeof answer.refreshToken === 'string') {
+    if ((ctx.status === 200 || ctx.status === 201) && answer && typeof answer.refreshToken === 'string') {
       const { refreshToken, ...rest } = answer;
       ctx.set('Set-Cookie', cookieHeader(ctx, refreshToken, Number(answer.refreshExpiresIn) || 0));
       ctx.body = rest;

@@ -2,12 +2,15 @@ import path from 'node:path';
 import { CLOCK_TOLERANCE_SECONDS, createTokenVerifier, ServiceEvents, type ServiceContext, type ServiceWiring } from '@agora/mesh';
 import type { AuthConfig } from './config.js';
 import { AccountEvents } from './domain/account-events.js';
+import { AccountTokens } from './domain/account-tokens.js';
 import { Accounts } from './domain/accounts.js';
 import { AuditLog } from './domain/audit.js';
 import { AuthService } from './domain/auth-service.js';
+import { EmailAddresses } from './domain/email-addresses.js';
 import { KeyStore } from './domain/key-store.js';
 import { MailQueue, mailboxTransport, SEND_MAIL_TASK, sendMailTask, smtpTransport } from './domain/mail.js';
 import { MfaChallenges } from './domain/mfa-challenges.js';
+import { PasswordChanges } from './domain/password-changes.js';
 import { PasswordlessCodes } from './domain/passwordless.js';
 import { RateLimits } from './domain/rate-limits.js';
 import { SecondFactorAttempts } from './domain/second-factor-attempts.js';
@@ -25,6 +28,8 @@ import { declareAuthMetrics } from './metrics.js';
 export interface AuthDeps {
   config: AuthConfig;
   auth: AuthService;
+  passwords: PasswordChanges;
+  emails: EmailAddresses;
   keys: KeyStore;
   sessions: Sessions;
   twoFactor: TwoFactor;
@@ -75,6 +80,9 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
     },
     () => logger.warn('sign-in: the global failure budget is spent; each address now gets the under-attack budget'),
   );
+  const accountTokens = new AccountTokens();
+  // A new account's verification mail is queued in its sign-up transaction (EmailAddresses needs auth: bound below).
+  const late: { emails?: EmailAddresses } = {};
   const auth = new AuthService({
     accounts: new Accounts(db, box, accountEvents),
     sessions,
@@ -85,9 +93,13 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
     mfa: new MfaChallenges(db),
     passwordless: new PasswordlessCodes(db, box),
     counters: { registration: () => counters.registrations.inc(), login: (result) => counters.logins.inc(result) },
+    onSignUp: (tx, user) => late.emails!.queueVerification(tx, user.id, user.email),
   });
+  const lifecycle = { db, box, auth, sessions, tokens: accountTokens, limits, audit, appUrl: config.APP_URL };
+  const emails = (late.emails = new EmailAddresses(lifecycle));
+  const passwords = new PasswordChanges(lifecycle);
   await events.start();
-  const deps: AuthDeps = { config, auth, keys, sessions, twoFactor, audit, mail, events };
+  const deps: AuthDeps = { config, auth, passwords, emails, keys, sessions, twoFactor, audit, mail, events };
   return {
     // Cookie mode for the web app runs before the generated routes validate the body.
     registerRoutes: (router) => {

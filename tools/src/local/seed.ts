@@ -34,6 +34,7 @@ export async function runSeeds(opts: SeedOptions): Promise<SeedResult> {
     await seedDemoData({
       ingressUrl: opts.ingressUrl,
       grantAdmin: (username) => runScript(opts.auth, 'grant-role', opts.authEnv, [username, 'admin']),
+      verifyEmails: (usernames) => runScript(opts.auth, 'verify-email', opts.authEnv, usernames),
       log: (line) => say('seed', line),
     });
     return 'done';

@@ -32,7 +32,7 @@ export const TRACING_REGISTER = path.join(REPO_ROOT, 'mesh', 'dist', 'observabil
  * tsc: one file instead of ≈ 1 500 modules, for the cold start; scripts/bundle.mjs), exactly what the
  * images run; the one-shot scripts run as tsc wrote them.
  */
-export function serviceScript(name: string, script: 'main' | 'migrate' | 'grant-role'): string {
+export function serviceScript(name: string, script: 'main' | 'migrate' | 'grant-role' | 'verify-email'): string {
   return path.join(serviceDir(name), 'dist', script === 'main' ? 'main.bundle.mjs' : `${script}.js`);
 }
 
@@ -46,7 +46,7 @@ export async function discoverServices(services: readonly ServiceTopology[] = SE
 /** Runs a one-shot script (`node services/<name>/dist/<script>.js [args]`) to completion. */
 export function runScript(
   service: ServiceTopology,
-  script: 'migrate' | 'grant-role',
+  script: 'migrate' | 'grant-role' | 'verify-email',
   env: NodeJS.ProcessEnv,
   args: readonly string[] = [],
   timeoutMs = 180_000,

@@ -9,11 +9,14 @@ import { DEMO_PASSWORD, DEMO_USERS, apiAs, demoEmail, expectStatus, signInDemo }
 export interface DemoSeedOptions {
   readonly ingressUrl: string;
   readonly grantAdmin: (username: string) => Promise<void>;
+  /** Marks the demo accounts' addresses verified (auth's operator command `verify-email`). */
+  readonly verifyEmails: (usernames: string[]) => Promise<void>;
   readonly log: (line: string) => void;
 }
 
-export async function seedDemoData({ ingressUrl, grantAdmin, log }: DemoSeedOptions): Promise<void> {
+export async function seedDemoData({ ingressUrl, grantAdmin, verifyEmails, log }: DemoSeedOptions): Promise<void> {
   await seedAccounts(ingressUrl, log);
+  await verifyEmails(DEMO_USERS.map((u) => u.username));
   for (const admin of DEMO_USERS.filter((u) => u.admin)) await grantAdmin(admin.username);
   const sessions = new Map<string, Awaited<ReturnType<typeof signInDemo>>>();
   for (const user of DEMO_USERS) sessions.set(user.username, await signInDemo(ingressUrl, user.username));

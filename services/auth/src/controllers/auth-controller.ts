@@ -3,14 +3,16 @@ import type { Request as KoaRequest } from 'koa';
 import { caller, type ProblemDetails } from '@agora/mesh';
 import type { AuthDeps } from '../wiring.js';
 import type {
-  Account,
   CodeLoginRequest,
   CodeRequest,
   CodeRequestAccepted,
   LoginMfaRequest,
   LoginRequest,
   MfaRequiredResponse,
+  ReauthenticatedResponse,
+  ReauthenticateRequest,
   RefreshRequest,
+  RegisteredAccount,
   RegisterRequest,
   TokenResponse,
   VerifiedToken,
@@ -27,16 +29,18 @@ export class AuthController extends Controller {
   }
 
   /**
-   * Creates an account. The password is stored as an argon2id hash. Limited to 3 per hour per IP.
-   * An email that already has an account gets the same answer (its owner is mailed instead).
-   * @summary Create an account
+   * Creates an account and signs it in at once (tokens as login answers them; a cookie in cookie
+   * mode), and mails a link to verify the address. The password is stored as an argon2id hash.
+   * Limited to 3 per hour per IP. An email that already has an account gets the same answer, with
+   * tokens that sign nobody in (its owner is mailed instead).
+   * @summary Create an account and sign in
    */
   @Post('register')
   @SuccessResponse(201, 'Created')
   @Response<ProblemDetails>(409, 'Username already registered')
   @Response<ProblemDetails>(429, 'Too many sign-ups from this address')
-  public async register(@Body() body: RegisterRequest, @Request() req: KoaRequest): Promise<Account> {
-    const account = await this.deps.auth.register(body, req.ip);
+  public async register(@Body() body: RegisterRequest, @Request() req: KoaRequest): Promise<RegisteredAccount> {
+    const account = await this.deps.auth.register(body, req.ip, req.get('user-agent'));
     this.setStatus(201);
     return account;
   }
@@ -53,7 +57,7 @@ export class AuthController extends Controller {
   @Response<ProblemDetails>(403, 'Right password, suspended account')
   @Response<ProblemDetails>(429, 'Too many failed attempts')
   public async login(@Body() body: LoginRequest, @Request() req: KoaRequest): Promise<TokenResponse | MfaRequiredResponse> {
-    return this.deps.auth.login(body.login, body.password, req.ip);
+    return this.deps.auth.login(body.login, body.password, req.ip, req.get('user-agent'));
   }
 
   /**
@@ -65,7 +69,7 @@ export class AuthController extends Controller {
   @Response<ProblemDetails>(401, 'Expired, used or exhausted mfaToken')
   @Response<ProblemDetails>(429, 'Too many wrong second-factor codes for this account')
   public async loginMfa(@Body() body: LoginMfaRequest, @Request() req: KoaRequest): Promise<TokenResponse> {
-    return this.deps.auth.loginMfa(body.mfaToken, body.code, req.ip);
+    return this.deps.auth.loginMfa(body.mfaToken, body.code, req.ip, req.get('user-agent'));
   }
 
   /**
@@ -89,7 +93,7 @@ export class AuthController extends Controller {
   @Post('login/code')
   @Response<ProblemDetails>(401, 'Wrong, expired or used code')
   public async loginWithCode(@Body() body: CodeLoginRequest, @Request() req: KoaRequest): Promise<TokenResponse | MfaRequiredResponse> {
-    return this.deps.auth.loginWithCode(body.email, body.code, req.ip);
+    return this.deps.auth.loginWithCode(body.email, body.code, req.ip, req.get('user-agent'));
   }
 
   /**
@@ -111,6 +115,22 @@ export class AuthController extends Controller {
   public async logout(@Body() body: RefreshRequest, @Request() req: KoaRequest): Promise<void> {
     await this.deps.auth.logout(body.refreshToken, req.ip);
     this.setStatus(204);
+  }
+
+  /**
+   * Proves the caller again with the password or a current second-factor code: the session counts
+   * as freshly signed in for 5 minutes (changing the email address needs that, or the proof with the
+   * request), and the answer is an access token whose `auth_time` says so.
+   * @summary Re-authenticate the current session
+   */
+  @Post('reauthenticate')
+  @Security('jwt')
+  @Response<ProblemDetails>(401, 'Missing or invalid token, or the session has ended')
+  @Response<ProblemDetails>(403, 'Wrong password or code')
+  @Response<ProblemDetails>(429, 'Too many failed attempts')
+  public async reauthenticate(@Body() body: ReauthenticateRequest, @Request() req: KoaRequest): Promise<ReauthenticatedResponse> {
+    const p = caller(req);
+    return this.deps.auth.reauthenticate(p.userId, p.sessionId, body, req.ip);
   }
 
   /**

@@ -33,14 +33,6 @@ export type Email = string;
  */
 export type TotpOrBackupCode = string;
 
-export interface Account {
-  /** @format uuid */
-  id: string;
-  username: string;
-  email: string;
-  createdAt: Date;
-}
-
 export interface LoginRequest {
   /**
    * Username or email.
@@ -63,6 +55,17 @@ export interface RefreshRequest {
   refreshToken: string;
 }
 
+/** The signed-in account, as a token answer carries it. */
+export interface SignedInUser {
+  /** @format uuid */
+  id: string;
+  username: string;
+  email: string;
+  /** Whether the address was confirmed from its mailbox. */
+  emailVerified: boolean;
+  roles: string[];
+}
+
 export interface TokenResponse {
   accessToken: string;
   tokenType: 'Bearer';
@@ -71,6 +74,128 @@ export interface TokenResponse {
   refreshToken: string;
   /** Seconds until the refresh token expires (if not rotated first). */
   refreshExpiresIn: number;
+  user: SignedInUser;
+}
+
+/** A new account, signed in at once (in cookie mode the refresh token is a cookie, as for login). */
+export interface RegisteredAccount extends TokenResponse {
+  /** @format uuid */
+  id: string;
+  username: string;
+  email: string;
+  createdAt: Date;
+}
+
+/** The password or a current second-factor code (TOTP or backup code): one of the two. */
+export interface ReauthenticateRequest {
+  /**
+   * @minLength 1
+   * @maxLength 256
+   */
+  password?: string;
+  code?: TotpOrBackupCode;
+}
+
+export interface ReauthenticatedResponse {
+  /** A new access token of the same session, with the new `auth_time`. */
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  /** When the session re-authenticated, seconds since the epoch. */
+  authTime: number;
+}
+
+export interface PasswordChangeRequest {
+  /**
+   * @minLength 1
+   * @maxLength 256
+   */
+  currentPassword: string;
+  /**
+   * 12–256 characters; must not contain the username.
+   * @minLength 12
+   * @maxLength 256
+   */
+  newPassword: string;
+}
+
+export interface PasswordChanged {
+  /** How many other sessions were signed out (this one stays). */
+  sessionsRevoked: number;
+}
+
+export interface PasswordResetRequest {
+  email: Email;
+}
+
+/**
+ * The token of a mailed link (password reset, email verification).
+ * @pattern ^(pr|ev)_[A-Za-z0-9_-]{43}$ must be the token from the mail
+ */
+export type MailToken = string;
+
+export interface PasswordResetConfirm {
+  token: MailToken;
+  /**
+   * 12–256 characters; must not contain the username.
+   * @minLength 12
+   * @maxLength 256
+   */
+  newPassword: string;
+}
+
+export interface MailAccepted {
+  message: string;
+}
+
+export interface SessionInfo {
+  /** @format uuid */
+  id: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  userAgent: string | null;
+  /** The coarse network the session was last used from (an IPv4 /24 or IPv6 /48), never the full address. */
+  ipPrefix: string | null;
+  /** Whether this is the session of the presented access token. */
+  current: boolean;
+}
+
+export interface SessionList {
+  /** The live sessions, most recently used first (at most 100). */
+  items: SessionInfo[];
+}
+
+export interface SessionsRevoked {
+  revoked: number;
+}
+
+/** The new address, plus the password or a second-factor code unless the session signed in within 5 minutes. */
+export interface EmailChangeRequest {
+  email: Email;
+  /**
+   * @minLength 1
+   * @maxLength 256
+   */
+  password?: string;
+  code?: TotpOrBackupCode;
+}
+
+export interface UsernameChange {
+  /**
+   * 3–30 letters, digits or underscores.
+   * @pattern ^[A-Za-z0-9_]{3,30}$ must be 3–30 letters, digits or underscores
+   * @example "alice_92"
+   */
+  username: string;
+}
+
+export interface EmailVerifyRequest {
+  token: MailToken;
+}
+
+export interface EmailVerified {
+  /** The account's (now verified) address. */
+  email: string;
 }
 
 export interface VerifiedToken {

@@ -2,7 +2,7 @@ import { isUniqueViolation, problems, type Database, type Queryable } from '@ago
 import { USER_COLUMNS, type User } from '../models/index.js';
 import { enqueueMail } from './mail.js';
 import type { AccountEvents } from './account-events.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { assertPasswordAllowed, hashPassword, verifyPassword } from './passwords.js';
 import type { SecretBox } from './secret-box.js';
 
 export interface NewAccount {
@@ -12,7 +12,7 @@ export interface NewAccount {
 }
 
 /** What a sign-up answers: the new account, or — for an email already registered — the same shape, mailed to its owner. */
-export type Registration = { created: true; user: User } | { created: false; username: string; email: string };
+export type Registration<T> = { created: true; user: User; also: T } | { created: false; username: string; email: string };
 
 /**
  * Accounts: creation with case-insensitive uniqueness, and credential checks. Every change other
@@ -28,14 +28,13 @@ export class Accounts {
   /**
    * Creates the account. A taken username is a 409 (usernames are public); a taken email is not
    * told to the caller — its owner gets a mail instead, and the caller the same answer as a new
-   * account — so sign-up cannot be used to learn who is registered.
+   * account — so sign-up cannot be used to learn who is registered. `alsoDo` runs in the new
+   * account's transaction (its first session, its verification mail).
    */
-  async register(input: NewAccount): Promise<Registration> {
+  async register<T>(input: NewAccount, alsoDo: (tx: Queryable, user: User) => Promise<T>): Promise<Registration<T>> {
     const username = input.username.trim();
     const email = input.email.trim().toLowerCase();
-    if (input.password.toLowerCase().includes(username.toLowerCase())) {
-      throw problems.validation('The password must not contain the username.', [{ field: 'password', message: 'must not contain the username' }]);
-    }
+    assertPasswordAllowed(username, input.password);
     await this.assertUsernameAvailable(username);
     // Hashed in both cases, so a taken email costs the same time as a new account.
     const passwordHash = await hashPassword(input.password);
@@ -56,7 +55,7 @@ export class Accounts {
           passwordHash,
         ]);
         await this.events.emit(tx, 'account.registered', user!.id);
-        return { created: true as const, user: user! };
+        return { created: true as const, user: user!, also: await alsoDo(tx, user!) };
       });
     } catch (err) {
       // Two registrations raced past the checks; the unique indexes decide. Only the username is told.
@@ -124,6 +123,30 @@ export class Accounts {
       if (user.status !== status) await this.events.emit(tx, status === 'suspended' ? 'account.suspended' : 'account.unsuspended', userId);
       return alsoDo(tx);
     });
+  }
+
+  /**
+   * Renames an active account and publishes `account.updated` in the same transaction (users renames
+   * the profile from it). The old name is free for others at once. Returns the new name; a name
+   * another account holds (any case) is a 409, an account that is not active a 404.
+   */
+  async changeUsername(userId: string, newUsername: string): Promise<string> {
+    const username = newUsername.trim();
+    try {
+      return await this.db.transaction(async (tx) => {
+        const [user] = await tx.query<{ username: string; status: string }>('SELECT username, status FROM users WHERE id = $1 FOR UPDATE', [userId]);
+        if (!user || user.status !== 'active') throw problems.notFound('No such active account.');
+        if (user.username === username) return username;
+        const [taken] = await tx.query<{ id: string }>('SELECT id FROM users WHERE lower(username) = lower($1) AND id <> $2', [username, userId]);
+        if (taken) throw problems.conflict('That username is already registered.');
+        await tx.execute('UPDATE users SET username = $2, updated_at = now() WHERE id = $1', [userId, username]);
+        await this.events.emit(tx, 'account.updated', userId);
+        return username;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw problems.conflict('That username is already registered.');
+      throw err;
+    }
   }
 
   private async assertUsernameAvailable(username: string): Promise<void> {

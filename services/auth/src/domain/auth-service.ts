@@ -1,16 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { problems } from '@agora/mesh';
+import { ProblemError, problems, type Queryable } from '@agora/mesh';
 import type { Accounts, NewAccount } from './accounts.js';
 import type { AuditLog } from './audit.js';
 import { MFA_CHALLENGE_TTL_SECONDS, type MfaChallenges } from './mfa-challenges.js';
 import type { PasswordlessCodes } from './passwordless.js';
 import { accountKey, type LoginAttempt, type RateLimits } from './rate-limits.js';
-import type { IssuedSession, Sessions } from './sessions.js';
+import { newRefreshToken } from './refresh-tokens.js';
+import type { IssuedSession, SessionClient, Sessions } from './sessions.js';
 import type { TokenIssuer } from './token-issuer.js';
 import type { TwoFactor } from './two-factor.js';
 import type { User } from '../models/index.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Who a token answer signs in: what a client shows without another request. */
+export interface SignedInUser {
+  id: string;
+  username: string;
+  email: string;
+  emailVerified: boolean;
+  roles: string[];
+}
 
 export interface TokenPair {
   accessToken: string;
@@ -18,7 +28,25 @@ export interface TokenPair {
   expiresIn: number;
   refreshToken: string;
   refreshExpiresIn: number;
+  user: SignedInUser;
 }
+
+/** A sign-up's answer: the account and, at once, a session of it. */
+export interface RegisteredAccount extends TokenPair {
+  id: string;
+  username: string;
+  email: string;
+  createdAt: Date;
+}
+
+/** What proves the caller again: the password, or a current second-factor code. */
+export interface ReauthenticationProof {
+  password?: string;
+  code?: string;
+}
+
+/** How recent a sign-in (or re-authentication) must be for a sensitive operation without a proof. */
+export const REAUTHENTICATION_WINDOW_SECONDS = 300;
 
 /** The answer to a correct password (or mail code) of an account with two-factor authentication on. */
 export interface MfaRequired {
@@ -46,6 +74,8 @@ export interface AuthServiceDeps {
   mfa: MfaChallenges;
   passwordless: PasswordlessCodes;
   counters?: AuthCounters;
+  /** Runs in a new account's transaction (its verification mail: EmailAddresses.queueVerification). */
+  onSignUp?: (tx: Queryable, user: User) => Promise<void>;
 }
 
 const NO_COUNTERS: AuthCounters = { registration: () => undefined, login: () => undefined };
@@ -58,25 +88,49 @@ export class AuthService {
     this.counters = d.counters ?? NO_COUNTERS;
   }
 
-  async register(input: NewAccount, ip: string): Promise<{ id: string; username: string; email: string; createdAt: Date }> {
+  /**
+   * Creates the account and signs it in at once. A taken email gets the same answer — an id that
+   * names nothing and decoy tokens every verifier refuses (TokenIssuer.issueDecoy, a refresh token
+   * that is not stored) — while its owner is mailed (SECURITY.md, "Sign-up").
+   */
+  async register(input: NewAccount, ip: string, userAgent?: string): Promise<RegisteredAccount> {
     await this.d.limits.consumeSignup(ip);
-    const registration = await this.d.accounts.register(input);
+    const registration = await this.d.accounts.register(input, async (tx, user) => {
+      await this.d.onSignUp?.(tx, user);
+      return this.d.sessions.create(user, tx, { ip, userAgent });
+    });
     if (!registration.created) {
-      // The email's owner was mailed; the caller gets what a new account gets (an id that names nothing).
       await this.d.audit.record({ action: 'register', outcome: 'failure', ip, details: { reason: 'email_taken' } });
-      return { id: randomUUID(), username: registration.username, email: registration.email, createdAt: new Date() };
+      return this.decoyRegistration(registration.username, registration.email);
     }
-    const { user } = registration;
+    const { user, also: session } = registration;
     this.counters.registration();
     await this.d.audit.record({ action: 'register', outcome: 'success', actorId: user.id, targetId: user.id, ip });
-    return { id: user.id, username: user.username, email: user.email, createdAt: user.createdAt };
+    // Audited as the session's start, but not a login in agora_logins_total (registrations count apart).
+    await this.recordSignIn(session, ip, 'registration', false);
+    return { id: user.id, username: user.username, email: user.email, createdAt: user.createdAt, ...(await this.pair(session)) };
+  }
+
+  /** Renames the caller's account (account.updated tells users); audited. */
+  async changeUsername(userId: string, username: string, ip: string): Promise<string> {
+    const before = await this.d.accounts.find(userId);
+    const renamed = await this.d.accounts.changeUsername(userId, username);
+    if (before && before.username !== renamed) {
+      await this.d.audit.record({ action: 'username_changed', outcome: 'success', actorId: userId, targetId: userId, ip });
+    }
+    return renamed;
+  }
+
+  /** The account with this id, whatever its status. */
+  account(userId: string): Promise<User | undefined> {
+    return this.d.accounts.find(userId);
   }
 
   /**
    * The attempt is reserved against the account's budget (its username and email alike) and the
    * address's before the password is verified, and refunded only when it was right.
    */
-  async login(login: string, password: string, ip: string): Promise<LoginResult> {
+  async login(login: string, password: string, ip: string, userAgent?: string): Promise<LoginResult> {
     const found = await this.d.accounts.findByLogin(login);
     const attempt = await this.reserveLogin(accountKey(found?.id, login), ip, found?.id);
     const { user, reason } = await this.d.accounts.checkPassword(found, password);
@@ -94,7 +148,7 @@ export class AuthService {
       throw problems.unauthorized('The username/email or password is incorrect.');
     }
     await attempt.succeeded();
-    return this.completeFirstFactor(user, ip, 'password');
+    return this.completeFirstFactor(user, { ip, userAgent }, 'password');
   }
 
   /**
@@ -119,8 +173,56 @@ export class AuthService {
     await attempt.succeeded();
   }
 
+  /**
+   * For the operations a stolen access token must not be enough for (change email, …): the password
+   * or a second-factor code in the request, or else a sign-in or re-authentication of this session
+   * within REAUTHENTICATION_WINDOW_SECONDS. Refused with a 403 that says what to send.
+   */
+  async requireRecentAuthentication(userId: string, sessionId: string, proof: ReauthenticationProof, ip: string): Promise<void> {
+    if (proof.password !== undefined) return this.confirmPassword(userId, proof.password, ip);
+    if (proof.code !== undefined) return this.confirmSecondFactor(userId, proof.code, ip);
+    const at = await this.d.sessions.authenticatedAt(userId, sessionId);
+    if (at && Date.now() - at.getTime() <= REAUTHENTICATION_WINDOW_SECONDS * 1000) return;
+    throw new ProblemError(
+      403,
+      'forbidden',
+      `This needs a sign-in from the last ${REAUTHENTICATION_WINDOW_SECONDS / 60} minutes: send your password (or a current two-factor code) with the request, or call POST /api/v1/auth/reauthenticate first.`,
+      { extensions: { reauthenticationRequired: true } },
+    );
+  }
+
+  /**
+   * Re-authentication of the caller's session with the password or a second-factor code: the
+   * session counts as freshly signed in (its `auth_time`) and a new access token says so.
+   */
+  async reauthenticate(
+    userId: string,
+    sessionId: string,
+    proof: ReauthenticationProof,
+    ip: string,
+  ): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number; authTime: number }> {
+    if (proof.password === undefined && proof.code === undefined) {
+      throw problems.validation('Send the password or a two-factor code.', [{ field: 'password', message: 'send the password or a code' }]);
+    }
+    await this.requireRecentAuthentication(userId, sessionId, proof, ip);
+    const user = await this.activeUser(userId);
+    const at = await this.d.sessions.reauthenticated(userId, sessionId);
+    if (!at) throw problems.unauthorized('This session has ended; sign in again.');
+    const authTime = Math.floor(at.getTime() / 1000);
+    await this.d.audit.record({
+      action: 'reauthenticate',
+      outcome: 'success',
+      actorId: userId,
+      targetId: userId,
+      ip,
+      details: { sessionId, method: proof.password !== undefined ? 'password' : 'second_factor' },
+    });
+    const accessToken = await this.d.tokens.issue({ userId, username: user.username, roles: user.roles, sessionId, authTime });
+    return { accessToken, tokenType: 'Bearer', expiresIn: this.d.tokens.ttlSeconds, authTime };
+  }
+
   /** Second step of a 2FA sign-in: the challenge token plus a TOTP or backup code. */
-  async loginMfa(mfaToken: string, code: string, ip: string): Promise<TokenPair> {
+  async loginMfa(mfaToken: string, code: string, ip: string, userAgent?: string): Promise<TokenPair> {
     let userId: string | undefined;
     try {
       userId = await this.d.mfa.attempt(mfaToken, (id) => {
@@ -133,7 +235,7 @@ export class AuthService {
       throw err;
     }
     const user = await this.activeUser(userId);
-    return this.startSession(user, ip, 'totp');
+    return this.startSession(user, { ip, userAgent }, 'totp');
   }
 
   /** Mails a sign-in code when the address belongs to an active account; answers the same either way. */
@@ -143,7 +245,7 @@ export class AuthService {
     await this.d.audit.record({ action: 'login_code_requested', outcome: sent ? 'success' : 'failure', ip });
   }
 
-  async loginWithCode(email: string, code: string, ip: string): Promise<LoginResult> {
+  async loginWithCode(email: string, code: string, ip: string, userAgent?: string): Promise<LoginResult> {
     let userId: string;
     try {
       userId = await this.d.passwordless.redeem(email, code);
@@ -152,7 +254,7 @@ export class AuthService {
       await this.d.audit.record({ action: 'login', outcome: 'failure', ip, details: { reason: 'bad_login_code' } });
       throw err;
     }
-    return this.completeFirstFactor(await this.activeUser(userId), ip, 'mail_code');
+    return this.completeFirstFactor(await this.activeUser(userId), { ip, userAgent }, 'mail_code');
   }
 
   async refresh(refreshToken: string, ip?: string): Promise<TokenPair> {
@@ -213,7 +315,23 @@ export class AuthService {
     }
   }
 
-  private async completeFirstFactor(user: User, ip: string, method: string): Promise<LoginResult> {
+  private async confirmSecondFactor(userId: string, code: string, ip: string): Promise<void> {
+    if (!(await this.d.twoFactor.isEnabled(userId))) throw problems.forbidden('This account has no second factor: send the password instead.');
+    if (!(await this.d.twoFactor.checkCode(userId, code, 'reauthenticate', ip))) {
+      await this.d.audit.record({
+        action: 'reauthenticate',
+        outcome: 'failure',
+        actorId: userId,
+        targetId: userId,
+        ip,
+        details: { reason: 'bad_second_factor' },
+      });
+      throw problems.forbidden('The code is not correct.');
+    }
+  }
+
+  private async completeFirstFactor(user: User, client: SessionClient & { ip: string }, method: string): Promise<LoginResult> {
+    const { ip } = client;
     if (await this.d.twoFactor.isEnabled(user.id)) {
       this.counters.login('mfa_required');
       await this.d.audit.record({
@@ -226,21 +344,42 @@ export class AuthService {
       });
       return { mfaRequired: true, mfaToken: await this.d.mfa.create(user.id), expiresIn: MFA_CHALLENGE_TTL_SECONDS };
     }
-    return this.startSession(user, ip, method);
+    return this.startSession(user, client, method);
   }
 
-  private async startSession(user: User, ip: string, method: string): Promise<TokenPair> {
-    const session = await this.d.sessions.create(user);
-    this.counters.login('success');
+  private async startSession(user: User, client: SessionClient & { ip: string }, method: string): Promise<TokenPair> {
+    const session = await this.d.sessions.create(user, undefined, client);
+    await this.recordSignIn(session, client.ip, method);
+    return this.pair(session);
+  }
+
+  private async recordSignIn(session: IssuedSession, ip: string, method: string, countAsLogin = true): Promise<void> {
+    if (countAsLogin) this.counters.login('success');
     await this.d.audit.record({
       action: 'login',
       outcome: 'success',
-      actorId: user.id,
-      targetId: user.id,
+      actorId: session.userId,
+      targetId: session.userId,
       ip,
       details: { sessionId: session.sessionId, method },
     });
-    return this.pair(session);
+  }
+
+  private async decoyRegistration(username: string, email: string): Promise<RegisteredAccount> {
+    const id = randomUUID();
+    const subject = { userId: id, username, roles: ['user'], sessionId: randomUUID(), authTime: Math.floor(Date.now() / 1000) };
+    return {
+      id,
+      username,
+      email,
+      createdAt: new Date(),
+      accessToken: await this.d.tokens.issueDecoy(subject),
+      tokenType: 'Bearer',
+      expiresIn: this.d.tokens.ttlSeconds,
+      refreshToken: newRefreshToken().token,
+      refreshExpiresIn: this.d.sessions.ttlSeconds,
+      user: { id, username, email, emailVerified: false, roles: subject.roles },
+    };
   }
 
   private async activeUser(userId: string): Promise<User> {
@@ -257,6 +396,7 @@ export class AuthService {
       expiresIn: this.d.tokens.ttlSeconds,
       refreshToken: session.refreshToken,
       refreshExpiresIn: session.refreshExpiresIn,
+      user: { id: session.userId, username: session.username, email: session.email, emailVerified: session.emailVerified, roles: session.roles },
     };
   }
 }

@@ -1,4 +1,5 @@
 import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { problems } from '@agora/mesh';
 
 /**
  * argon2id with OWASP's minimum recommended parameters (m=19 MiB, t=2, p=1). The cost is measured
@@ -21,4 +22,14 @@ export async function verifyPassword(passwordHash: string | undefined, password:
     return false;
   }
   return verify(passwordHash, password).catch(() => false);
+}
+
+/**
+ * The rule the schema cannot express (its length is in the contract): a password must not contain
+ * the username. Every place that sets a password checks it (sign-up, change, reset).
+ */
+export function assertPasswordAllowed(username: string, password: string, field = 'password'): void {
+  if (password.toLowerCase().includes(username.toLowerCase())) {
+    throw problems.validation('The password must not contain the username.', [{ field, message: 'must not contain the username' }]);
+  }
 }

@@ -36,6 +36,10 @@ export class RateLimits {
   private readonly signupIp: RateLimiterPostgres;
   private readonly codeEmail: RateLimiterPostgres;
   private readonly codeIp: RateLimiterPostgres;
+  private readonly resetEmail: RateLimiterPostgres;
+  private readonly resetIp: RateLimiterPostgres;
+  private readonly verifyEmail: RateLimiterPostgres;
+  private readonly verifyIp: RateLimiterPostgres;
 
   constructor(
     db: Database,
@@ -60,6 +64,11 @@ export class RateLimits {
     this.signupIp = make('signup_ip', settings.signupPerIp, HOUR);
     this.codeEmail = make('code_email', settings.codeRequestsPerEmail, FIFTEEN_MINUTES);
     this.codeIp = make('code_ip', settings.codeRequestsPerIp, HOUR);
+    // Password-reset and verification mails: the sign-in code's budgets, counted apart.
+    this.resetEmail = make('reset_email', settings.codeRequestsPerEmail, FIFTEEN_MINUTES);
+    this.resetIp = make('reset_ip', settings.codeRequestsPerIp, HOUR);
+    this.verifyEmail = make('verify_email', settings.codeRequestsPerEmail, FIFTEEN_MINUTES);
+    this.verifyIp = make('verify_ip', settings.codeRequestsPerIp, HOUR);
   }
 
   /**
@@ -107,6 +116,17 @@ export class RateLimits {
   async consumeCodeRequest(email: string, ip: string): Promise<void> {
     await consume(this.codeIp, ip);
     await consume(this.codeEmail, hashKey(email));
+  }
+
+  async consumeResetRequest(email: string, ip: string): Promise<void> {
+    await consume(this.resetIp, ip);
+    await consume(this.resetEmail, hashKey(email));
+  }
+
+  /** A verification mail (email change, or a new verification link) to `email`. */
+  async consumeVerificationMail(email: string, ip: string): Promise<void> {
+    await consume(this.verifyIp, ip);
+    await consume(this.verifyEmail, hashKey(email));
   }
 }
 

@@ -4,7 +4,7 @@ import { enqueueMail } from './mail.js';
 import type { SecretBox } from './secret-box.js';
 
 /** The second-factor operations whose failures share one per-account count (the metric's label). */
-export const SECOND_FACTOR_OPERATIONS = ['sign_in', 'disable', 'verify_setup', 'backup_code'] as const;
+export const SECOND_FACTOR_OPERATIONS = ['sign_in', 'disable', 'verify_setup', 'backup_code', 'reauthenticate'] as const;
 export type SecondFactorOperation = (typeof SECOND_FACTOR_OPERATIONS)[number];
 
 /** Failures taken without delay; from then on each doubles the wait, and at LOCK_AT the account is locked. */

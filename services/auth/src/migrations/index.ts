@@ -4,6 +4,7 @@ import { secondFactorCodesLimits } from './0002-second-factor-codes-limits.js';
 import { secondFactorAttempts } from './0003-second-factor-attempts.js';
 import { accountEvents } from './0004-account-events.js';
 import { replayAccounts } from './0005-replay-accounts.js';
+import { accountLifecycle } from './0006-account-lifecycle.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
 export const migrations: Migration[] = [
@@ -13,4 +14,5 @@ export const migrations: Migration[] = [
   ...eventsMigrations,
   accountEvents,
   replayAccounts,
+  accountLifecycle,
 ];

@@ -11,10 +11,12 @@ export interface User {
   passwordHash: string;
   roles: string[];
   status: UserStatus;
+  /** When the current address was confirmed from its mailbox; null until then. */
+  emailVerifiedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 /** The select list that reads a `users` row into a `User` (alias `u`). */
 export const USER_COLUMNS = `u.id, u.username, u.email, u.password_hash AS "passwordHash", u.roles, u.status,
-  u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
+  u.email_verified_at AS "emailVerifiedAt", u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
