@@ -622,6 +622,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your notifications
+         * @description Your notifications, newest activity first. Likes of one post, comments on one post and new
+         *     followers are grouped while unread ("ada and 3 others liked your post": `actor`, `actorCount`);
+         *     an entry that gains an actor moves to the top.
+         */
+        get: operations["List"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count your unread notifications
+         * @description How many of your notifications are unread (a group counts once).
+         */
+        get: operations["UnreadCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a notification read
+         * @description Marks one of your notifications read; idempotent. A read group is closed: the next like of
+         *     that post starts a new entry.
+         */
+        post: operations["MarkRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark all notifications read
+         * @description Marks all your notifications read.
+         */
+        post: operations["MarkAllRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/stream-tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a ticket for the notification stream
+         * @description A single-use ticket for `GET /api/v1/notifications/stream?ticket=…`, for clients that cannot
+         *     send an Authorization header there (a browser's EventSource). It lives 60 seconds; the stream
+         *     it opens ends when the access token used here expires.
+         */
+        post: operations["StreamTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream your new notifications
+         * @description Server-Sent Events (`text/event-stream`) for the signed-in user: `ready` with the unread count,
+         *     then `notification` (the entry as the list shows it, and the unread count) within a second of
+         *     the action, `unread` when the count changes elsewhere, and `end` before the server closes the
+         *     stream (when the token that opened it expires, at the latest). A comment line every 15 s keeps
+         *     it alive. Authenticate with `Authorization: Bearer …`, or with `ticket` from
+         *     `POST /api/v1/notifications/stream-tickets` (browsers).
+         */
+        get: operations["Stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1117,6 +1247,69 @@ export interface components {
             status: components["schemas"]["MediaStatus"];
             contentType: string;
         };
+        /**
+         * @description follow: someone followed you; like / comment: on your post; mention: `@you` in a post or comment.
+         * @enum {string}
+         */
+        NotificationKind: "follow" | "like" | "comment" | "mention";
+        /** @description A user as notifications embed them (the same shape posts embeds as a post's author). */
+        Author: {
+            id: components["schemas"]["UserId"];
+            /** @description Empty for the moment between a user's first action and the arrival of their profile (normally milliseconds). */
+            username: string;
+            displayName: string;
+            /** @description `/api/v1/media/{avatarMediaId}/content` (relative to the API origin), or null without an avatar. */
+            avatarUrl: string | null;
+        };
+        /**
+         * @description One entry of your notifications. Likes of one post, comments on one post and new followers are
+         *     grouped while unread: "`actor` and `actorCount - 1` others liked your post".
+         */
+        Notification: {
+            id: components["schemas"]["Uuid"];
+            kind: components["schemas"]["NotificationKind"];
+            /** @description The post liked, commented on or mentioned in; null for a follow. */
+            postId: components["schemas"]["Uuid"] | null;
+            /** @description The comment (newest of a comment group, or the one that mentions you); null otherwise. */
+            commentId: components["schemas"]["Uuid"] | null;
+            /** @description Who did it most recently. */
+            actor: components["schemas"]["Author"];
+            /** @description Up to the 3 most recent actors, newest first (`actor` is the first). */
+            actors: components["schemas"]["Author"][];
+            /**
+             * Format: int32
+             * @description How many people the entry stands for (1 unless grouped).
+             */
+            actorCount: number;
+            read: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When an actor last joined it: the list's order.
+             */
+            updatedAt: string;
+        };
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        UnreadCount: {
+            /**
+             * Format: int32
+             * @description Unread entries (a group counts once).
+             */
+            unread: number;
+        };
+        StreamTicket: {
+            /** @description Pass as `ticket` to `GET /api/v1/notifications/stream` within its life; good for one stream. */
+            ticket: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        /** @description A stream ticket from `POST /api/v1/notifications/stream-tickets`. */
+        Ticket: string;
     };
     responses: never;
     parameters: never;
@@ -3378,6 +3571,247 @@ export interface operations {
             };
             /** @description No such media */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    List: {
+        parameters: {
+            query?: {
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UnreadCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    MarkRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such notification of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    MarkAllRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All read */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    StreamTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Issued */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTicket"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    Stream: {
+        parameters: {
+            query?: {
+                /** @description A ticket from `POST /api/v1/notifications/stream-tickets` (single use). */
+                ticket?: components["schemas"]["Ticket"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid token or ticket */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

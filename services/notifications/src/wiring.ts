@@ -21,9 +21,9 @@ export interface NotificationsDeps {
 /** Builds the notifications service's object graph on its database and hands mesh its routes. */
 export async function wireNotifications({ config, db, logger, metrics }: ServiceContext<NotificationsConfig>): Promise<ServiceWiring> {
   const inbox = new NotificationInbox(db);
-  let hub: StreamHub | undefined;
-  const counters = declareNotificationsMetrics(metrics, () => hub?.open ?? 0);
-  hub = new StreamHub(
+  // The gauge reads the hub at scrape time, the hub counts into the counters: each closure sees the other.
+  const counters = declareNotificationsMetrics(metrics, () => streams.open);
+  const streams = new StreamHub(
     inbox,
     {
       heartbeatMs: config.NOTIFICATIONS_HEARTBEAT_MS,
@@ -33,7 +33,6 @@ export async function wireNotifications({ config, db, logger, metrics }: Service
     },
     logger,
   );
-  const streams = hub;
   // notifications only consumes events (docs/events.md): a pure consumer runs no worker.
   const events = new ServiceEvents({
     service: 'notifications',

@@ -14,7 +14,8 @@ beforeAll(async () => {
   a = await startNotifications({ env: { NOTIFICATIONS_HEARTBEAT_MS: '300' } });
   b = await startNotifications({ sameAs: a });
   [author, fan] = await Promise.all([a.issuer.user('author'), a.issuer.user('fan')]);
-  for (const u of [author, fan]) await a.deliver('profile.updated', 'users', u.id, { username: u.username, displayName: u.username, avatarMediaId: null });
+  for (const u of [author, fan])
+    await a.deliver('profile.updated', 'users', u.id, { username: u.username, displayName: u.username, avatarMediaId: null });
 }, 60_000);
 afterAll(async () => {
   await b?.stop();

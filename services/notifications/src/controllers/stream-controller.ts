@@ -48,7 +48,8 @@ export class StreamController extends Controller {
 
   private async authenticate(req: KoaRequest, ticket: string | undefined): Promise<StreamHolder> {
     if (req.headers.authorization !== undefined) {
-      if (ticket !== undefined) throw problems.validation('Send a token or a ticket, not both.', [{ field: 'ticket', message: 'must not come with a token' }]);
+      if (ticket !== undefined)
+        throw problems.validation('Send a token or a ticket, not both.', [{ field: 'ticket', message: 'must not come with a token' }]);
       const principal = (await koaAuthentication(req, 'jwt')) as UserPrincipal;
       return { userId: principal.userId.toLowerCase(), until: principal.expiresAt };
     }

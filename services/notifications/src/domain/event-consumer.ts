@@ -39,7 +39,12 @@ export function notificationHandlers(notifier: Notifier): Partial<Record<EventTy
     'account.deleted': (tx, event) => eraseUser(tx, event.aggregateId),
     'user.followed': async (tx, event) => {
       const { followeeId } = followed.parse(event.payload);
-      await notifier.record(tx, { recipientId: followeeId.toLowerCase(), kind: 'follow', actorId: event.aggregateId, subjectId: followeeId.toLowerCase() });
+      await notifier.record(tx, {
+        recipientId: followeeId.toLowerCase(),
+        kind: 'follow',
+        actorId: event.aggregateId,
+        subjectId: followeeId.toLowerCase(),
+      });
     },
     'post.liked': async (tx, event) => {
       const p = postLiked.parse(event.payload);
@@ -58,7 +63,14 @@ export function notificationHandlers(notifier: Notifier): Partial<Record<EventTy
     'comment.created': async (tx, event) => {
       const p = commentCreated.parse(event.payload);
       const [postAuthor, commenter, commentId] = [p.authorId.toLowerCase(), p.commenterId.toLowerCase(), p.commentId.toLowerCase()];
-      await notifier.record(tx, { recipientId: postAuthor, kind: 'comment', actorId: commenter, postId: event.aggregateId, commentId, subjectId: commentId });
+      await notifier.record(tx, {
+        recipientId: postAuthor,
+        kind: 'comment',
+        actorId: commenter,
+        postId: event.aggregateId,
+        commentId,
+        subjectId: commentId,
+      });
       await mention(tx, notifier, p.text, { actorId: commenter, postId: event.aggregateId, commentId, subjectId: commentId }, postAuthor);
     },
   };

@@ -69,10 +69,10 @@ export class NotificationInbox {
 
   /** One notification of `me`, as the list shows it (the stream sends it); undefined when gone. */
   async one(me: string, id: string): Promise<Notification | undefined> {
-    const [row] = await this.db.query<Row>(`SELECT ${COLUMNS}, '' AS "cursorAt", n.id AS "cursorId" FROM notifications n WHERE n.id = $1 AND n.recipient_id = $2`, [
-      id,
-      me,
-    ]);
+    const [row] = await this.db.query<Row>(
+      `SELECT ${COLUMNS}, '' AS "cursorAt", n.id AS "cursorId" FROM notifications n WHERE n.id = $1 AND n.recipient_id = $2`,
+      [id, me],
+    );
     return row && row.actors.length ? toNotification(row) : undefined;
   }
 

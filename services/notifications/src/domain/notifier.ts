@@ -39,10 +39,12 @@ export class Notifier {
     if (n.recipientId === n.actorId) return undefined;
     const erased = await tx.query('SELECT 1 FROM deleted_actors WHERE id IN ($1, $2) LIMIT 1', [n.recipientId, n.actorId]);
     if (erased.length) return undefined;
-    const first = await tx.execute(
-      'INSERT INTO notified (recipient_id, kind, actor_id, subject_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-      [n.recipientId, n.kind, n.actorId, n.subjectId],
-    );
+    const first = await tx.execute('INSERT INTO notified (recipient_id, kind, actor_id, subject_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+      n.recipientId,
+      n.kind,
+      n.actorId,
+      n.subjectId,
+    ]);
     if (!first) return undefined;
     const groupKey = groupKeyOf(n);
     const [row] = groupKey
