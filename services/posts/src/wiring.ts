@@ -4,6 +4,7 @@ import { postsHandlers } from './domain/event-consumer.js';
 import { FollowGraph } from './domain/follow-graph.js';
 import { MediaCatalog } from './domain/media-catalog.js';
 import { Moderation, PostsService } from './domain/posts-service.js';
+import { PostEvents } from './domain/post-events.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { declarePostsMetrics } from './metrics.js';
 import { loadOpenApi } from '@agora/mesh';
@@ -28,14 +29,16 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
       meshLocalKey: config.MESH_LOCAL_KEY,
       timeoutMs: config.SERVICE_CALL_TIMEOUT_MS,
     });
+  // posts consumes profile.updated and account.deleted, and publishes post.created, post.liked and
+  // comment.created for notifications (docs/events.md).
+  const events = new ServiceEvents({ service: 'posts', config, db, logger, registry: metrics.registry, handlers: postsHandlers });
   const posts = new PostsService(
     db,
     new FollowGraph(client('users', config.SERVICE_URL_USERS)),
     new MediaCatalog(client('media', config.SERVICE_URL_MEDIA)),
     declarePostsMetrics(metrics),
+    new PostEvents(events.publisher),
   );
-  // posts consumes profile.updated and account.deleted (docs/events.md); it publishes nothing yet.
-  const events = new ServiceEvents({ service: 'posts', config, db, logger, registry: metrics.registry, handlers: postsHandlers });
   await events.start();
   const deps: PostsDeps = { config, posts, moderation: new Moderation(db), logger, events };
   return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('posts'), deps, onClose: () => events.stop() };

@@ -2,6 +2,7 @@ import { ServiceClient, ServiceEvents, type ServiceContext, type ServiceWiring }
 import type { UsersConfig } from './config.js';
 import { accountHandlers } from './domain/account-consumer.js';
 import { Follows } from './domain/follows.js';
+import { FollowEvents } from './domain/follow-events.js';
 import { ProfileEvents } from './domain/profile-events.js';
 import { Profiles } from './domain/profiles.js';
 import { AuthAccountRevoker, AuthSuspension, MediaAvatarCheck } from './domain/remote.js';
@@ -29,7 +30,7 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
       meshLocalKey: config.MESH_LOCAL_KEY,
       timeoutMs: config.SERVICE_CALL_TIMEOUT_MS,
     });
-  // users consumes auth's account events and publishes profile.updated (docs/events.md).
+  // users consumes auth's account events and publishes profile.updated and user.followed (docs/events.md).
   const events = new ServiceEvents({
     service: 'users',
     config,
@@ -47,6 +48,6 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
   );
   const moderation = new Moderation(db, new AuthSuspension(client('auth', config.SERVICE_URL_AUTH)));
   await events.start();
-  const deps: UsersDeps = { config, profiles, follows: new Follows(db), moderation, events };
+  const deps: UsersDeps = { config, profiles, follows: new Follows(db, new FollowEvents(events.publisher)), moderation, events };
   return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('users'), deps, onClose: () => events.stop() };
 }

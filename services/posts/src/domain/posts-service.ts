@@ -3,6 +3,7 @@ import type { PostsMetrics } from '../metrics.js';
 import type { Comment, Like, LikeState, Post } from '../controllers/schemas.js';
 import type { FollowGraph } from './follow-graph.js';
 import type { MediaCatalog } from './media-catalog.js';
+import type { PostEvents } from './post-events.js';
 
 interface PostRow {
   id: string;
@@ -64,6 +65,7 @@ export class PostsService {
     private readonly follows: FollowGraph,
     private readonly media: MediaCatalog,
     private readonly counters: PostsMetrics,
+    private readonly events?: PostEvents,
   ) {}
 
   private async postRow(me: string, id: string): Promise<Post | undefined> {
@@ -80,11 +82,15 @@ export class PostsService {
   async create(me: string, input: NewPost): Promise<Post> {
     const mediaIds = normalizeIds(input.mediaIds ?? []);
     await this.media.assertAttachable(me, mediaIds);
-    const [row] = await this.db.query<{ id: string }>('INSERT INTO posts (author_id, text, media_ids) VALUES ($1, $2, $3::uuid[]) RETURNING id', [
-      me,
-      input.text,
-      mediaIds,
-    ]);
+    const row = await this.db.transaction(async (tx) => {
+      const [inserted] = await tx.query<{ id: string }>('INSERT INTO posts (author_id, text, media_ids) VALUES ($1, $2, $3::uuid[]) RETURNING id', [
+        me,
+        input.text,
+        mediaIds,
+      ]);
+      await this.events?.created(tx, inserted!.id, input.text);
+      return inserted;
+    });
     this.counters.postsCreated.inc();
     return this.get(me, row!.id);
   }
@@ -168,14 +174,18 @@ export class PostsService {
 
   /** Idempotent: liking twice is one like. */
   async like(me: string, id: string): Promise<LikeState> {
-    const [row] = await this.db.query<{ likeCount: number; inserted: number }>(
-      `WITH ins AS (
-         INSERT INTO likes (post_id, user_id) SELECT id, $2::uuid FROM posts WHERE id = $1
-         ON CONFLICT (post_id, user_id) DO NOTHING RETURNING post_id)
-       UPDATE posts SET like_count = like_count + (SELECT count(*) FROM ins)::int WHERE id = $1
-       RETURNING like_count AS "likeCount", (SELECT count(*) FROM ins)::int AS "inserted"`,
-      [id, me],
-    );
+    const row = await this.db.transaction(async (tx) => {
+      const [liked] = await tx.query<{ likeCount: number; inserted: number }>(
+        `WITH ins AS (
+           INSERT INTO likes (post_id, user_id) SELECT id, $2::uuid FROM posts WHERE id = $1
+           ON CONFLICT (post_id, user_id) DO NOTHING RETURNING post_id)
+         UPDATE posts SET like_count = like_count + (SELECT count(*) FROM ins)::int WHERE id = $1
+         RETURNING like_count AS "likeCount", (SELECT count(*) FROM ins)::int AS "inserted"`,
+        [id, me],
+      );
+      if (liked && Number(liked.inserted) > 0) await this.events?.liked(tx, id, me);
+      return liked;
+    });
     if (!row) throw problems.notFound('No such post.');
     if (Number(row.inserted) > 0) this.counters.likes.inc();
     return { postId: id, likedByMe: true, likeCount: Number(row.likeCount) };
@@ -228,14 +238,18 @@ export class PostsService {
   }
 
   async addComment(me: string, id: string, text: string): Promise<Comment> {
-    const [row] = await this.db.query<Comment>(
-      `WITH c AS (
-         INSERT INTO comments (post_id, author_id, text) SELECT id, $2::uuid, $3::text FROM posts WHERE id = $1
-         RETURNING id, post_id, author_id, text, created_at),
-       counted AS (UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM c))
-       SELECT id, post_id AS "postId", author_id AS "authorId", text, created_at AS "createdAt" FROM c`,
-      [id, me, text],
-    );
+    const row = await this.db.transaction(async (tx) => {
+      const [comment] = await tx.query<Comment>(
+        `WITH c AS (
+           INSERT INTO comments (post_id, author_id, text) SELECT id, $2::uuid, $3::text FROM posts WHERE id = $1
+           RETURNING id, post_id, author_id, text, created_at),
+         counted AS (UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM c))
+         SELECT id, post_id AS "postId", author_id AS "authorId", text, created_at AS "createdAt" FROM c`,
+        [id, me, text],
+      );
+      if (comment) await this.events?.commented(tx, id, comment);
+      return comment;
+    });
     if (!row) throw problems.notFound('No such post.');
     this.counters.comments.inc();
     return row;
