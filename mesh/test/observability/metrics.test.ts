@@ -81,11 +81,6 @@ beforeAll(async () => {
     };
   });
   edgeBase = `http://127.0.0.1:${edge.port}`;
-  // notifications' own metrics, declared as its wiring declares them, on a service of that name.
-  notifications = await startService('notifications', { ...config, DATABASE_URL: await freshDatabase('notifications-metrics') }, ({ metrics }) => {
-    declareNotificationsMetrics(metrics, () => 0);
-    return { registerRoutes: () => undefined };
-  });
 
   // auth: registrations, logins (success, bad credentials), refresh, refresh reuse, token checks.
   const users = [newUser('m'), newUser('m')];
@@ -114,6 +109,12 @@ beforeAll(async () => {
   authText = (await scrape(auth.base)).text;
   expositions.auth = parseExposition(authText);
   expositions.posts = parseExposition((await scrape(edgeBase)).text);
+  // notifications' own metrics, declared as its wiring declares them, on a service of that name;
+  // started after the traffic above (a process's service clients report to its newest service's metrics).
+  notifications = await startService('notifications', { ...config, DATABASE_URL: await freshDatabase('notifications-metrics') }, ({ metrics }) => {
+    declareNotificationsMetrics(metrics, () => 0);
+    return { registerRoutes: () => undefined };
+  });
   expositions.notifications = parseExposition((await scrape(`http://127.0.0.1:${notifications.port}`)).text);
 }, 120_000);
 
