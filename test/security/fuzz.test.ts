@@ -563,6 +563,7 @@ describe('semantically wrong cursors on every paginated operation', () => {
     expect(paginated.map((o) => o.id).sort()).toEqual(
       [
         'GET /api/v1/feed',
+        'GET /api/v1/notifications',
         'GET /api/v1/posts',
         'GET /api/v1/posts/{id}/comments',
         'GET /api/v1/posts/{id}/likes',
