@@ -43,7 +43,7 @@ export async function wireNotifications({ config, db, logger, metrics }: Service
     handlers: () => notificationHandlers(new Notifier((kind) => counters.recorded.inc(kind))),
   });
   const listener = new NotificationListener({
-    databaseUrl: config.DATABASE_URL,
+    db,
     logger,
     onMessage: (message) => streams.dispatch(message),
     onReconnected: () => streams.resync(),
