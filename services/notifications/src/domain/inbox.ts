@@ -5,7 +5,7 @@ import { announce } from './notifier.js';
 /** Actors shown per entry (the rest are counted in actorCount). */
 const SHOWN_ACTORS = 3;
 
-interface Row extends KeysetRow {
+interface Row {
   id: string;
   kind: NotificationKind;
   postId: string | null;
@@ -56,7 +56,7 @@ export class NotificationInbox {
   async list(me: string, limit: number | undefined, cursor: string | undefined): Promise<Page<Notification>> {
     const n = pageSize(limit);
     const after = NEWEST_FIRST.position(cursor);
-    const rows = await this.db.query<Row>(
+    const rows = await this.db.query<Row & KeysetRow>(
       `SELECT ${COLUMNS}, ${NEWEST_FIRST.columns('n.updated_at', 'n.id')}
          FROM notifications n
         WHERE n.recipient_id = $1 AND ${NEWEST_FIRST.after('n.updated_at', 'n.id', 2, 3)}
@@ -69,10 +69,7 @@ export class NotificationInbox {
 
   /** One notification of `me`, as the list shows it (the stream sends it); undefined when gone. */
   async one(me: string, id: string): Promise<Notification | undefined> {
-    const [row] = await this.db.query<Row>(
-      `SELECT ${COLUMNS}, '' AS "cursorAt", n.id AS "cursorId" FROM notifications n WHERE n.id = $1 AND n.recipient_id = $2`,
-      [id, me],
-    );
+    const [row] = await this.db.query<Row>(`SELECT ${COLUMNS} FROM notifications n WHERE n.id = $1 AND n.recipient_id = $2`, [id, me]);
     return row && row.actors.length ? toNotification(row) : undefined;
   }
 

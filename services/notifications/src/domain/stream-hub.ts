@@ -60,9 +60,8 @@ export class StreamHub {
     if (set.size >= this.options.perUser) this.finish(set.values().next().value!, 'replaced');
     set.add(stream);
     body.once('close', () => this.detach(userId, stream));
-    // retry: how long EventSource waits before it reconnects; the padding comment pushes the
-    // headers and the first bytes through proxies that wait for a body before forwarding.
-    body.write(`retry: 3000\n: ${' '.repeat(2048)}\n\n`);
+    // retry: how long EventSource waits before it reconnects after the stream ends.
+    body.write('retry: 3000\n\n');
     body.write(frame('ready', await this.inbox.unread(userId)));
     this.startHeartbeat();
     return body;
