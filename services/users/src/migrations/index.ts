@@ -2,6 +2,7 @@ import { eventsMigrations, type Migration } from '@agora/mesh';
 import { profilesFollows } from './0001-profiles-follows.js';
 import { suspension } from './0002-suspension.js';
 import { accountEvents } from './0003-account-events.js';
+import { replayProfiles } from './0004-replay-profiles.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
-export const migrations: Migration[] = [profilesFollows, suspension, ...eventsMigrations, accountEvents];
+export const migrations: Migration[] = [profilesFollows, suspension, ...eventsMigrations, accountEvents, replayProfiles];
