@@ -31,6 +31,7 @@ COPY services/auth/package.json services/auth/
 COPY services/users/package.json services/users/
 COPY services/posts/package.json services/posts/
 COPY services/media/package.json services/media/
+COPY services/notifications/package.json services/notifications/
 COPY tools/package.json tools/
 COPY web/package.json web/
 
@@ -58,7 +59,7 @@ RUN ./node_modules/.bin/tsc -b mesh
 # /app/openapi/<service>.json where the service reads it.
 FROM mesh AS build
 ARG SERVICE
-RUN test -n "$SERVICE" || { echo "build with --build-arg SERVICE=<auth|users|posts|media>" >&2; exit 1; }
+RUN test -n "$SERVICE" || { echo "build with --build-arg SERVICE=<auth|users|posts|media|notifications>" >&2; exit 1; }
 COPY openapi/${SERVICE}.json openapi/${SERVICE}.json
 COPY services/${SERVICE} services/${SERVICE}
 RUN ./node_modules/.bin/tsc -b services/${SERVICE} && node scripts/bundle.mjs ${SERVICE}

@@ -18,6 +18,8 @@ export interface ServeOptions {
   readiness: Readiness;
   timeoutMs: number;
   delayMs: number;
+  /** Called as the drain starts (long-lived responses end themselves). */
+  onDrain?: () => void;
   onClose: () => Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     closing ??= (async () => {
       logger.info({ reason }, 'shutting down: draining');
       options.readiness.startDraining();
+      options.onDrain?.();
       if (options.delayMs > 0) await sleep(options.delayMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -36,6 +36,11 @@ export interface ServiceWiring {
   deps?: unknown;
   /** Released after in-flight requests finish, before the pool closes (timers, workers). */
   onClose?: () => Promise<void>;
+  /**
+   * Called when the drain starts, before the server stops accepting: long-lived responses (a
+   * notification stream) end here, or the drain would wait for them until its timeout.
+   */
+  onDrain?: () => void;
 }
 
 export interface StartedService extends RunningServer {
@@ -80,6 +85,7 @@ export async function startService<C extends BaseConfig>(
     readiness,
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     delayMs: config.SHUTDOWN_DELAY_MS,
+    onDrain: wiring.onDrain,
     onClose: async () => {
       await wiring.onClose?.();
       await db.close();

@@ -12,9 +12,14 @@ export interface ServiceTopology {
   readonly publicPrefixes: readonly string[];
   /** The service's own PostgreSQL database. */
   readonly database: string;
+  /**
+   * Public paths (under a prefix) that answer with a long-lived stream (Server-Sent Events): the
+   * Istio route generated for them has no request timeout, where every other route has 15 s.
+   */
+  readonly streamPaths?: readonly string[];
 }
 
-export type ServiceName = 'auth' | 'users' | 'posts' | 'media';
+export type ServiceName = 'auth' | 'users' | 'posts' | 'media' | 'notifications';
 
 export const NAMESPACE = 'agora';
 export const INGRESS_LOCAL_PORT = 8080;
@@ -26,6 +31,13 @@ export const SERVICES: readonly ServiceTopology[] = [
   { name: 'users', localPort: 4002, publicPrefixes: ['/api/v1/users', '/api/v1/search/users'], database: 'agora_users' },
   { name: 'posts', localPort: 4003, publicPrefixes: ['/api/v1/posts', '/api/v1/feed', '/api/v1/search/posts'], database: 'agora_posts' },
   { name: 'media', localPort: 4004, publicPrefixes: ['/api/v1/media'], database: 'agora_media' },
+  {
+    name: 'notifications',
+    localPort: 4005,
+    publicPrefixes: ['/api/v1/notifications'],
+    database: 'agora_notifications',
+    streamPaths: ['/api/v1/notifications/stream'],
+  },
 ];
 
 /** The services' names in topology order (auth first: the others fetch its JWKS). */

@@ -442,6 +442,29 @@ const serviceRed = dashboard({
         q(`sum(rate(agora_comments_total{service="$service"}[${RI}]))`, 'comments'),
       ],
     },
+
+    { row: 'Notifications' },
+    {
+      title: 'Notifications recorded / s by kind',
+      unit: 'ops',
+      w: 8,
+      description: 'notifications only: each actor added to someone’s notifications (a grouped entry counts each).',
+      targets: [q(`sum by (kind) (rate(agora_notifications_recorded_total{service="$service"}[${RI}]))`, '{{kind}}')],
+    },
+    {
+      title: 'Open notification streams',
+      unit: 'short',
+      w: 8,
+      description: 'notifications only: Server-Sent Events streams held open, per pod.',
+      targets: [q(`sum by (pod) (${byPod('agora_notifications_streams_open{service="$service"}')})`, '{{pod}}')],
+    },
+    {
+      title: 'Stream events pushed / s',
+      unit: 'ops',
+      w: 8,
+      description: 'notifications only: notification and unread-count events written to open streams (not heartbeats).',
+      targets: [q(`sum(rate(agora_notifications_pushed_total{service="$service"}[${RI}]))`, 'pushed')],
+    },
   ],
 });
 

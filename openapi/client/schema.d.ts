@@ -1069,6 +1069,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your notifications
+         * @description Your notifications, newest activity first. Likes of one post, comments on one post and new
+         *     followers are grouped while unread ("ada and 3 others liked your post": `actor`, `actorCount`);
+         *     an entry that gains an actor moves to the top.
+         */
+        get: operations["List"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count your unread notifications
+         * @description How many of your notifications are unread (a group counts once).
+         */
+        get: operations["UnreadCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a notification read
+         * @description Marks one of your notifications read; idempotent. A read group is closed: the next like of
+         *     that post starts a new entry.
+         */
+        post: operations["MarkRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark all notifications read
+         * @description Marks all your notifications read.
+         */
+        post: operations["MarkAllRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/stream-tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a ticket for the notification stream
+         * @description A single-use ticket for `GET /api/v1/notifications/stream?ticket=…`, for clients that cannot
+         *     send an Authorization header there (a browser's EventSource). It lives 60 seconds; the stream
+         *     it opens ends when the access token used here expires.
+         */
+        post: operations["StreamTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream your new notifications
+         * @description Server-Sent Events (`text/event-stream`) for the signed-in user: `ready` with the unread count,
+         *     then `notification` (the entry as the list shows it, and the unread count) within a second of
+         *     the action, `unread` when the count changes elsewhere, and `end` before the server closes the
+         *     stream (when the token that opened it expires, at the latest). A comment line every 15 s keeps
+         *     it alive. Authenticate with `Authorization: Bearer …`, or with `ticket` from
+         *     `POST /api/v1/notifications/stream-tickets` (browsers).
+         */
+        get: operations["Stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1096,13 +1226,14 @@ export interface components {
         };
         AdminUserPage: components["schemas"]["Page_AdminUserEntry_"];
         /**
-         * @description Who wrote a post, a comment or a like, as posts last heard from users (profile.updated). `username`
-         *     and `displayName` are null while posts has not yet heard of the profile (a user whose profile event
-         *     is still on its way); `id` is always there.
+         * @description The author (or actor) a response embeds, so a client renders a name and an avatar without another
+         *     call. One shape for every service that embeds one (posts, notifications): each keeps a read model
+         *     of profiles fed by users' `profile.updated`, and a row that has not arrived yet still gives the id.
          */
         Author: {
             /** Format: uuid */
             id: string;
+            /** @description Null for the moment between a user's first action and the arrival of their profile (normally milliseconds). */
             username: string | null;
             displayName: string | null;
             /** @description `/api/v1/media/{avatarMediaId}/content` (relative to the API origin), or null without an avatar. */
@@ -1307,6 +1438,51 @@ export interface components {
             mfaToken: string;
             /** Format: double */
             expiresIn: number;
+        };
+        /**
+         * @description One entry of your notifications. Likes of one post, comments on one post and new followers are
+         *     grouped while unread: "`actor` and `actorCount - 1` others liked your post".
+         */
+        Notification: {
+            id: components["schemas"]["Uuid"];
+            kind: components["schemas"]["NotificationKind"];
+            /**
+             * @description The post liked, commented on or mentioned in; null for a follow.
+             * @example 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10
+             */
+            postId: string | null;
+            /**
+             * @description The comment (newest of a comment group, or the one that mentions you); null otherwise.
+             * @example 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10
+             */
+            commentId: string | null;
+            /** @description Who did it most recently. */
+            actor: components["schemas"]["Author"];
+            /** @description Up to the 3 most recent actors, newest first (`actor` is the first). */
+            actors: components["schemas"]["Author"][];
+            /**
+             * Format: int32
+             * @description How many people the entry stands for (1 unless grouped).
+             */
+            actorCount: number;
+            read: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When an actor last joined it: the list's order.
+             */
+            updatedAt: string;
+        };
+        /**
+         * @description follow: someone followed you; like / comment: on your post; mention: `@you` in a post or comment.
+         * @enum {string}
+         */
+        NotificationKind: "follow" | "like" | "comment" | "mention";
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
         };
         OpenIdConfiguration: {
             issuer: string;
@@ -1617,6 +1793,12 @@ export interface components {
             emailVerified: boolean;
             roles: string[];
         };
+        StreamTicket: {
+            /** @description Pass as `ticket` to `GET /api/v1/notifications/stream` within its life; good for one stream. */
+            ticket: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
         /**
          * Format: int32
          * @description How many suggestions (1–50, default 10).
@@ -1626,6 +1808,8 @@ export interface components {
             /** @description true suspends (sessions revoked at once, sign-in blocked); false reinstates. */
             suspended: boolean;
         };
+        /** @description A stream ticket from `POST /api/v1/notifications/stream-tickets`. */
+        Ticket: string;
         TokenResponse: {
             accessToken: string;
             /** @enum {string} */
@@ -1670,6 +1854,13 @@ export interface components {
             enabled: boolean;
             /** Format: double */
             backupCodesRemaining: number;
+        };
+        UnreadCount: {
+            /**
+             * Format: int32
+             * @description Unread entries (a group counts once).
+             */
+            unread: number;
         };
         /** @description A comment's new text (plain text, the same limits as a new comment). */
         UpdateCommentRequest: {
@@ -5135,6 +5326,247 @@ export interface operations {
             };
             /** @description No such uploaded media */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    List: {
+        parameters: {
+            query?: {
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UnreadCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    MarkRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such notification of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    MarkAllRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All read */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    StreamTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Issued */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTicket"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    Stream: {
+        parameters: {
+            query?: {
+                /** @description A ticket from `POST /api/v1/notifications/stream-tickets` (single use). */
+                ticket?: components["schemas"]["Ticket"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid token or ticket */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -50,7 +50,10 @@ const INGRESS_COMMENT = `# The ingress routes: exactly the topology's public pre
 # followed by '/', like the local ingress's routeFor), nothing else: /internal, /metrics and /healthz
 # are never routed (test/cluster checks both). CORS for the frontend origin(s): agora-config's
 # CORS_ORIGINS; the dev overlay replaces it. Retries only on failures where the request never
-# reached the service (connect-failure, refused-stream): safe for POST as well.
+# reached the service (connect-failure, refused-stream): safe for POST as well. A topology
+# streamPath (Server-Sent Events) gets its own route before its service's, without a timeout:
+# the stream stays open for as long as the service keeps it (heartbeats keep Envoy's 5-minute
+# stream idle timeout from closing it).
 `;
 
 const REQUEST_AUTHENTICATION_COMMENT = `# Sidecar JWT validation, the first of the two checkpoints (docs/architecture.md, "One token, checked twice"):
@@ -80,22 +83,39 @@ export function renderRouting({ services, namespace, issuer, audience, jwksUri, 
     seq.flow = true;
     return seq;
   };
+  const corsPolicy = () => ({
+    allowOrigins: corsOrigins.map((exact) => ({ exact })),
+    allowMethods: flow(['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS']),
+    allowHeaders: flow(['authorization', 'content-type', 'traceparent', 'tracestate', 'x-request-id']),
+    exposeHeaders: flow(['x-request-id', 'location', 'retry-after']),
+    maxAge: '600s',
+  });
   const routes = services
     .filter((s) => s.publicPrefixes.length)
-    .map((s) => ({
-      name: s.name,
-      match: s.publicPrefixes.flatMap((p) => [{ uri: { exact: p } }, { uri: { prefix: `${p}/` } }]),
-      route: [{ destination: { host: hostOf(s.name, namespace), port: { number: 80 } } }],
-      timeout: '15s',
-      retries: { attempts: 2, perTryTimeout: '5s', retryOn: 'connect-failure,refused-stream' },
-      corsPolicy: {
-        allowOrigins: corsOrigins.map((exact) => ({ exact })),
-        allowMethods: flow(['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS']),
-        allowHeaders: flow(['authorization', 'content-type', 'traceparent', 'tracestate', 'x-request-id']),
-        exposeHeaders: flow(['x-request-id', 'location', 'retry-after']),
-        maxAge: '600s',
+    .flatMap((s) => [
+      // A stream's own route first (Istio takes the first match): timeout 0s turns the route
+      // timeout off, and no perTryTimeout, which would otherwise cut the stream after 5 s.
+      ...(s.streamPaths?.length
+        ? [
+            {
+              name: `${s.name}-stream`,
+              match: s.streamPaths.map((p) => ({ uri: { exact: p } })),
+              route: [{ destination: { host: hostOf(s.name, namespace), port: { number: 80 } } }],
+              timeout: '0s',
+              retries: { attempts: 2, retryOn: 'connect-failure,refused-stream' },
+              corsPolicy: corsPolicy(),
+            },
+          ]
+        : []),
+      {
+        name: s.name,
+        match: s.publicPrefixes.flatMap((p) => [{ uri: { exact: p } }, { uri: { prefix: `${p}/` } }]),
+        route: [{ destination: { host: hostOf(s.name, namespace), port: { number: 80 } } }],
+        timeout: '15s',
+        retries: { attempts: 2, perTryTimeout: '5s', retryOn: 'connect-failure,refused-stream' },
+        corsPolicy: corsPolicy(),
       },
-    }));
+    ]);
   const ingress = {
     apiVersion: 'networking.istio.io/v1beta1',
     kind: 'VirtualService',

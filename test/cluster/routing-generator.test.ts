@@ -39,11 +39,29 @@ describe('istio-routing generator', () => {
 
   it('routes a new public service and only public ones', () => {
     const routes = ingress[0]!.spec.http as Doc[];
-    expect(routes.map((r) => r.name)).toEqual([...SERVICES.filter((s) => s.publicPrefixes.length).map((s) => s.name), 'search']);
+    expect(routes.map((r) => r.name)).toEqual([
+      ...SERVICES.filter((s) => s.publicPrefixes.length).flatMap((s) => [...(s.streamPaths?.length ? [`${s.name}-stream`] : []), s.name]),
+      'search',
+    ]);
     const search = routes.find((r) => r.name === 'search')!;
     expect(search.match).toEqual([{ uri: { exact: '/api/v1/search' } }, { uri: { prefix: '/api/v1/search/' } }]);
     expect(search.route[0].destination.host).toBe(`search.${NAMESPACE}.svc.cluster.local`);
     expect(search.corsPolicy.allowOrigins).toEqual([{ exact: 'https://one.test' }, { exact: 'https://two.test' }]);
+  });
+
+  it('gives a stream path its own route first, without a request timeout or a per-try timeout', () => {
+    const routes = ingress[0]!.spec.http as Doc[];
+    const streaming = SERVICES.filter((s) => s.streamPaths?.length);
+    expect(streaming.map((s) => s.name)).toContain('notifications');
+    for (const s of streaming) {
+      const i = routes.findIndex((r) => r.name === `${s.name}-stream`);
+      expect(i).toBeGreaterThanOrEqual(0);
+      expect(i).toBeLessThan(routes.findIndex((r) => r.name === s.name));
+      expect(routes[i]!.match).toEqual(s.streamPaths!.map((p) => ({ uri: { exact: p } })));
+      expect(routes[i]!.timeout).toBe('0s');
+      expect(routes[i]!.retries.perTryTimeout).toBeUndefined();
+    }
+    for (const r of routes.filter((r) => !r.name.endsWith('-stream'))) expect(r.timeout, r.name).toBe('15s');
   });
 
   it('gives every service, public or not, a token check and a traffic policy', () => {

@@ -17,8 +17,15 @@ import { RegisterRoutes as authRoutes } from '../../services/auth/src/generated/
 import { RegisterRoutes as usersRoutes } from '../../services/users/src/generated/routes.js';
 import { RegisterRoutes as postsRoutes } from '../../services/posts/src/generated/routes.js';
 import { RegisterRoutes as mediaRoutes } from '../../services/media/src/generated/routes.js';
+import { RegisterRoutes as notificationsRoutes } from '../../services/notifications/src/generated/routes.js';
 
-const REGISTER: Record<string, (router: Router) => void> = { auth: authRoutes, users: usersRoutes, posts: postsRoutes, media: mediaRoutes };
+const REGISTER: Record<string, (router: Router) => void> = {
+  auth: authRoutes,
+  users: usersRoutes,
+  posts: postsRoutes,
+  media: mediaRoutes,
+  notifications: notificationsRoutes,
+};
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE'];
 const UUID = '3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10';
 const NONE = '(none)';

@@ -37,6 +37,6 @@ describe('the event catalogue', () => {
       expect(def.consumers as readonly string[]).not.toContain(def.producer);
       expect(docs).toContain(`| \`${type}\` | ${def.producer} | ${def.consumers.join(', ')} |`);
     }
-    expect(consumersFrom('auth')).toEqual(['media', 'posts', 'users']);
+    expect(consumersFrom('auth')).toEqual(['media', 'notifications', 'posts', 'users']);
   });
 });

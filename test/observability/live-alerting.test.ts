@@ -166,7 +166,7 @@ describe('live: Prometheus → Alertmanager → webhook receiver', () => {
       data: { alerts: Array<{ labels: Record<string, string>; state: string }> };
     };
     const absent = res.data.alerts.filter((a) => a.labels.alertname === 'AgoraServiceAbsent').map((a) => `${a.labels.service}:${a.state}`);
-    expect(absent.sort()).toEqual(['auth:pending', 'media:pending', 'posts:pending', 'users:pending']);
+    expect(absent.sort()).toEqual(['auth:pending', 'media:pending', 'notifications:pending', 'posts:pending', 'users:pending']);
   }, 90_000);
 
   it('inhibits the SLO page while AgoraDatabaseDown fires (same cluster)', async () => {

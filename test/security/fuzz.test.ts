@@ -595,6 +595,7 @@ describe('semantically wrong cursors on every paginated operation', () => {
       [
         'GET /api/v1/feed',
         'GET /api/v1/search/users',
+        'GET /api/v1/notifications',
         'GET /api/v1/posts',
         'GET /api/v1/posts/{id}/comments',
         'GET /api/v1/posts/{id}/likes',

@@ -181,6 +181,13 @@ function sendOnce(base: string, req: RawRequest): Promise<Answer> {
         timeout: req.timeoutMs ?? 30_000,
       },
       (res) => {
+        // A Server-Sent Events stream (the notification stream) does not end: its status and
+        // headers are the answer, and the client hangs up as soon as it has them.
+        if (res.statusCode === 200 && String(res.headers['content-type']).startsWith('text/event-stream')) {
+          resolvePromise({ status: 200, headers: res.headers, text: '', body: undefined });
+          res.destroy();
+          return;
+        }
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {

@@ -4,4 +4,5 @@ export * from './uuid.js';
 export * from './problem-details.js';
 export * from './page.js';
 export * from './caller.js';
+export * from './author.js';
 export * from './openapi.js';

@@ -23,4 +23,5 @@ export const eventsConfigShape = {
   SERVICE_URL_USERS: z.string().url().optional(),
   SERVICE_URL_POSTS: z.string().url().optional(),
   SERVICE_URL_MEDIA: z.string().url().optional(),
+  SERVICE_URL_NOTIFICATIONS: z.string().url().optional(),
 };

@@ -11,11 +11,13 @@ import { ServiceClient, ServiceEvents, baseConfigSchema, loadConfig, startServic
 import { freshDatabase } from '../../../test/helpers/db.js';
 import { getJson, newUser, postJson, startAuth, type RunningAuth } from '../../../services/auth/test/harness.js';
 import { declarePostsMetrics } from '../../../services/posts/src/metrics.js';
+import { declareNotificationsMetrics } from '../../../services/notifications/src/metrics.js';
 import { labelProblems, loadRegistry, parseExposition, samplesOf, type Sample } from './exposition.js';
 
 const MESH_KEY = 'k'.repeat(40);
 let auth: RunningAuth;
 let edge: StartedService;
+let notifications: StartedService;
 let edgeBase = '';
 const expositions: Record<string, Sample[]> = {};
 let authText = '';
@@ -107,15 +109,23 @@ beforeAll(async () => {
   authText = (await scrape(auth.base)).text;
   expositions.auth = parseExposition(authText);
   expositions.posts = parseExposition((await scrape(edgeBase)).text);
+  // notifications' own metrics, declared as its wiring declares them, on a service of that name;
+  // started after the traffic above (a process's service clients report to its newest service's metrics).
+  notifications = await startService('notifications', { ...config, DATABASE_URL: await freshDatabase('notifications-metrics') }, ({ metrics }) => {
+    declareNotificationsMetrics(metrics, () => 0);
+    return { registerRoutes: () => undefined };
+  });
+  expositions.notifications = parseExposition((await scrape(`http://127.0.0.1:${notifications.port}`)).text);
 }, 120_000);
 
 afterAll(async () => {
   await edge?.shutdown('test done');
+  await notifications?.shutdown('test done');
   await auth?.stop();
 });
 
 const registry = loadRegistry();
-const all = () => [...(expositions.auth ?? []), ...(expositions.posts ?? [])];
+const all = () => [...(expositions.auth ?? []), ...(expositions.posts ?? []), ...(expositions.notifications ?? [])];
 
 describe('/metrics', () => {
   it('exports every source "agora" and prom-client-default metric of metrics.json, with exactly its labels and fixed values', () => {

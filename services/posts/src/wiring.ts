@@ -6,6 +6,7 @@ import { FollowGraph } from './domain/follow-graph.js';
 import { MediaCatalog } from './domain/media-catalog.js';
 import { PostSearch } from './domain/post-search.js';
 import { Moderation, PostsService } from './domain/posts-service.js';
+import { PostEvents } from './domain/post-events.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { declarePostsMetrics } from './metrics.js';
 import { loadOpenApi } from '@agora/mesh';
@@ -33,14 +34,17 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
       timeoutMs: config.SERVICE_CALL_TIMEOUT_MS,
     });
   const counters = declarePostsMetrics(metrics);
+  // posts consumes profile.updated, media.updated/deleted and account.deleted, and publishes
+  // post.created, post.liked and comment.created for notifications (docs/events.md).
+  const events = new ServiceEvents({ service: 'posts', config, db, logger, registry: metrics.registry, handlers: postsHandlers });
+  const postEvents = new PostEvents(events.publisher);
   const posts = new PostsService(
     db,
     new FollowGraph(client('users', config.SERVICE_URL_USERS)),
     new MediaCatalog(client('media', config.SERVICE_URL_MEDIA)),
     counters,
+    postEvents,
   );
-  // posts consumes profile.updated, media.updated/deleted and account.deleted (docs/events.md); it publishes nothing yet.
-  const events = new ServiceEvents({ service: 'posts', config, db, logger, registry: metrics.registry, handlers: postsHandlers });
   await events.start();
   const deps: PostsDeps = {
     config,

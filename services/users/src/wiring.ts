@@ -2,6 +2,7 @@ import { ServiceClient, ServiceEvents, type ServiceContext, type ServiceWiring }
 import type { UsersConfig } from './config.js';
 import { accountHandlers } from './domain/account-consumer.js';
 import { Follows } from './domain/follows.js';
+import { FollowEvents } from './domain/follow-events.js';
 import { ProfileEvents } from './domain/profile-events.js';
 import { Profiles } from './domain/profiles.js';
 import { PublicUsers } from './domain/public-users.js';
@@ -33,7 +34,7 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
       meshLocalKey: config.MESH_LOCAL_KEY,
       timeoutMs: config.SERVICE_CALL_TIMEOUT_MS,
     });
-  // users consumes auth's account events and publishes profile.updated (docs/events.md).
+  // users consumes auth's account events and publishes profile.updated and user.followed (docs/events.md).
   const events = new ServiceEvents({
     service: 'users',
     config,
@@ -54,7 +55,7 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
   const deps: UsersDeps = {
     config,
     profiles,
-    follows: new Follows(db),
+    follows: new Follows(db, new FollowEvents(events.publisher)),
     publicUsers: new PublicUsers(db),
     userSearch: new UserSearch(db),
     moderation,

@@ -121,7 +121,9 @@ export async function startIngress(opts: IngressOptions): Promise<Ingress> {
     if (opts.onAccess) {
       res.on('finish', () => {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        opts.onAccess?.(`${req.method} ${req.url} ${res.statusCode} ${ms.toFixed(1)}ms ${requestId}`);
+        // A notification stream ticket is a credential (single use, but still): never printed.
+        const url = (req.url ?? '').replace(/([?&]ticket=)[^&]*/g, '$1[redacted]');
+        opts.onAccess?.(`${req.method} ${url} ${res.statusCode} ${ms.toFixed(1)}ms ${requestId}`);
       });
     }
 

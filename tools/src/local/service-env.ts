@@ -64,6 +64,7 @@ const SERVICE_SPECIFIC: Record<ServiceName, (ctx: ServiceEnvContext) => Record<s
     LOCAL_STORE_INTERNAL_URL: ctx.addresses.objectStore.internalUrl,
     LOCAL_STORE_SIGNING_KEY: ctx.secrets.LOCAL_STORE_SIGNING_KEY,
   }),
+  notifications: () => ({}),
 };
 
 /** Variables of a caller that never reach a service: they name the caller's own things. */

@@ -3,7 +3,7 @@
  * OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
  */
 
-import type { Page, Uuid } from '@agora/mesh';
+import type { Author, Page, Uuid } from '@agora/mesh';
 
 /**
  * 1–500 characters, at least one of them not white space.
@@ -60,20 +60,6 @@ export interface UpdateCommentRequest {
  * @example "harbour"
  */
 export type SearchText = string;
-
-/**
- * Who wrote a post, a comment or a like, as posts last heard from users (profile.updated). `username`
- * and `displayName` are null while posts has not yet heard of the profile (a user whose profile event
- * is still on its way); `id` is always there.
- */
-export interface Author {
-  /** @format uuid */
-  id: string;
-  username: string | null;
-  displayName: string | null;
-  /** `/api/v1/media/{avatarMediaId}/content` (relative to the API origin), or null without an avatar. */
-  avatarUrl: string | null;
-}
 
 /** A media object attached to a post, as media last described it. */
 export interface PostMedia {

@@ -1,4 +1,5 @@
-import type { Author, PostMedia } from '../controllers/schemas.js';
+import { mediaContentUrl, toAuthor as authorOf, type Author } from '@agora/mesh';
+import type { PostMedia } from '../controllers/schemas.js';
 
 /**
  * What a response embeds so a client renders a screen in one call: the author (from the `authors`
@@ -20,16 +21,7 @@ export interface AuthorColumns {
 
 /** A missing read-model row (the profile's event has not arrived yet) still gives the id, names null. */
 export function toAuthor(id: string, row: AuthorColumns): Author {
-  return {
-    id,
-    username: row.authorUsername ?? null,
-    displayName: row.authorDisplayName ?? null,
-    avatarUrl: row.authorAvatarMediaId ? mediaContentUrl(row.authorAvatarMediaId) : null,
-  };
-}
-
-export function mediaContentUrl(mediaId: string): string {
-  return `/api/v1/media/${mediaId}/content`;
+  return authorOf(id, { username: row.authorUsername, displayName: row.authorDisplayName, avatarMediaId: row.authorAvatarMediaId });
 }
 
 /**

@@ -6,6 +6,7 @@ import type { FollowGraph } from './follow-graph.js';
 import type { AttachableMedia, MediaCatalog } from './media-catalog.js';
 import { applyMediaState, FROM_INTERNAL_ANSWER } from './media-read-model.js';
 import { POST_COLUMNS, POST_JOINS, textArray, toPost, type PostRow } from './post-rows.js';
+import type { PostEvents } from './post-events.js';
 
 export interface NewPost {
   text: string;
@@ -28,6 +29,7 @@ export class PostsService {
     private readonly follows: FollowGraph,
     private readonly media: MediaCatalog,
     private readonly counters: PostsMetrics,
+    private readonly events?: PostEvents,
   ) {}
 
   private async postRow(me: string | null, id: string): Promise<Post | undefined> {
@@ -51,6 +53,7 @@ export class PostsService {
         mediaIds,
       ]);
       await recordMedia(tx, media);
+      await this.events?.created(tx, inserted!.id, input.text);
       return inserted;
     });
     this.counters.postsCreated.inc();
@@ -140,14 +143,18 @@ export class PostsService {
 
   /** Idempotent: liking twice is one like. */
   async like(me: string, id: string): Promise<LikeState> {
-    const [row] = await this.db.query<{ likeCount: number; inserted: number }>(
-      `WITH ins AS (
-         INSERT INTO likes (post_id, user_id) SELECT id, $2::uuid FROM posts WHERE id = $1
-         ON CONFLICT (post_id, user_id) DO NOTHING RETURNING post_id)
-       UPDATE posts SET like_count = like_count + (SELECT count(*) FROM ins)::int WHERE id = $1
-       RETURNING like_count AS "likeCount", (SELECT count(*) FROM ins)::int AS "inserted"`,
-      [id, me],
-    );
+    const row = await this.db.transaction(async (tx) => {
+      const [liked] = await tx.query<{ likeCount: number; inserted: number }>(
+        `WITH ins AS (
+           INSERT INTO likes (post_id, user_id) SELECT id, $2::uuid FROM posts WHERE id = $1
+           ON CONFLICT (post_id, user_id) DO NOTHING RETURNING post_id)
+         UPDATE posts SET like_count = like_count + (SELECT count(*) FROM ins)::int WHERE id = $1
+         RETURNING like_count AS "likeCount", (SELECT count(*) FROM ins)::int AS "inserted"`,
+        [id, me],
+      );
+      if (liked && Number(liked.inserted) > 0) await this.events?.liked(tx, id, me);
+      return liked;
+    });
     if (!row) throw problems.notFound('No such post.');
     if (Number(row.inserted) > 0) this.counters.likes.inc();
     return { postId: id, likedByMe: true, likeCount: Number(row.likeCount) };

@@ -1,5 +1,6 @@
 import { NEWEST_FIRST, pageSize, problems, type Database, type KeysetRow, type Page, type Queryable } from '@agora/mesh';
 import type { FollowEntry, FollowState } from '../controllers/schemas.js';
+import type { FollowEvents } from './follow-events.js';
 
 /**
  * The most accounts one user may follow. It keeps the feed's author list (posts asks for it on every
@@ -21,7 +22,10 @@ interface EntryRow extends KeysetRow {
  * reads stay a primary-key lookup however many followers someone has.
  */
 export class Follows {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly events?: FollowEvents,
+  ) {}
 
   /** Idempotent; answers the state after it. 400 for yourself, 404 for an unknown user, 409 past MAX_FOLLOWING. */
   async follow(me: string, target: string): Promise<FollowState> {
@@ -42,6 +46,7 @@ export class Follows {
       );
       if (inserted.length) {
         await adjustCounts(tx, me, target, +1);
+        await this.events?.followed(tx, me, target);
         return stateAfter(tx, me, target);
       }
       const already = await tx.query('SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2', [me, target]);

@@ -1,4 +1,4 @@
-import type { Database } from '@agora/mesh';
+import { mediaContentUrl, type Database } from '@agora/mesh';
 import type { PublicUser } from '../controllers/schemas.js';
 import { UUID } from './profiles.js';
 
@@ -20,7 +20,7 @@ export interface PublicUserRow {
 
 /** The stable, cacheable URL media serves an avatar at (relative to the API origin), or null. */
 export function avatarUrl(mediaId: string | null): string | null {
-  return mediaId ? `/api/v1/media/${mediaId}/content` : null;
+  return mediaId ? mediaContentUrl(mediaId) : null;
 }
 
 export function toPublicUser(r: PublicUserRow): PublicUser {

@@ -8,6 +8,7 @@
 \getenv users_password AGORA_USERS_DB_PASSWORD
 \getenv posts_password AGORA_POSTS_DB_PASSWORD
 \getenv media_password AGORA_MEDIA_DB_PASSWORD
+\getenv notifications_password AGORA_NOTIFICATIONS_DB_PASSWORD
 
 CREATE ROLE agora_auth LOGIN PASSWORD :'auth_password';
 CREATE DATABASE agora_auth OWNER agora_auth;
@@ -24,3 +25,7 @@ REVOKE ALL ON DATABASE agora_posts FROM PUBLIC;
 CREATE ROLE agora_media LOGIN PASSWORD :'media_password';
 CREATE DATABASE agora_media OWNER agora_media;
 REVOKE ALL ON DATABASE agora_media FROM PUBLIC;
+
+CREATE ROLE agora_notifications LOGIN PASSWORD :'notifications_password';
+CREATE DATABASE agora_notifications OWNER agora_notifications;
+REVOKE ALL ON DATABASE agora_notifications FROM PUBLIC;

@@ -1,0 +1,2 @@
+// tsoa imports the IoC module by path; controllers get this service's dependencies per request.
+export { iocContainer } from '@agora/mesh';
