@@ -49,7 +49,7 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
   const deps: PostsDeps = {
     config,
     posts,
-    comments: new CommentsService(db, counters),
+    comments: new CommentsService(db, counters, postEvents),
     search: new PostSearch(db),
     moderation: new Moderation(db),
     logger,

@@ -2,6 +2,7 @@ import { OLDEST_FIRST, pageSize, problems, type Database, type KeysetRow, type P
 import type { PostsMetrics } from '../metrics.js';
 import type { Comment } from '../controllers/schemas.js';
 import { authorColumns, toAuthor, type AuthorColumns } from './embedding.js';
+import type { PostEvents } from './post-events.js';
 
 interface CommentRow extends AuthorColumns {
   id: string;
@@ -38,6 +39,7 @@ export class CommentsService {
   constructor(
     private readonly db: Database,
     private readonly counters: PostsMetrics,
+    private readonly events?: PostEvents,
   ) {}
 
   private async assertPost(id: string): Promise<void> {
@@ -69,15 +71,20 @@ export class CommentsService {
     return toComment(row);
   }
 
+  /** Adds a comment and, in the same transaction, publishes comment.created (notifications, @mentions). */
   async add(me: string, id: string, text: string): Promise<Comment> {
-    const [row] = await this.db.query<{ id: string }>(
-      `WITH c AS (
-         INSERT INTO comments (post_id, author_id, text) SELECT id, $2::uuid, $3::text FROM posts WHERE id = $1
-         RETURNING id),
-       counted AS (UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM c))
-       SELECT id FROM c`,
-      [id, me, text],
-    );
+    const row = await this.db.transaction(async (tx) => {
+      const [inserted] = await tx.query<{ id: string }>(
+        `WITH c AS (
+           INSERT INTO comments (post_id, author_id, text) SELECT id, $2::uuid, $3::text FROM posts WHERE id = $1
+           RETURNING id),
+         counted AS (UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1 AND EXISTS (SELECT 1 FROM c))
+         SELECT id FROM c`,
+        [id, me, text],
+      );
+      if (inserted) await this.events?.commented(tx, id, { id: inserted.id, authorId: me, text });
+      return inserted;
+    });
     if (!row) throw problems.notFound('No such post.');
     this.counters.comments.inc();
     return this.one(row.id);
