@@ -3,7 +3,7 @@
 // met) and writes bench/results/latest.json. Method and latest figures: docs/benchmarks.md.
 //
 // Options: --quick (shorter runs, feed at 10 k posts only: for working on the bench itself, not
-// for figures), --skip=<row,...> (rows 1..6 to leave out).
+// for figures), --skip=<row,...> (rows 1..7 to leave out).
 // Every process it starts is stopped at the end, on failure and on Ctrl-C.
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -25,6 +25,7 @@ import {
 } from './lib/stack.mjs';
 import { GRAPH, loadFollowGraph, loadPosts } from './lib/feed-data.mjs';
 import { Report } from './lib/report.mjs';
+import { webBundleByRoute } from './lib/web-bundle.mjs';
 import { inclusiveShare, layerShares, moduleOf, readProfile, topSelf } from './lib/cpuprofile.mjs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 
@@ -110,6 +111,9 @@ async function main() {
     );
   }
 
+  // ---- Row 7: the web app's JavaScript per route (files on disk, no stack needed).
+  await part(7, 'web JS per route', () => webBundleRow());
+
   // ---- Row 6: login cost (in-process, before anything else competes for the CPU).
   await part(6, 'login cost', () => argon2Row());
 
@@ -175,6 +179,29 @@ async function main() {
   await part(3, 'feed', () => feedRows(stack, viewers));
 
   report.details.otlpSink = sink.stats();
+}
+
+// ------------------------------------------------------------------------------------------------
+// Row 7
+
+/** The issue's limit for the first route; every route is held to it (a link can be the first load). */
+const WEB_JS_LIMIT_BYTES = 150_000;
+
+async function webBundleRow() {
+  const { entry, routes } = await webBundleByRoute(path.join(ROOT, 'web', 'dist'));
+  const kb = (bytes) => `${round(bytes / 1000, 1)} KB`;
+  for (const r of routes) log(`web ${r.route} (${r.screen}): ${kb(r.gzipBytes)} gzip, ${kb(r.rawBytes)} raw, ${r.files.length} files`);
+  const first = routes.find((r) => r.route === '/');
+  const largest = routes.reduce((a, b) => (b.gzipBytes > a.gzipBytes ? b : a));
+  report.details.webBundle = { entry, routes };
+  report.row(
+    7,
+    'web JS per route (gzip -9)',
+    `first route / ${kb(first?.gzipBytes ?? NaN)}; shared entry ${kb(entry.gzipBytes)}; ` +
+      routes.map((r) => `${r.route} ${kb(r.gzipBytes)}`).join(', '),
+    '≤ 150 KB per route',
+    Boolean(first) && largest.gzipBytes <= WEB_JS_LIMIT_BYTES,
+  );
 }
 
 // ------------------------------------------------------------------------------------------------
