@@ -46,6 +46,18 @@ for (const dir of ENVS) {
       expect(d.spec.replicas).toBe(dev ? 1 : 2);
     });
 
+    it("allows in the CSP's img-src exactly the origin of media's presigned URLs", () => {
+      const media = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'media')!;
+      const config: Record<string, string> = {};
+      for (const from of media.spec.template.spec.containers[0].envFrom ?? [])
+        Object.assign(config, docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === from.configMapRef.name)?.data ?? {});
+      const endpoint = new URL(config.S3_ENDPOINT!);
+      // Path-style URLs live on the endpoint's origin; virtual-hosted ones on the bucket's host.
+      const expected = config.S3_FORCE_PATH_STYLE === 'true' ? endpoint.origin : `${endpoint.protocol}//${config.S3_BUCKET}.${endpoint.host}`;
+      const env = web('Deployment')[0]!.spec.template.spec.containers[0].env as Doc[];
+      expect(env.find((e) => e.name === 'WEB_IMAGE_ORIGINS')?.value).toBe(expected);
+    });
+
     it('admits only the ingress gateway, and only to read', () => {
       const [policy] = web('AuthorizationPolicy');
       expect(policy!.spec.action).toBe('ALLOW');
