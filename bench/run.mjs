@@ -26,6 +26,7 @@ import {
 import { GRAPH, loadAuthors, loadFollowGraph, loadPosts, SEARCH_WORDS } from './lib/feed-data.mjs';
 import { measureSearchUsers } from './lib/search-users.mjs';
 import { Report } from './lib/report.mjs';
+import { webBundleByRoute } from './lib/web-bundle.mjs';
 import { inclusiveShare, layerShares, moduleOf, readProfile, topSelf } from './lib/cpuprofile.mjs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 
@@ -111,6 +112,9 @@ async function main() {
     );
   }
 
+  // ---- Row 7: the web app's JavaScript per route (files on disk, no stack needed).
+  await part(7, 'web JS per route', () => webBundleRow());
+
   // ---- Row 6: login cost (in-process, before anything else competes for the CPU).
   await part(6, 'login cost', () => argon2Row());
 
@@ -178,6 +182,29 @@ async function main() {
   await part(3, 'feed', () => feedRows(stack, viewers));
 
   report.details.otlpSink = sink.stats();
+}
+
+// ------------------------------------------------------------------------------------------------
+// Row 7
+
+/** The issue's limit for the first route; every route is held to it (a link can be the first load). */
+const WEB_JS_LIMIT_BYTES = 150_000;
+
+async function webBundleRow() {
+  const { entry, routes } = await webBundleByRoute(path.join(ROOT, 'web', 'dist'));
+  const kb = (bytes) => `${round(bytes / 1000, 1)} KB`;
+  for (const r of routes) log(`web ${r.route} (${r.screen}): ${kb(r.gzipBytes)} gzip, ${kb(r.rawBytes)} raw, ${r.files.length} files`);
+  const first = routes.find((r) => r.route === '/');
+  const largest = routes.reduce((a, b) => (b.gzipBytes > a.gzipBytes ? b : a));
+  report.details.webBundle = { entry, routes };
+  report.row(
+    7,
+    'web JS per route (gzip -9)',
+    `first route / ${kb(first?.gzipBytes ?? NaN)}; shared entry ${kb(entry.gzipBytes)}; ` +
+      routes.map((r) => `${r.route} ${kb(r.gzipBytes)}`).join(', '),
+    '≤ 150 KB per route',
+    Boolean(first) && largest.gzipBytes <= WEB_JS_LIMIT_BYTES,
+  );
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { webAppHandler } from '../mesh/dist/http/web-app.js';
+import { isAppPath, webAppHandler } from '../mesh/dist/http/web-app.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), 'dist');
 // Media live on the object store's origin in the cluster (S3): the CSP must allow those images.
@@ -29,6 +29,11 @@ const server = http.createServer((req, res) => {
     const ok = pathname === '/healthz/live' || !draining;
     res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
     res.end(ok ? 'ok\n' : 'draining\n');
+    return;
+  }
+  // The Gateway sends the API elsewhere; should a path of it arrive here anyway, it is not a page.
+  if (!isAppPath(pathname)) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('Not Found\n');
     return;
   }
   void serve(req, res, pathname);

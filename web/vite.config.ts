@@ -11,7 +11,8 @@ export default defineConfig({
   resolve: {
     alias: [{ find: /^@agora\/client$/, replacement: fileURLToPath(new URL('../openapi/client/index.ts', import.meta.url)) }],
   },
-  build: { outDir: 'dist', sourcemap: false, assetsInlineLimit: 0 },
+  // The manifest (dist/.vite/manifest.json) tells the bench which chunks each route loads.
+  build: { outDir: 'dist', sourcemap: false, assetsInlineLimit: 0, manifest: true },
   server: {
     proxy: {
       '/api': { target: ingress, changeOrigin: false },

@@ -1,7 +1,9 @@
 // Step 5: the Istio documents that hold one entry per service, rendered from the one service list
 // (mesh/src/topology.ts, through scripts/lib/topology.mjs) and the shared settings in agora-config
 // (services/k8s/base/kustomization.yaml), so adding a service to the topology is the only edit:
-//   istio/base/ingress-virtualservice.yaml   one route per service with public prefixes
+//   istio/base/ingress-virtualservice.yaml   one route per service with public prefixes, then a
+//                                            404 for the paths no app page may take, then `/` to
+//                                            the web app (web/k8s)
 //   istio/base/requestauthentication.yaml    the gateway's token check plus one per workload
 //   istio/base/destinationrules.yaml         one traffic policy per service
 // render() writes nothing; `npm run generate` writes, `--check` compares (test/generated-files.test.ts).
@@ -16,10 +18,19 @@ const SOURCES = `mesh/src/topology.ts and ${APP_BASE}`;
 
 /** Renders the three documents: { "<repo-relative path>": "<content>" }. */
 export async function render(root) {
-  const { SERVICES, NAMESPACE } = await topology();
+  const { SERVICES, NAMESPACE, NEVER_ROUTED_PREFIXES, LOCAL_OBJECT_STORE } = await topology();
   const config = await sharedConfig(root);
-  return renderRouting({ services: SERVICES, namespace: NAMESPACE, ...config });
+  const web = { ...WEB_APP, notPages: ['/api', LOCAL_OBJECT_STORE.publicPrefix, ...NEVER_ROUTED_PREFIXES] };
+  return renderRouting({ services: SERVICES, namespace: NAMESPACE, ...config, web });
 }
+
+/**
+ * The web app's static server (web/k8s: Service `web`, port 80), which takes every path the routes
+ * before it leave. `notPages` are answered 404 before it, as the local ingress does (mesh's
+ * isAppPath): an unknown API path, the local-run-only object store and the never-routed prefixes
+ * must not come back as the app's index.html with a 200.
+ */
+const WEB_APP = { name: 'web', port: 80 };
 
 /** The agora-config literals the documents must agree with (test/cluster checks they do). */
 async function sharedConfig(root) {
@@ -54,6 +65,9 @@ const INGRESS_COMMENT = `# The ingress routes: exactly the topology's public pre
 # streamPath (Server-Sent Events) gets its own route before its service's, without a timeout:
 # the stream stays open for as long as the service keeps it (heartbeats keep Envoy's 5-minute
 # stream idle timeout from closing it).
+# Istio tries the routes in order: after the services, \`not-a-page\` answers 404 (problem+json) for
+# the rest of /api and the paths no page may take, and \`web\` sends every other path to the web
+# app (same origin as the API, so no CORS there).
 `;
 
 const REQUEST_AUTHENTICATION_COMMENT = `# Sidecar JWT validation, the first of the two checkpoints (docs/architecture.md, "One token, checked twice"):
@@ -76,7 +90,7 @@ const DESTINATION_RULES_COMMENT = `# Service-to-service traffic policy: Istio mT
 `;
 
 /** Pure rendering from the topology and the shared settings. */
-export function renderRouting({ services, namespace, issuer, audience, jwksUri, corsOrigins }) {
+export function renderRouting({ services, namespace, issuer, audience, jwksUri, corsOrigins, web }) {
   const flow = (items) => {
     const seq = new YAML.YAMLSeq();
     seq.items.push(...items);
@@ -116,6 +130,7 @@ export function renderRouting({ services, namespace, issuer, audience, jwksUri, 
         corsPolicy: corsPolicy(),
       },
     ]);
+  if (web) routes.push(...webRoutes(web, namespace));
   const ingress = {
     apiVersion: 'networking.istio.io/v1beta1',
     kind: 'VirtualService',
@@ -165,4 +180,29 @@ export function renderRouting({ services, namespace, issuer, audience, jwksUri, 
     'istio/base/requestauthentication.yaml': toYaml(REQUEST_AUTHENTICATION_COMMENT, authentications),
     'istio/base/destinationrules.yaml': toYaml(DESTINATION_RULES_COMMENT, services.map(destinationRule)),
   };
+}
+
+/** The two routes after the services': the 404 for paths that are no page, then the web app at `/`. */
+function webRoutes({ name, port, notPages }, namespace) {
+  const notFound = JSON.stringify({
+    type: 'https://agora.dev/problems/not-found',
+    title: 'Not Found',
+    status: 404,
+    detail: 'No public route for this path.',
+  });
+  return [
+    {
+      name: 'not-a-page',
+      match: notPages.flatMap((p) => [{ uri: { exact: p } }, { uri: { prefix: `${p}/` } }]),
+      directResponse: { status: 404, body: { string: notFound } },
+      headers: { response: { set: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' } } },
+    },
+    {
+      name,
+      match: [{ uri: { prefix: '/' } }],
+      route: [{ destination: { host: hostOf(name, namespace), port: { number: port } } }],
+      timeout: '15s',
+      retries: { attempts: 2, perTryTimeout: '5s', retryOn: 'connect-failure,refused-stream' },
+    },
+  ];
 }

@@ -2,6 +2,7 @@
 # Builds the service images without a registry:
 #   scripts/images/build.sh [--target runtime|dev] [--tag TAG] [service ...]   (default: every service, runtime, tag local)
 #   scripts/images/build.sh loadgen                                            (the load generator, bench/loadgen/Dockerfile)
+#   scripts/images/build.sh [--target runtime|dev] web                         (the web app, web/Dockerfile: the services' first stages from the cache)
 # 1. makes a Docker engine answer (engine.sh) and the pinned base image present (base-image.sh: pulled,
 #    or a stand-in built from debootstrap + the npm registry);
 # 2. builds agora/<service>:<tag> from the one Dockerfile with the classic builder (DOCKER_BUILDKIT=0)
@@ -55,7 +56,11 @@ fi
 for s in "${services[@]}"; do
   started=$(date +%s)
   log_file="${TMPDIR:-/tmp}/agora-image-$s-$target.log"
-  if [ "$s" = loadgen ]; then file_args=(-f bench/loadgen/Dockerfile); else file_args=(-f Dockerfile --build-arg "SERVICE=$s"); fi
+  case "$s" in
+    loadgen) file_args=(-f bench/loadgen/Dockerfile) ;;
+    web) file_args=(-f web/Dockerfile) ;;
+    *) file_args=(-f Dockerfile --build-arg "SERVICE=$s") ;;
+  esac
   if ! DOCKER_BUILDKIT=0 docker build --network host "${file_args[@]}" --target "$target" \
       "${ca_args[@]}" -t "agora/$s:$tag" . >"$log_file" 2>&1; then
     echo "images/build: agora/$s:$tag ($target) failed; the last lines of $log_file:" >&2

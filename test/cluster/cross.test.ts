@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { NEVER_ROUTED_PREFIXES, SERVICES, JWT_AUDIENCE, meshPrincipal, routeFor } from '../../mesh/src/topology.js';
+import { LOCAL_OBJECT_STORE, NEVER_ROUTED_PREFIXES, SERVICES, JWT_AUDIENCE, meshPrincipal, routeFor } from '../../mesh/src/topology.js';
 import { ROOT, containerEnv, kustomize, type Doc } from './lib.js';
 
 const ENVS = [
@@ -12,6 +12,19 @@ const ENVS = [
   { name: 'prod', services: 'services/k8s/overlays/prod', istio: 'istio/overlays/prod' },
 ];
 const skaffold = YAML.parse(readFileSync(path.join(ROOT, 'skaffold.yaml'), 'utf8'));
+const INGRESS_GATEWAY_PRINCIPAL = 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account';
+
+/** The ingress routes that send to one of the topology's services. */
+function serviceRoutes(ingress: Doc): Doc[] {
+  return ingress.spec.http.filter((r: Doc) => SERVICES.some((s) => r.route?.[0]?.destination.host.startsWith(`${s.name}.`)));
+}
+
+/** The route Istio picks for `p`: the first whose match (exact or prefix) takes it, in order. */
+function firstRoute(ingress: Doc, p: string): Doc | undefined {
+  return ingress.spec.http.find((r: Doc) =>
+    r.match.some((m: Doc) => m.uri.exact === p || (m.uri.prefix !== undefined && p.startsWith(m.uri.prefix))),
+  );
+}
 
 for (const env of ENVS) {
   describe(`${env.name}: ${env.services} + ${env.istio}`, () => {
@@ -52,6 +65,8 @@ for (const env of ENVS) {
         }
       };
       of('AuthorizationPolicy').forEach((p) => walk(p.spec));
+      // The one principal from outside the namespace: the ingress gateway (web/k8s admits only it).
+      principals.delete(INGRESS_GATEWAY_PRINCIPAL);
       for (const p of principals) {
         const sa = /^cluster\.local\/ns\/agora\/sa\/([a-z0-9-]+)$/.exec(p)?.[1];
         expect(sa, `principal ${p}`).toBeDefined();
@@ -84,7 +99,9 @@ for (const env of ENVS) {
     it('every VirtualService route reaches an existing Service port', () => {
       for (const vs of of('VirtualService')) {
         for (const route of vs.spec.http) {
-          for (const r of route.route) {
+          // A direct response (the ingress's 404 for paths that are no page) has no destination.
+          expect(Boolean(route.route) !== Boolean(route.directResponse), `${vs.metadata.name}/${route.name}`).toBe(true);
+          for (const r of route.route ?? []) {
             const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.cluster\.local$/.exec(r.destination.host);
             expect(m, r.destination.host).not.toBeNull();
             const svc = app.find((d) => d.kind === 'Service' && d.metadata.name === m![1] && d.metadata.namespace === m![2]);
@@ -102,7 +119,8 @@ for (const env of ENVS) {
     it("routes exactly the topology's public prefixes at the ingress, and never /internal, /metrics, /healthz", () => {
       const ingress = of('VirtualService').find((v) => v.spec.gateways?.includes('agora/agora-gateway'))!;
       const routed: Record<string, string[]> = {};
-      for (const route of ingress.spec.http) {
+      // The services' routes; after them the 404 for what is no page and the web app at `/` (below).
+      for (const route of serviceRoutes(ingress)) {
         const service = route.route[0].destination.host.split('.')[0];
         for (const m of route.match) {
           const exact = m.uri.exact as string | undefined;
@@ -118,21 +136,42 @@ for (const env of ENVS) {
       }
       expect(routed).toEqual(Object.fromEntries(SERVICES.map((s) => [s.name, [...s.publicPrefixes]])));
       for (const p of [...NEVER_ROUTED_PREFIXES, ...NEVER_ROUTED_PREFIXES.map((x) => `${x}/anything`)]) {
-        const hit = ingress.spec.http.some((r: Doc) => r.match.some((m: Doc) => m.uri.exact === p || (m.uri.prefix && p.startsWith(m.uri.prefix))));
-        expect(hit, p).toBe(false);
+        const hit = firstRoute(ingress, p);
+        expect(hit?.directResponse?.status, `${p} is answered 404 by the ingress itself`).toBe(404);
         expect(routeFor(p)).toBeUndefined();
       }
+    });
+
+    it('sends every other path to the web app, after a 404 (problem+json) for API paths no service has', () => {
+      const ingress = of('VirtualService').find((v) => v.spec.gateways?.includes('agora/agora-gateway'))!;
+      const names = ingress.spec.http.map((r: Doc) => r.name);
+      expect(names.slice(-2)).toEqual(['not-a-page', 'web']);
+      const web = ingress.spec.http.at(-1);
+      expect(web.match).toEqual([{ uri: { prefix: '/' } }]);
+      expect(web.route).toEqual([{ destination: { host: 'web.agora.svc.cluster.local', port: { number: 80 } } }]);
+      for (const page of ['/', '/@ada', '/posts/0190a7f2', '/settings', '/assets/index-abc.js', '/apiary', '/metricsx'])
+        expect(firstRoute(ingress, page)?.name, page).toBe('web');
+      for (const api of ['/api', '/api/v1/unknown', '/api/v2/posts', `${LOCAL_OBJECT_STORE.publicPrefix}/a/b`]) {
+        const hit = firstRoute(ingress, api);
+        expect(hit?.name, api).toBe('not-a-page');
+        expect(JSON.parse(hit!.directResponse.body.string)).toMatchObject({ status: 404, title: 'Not Found' });
+        expect(hit!.headers.response.set['content-type']).toBe('application/problem+json');
+      }
+      for (const s of SERVICES) for (const p of s.publicPrefixes) expect(firstRoute(ingress, `${p}/x`)?.name, p).toBe(s.name);
     });
 
     it('allows exactly CORS_ORIGINS on every ingress route', () => {
       const origins = authEnv.CORS_ORIGINS!.split(',').map((o) => o.trim());
       const ingress = of('VirtualService').find((v) => v.spec.gateways?.includes('agora/agora-gateway'))!;
-      for (const route of ingress.spec.http) {
+      for (const route of serviceRoutes(ingress)) {
         expect(
           route.corsPolicy.allowOrigins.map((o: Doc) => o.exact),
           route.name,
         ).toEqual(origins);
       }
+      // The web app is the API's own origin: no cross-origin reads of its pages.
+      for (const route of ingress.spec.http.filter((r: Doc) => !serviceRoutes(ingress).includes(r)))
+        expect(route.corsPolicy, route.name).toBeUndefined();
       expect(ingress.spec.hosts).toEqual(of('Gateway')[0]!.spec.servers[0].hosts);
     });
 

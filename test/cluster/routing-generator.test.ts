@@ -73,4 +73,31 @@ describe('istio-routing generator', () => {
     });
     expect(rules.map((d) => d.spec.host)).toEqual(names.map((n) => `${n}.${NAMESPACE}.svc.cluster.local`));
   });
+
+  it('with the web app: a 404 for what is no page, then `/` to the web Service, both valid against the Istio schema', () => {
+    const files = renderRouting({ ...SETTINGS, services: SERVICES, web: { name: 'web', port: 80, notPages: ['/api', '/internal'] } }) as Record<
+      string,
+      string
+    >;
+    const [vs] = parseAll(files['istio/base/ingress-virtualservice.yaml']!);
+    expect(validateDoc(vs!)).toEqual([]);
+    const routes = vs!.spec.http as Doc[];
+    const serviceRoutes = SERVICES.filter((s) => s.publicPrefixes.length).flatMap((s) => [
+      ...(s.streamPaths?.length ? [`${s.name}-stream`] : []),
+      s.name,
+    ]);
+    expect(routes.map((r) => r.name)).toEqual([...serviceRoutes, 'not-a-page', 'web']);
+    const [notAPage, web] = routes.slice(-2) as [Doc, Doc];
+    expect(notAPage.match).toEqual([
+      { uri: { exact: '/api' } },
+      { uri: { prefix: '/api/' } },
+      { uri: { exact: '/internal' } },
+      { uri: { prefix: '/internal/' } },
+    ]);
+    expect(notAPage.directResponse.status).toBe(404);
+    expect(notAPage.route).toBeUndefined();
+    expect(web.match).toEqual([{ uri: { prefix: '/' } }]);
+    expect(web.route).toEqual([{ destination: { host: `web.${NAMESPACE}.svc.cluster.local`, port: { number: 80 } } }]);
+    expect(web.corsPolicy).toBeUndefined();
+  });
 });

@@ -1,16 +1,31 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { createBrowserRouter, Navigate, Outlet, RouterProvider } from 'react-router';
 import { UNREACHABLE } from '../api/problem';
 import { retryBoot, useBoot, useClaims } from '../session/useSession';
-import { Admin } from '../screens/Admin';
-import { Feed } from '../screens/Feed';
 import { NotAvailable, NotFound } from '../screens/NotAvailable';
-import { PostPage } from '../screens/PostPage';
-import { Profile } from '../screens/Profile';
-import { Settings } from '../screens/Settings';
-import { SignIn } from '../screens/SignIn';
-import { SignUp } from '../screens/SignUp';
 import { Layout } from './Layout';
+
+/**
+ * One chunk per screen (React.lazy): a page load fetches the shared code plus its own screen only,
+ * so the first route's JavaScript stays small as screens grow (`npm run bench` prints it per route).
+ * The screens keep their named exports; this maps one to the default export React.lazy expects.
+ */
+function screen<M>(load: () => Promise<M>, pick: (m: M) => ComponentType) {
+  const Screen = lazy(async () => ({ default: pick(await load()) }));
+  return (
+    // Never a blank page while a screen's chunk loads.
+    <Suspense
+      fallback={
+        <p className="status" role="status">
+          Loading…
+        </p>
+      }
+    >
+      <Screen />
+    </Suspense>
+  );
+}
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -70,23 +85,70 @@ const router = createBrowserRouter([
       {
         element: <SignedOutOnly />,
         children: [
-          { path: '/signin', element: <SignIn /> },
-          { path: '/signup', element: <SignUp /> },
+          {
+            path: '/signin',
+            element: screen(
+              () => import('../screens/SignIn'),
+              (m) => m.SignIn,
+            ),
+          },
+          {
+            path: '/signup',
+            element: screen(
+              () => import('../screens/SignUp'),
+              (m) => m.SignUp,
+            ),
+          },
         ],
       },
       {
         element: <Layout />,
         children: [
-          { path: '/', element: <Feed /> },
-          { path: '/posts/:id', element: <PostPage /> },
-          { path: '/settings', element: <Settings /> },
+          {
+            path: '/',
+            element: screen(
+              () => import('../screens/Feed'),
+              (m) => m.Feed,
+            ),
+          },
+          {
+            path: '/posts/:id',
+            element: screen(
+              () => import('../screens/PostPage'),
+              (m) => m.PostPage,
+            ),
+          },
+          {
+            path: '/settings',
+            element: screen(
+              () => import('../screens/Settings'),
+              (m) => m.Settings,
+            ),
+          },
           {
             path: '/search',
             element: <NotAvailable title="Search" needs="the API has no people or post search yet. Open a profile by its address, /@username." />,
           },
           { path: '/notifications', element: <NotAvailable title="Notifications" needs="the API has no notifications yet." /> },
-          { element: <AdminOnly />, children: [{ path: '/admin', element: <Admin /> }] },
-          { path: '/:handle', element: <Profile /> },
+          {
+            element: <AdminOnly />,
+            children: [
+              {
+                path: '/admin',
+                element: screen(
+                  () => import('../screens/Admin'),
+                  (m) => m.Admin,
+                ),
+              },
+            ],
+          },
+          {
+            path: '/:handle',
+            element: screen(
+              () => import('../screens/Profile'),
+              (m) => m.Profile,
+            ),
+          },
           { path: '*', element: <NotFound /> },
         ],
       },
