@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signLocalAssertion } from '@agora/mesh';
+import { consumersOf, signLocalAssertion } from '@agora/mesh';
+
+/** One delivery of session.revoked per consumer the catalogue names. */
+const CONSUMERS = [...consumersOf('session.revoked')].sort();
 import { getJson, newUser, postJson, startAuth, type RunningAuth } from './harness.js';
 
 /**
@@ -15,12 +18,11 @@ beforeAll(async () => {
 });
 afterAll(async () => auth?.stop());
 
+/** A new account signed in by its registration (one session, as register answers it). */
 async function signedIn(u = newUser()) {
   const reg = await postJson(`${auth.base}/api/v1/auth/register`, u);
   expect(reg.status).toBe(201);
-  const login = await postJson(`${auth.base}/api/v1/auth/login`, { login: u.username, password: u.password });
-  expect(login.status).toBe(200);
-  return { user: u, id: reg.body.id as string, access: login.body.accessToken as string, refresh: login.body.refreshToken as string };
+  return { user: u, id: reg.body.id as string, access: reg.body.accessToken as string, refresh: reg.body.refreshToken as string };
 }
 const login = async (u: ReturnType<typeof newUser>) =>
   (await postJson(`${auth.base}/api/v1/auth/login`, { login: u.username, password: u.password })).body as {
@@ -58,13 +60,13 @@ describe('session.revoked', () => {
     const s = await signedIn();
     const other = await login(s.user);
     expect((await postJson(`${auth.base}/api/v1/auth/logout`, { refreshToken: s.refresh })).status).toBe(204);
-    expect(await queued(s.id)).toEqual(['media', 'posts', 'users']);
+    expect(await queued(s.id)).toEqual(CONSUMERS);
     expect(await revokedSessions(s.id)).toHaveLength(1);
     await refusedWithin(3_000, s.access, 'session_ended');
     expect((await verify(other.accessToken)).status).toBe(200);
     // A second logout with the same token revokes nothing new and publishes nothing.
     expect((await postJson(`${auth.base}/api/v1/auth/logout`, { refreshToken: s.refresh })).status).toBe(204);
-    expect(await queued(s.id)).toHaveLength(3);
+    expect(await queued(s.id)).toHaveLength(CONSUMERS.length);
   });
 
   it('refresh-token reuse ends the family: published, recorded, and the newest access token refused', async () => {
@@ -73,7 +75,7 @@ describe('session.revoked', () => {
     expect(rotated.status).toBe(200);
     expect(await queued(s.id)).toEqual([]); // a rotation revokes nothing
     expect((await postJson(`${auth.base}/api/v1/auth/refresh`, { refreshToken: s.refresh })).status).toBe(401);
-    expect(await queued(s.id)).toEqual(['media', 'posts', 'users']);
+    expect(await queued(s.id)).toEqual(CONSUMERS);
     await refusedWithin(3_000, rotated.body.accessToken, 'session_ended');
   });
 
@@ -87,7 +89,7 @@ describe('session.revoked', () => {
       body: JSON.stringify({ suspended: true }),
     });
     expect(res.status, await res.text()).toBeLessThan(300);
-    expect(await queued(s.id)).toEqual(['media', 'posts', 'users']);
+    expect(await queued(s.id)).toEqual(CONSUMERS);
     expect(await revokedSessions(s.id)).toHaveLength(3);
     await refusedWithin(3_000, s.access, 'account_suspended');
   });

@@ -1,25 +1,28 @@
 import { Link } from 'react-router';
-import { useUser } from '../data/people';
+import type { Schemas } from '../api/client';
 import { Avatar } from './Avatar';
 
-/** Avatar, name and @username of an author id, linking to the profile. */
-export function AuthorLine({ authorId, children }: { authorId: string; children?: React.ReactNode }) {
-  const user = useUser(authorId);
-  if (!user.data) {
+/**
+ * Avatar, name and @username of an author the API embedded (posts, comments, likers), linking to
+ * the profile — no request of its own. The names are null for the moment before posts has learnt
+ * the profile; then the line says so instead of guessing.
+ */
+export function AuthorLine({ author, children }: { author: Schemas['Author']; children?: React.ReactNode }) {
+  if (!author.username) {
     return (
       <div className="author">
         <span className="avatar avatar-initial" aria-hidden="true" />
-        <span className="muted">{user.isError ? 'Unknown author' : 'Loading author…'}</span>
+        <span className="muted">A new member</span>
         {children}
       </div>
     );
   }
-  const u = user.data;
+  const name = author.displayName || author.username;
   return (
     <div className="author">
-      <Avatar mediaId={u.avatarMediaId} name={u.displayName || u.username} />
-      <Link to={`/@${u.username}`} className="author-name">
-        <strong>{u.displayName || u.username}</strong> <span className="muted">@{u.username}</span>
+      <Avatar src={author.avatarUrl} name={name} />
+      <Link to={`/@${author.username}`} className="author-name">
+        <strong>{name}</strong> <span className="muted">@{author.username}</span>
       </Link>
       {children}
     </div>

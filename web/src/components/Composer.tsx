@@ -50,7 +50,7 @@ export function Composer() {
         <ul className="composer-images" aria-label="Images to post">
           {media.map((m, i) => (
             <li key={m.id}>
-              <PostImage mediaId={m.id} alt={`Image ${i + 1} to post`} />
+              <PostImage media={m} fallbackAlt={`Image ${i + 1} to post`} />
               <button type="button" onClick={() => setMedia((list) => list.filter((x) => x.id !== m.id))}>
                 Remove image {i + 1}
               </button>

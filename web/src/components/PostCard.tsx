@@ -16,15 +16,15 @@ export function PostCard({ post, headingLevel = 2 }: { post: Schemas['PostView']
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <article className="post" aria-labelledby={`post-${post.id}`}>
-      <AuthorLine authorId={post.authorId} />
+      <AuthorLine author={post.author} />
       <Heading id={`post-${post.id}`} className="visually-hidden">
         Post of {when(post.createdAt)}
       </Heading>
       <PostText text={post.text} />
-      {post.mediaIds.length > 0 && (
-        <div className={`images images-${Math.min(post.mediaIds.length, 4)}`}>
-          {post.mediaIds.map((id, i) => (
-            <PostImage key={id} mediaId={id} alt={`Image ${i + 1} of the post`} />
+      {post.media.length > 0 && (
+        <div className={`images images-${Math.min(post.media.length, 4)}`}>
+          {post.media.map((m, i) => (
+            <PostImage key={m.id} media={m} fallbackAlt={`Image ${i + 1} of the post`} />
           ))}
         </div>
       )}

@@ -9,58 +9,17 @@ type PostView = Schemas['PostView'];
 export const FEED_PAGE_SIZE = 20;
 
 /**
- * Where each of the two streams stands: its cursor (undefined = not started, null = exhausted) and
- * the posts already fetched but not shown yet.
- */
-interface Stream {
-  cursor: string | null | undefined;
-  buffer: PostView[];
-}
-interface FeedParam {
-  feed: Stream;
-  own: Stream;
-}
-export interface FeedPage {
-  items: PostView[];
-  next: FeedParam | undefined;
-}
-
-const newestFirst = (a: PostView, b: PostView) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
-
-async function fill(stream: Stream, fetchPage: (cursor: string | undefined) => Promise<PostPage>): Promise<Stream> {
-  if (stream.buffer.length >= FEED_PAGE_SIZE || stream.cursor === null) return stream;
-  const page = await fetchPage(stream.cursor);
-  return { cursor: page.nextCursor ?? null, buffer: [...stream.buffer, ...page.items] };
-}
-
-/**
- * The home feed: followed posts (GET /feed) merged with my own (GET /posts?authorId=me), because
- * today's feed leaves my own posts out (issue 12 adds them; then this is one GET /feed again).
- * Both are keyset-paginated; each page takes the newest 20 of what the two streams hold, so the
- * merged order is exact.
+ * The home feed: my own posts and those of the people I follow, newest first, each with its author
+ * and images embedded — one GET /api/v1/feed per page of 20 (keyset cursors).
  */
 export function useFeed(meId: string | undefined) {
   return useInfiniteQuery({
     queryKey: keys.feed,
     enabled: Boolean(meId),
-    initialPageParam: { feed: { cursor: undefined, buffer: [] }, own: { cursor: undefined, buffer: [] } } as FeedParam,
-    getNextPageParam: (last: FeedPage) => last.next,
-    queryFn: async ({ pageParam }): Promise<FeedPage> => {
-      const query = (cursor: string | undefined) => ({ limit: FEED_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
-      const [feed, own] = await Promise.all([
-        fill(pageParam.feed, (cursor) => unwrap(api.GET('/api/v1/feed', { params: { query: query(cursor) } }))),
-        fill(pageParam.own, (cursor) => unwrap(api.GET('/api/v1/posts', { params: { query: { authorId: meId!, ...query(cursor) } } }))),
-      ]);
-      const merged = [...feed.buffer, ...own.buffer].sort(newestFirst);
-      const items = merged.slice(0, FEED_PAGE_SIZE);
-      const shown = new Set(items.map((p) => p.id));
-      const next: FeedParam = {
-        feed: { cursor: feed.cursor, buffer: feed.buffer.filter((p) => !shown.has(p.id)) },
-        own: { cursor: own.cursor, buffer: own.buffer.filter((p) => !shown.has(p.id)) },
-      };
-      const more = next.feed.buffer.length + next.own.buffer.length > 0 || next.feed.cursor !== null || next.own.cursor !== null;
-      return { items, next: more ? next : undefined };
-    },
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last: PostPage) => last.nextCursor ?? undefined,
+    queryFn: ({ pageParam }): Promise<PostPage> =>
+      unwrap(api.GET('/api/v1/feed', { params: { query: { limit: FEED_PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) } } })),
   });
 }
 

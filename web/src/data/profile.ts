@@ -32,11 +32,6 @@ export function useFollows(userId: string | undefined, which: 'followers' | 'fol
  * Whether I follow `userId`. Profiles do not say so yet (issue 12 adds `following`), so this reads
  * the first 100 of the other person's followers: exact for anyone with at most 100 followers.
  */
-export function useIFollow(meId: string | undefined, userId: string | undefined) {
-  const followers = useFollows(userId, 'followers');
-  return { ...followers, data: followers.data ? followers.data.items.some((f) => f.id === meId) : undefined };
-}
-
 export function useFollow(userId: string, username: string) {
   const client = useQueryClient();
   return useMutation({
@@ -46,11 +41,11 @@ export function useFollow(userId: string, username: string) {
           ? api.POST('/api/v1/users/{id}/follow', { params: { path: { id: userId } } })
           : api.DELETE('/api/v1/users/{id}/follow', { params: { path: { id: userId } } }),
       ),
-    onSuccess: async () => {
+    // The answer is the relationship and the counts after it: the profile shows them at once.
+    onSuccess: async (state) => {
+      client.setQueryData(keys.username(username), (p: Schemas['UserProfile'] | undefined) => (p ? { ...p, ...state } : p));
       await Promise.all([
         client.invalidateQueries({ queryKey: keys.follows(userId, 'followers') }),
-        client.invalidateQueries({ queryKey: keys.username(username) }),
-        client.invalidateQueries({ queryKey: keys.user(userId) }),
         client.invalidateQueries({ queryKey: keys.feed }),
         client.invalidateQueries({ queryKey: keys.me }),
       ]);

@@ -10,8 +10,10 @@ export function useUpdateProfile() {
     mutationFn: (body: Schemas['UpdateProfileRequest']) => unwrap(api.PATCH('/api/v1/users/me', { body })),
     onSuccess: (profile) => {
       client.setQueryData(keys.me, profile);
-      client.setQueryData(keys.user(profile.id), profile);
       void client.invalidateQueries({ queryKey: keys.username(profile.username) });
+      // Lists embed the author's name and avatar: show the new ones.
+      void client.invalidateQueries({ queryKey: keys.feed });
+      void client.invalidateQueries({ queryKey: keys.authorPosts(profile.id) });
     },
   });
 }

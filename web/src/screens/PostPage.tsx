@@ -1,19 +1,17 @@
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { session } from '../api/client';
+import { session, type Schemas } from '../api/client';
 import { messageOf } from '../api/problem';
 import { AuthorLine } from '../components/AuthorLine';
 import { PostCard } from '../components/PostCard';
 import { Empty, ErrorNote, Loading } from '../components/Status';
 import { useRemoveComment, useRemovePost } from '../data/admin';
 import { useAddComment, useComments, useDeleteComment, useDeletePost, useLikers, usePost } from '../data/post';
-import { useUser } from '../data/people';
 import { PostText } from '../components/PostText';
 import { useTitle } from './useTitle';
 
-function Liker({ userId }: { userId: string }) {
-  const user = useUser(userId);
-  return <li>{user.data ? `@${user.data.username}` : '…'}</li>;
+function Liker({ author }: { author: Schemas['Author'] }) {
+  return <li>{author.username ? `@${author.username}` : 'A new member'}</li>;
 }
 
 export function PostPage() {
@@ -79,7 +77,7 @@ export function PostPage() {
           (likers.data.items.length ? (
             <ul className="likers">
               {likers.data.items.map((l) => (
-                <Liker key={l.userId} userId={l.userId} />
+                <Liker key={l.userId} author={l.author} />
               ))}
             </ul>
           ) : (
@@ -113,7 +111,7 @@ export function PostPage() {
         <ul className="comments">
           {items.map((c) => (
             <li key={c.id} className="comment">
-              <AuthorLine authorId={c.authorId} />
+              <AuthorLine author={c.author} />
               <PostText text={c.text} />
               {c.authorId === me && (
                 <button type="button" className="link-button" onClick={() => remove.mutate(c.id)}>

@@ -1,12 +1,12 @@
 import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { session } from '../api/client';
-import { Avatar } from '../components/Avatar';
+import { Avatar, mediaContentUrl } from '../components/Avatar';
 import { LoadMore } from '../components/LoadMore';
 import { PostCard } from '../components/PostCard';
 import { Empty, ErrorNote, Loading } from '../components/Status';
 import { useUserByName } from '../data/people';
-import { useAuthorPosts, useFollow, useFollows, useIFollow } from '../data/profile';
+import { useAuthorPosts, useFollow, useFollows } from '../data/profile';
 import { useTitle } from './useTitle';
 
 function FollowList({ userId, which }: { userId: string; which: 'followers' | 'following' }) {
@@ -18,7 +18,7 @@ function FollowList({ userId, which }: { userId: string; which: 'followers' | 'f
     <ul className="people">
       {list.data.items.map((p) => (
         <li key={p.id}>
-          <Avatar mediaId={p.avatarMediaId} name={p.displayName || p.username} size={32} />
+          <Avatar src={mediaContentUrl(p.avatarMediaId)} name={p.displayName || p.username} size={32} />
           <Link to={`/@${p.username}`}>
             {p.displayName || p.username} <span className="muted">@{p.username}</span>
           </Link>
@@ -36,7 +36,6 @@ export function Profile() {
   const id = profile.data?.id;
   const me = session.claims?.sub;
   const posts = useAuthorPosts(id);
-  const iFollow = useIFollow(me, id);
   const follow = useFollow(id ?? '', username);
   const [tab, setTab] = useState<'posts' | 'followers' | 'following'>('posts');
   const more = useCallback(() => void posts.fetchNextPage(), [posts]);
@@ -68,7 +67,7 @@ export function Profile() {
   return (
     <main id="main">
       <header className="profile-head">
-        <Avatar mediaId={p.avatarMediaId} name={p.displayName || p.username} size={96} />
+        <Avatar src={mediaContentUrl(p.avatarMediaId)} name={p.displayName || p.username} size={96} />
         <div>
           <h1>{p.displayName || p.username}</h1>
           <p className="muted">@{p.username}</p>
@@ -79,11 +78,11 @@ export function Profile() {
           {id !== me && (
             <button
               type="button"
-              disabled={iFollow.data === undefined || follow.isPending}
-              aria-pressed={iFollow.data ?? false}
-              onClick={() => follow.mutate(!iFollow.data)}
+              disabled={!profile.data || follow.isPending}
+              aria-pressed={profile.data?.following ?? false}
+              onClick={() => follow.mutate(!profile.data?.following)}
             >
-              {iFollow.data ? 'Unfollow' : 'Follow'}
+              {profile.data?.following ? 'Unfollow' : 'Follow'}
             </button>
           )}
           {id === me && <Link to="/settings">Edit profile</Link>}

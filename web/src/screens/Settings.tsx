@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useLocation } from 'react-router';
 import type { Schemas } from '../api/client';
 import { messageOf } from '../api/problem';
-import { Avatar } from '../components/Avatar';
+import { Avatar, mediaContentUrl } from '../components/Avatar';
 import { ImagePicker } from '../components/ImagePicker';
 import { ErrorNote, Loading } from '../components/Status';
 import { useMe } from '../data/people';
@@ -21,7 +21,7 @@ function ProfileForm({ me }: { me: Schemas['UserProfile'] }) {
     <section aria-labelledby="profile-settings">
       <h2 id="profile-settings">Profile</h2>
       <div className="avatar-row">
-        <Avatar mediaId={me.avatarMediaId} name={me.displayName || me.username} size={72} />
+        <Avatar src={mediaContentUrl(me.avatarMediaId)} name={me.displayName || me.username} size={72} />
         <ImagePicker label="Upload a new avatar" onUploaded={(media) => update.mutate({ avatarMediaId: media.id })} />
         {me.avatarMediaId && (
           <button type="button" onClick={() => update.mutate({ avatarMediaId: null })}>
