@@ -9,13 +9,20 @@ import type { AddressInfo } from 'node:net';
 import type Router from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseConfigSchema, createApp, createLogger, loadConfig, loadOpenApi, Readiness, signLocalAssertion, type UserPrincipal } from '@agora/mesh';
-import { SERVICE_NAMES } from '../../mesh/src/topology.js';
+import { SERVICE_NAMES, type ServiceName } from '../../mesh/src/topology.js';
 import { RegisterRoutes as authRoutes } from '../../services/auth/src/generated/routes.js';
 import { RegisterRoutes as usersRoutes } from '../../services/users/src/generated/routes.js';
 import { RegisterRoutes as postsRoutes } from '../../services/posts/src/generated/routes.js';
 import { RegisterRoutes as mediaRoutes } from '../../services/media/src/generated/routes.js';
+import { RegisterRoutes as notificationsRoutes } from '../../services/notifications/src/generated/routes.js';
 
-const REGISTER: Record<string, unknown> = { auth: authRoutes, users: usersRoutes, posts: postsRoutes, media: mediaRoutes };
+const REGISTER: Record<ServiceName, unknown> = {
+  auth: authRoutes,
+  users: usersRoutes,
+  posts: postsRoutes,
+  media: mediaRoutes,
+  notifications: notificationsRoutes,
+};
 const KEY = 'k'.repeat(40);
 const UUID = '3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10';
 const admin: UserPrincipal = { kind: 'user', userId: UUID, roles: ['admin'], sessionId: 's', tokenId: 't', expiresAt: Date.now() / 1000 + 600 };
