@@ -127,7 +127,10 @@ const router = createBrowserRouter([
           },
           {
             path: '/search',
-            element: <NotAvailable title="Search" needs="the API has no people or post search yet. Open a profile by its address, /@username." />,
+            element: screen(
+              () => import('../screens/Search'),
+              (m) => m.Search,
+            ),
           },
           { path: '/notifications', element: <NotAvailable title="Notifications" needs="the API has no notifications yet." /> },
           {

@@ -10,4 +10,7 @@ export const keys = {
   follows: (id: string, which: 'followers' | 'following') => ['follows', id, which] as const,
   twoFactor: ['two-factor'] as const,
   adminUsers: ['admin-users'] as const,
+  searchPeople: (q: string) => ['search-people', q] as const,
+  searchPosts: (q: string) => ['search-posts', q] as const,
+  suggested: ['suggested'] as const,
 };
