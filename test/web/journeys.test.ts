@@ -172,17 +172,32 @@ describe.skipIf(!run)('web app in Chromium', () => {
     await pageB.goto('/');
     const postInB = pageB.locator('article.post', { hasText: 'First light over the harbour.' });
     await postInB.locator('img.post-image').waitFor();
-    await pageB.waitForLoadState('networkidle');
-    // Images load through <img> from their cacheable /content URLs; the API calls are what a page costs.
-    const apiCalls = feedRequests.filter((p) => !/^\/api\/v1\/media\/[^/]+\/content$/.test(p));
+    // (Not 'networkidle': the notification stream stays open for as long as the page does.)
+    await pageB.waitForTimeout(500);
+    // Images load through <img> from their cacheable /content URLs, and the layout's notification
+    // stream (a ticket, then the stream) is one per tab, not per page: counted apart.
+    const image = (p: string) => /^\/api\/v1\/media\/[^/]+\/content$/.test(p);
+    const layout = (p: string) => p.startsWith('/api/v1/notifications/');
+    const apiCalls = feedRequests.filter((p) => !image(p) && !layout(p));
     console.log(
-      `[web] API requests for one feed page in the browser: ${apiCalls.length} (${apiCalls.join(', ')}), plus ${feedRequests.length - apiCalls.length} image(s)`,
+      `[web] API requests for one feed page in the browser: ${apiCalls.length} (${apiCalls.join(', ')}), plus ${feedRequests.filter(image).length} image(s) and the notification stream (${feedRequests.filter(layout).join(', ')})`,
     );
     expect(apiCalls.length, apiCalls.join(', ')).toBeLessThanOrEqual(3);
     await checkScreen(pageB, 'feed');
+    // A's tab is open on the feed; its badge already counts B's follow.
+    const unreadInA = async () => parseInt((await pageA.getByTestId('unread-badge').textContent({ timeout: 5_000 })) ?? '0', 10);
+    await expect.poll(unreadInA, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
+    const unreadBefore = await unreadInA();
     await postInB.getByRole('button', { name: /Like/ }).click();
     await expect.poll(() => postInB.getByTestId('like-count').textContent()).toBe('1');
     expect(await postInB.getByRole('button', { name: /Like/ }).getAttribute('aria-pressed')).toBe('true');
+    // A's open tab hears of the like on its notification stream, without a reload: the badge grows.
+    await expect.poll(unreadInA, { timeout: 5_000 }).toBe(unreadBefore + 1);
+    await pageA.getByRole('link', { name: /Notifications/ }).click();
+    await pageA.getByRole('link', { name: /liked your post/ }).waitFor();
+    await checkScreen(pageA, 'notifications');
+    await pageA.getByRole('button', { name: 'Mark all read' }).click();
+    await pageA.getByTestId('unread-badge').waitFor({ state: 'detached' });
 
     // B comments on the post page; A's feed shows the new count.
     await postInB.getByRole('link', { name: /comments?/ }).click();
@@ -469,6 +484,7 @@ describe.skipIf(!run)('web app in Chromium', () => {
         'profile',
         'search',
         'profile-of-other',
+        'notifications',
         'settings',
         'signin',
         'signin-locked',

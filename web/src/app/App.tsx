@@ -3,7 +3,7 @@ import { lazy, Suspense, type ComponentType } from 'react';
 import { createBrowserRouter, Navigate, Outlet, RouterProvider } from 'react-router';
 import { UNREACHABLE } from '../api/problem';
 import { retryBoot, useBoot, useClaims } from '../session/useSession';
-import { NotAvailable, NotFound } from '../screens/NotAvailable';
+import { NotFound } from '../screens/NotFound';
 import { Layout } from './Layout';
 
 /**
@@ -132,7 +132,13 @@ const router = createBrowserRouter([
               (m) => m.Search,
             ),
           },
-          { path: '/notifications', element: <NotAvailable title="Notifications" needs="the API has no notifications yet." /> },
+          {
+            path: '/notifications',
+            element: screen(
+              () => import('../screens/Notifications'),
+              (m) => m.Notifications,
+            ),
+          },
           {
             element: <AdminOnly />,
             children: [

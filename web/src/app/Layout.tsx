@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { session } from '../api/client';
 import { useClaims } from '../session/useSession';
 import { useMe } from '../data/people';
+import { useNotificationStream, useUnreadCount } from '../data/notifications';
 
 /** The frame of every signed-in screen: skip link, navigation, sign-out. */
 export function Layout() {
@@ -12,6 +13,8 @@ export function Layout() {
   const location = useLocation();
   const client = useQueryClient();
   const me = useMe(Boolean(claims));
+  const unread = useUnreadCount(Boolean(claims));
+  useNotificationStream(Boolean(claims));
   const leaving = useRef(false);
   const wasSignedIn = useRef(false);
   if (claims) wasSignedIn.current = true;
@@ -42,6 +45,15 @@ export function Layout() {
           </NavLink>
           {me.data && <NavLink to={`/@${me.data.username}`}>Profile</NavLink>}
           <NavLink to="/search">Search</NavLink>
+          <NavLink to="/notifications">
+            Notifications
+            {unread.data && unread.data.unread > 0 ? (
+              <span className="badge" data-testid="unread-badge">
+                {unread.data.unread}
+                <span className="visually-hidden"> unread</span>
+              </span>
+            ) : null}
+          </NavLink>
           <NavLink to="/settings">Settings</NavLink>
           {claims.roles.includes('admin') && <NavLink to="/admin">Admin</NavLink>}
           <button

@@ -13,4 +13,6 @@ export const keys = {
   searchPeople: (q: string) => ['search-people', q] as const,
   searchPosts: (q: string) => ['search-posts', q] as const,
   suggested: ['suggested'] as const,
+  notifications: ['notifications'] as const,
+  unread: ['notifications-unread'] as const,
 };
