@@ -5,4 +5,11 @@ import { embeddingSearchCommentEdits } from './0003-embedding-search-comment-edi
 import { postEvents } from './0004-post-events.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
-export const migrations: Migration[] = [postsLikesComments, ...eventsMigrations, accountEvents, embeddingSearchCommentEdits, postEvents, accountRateLimitsMigration];
+export const migrations: Migration[] = [
+  postsLikesComments,
+  ...eventsMigrations,
+  accountEvents,
+  embeddingSearchCommentEdits,
+  postEvents,
+  accountRateLimitsMigration,
+];

@@ -6,4 +6,12 @@ import { userSearch } from './0004-user-search.js';
 import { replayProfiles } from './0005-replay-profiles.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
-export const migrations: Migration[] = [profilesFollows, suspension, ...eventsMigrations, accountEvents, userSearch, replayProfiles, accountRateLimitsMigration];
+export const migrations: Migration[] = [
+  profilesFollows,
+  suspension,
+  ...eventsMigrations,
+  accountEvents,
+  userSearch,
+  replayProfiles,
+  accountRateLimitsMigration,
+];
