@@ -26,12 +26,16 @@ export class AccountRateLimits<A extends LimitedAction> {
 
   constructor(db: Database, budgets: Readonly<Record<A, readonly Budget[]>>, metrics: ServiceMetrics) {
     const actions = Object.keys(budgets) as A[];
+    let limiters = 0;
     this.windows = new Map(
       actions.map((action) => [
         action,
         budgets[action].map((budget) => ({
           budget,
           limiter: new RateLimiterPostgres({
+            // The library's sweep of expired rows deletes across the whole table: one limiter per
+            // process runs it, not every one.
+            clearExpiredByTimeout: limiters++ === 0,
             // The service's pg pool (the library's supported 'pool' store); the table is a migration's.
             storeClient: db.pool,
             storeType: 'pool',
