@@ -1756,6 +1756,12 @@ export interface components {
             createdAt: string;
         };
         /**
+         * @description The `Retry-After` header of a 429 answer: whole seconds to wait before trying again (HTTP's
+         *     delay-seconds form; header values are strings).
+         * @example 42
+         */
+        RetryAfterSeconds: string;
+        /**
          * @description Words to find in posts: 1–100 characters with at least one word (letters or digits). Every word
          *     must occur (whole words, any case); `"two words"` in quotes finds them side by side, `-word` leaves
          *     out posts with that word.
@@ -3803,6 +3809,7 @@ export interface operations {
             /** @description Too many follows from this account; see Retry-After (nothing was written) */
             429: {
                 headers: {
+                    "Retry-After": components["schemas"]["RetryAfterSeconds"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4328,6 +4335,7 @@ export interface operations {
             /** @description Too many posts from this account; see Retry-After (nothing was written) */
             429: {
                 headers: {
+                    "Retry-After": components["schemas"]["RetryAfterSeconds"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4571,6 +4579,7 @@ export interface operations {
             /** @description Too many likes from this account; see Retry-After (nothing was written) */
             429: {
                 headers: {
+                    "Retry-After": components["schemas"]["RetryAfterSeconds"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4795,6 +4804,7 @@ export interface operations {
             /** @description Too many comments from this account; see Retry-After (nothing was written) */
             429: {
                 headers: {
+                    "Retry-After": components["schemas"]["RetryAfterSeconds"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5086,6 +5096,7 @@ export interface operations {
             /** @description Too many uploads from this account; see Retry-After (nothing was written) */
             429: {
                 headers: {
+                    "Retry-After": components["schemas"]["RetryAfterSeconds"];
                     [name: string]: unknown;
                 };
                 content: {
