@@ -140,6 +140,14 @@ export async function startStack({ adminUrl, otlpEndpoint, sampleRatio = '0.05',
     RATE_LIMIT_CODE_PER_IP: '1000000',
     RATE_LIMIT_CODE_PER_EMAIL: '1000000',
   };
+  // The bench posts, likes and follows far faster than any one person may (mesh/src/limits).
+  const raisedAccountLimits = {
+    RATE_LIMIT_POSTS: '1000000/1h',
+    RATE_LIMIT_COMMENTS: '1000000/1h',
+    RATE_LIMIT_LIKES: '1000000/1h',
+    RATE_LIMIT_FOLLOWS: '1000000/1h',
+    RATE_LIMIT_UPLOADS: '1000000/1h',
+  };
   const env = Object.fromEntries(
     SERVICE_NAMES.map((s) => [
       s,
@@ -150,7 +158,7 @@ export async function startStack({ adminUrl, otlpEndpoint, sampleRatio = '0.05',
         mailboxDir: mailDir,
         logLevel: process.env.BENCH_LOG_LEVEL ?? 'info', // production level: access logs are part of the cost
         passThrough: process.env,
-        overrides: { ...tracing, ...(s === 'auth' ? raisedLimits : {}) },
+        overrides: { ...tracing, ...(s === 'auth' ? raisedLimits : raisedAccountLimits) },
       }),
     ]),
   );

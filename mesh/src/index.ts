@@ -28,3 +28,4 @@ export * from './observability/metrics.js';
 export { tracingConfigured, tracingActive, startTracing, shutdownTracing, serviceNameFor, withClientSpan } from './observability/tracing.js';
 export * from './entrypoints.js';
 export * from './events/index.js';
+export * from './limits/index.js';

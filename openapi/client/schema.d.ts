@@ -1756,6 +1756,12 @@ export interface components {
             createdAt: string;
         };
         /**
+         * @description The `Retry-After` header of a 429 answer: whole seconds to wait before trying again (HTTP's
+         *     delay-seconds form; header values are strings).
+         * @example 42
+         */
+        RetryAfterSeconds: string;
+        /**
          * @description Words to find in posts: 1–100 characters with at least one word (letters or digits). Every word
          *     must occur (whole words, any case); `"two words"` in quotes finds them side by side, `-word` leaves
          *     out posts with that word.
@@ -3800,6 +3806,16 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many follows from this account; see Retry-After (nothing was written) */
+            429: {
+                headers: {
+                    "Retry-After": components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     Unfollow: {
@@ -4316,6 +4332,16 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many posts from this account; see Retry-After (nothing was written) */
+            429: {
+                headers: {
+                    "Retry-After": components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The media service is unavailable (nothing was written) */
             503: {
                 headers: {
@@ -4550,6 +4576,16 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many likes from this account; see Retry-After (nothing was written) */
+            429: {
+                headers: {
+                    "Retry-After": components["schemas"]["RetryAfterSeconds"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     UnlikePost: {
@@ -4759,6 +4795,16 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many comments from this account; see Retry-After (nothing was written) */
+            429: {
+                headers: {
+                    "Retry-After": components["schemas"]["RetryAfterSeconds"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5041,6 +5087,16 @@ export interface operations {
             /** @description Body is not JSON */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many uploads from this account; see Retry-After (nothing was written) */
+            429: {
+                headers: {
+                    "Retry-After": components["schemas"]["RetryAfterSeconds"];
                     [name: string]: unknown;
                 };
                 content: {

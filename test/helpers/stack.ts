@@ -11,6 +11,7 @@ import { startObjectStore, type ObjectStore } from '../../tools/src/local/object
 import { newPlatformSecrets, serviceEnv } from '../../tools/src/local/service-env.js';
 import { serviceScript } from '../../tools/src/local/services.js';
 import { LOCAL_OBJECT_STORE, SERVICE_NAMES, type ServiceName } from '../../mesh/src/topology.js';
+import { RAISED_ACCOUNT_LIMITS } from './raised-account-limits.js';
 
 /**
  * The whole platform on loopback, as the local run starts it but on free ports and fresh databases:
@@ -58,7 +59,7 @@ const RAISED_AUTH_LIMITS = {
 export interface StackOptions {
   services?: ServiceName[];
   env?: Partial<Record<ServiceName, Record<string, string>>>;
-  /** auth with the product's own rate limits (its config defaults) instead of the raised ones most suites need. */
+  /** The product's own rate limits (config defaults: auth's and the per-account ones) instead of the raised ones most suites need. */
   productionLimits?: boolean;
 }
 
@@ -98,7 +99,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         mailboxDir: mailDir,
         logLevel: process.env.STACK_LOG_LEVEL ?? 'silent',
         passThrough: process.env,
-        overrides: { ...(s === 'auth' && !options.productionLimits ? RAISED_AUTH_LIMITS : {}), ...(options.env?.[s] ?? {}) },
+        overrides: { ...(options.productionLimits ? {} : s === 'auth' ? RAISED_AUTH_LIMITS : RAISED_ACCOUNT_LIMITS), ...(options.env?.[s] ?? {}) },
       }),
     ]),
   ) as Record<ServiceName, Record<string, string>>;

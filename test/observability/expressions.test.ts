@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify as stringifyYaml } from 'yaml';
 import { AUTH_REJECT_REASONS } from '../../mesh/src/observability/metrics.js';
+import { LIMITED_ACTION_NAMES } from '../../mesh/src/limits/actions.js';
 import {
   allExpressions,
   checkContext,
@@ -76,6 +77,7 @@ describe('registry', () => {
       agora_posts_created_total: ['counter', ['service']],
       agora_likes_total: ['counter', ['service']],
       agora_comments_total: ['counter', ['service']],
+      agora_rate_limited_total: ['counter', ['service', 'action']],
     };
     for (const [name, [type, labels]] of Object.entries(fixed)) {
       const m = byName.get(name);
@@ -95,6 +97,7 @@ describe('registry', () => {
     // Every reason the service code can report (mesh's list) is in the registry.
     expect(values('auth_token_verifications_total', 'reason')).toEqual(expect.arrayContaining([...AUTH_REJECT_REASONS]));
     expect(values('agora_logins_total', 'result')).toEqual(['success', 'bad_credentials', 'mfa_required', 'suspended', 'rate_limited']);
+    expect(values('agora_rate_limited_total', 'action')).toEqual([...LIMITED_ACTION_NAMES]);
   });
 
   it('lists no metric that nothing uses (the registry is what dashboards and rules rely on)', () => {

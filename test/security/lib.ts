@@ -338,10 +338,18 @@ export async function withDb<T>(url: string, fn: (c: pg.Client) => Promise<T>): 
  * - auth `audit_events`: failed sign-ins are audited;
  * - auth `rate_limits`: failed sign-ins and sign-up / code attempts are counted (that is the limit);
  * - auth `login_codes`: a wrong mailed code counts against that code's tries (`attempts`);
- * - auth `second_factor_attempts`: wrong second-factor codes are counted per account (the backoff).
+ * - auth `second_factor_attempts`: wrong second-factor codes are counted per account (the backoff);
+ * - posts, users, media `account_rate_limits`: an authenticated, well-formed post, comment, like,
+ *   follow or upload counts against the account's budget before the write, even when it then fails
+ *   (no such post, following yourself); a 429 gives its point back (mesh/src/limits).
  * Everything else must be byte-for-byte unchanged.
  */
-export const WRITTEN_BY_REFUSALS: Record<string, string[]> = { auth: ['audit_events', 'rate_limits', 'login_codes', 'second_factor_attempts'] };
+export const WRITTEN_BY_REFUSALS: Record<string, string[]> = {
+  auth: ['audit_events', 'rate_limits', 'login_codes', 'second_factor_attempts'],
+  posts: ['account_rate_limits'],
+  users: ['account_rate_limits'],
+  media: ['account_rate_limits'],
+};
 
 /**
  * Columns left out of a table's checksum because a background worker changes them after the request

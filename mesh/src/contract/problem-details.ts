@@ -15,3 +15,11 @@ export interface ProblemDetails {
   /** For validation problems: each field (or query parameter) that was refused, and why. */
   errors?: { field: string; message: string }[];
 }
+
+/**
+ * The `Retry-After` header of a 429 answer: whole seconds to wait before trying again (HTTP's
+ * delay-seconds form; header values are strings).
+ * @pattern ^[1-9][0-9]*$
+ * @example "42"
+ */
+export type RetryAfterSeconds = string;

@@ -99,8 +99,8 @@ export const problems = {
   conflict: (detail: string) => new ProblemError(409, 'conflict', detail),
   tooLarge: (limit: number) => new ProblemError(413, 'payload-too-large', `The request body exceeds the limit of ${limit} bytes.`),
   unsupportedMediaType: () => new ProblemError(415, 'unsupported-media-type', 'Send the request body as application/json.'),
-  rateLimited: (retryAfterSeconds: number) =>
-    new ProblemError(429, 'rate-limited', `Too many attempts; try again in ${retryAfterSeconds} s.`, {
+  rateLimited: (retryAfterSeconds: number, detail = `Too many attempts; try again in ${retryAfterSeconds} s.`) =>
+    new ProblemError(429, 'rate-limited', detail, {
       headers: { 'Retry-After': String(retryAfterSeconds) },
       extensions: { retryAfter: retryAfterSeconds },
     }),

@@ -7,7 +7,7 @@
  */
 import Router from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServiceClient, ServiceEvents, baseConfigSchema, loadConfig, startService, type StartedService } from '@agora/mesh';
+import { AccountRateLimits, ServiceClient, ServiceEvents, baseConfigSchema, loadConfig, startService, type StartedService } from '@agora/mesh';
 import { freshDatabase } from '../../../test/helpers/db.js';
 import { getJson, newUser, postJson, startAuth, type RunningAuth } from '../../../services/auth/test/harness.js';
 import { declarePostsMetrics } from '../../../services/posts/src/metrics.js';
@@ -52,6 +52,8 @@ beforeAll(async () => {
     new ServiceEvents({ service: 'posts', config, db, logger, registry: metrics.registry });
     // posts' own counters, declared as posts' wiring declares them.
     const counters = declarePostsMetrics(metrics);
+    // The per-account limiter declares agora_rate_limited_total{action} at 0 for its actions.
+    new AccountRateLimits(db, { post: [{ points: 1, seconds: 60 }], like: [{ points: 1, seconds: 60 }] }, metrics);
     const toAuth = new ServiceClient({ caller: 'posts', callee: 'auth', baseUrl: auth.base, meshIdentity: 'local', meshLocalKey: MESH_KEY });
     const toNowhere = new ServiceClient({
       caller: 'posts',
@@ -190,6 +192,8 @@ describe('/metrics', () => {
     expect(value('agora_posts_created_total', {}, 'posts')).toBe(2);
     expect(value('agora_likes_total', {}, 'posts')).toBe(2);
     expect(value('agora_comments_total', {}, 'posts')).toBe(2);
+    expect(value('agora_rate_limited_total', { action: 'post' }, 'posts')).toBe(0);
+    expect(value('agora_rate_limited_total', { action: 'like' }, 'posts')).toBe(0);
     // business counters belong to their own service only (metrics.json's service values)
     expect(expositions.auth!.some((s) => s.name === 'agora_posts_created_total')).toBe(false);
     expect(expositions.posts!.some((s) => s.name === 'agora_registrations_total')).toBe(false);

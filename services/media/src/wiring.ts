@@ -1,4 +1,4 @@
-import { ServiceEvents, type ServiceContext, type ServiceWiring } from '@agora/mesh';
+import { AccountRateLimits, ServiceEvents, type ServiceContext, type ServiceWiring } from '@agora/mesh';
 import type { MediaConfig } from './config.js';
 import { mediaHandlers } from './domain/event-consumer.js';
 import { MediaEvents } from './domain/media-events.js';
@@ -15,6 +15,7 @@ export interface MediaDeps {
   media: MediaService;
   store: ObjectStore;
   events: ServiceEvents;
+  limits: AccountRateLimits<'upload'>;
 }
 
 /** The object store MEDIA_STORE selects (config.ts guarantees its settings are present). */
@@ -47,6 +48,7 @@ export async function wireMedia({ config, logger, db, metrics }: ServiceContext<
     contentUrlTtlSeconds: config.MEDIA_CONTENT_URL_TTL_SECONDS,
   });
   await events.start();
-  const deps: MediaDeps = { config, store, media, events };
+  const limits = new AccountRateLimits(db, { upload: config.RATE_LIMIT_UPLOADS }, metrics);
+  const deps: MediaDeps = { config, store, media, events, limits };
   return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('media'), revocations: events.revocations, deps, onClose: () => events.stop() };
 }

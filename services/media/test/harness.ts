@@ -5,6 +5,7 @@ import path from 'node:path';
 import { migrateService, startService, type StartedService } from '@agora/mesh';
 import { startObjectStore, type ObjectStore as LocalStoreServer } from '../../../tools/src/local/object-store.js';
 import { freshDatabase } from '../../../test/helpers/db.js';
+import { RAISED_ACCOUNT_LIMITS } from '../../../test/helpers/raised-account-limits.js';
 import { loadMediaConfig, type MediaConfig } from '../src/config.js';
 import { migrations } from '../src/migrations/index.js';
 import { wireMedia, type MediaDeps } from '../src/wiring.js';
@@ -55,6 +56,7 @@ export async function startMedia(env: Record<string, string> = {}, opts: { datab
     MESH_IDENTITY: 'local',
     MESH_LOCAL_KEY: MESH_KEY,
     LOG_LEVEL: 'silent',
+    ...RAISED_ACCOUNT_LIMITS,
     // The media.updated / media.deleted it publishes stay in its outbox unless a test starts the
     // worker with a SERVICE_URL_POSTS to deliver to (events.test.ts).
     WORKER_ENABLED: 'false',

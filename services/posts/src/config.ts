@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigSchema, loadConfig } from '@agora/mesh';
+import { ACCOUNT_LIMIT_SETTINGS, baseConfigSchema, loadConfig } from '@agora/mesh';
 
 export const postsConfigSchema = baseConfigSchema.extend({
   /** Base URL of the users service (follow graph for the feed), e.g. http://users.agora.svc.cluster.local. */
@@ -8,6 +8,10 @@ export const postsConfigSchema = baseConfigSchema.extend({
   SERVICE_URL_MEDIA: z.string().url(),
   /** Hard timeout of one service-to-service call; past it the caller gets a fast 503. */
   SERVICE_CALL_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(1_000),
+  // Per-account budgets (mesh/src/limits, SECURITY.md).
+  ...ACCOUNT_LIMIT_SETTINGS.post,
+  ...ACCOUNT_LIMIT_SETTINGS.comment,
+  ...ACCOUNT_LIMIT_SETTINGS.like,
 });
 
 export type PostsConfig = z.infer<typeof postsConfigSchema>;

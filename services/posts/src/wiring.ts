@@ -1,4 +1,4 @@
-import { ServiceClient, ServiceEvents, type ServiceContext, type ServiceWiring } from '@agora/mesh';
+import { AccountRateLimits, ServiceClient, ServiceEvents, type ServiceContext, type ServiceWiring } from '@agora/mesh';
 import type { PostsConfig } from './config.js';
 import { CommentsService } from './domain/comments-service.js';
 import { postsHandlers } from './domain/event-consumer.js';
@@ -20,6 +20,7 @@ export interface PostsDeps {
   moderation: Moderation;
   logger: ServiceContext<PostsConfig>['logger'];
   events: ServiceEvents;
+  limits: AccountRateLimits<'post' | 'comment' | 'like'>;
 }
 
 /** Builds the posts service's object graph on its database and hands mesh its routes. */
@@ -54,6 +55,7 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
     moderation: new Moderation(db),
     logger,
     events,
+    limits: new AccountRateLimits(db, { post: config.RATE_LIMIT_POSTS, comment: config.RATE_LIMIT_COMMENTS, like: config.RATE_LIMIT_LIKES }, metrics),
   };
   return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('posts'), revocations: events.revocations, deps, onClose: () => events.stop() };
 }

@@ -10,6 +10,7 @@ import {
   type StartedService,
 } from '@agora/mesh';
 import { freshDatabase } from '../../../test/helpers/db.js';
+import { RAISED_ACCOUNT_LIMITS } from '../../../test/helpers/raised-account-limits.js';
 import { TEST_ISSUER } from '../../../test/helpers/test-issuer.js';
 import { loadPostsConfig, type PostsConfig } from '../src/config.js';
 import { migrations } from '../src/migrations/index.js';
@@ -30,10 +31,13 @@ export interface RunningPosts {
   stop(): Promise<void>;
 }
 
-/** A real posts service on a fresh, migrated database, on a free loopback port. */
-export async function startPosts(env: Record<string, string>): Promise<RunningPosts> {
-  const databaseUrl = await freshDatabase('posts');
-  await migrateService('posts', databaseUrl, migrations);
+/**
+ * A real posts service on a fresh, migrated database, on a free loopback port; or, given
+ * `sharedDatabaseUrl` (an already migrated one), another replica on that database.
+ */
+export async function startPosts(env: Record<string, string>, sharedDatabaseUrl?: string): Promise<RunningPosts> {
+  const databaseUrl = sharedDatabaseUrl ?? (await freshDatabase('posts'));
+  if (!sharedDatabaseUrl) await migrateService('posts', databaseUrl, migrations);
   const config = loadPostsConfig({
     DATABASE_URL: databaseUrl,
     PORT: '0',
@@ -45,6 +49,7 @@ export async function startPosts(env: Record<string, string>): Promise<RunningPo
     SERVICE_URL_USERS: NOWHERE,
     SERVICE_URL_MEDIA: NOWHERE,
     LOG_LEVEL: 'silent',
+    ...RAISED_ACCOUNT_LIMITS,
     ...env,
   });
   const service = await startService('posts', config, wirePosts);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigSchema, loadConfig } from '@agora/mesh';
+import { ACCOUNT_LIMIT_SETTINGS, baseConfigSchema, loadConfig } from '@agora/mesh';
 
 export const usersConfigSchema = baseConfigSchema.extend({
   /** Base URL of auth (internal account deletion), e.g. http://auth.agora.svc.cluster.local. */
@@ -8,6 +8,8 @@ export const usersConfigSchema = baseConfigSchema.extend({
   SERVICE_URL_MEDIA: z.string().url(),
   /** Timeout of one service-to-service call. */
   SERVICE_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2_000),
+  // Per-account budget (mesh/src/limits, SECURITY.md).
+  ...ACCOUNT_LIMIT_SETTINGS.follow,
 });
 
 export type UsersConfig = z.infer<typeof usersConfigSchema>;

@@ -1,4 +1,4 @@
-import { ServiceClient, ServiceEvents, type ServiceContext, type ServiceWiring } from '@agora/mesh';
+import { AccountRateLimits, ServiceClient, ServiceEvents, type ServiceContext, type ServiceWiring } from '@agora/mesh';
 import type { UsersConfig } from './config.js';
 import { accountHandlers } from './domain/account-consumer.js';
 import { Follows } from './domain/follows.js';
@@ -21,6 +21,7 @@ export interface UsersDeps {
   userSearch: UserSearch;
   moderation: Moderation;
   events: ServiceEvents;
+  limits: AccountRateLimits<'follow'>;
 }
 
 /** Builds the users service's object graph on its database and hands mesh its routes. */
@@ -60,6 +61,7 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
     userSearch: new UserSearch(db),
     moderation,
     events,
+    limits: new AccountRateLimits(db, { follow: config.RATE_LIMIT_FOLLOWS }, metrics),
   };
   return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('users'), revocations: events.revocations, deps, onClose: () => events.stop() };
 }

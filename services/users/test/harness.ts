@@ -1,5 +1,6 @@
 import { migrateService, startService, type StartedService } from '@agora/mesh';
 import { freshDatabase } from '../../../test/helpers/db.js';
+import { RAISED_ACCOUNT_LIMITS } from '../../../test/helpers/raised-account-limits.js';
 import { TEST_ISSUER, startTestIssuer, type TestIssuer } from '../../../test/helpers/test-issuer.js';
 import { loadUsersConfig, type UsersConfig } from '../src/config.js';
 import { migrations } from '../src/migrations/index.js';
@@ -49,6 +50,7 @@ export async function startUsers(env: Record<string, string> = {}): Promise<Runn
     // The profile.updated this service publishes stay in its outbox: these tests look at users alone.
     WORKER_ENABLED: 'false',
     LOG_LEVEL: 'silent',
+    ...RAISED_ACCOUNT_LIMITS,
     ...env,
   });
   const service = await startService('users', config, wireUsers);

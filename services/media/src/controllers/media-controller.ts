@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Patch, Path, Post, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { callerId, type MediaId, type ProblemDetails } from '@agora/mesh';
+import { callerId, type MediaId, type ProblemDetails, type RetryAfterSeconds } from '@agora/mesh';
 import type { MediaDeps } from '../wiring.js';
 import type { CreateUploadRequest, MediaView, UpdateMediaRequest, UploadTicket } from './schemas.js';
 
@@ -24,7 +24,9 @@ export class MediaController extends Controller {
   @Response<ProblemDetails>(400, 'Invalid request')
   @Response<ProblemDetails>(413, 'Body too large')
   @Response<ProblemDetails>(415, 'Body is not JSON')
+  @Response<ProblemDetails, { 'Retry-After': RetryAfterSeconds }>(429, 'Too many uploads from this account; see Retry-After (nothing was written)')
   public async createUpload(@Body() body: CreateUploadRequest, @Request() req: KoaRequest): Promise<UploadTicket> {
+    await this.deps.limits.consume('upload', callerId(req));
     const ticket = await this.deps.media.createUpload(callerId(req), body.contentType, body.sizeBytes);
     this.setStatus(201);
     this.setHeader('Location', `/api/v1/media/${ticket.id}`);

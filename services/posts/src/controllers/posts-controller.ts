@@ -1,6 +1,16 @@
 import { Body, Controller, Delete, Get, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { callerId, optionalCallerId, problems, type ProblemDetails, type UserId, type Uuid, type Cursor, type PageLimit } from '@agora/mesh';
+import {
+  callerId,
+  optionalCallerId,
+  problems,
+  type ProblemDetails,
+  type RetryAfterSeconds,
+  type UserId,
+  type Uuid,
+  type Cursor,
+  type PageLimit,
+} from '@agora/mesh';
 import type { PostsDeps } from '../wiring.js';
 import type {
   Comment,
@@ -58,8 +68,10 @@ export class PostsController extends Controller {
   @SuccessResponse(201, 'Created')
   @Response<ProblemDetails>(413, 'Body too large')
   @Response<ProblemDetails>(415, 'Body is not JSON')
+  @Response<ProblemDetails, { 'Retry-After': RetryAfterSeconds }>(429, 'Too many posts from this account; see Retry-After (nothing was written)')
   @Response<ProblemDetails>(503, 'The media service is unavailable (nothing was written)')
   public async createPost(@Body() body: CreatePostRequest, @Request() req: KoaRequest): Promise<PostView> {
+    await this.deps.limits.consume('post', callerId(req));
     const post = await this.deps.posts.create(callerId(req), body);
     this.setStatus(201);
     this.setHeader('Location', `/api/v1/posts/${post.id}`);
@@ -110,7 +122,9 @@ export class PostsController extends Controller {
    */
   @Post('{id}/like')
   @Response<ProblemDetails>(404, 'No such post')
+  @Response<ProblemDetails, { 'Retry-After': RetryAfterSeconds }>(429, 'Too many likes from this account; see Retry-After (nothing was written)')
   public async likePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<LikeState> {
+    await this.deps.limits.consume('like', callerId(req));
     return this.deps.posts.like(callerId(req), id.toLowerCase());
   }
 
@@ -152,7 +166,9 @@ export class PostsController extends Controller {
   @SuccessResponse(201, 'Created')
   @Response<ProblemDetails>(404, 'No such post')
   @Response<ProblemDetails>(415, 'Body is not JSON')
+  @Response<ProblemDetails, { 'Retry-After': RetryAfterSeconds }>(429, 'Too many comments from this account; see Retry-After (nothing was written)')
   public async createComment(@Path() id: Uuid, @Body() body: CreateCommentRequest, @Request() req: KoaRequest): Promise<Comment> {
+    await this.deps.limits.consume('comment', callerId(req));
     const comment = await this.deps.comments.add(callerId(req), id.toLowerCase(), body.text);
     this.setStatus(201);
     return comment;

@@ -1,8 +1,15 @@
-import { eventsMigrations, type Migration } from '@agora/mesh';
+import { accountRateLimitsMigration, eventsMigrations, type Migration } from '@agora/mesh';
 import { postsLikesComments } from './0001-posts-likes-comments.js';
 import { accountEvents } from './0002-account-events.js';
 import { embeddingSearchCommentEdits } from './0003-embedding-search-comment-edits.js';
 import { postEvents } from './0004-post-events.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
-export const migrations: Migration[] = [postsLikesComments, ...eventsMigrations, accountEvents, embeddingSearchCommentEdits, postEvents];
+export const migrations: Migration[] = [
+  postsLikesComments,
+  ...eventsMigrations,
+  accountEvents,
+  embeddingSearchCommentEdits,
+  postEvents,
+  accountRateLimitsMigration,
+];

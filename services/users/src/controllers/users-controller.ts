@@ -1,6 +1,16 @@
 import { Body, Controller, Delete, Get, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { caller, optionalCaller, problems, type ProblemDetails, type UserId, type Cursor, type PageLimit } from '@agora/mesh';
+import {
+  caller,
+  callerId,
+  optionalCaller,
+  problems,
+  type ProblemDetails,
+  type RetryAfterSeconds,
+  type UserId,
+  type Cursor,
+  type PageLimit,
+} from '@agora/mesh';
 import type { Profile } from '../models/index.js';
 import { ownProfile } from '../domain/profiles.js';
 import { parseIdList } from '../domain/public-users.js';
@@ -127,7 +137,10 @@ export class UsersController extends Controller {
   @SuccessResponse(200, 'Following')
   @Response<ProblemDetails>(404, 'No such user')
   @Response<ProblemDetails>(409, 'You follow the most accounts allowed (5000)')
+  @Response<ProblemDetails, { 'Retry-After': RetryAfterSeconds }>(429, 'Too many follows from this account; see Retry-After (nothing was written)')
   public async follow(@Path() id: UserId, @Request() req: KoaRequest): Promise<FollowState> {
+    // Before `me`: ensuring the profile may write it, and a refused follow writes nothing.
+    await this.deps.limits.consume('follow', callerId(req));
     const me = await this.me(req);
     return this.deps.follows.follow(me.id, id.toLowerCase());
   }

@@ -1,4 +1,4 @@
-import { eventsMigrations, type Migration } from '@agora/mesh';
+import { accountRateLimitsMigration, eventsMigrations, type Migration } from '@agora/mesh';
 import { profilesFollows } from './0001-profiles-follows.js';
 import { suspension } from './0002-suspension.js';
 import { accountEvents } from './0003-account-events.js';
@@ -6,4 +6,12 @@ import { userSearch } from './0004-user-search.js';
 import { replayProfiles } from './0005-replay-profiles.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
-export const migrations: Migration[] = [profilesFollows, suspension, ...eventsMigrations, accountEvents, userSearch, replayProfiles];
+export const migrations: Migration[] = [
+  profilesFollows,
+  suspension,
+  ...eventsMigrations,
+  accountEvents,
+  userSearch,
+  replayProfiles,
+  accountRateLimitsMigration,
+];
