@@ -530,6 +530,46 @@ export interface paths {
         patch: operations["UpdateMe"];
         trace?: never;
     };
+    "/api/v1/users/me/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Users you block
+         * @description The users you block, newest block first.
+         */
+        get: operations["MyBlocks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/mutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Users you mute
+         * @description The users you mute, newest mute first.
+         */
+        get: operations["MyMutes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/by-username/{username}": {
         parameters: {
             query?: never;
@@ -582,7 +622,7 @@ export interface paths {
         /**
          * People to follow
          * @description People you might follow: the most followed accounts you do not follow yet (never you, never a
-         *     suspended account), most followed first.
+         *     suspended account, never anyone you block or who blocks you), most followed first.
          */
         get: operations["Suggested"];
         put?: never;
@@ -626,7 +666,7 @@ export interface paths {
         /**
          * Follow a user
          * @description Follows the user and answers the relationship and their counts after it. Idempotent;
-         *     following yourself is a 400.
+         *     following yourself is a 400; a 403 when either of you blocks the other.
          */
         post: operations["Follow"];
         /**
@@ -634,6 +674,57 @@ export interface paths {
          * @description Stops following the user and answers the relationship and their counts after it. Idempotent.
          */
         delete: operations["Unfollow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Block a user
+         * @description Blocks the user: the follows between you end (both ways), neither of you can follow the other,
+         *     they cannot comment on or like your posts, and you are left out of their search and suggestions.
+         *     Idempotent; blocking yourself is a 400.
+         */
+        put: operations["Block"];
+        post?: never;
+        /**
+         * Unblock a user
+         * @description Unblocks the user (follows removed by the block do not come back). Idempotent.
+         */
+        delete: operations["Unblock"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Mute a user
+         * @description Mutes the user: their posts leave your feed and their actions your notifications; they are not
+         *     told and nothing else changes. Idempotent; muting yourself is a 400.
+         */
+        put: operations["Mute"];
+        post?: never;
+        /**
+         * Unmute a user
+         * @description Unmutes the user. Idempotent.
+         */
+        delete: operations["Unmute"];
         options?: never;
         head?: never;
         patch?: never;
@@ -689,7 +780,7 @@ export interface paths {
         /**
          * Search people
          * @description People whose username or display name starts with `q`, or is spelled close to it; exact and
-         *     prefix matches first, best first. Suspended accounts are never shown. Keyset-paginated: pass
+         *     prefix matches first, best first. Suspended accounts and people who block you are never shown. Keyset-paginated: pass
          *     `nextCursor` back as `cursor` with the same `q`.
          */
         get: operations["SearchUsers"];
@@ -1555,6 +1646,15 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_RelatedUserEntry_: {
+            items: components["schemas"]["RelatedUserEntry"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
         PasswordChangeRequest: {
             currentPassword: string;
             /** @description 12–256 characters; must not contain the username. */
@@ -1755,6 +1855,34 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        /** @description One entry of your list of blocked or muted users. */
+        RelatedUserEntry: {
+            id: components["schemas"]["UserId"];
+            username: string;
+            displayName: string;
+            /**
+             * @description A UUID (any version), lower or upper case.
+             * @example 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10
+             */
+            avatarMediaId: string | null;
+            /**
+             * Format: date-time
+             * @description When you blocked or muted the user.
+             */
+            since: string;
+        };
+        RelatedUserPage: components["schemas"]["Page_RelatedUserEntry_"];
+        /** @description The relationship between you and a user after a block, unblock, mute or unmute. */
+        Relationship: {
+            /** @description Whether you block the user (a block removes the follows both ways and refuses new ones). */
+            blocking: boolean;
+            /** @description Whether you mute the user (hidden from your feed and notifications). */
+            muting: boolean;
+            /** @description Whether you follow the user. */
+            following: boolean;
+            /** @description Whether the user follows you. */
+            followedBy: boolean;
+        };
         /**
          * @description Words to find in posts: 1–100 characters with at least one word (letters or digits). Every word
          *     must occur (whole words, any case); `"two words"` in quotes finds them side by side, `-word` leaves
@@ -1938,6 +2066,10 @@ export interface components {
             following: boolean;
             /** @description Whether this user follows you (false on your own profile). */
             followedBy: boolean;
+            /** @description Whether you block this user (false on your own profile and for an anonymous reader). */
+            blocking: boolean;
+            /** @description Whether you mute this user (false on your own profile and for an anonymous reader). */
+            muting: boolean;
         };
         /**
          * @description What to look for: the start of a username or display name, or a near spelling (1–50 characters).
@@ -3564,6 +3696,88 @@ export interface operations {
             };
         };
     };
+    MyBlocks: {
+        parameters: {
+            query?: {
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelatedUserPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    MyMutes: {
+        parameters: {
+            query?: {
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelatedUserPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     GetByUsername: {
         parameters: {
             query?: never;
@@ -3782,6 +3996,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description You block this user, or this user blocks you */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description No such user */
             404: {
                 headers: {
@@ -3820,6 +4043,202 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FollowState"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    Block: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Blocking */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relationship"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    Unblock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not blocking */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relationship"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    Mute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Muting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relationship"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    Unmute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not muting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relationship"];
                 };
             };
             /** @description Invalid request */

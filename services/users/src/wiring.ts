@@ -9,6 +9,7 @@ import { PublicUsers } from './domain/public-users.js';
 import { UserSearch } from './domain/user-search.js';
 import { AuthAccountRevoker, AuthSuspension, MediaAvatarCheck } from './domain/remote.js';
 import { Moderation } from './domain/moderation.js';
+import { Relationships } from './domain/relationships.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { loadOpenApi } from '@agora/mesh';
 
@@ -17,6 +18,7 @@ export interface UsersDeps {
   config: UsersConfig;
   profiles: Profiles;
   follows: Follows;
+  relationships: Relationships;
   publicUsers: PublicUsers;
   userSearch: UserSearch;
   moderation: Moderation;
@@ -56,6 +58,7 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
     config,
     profiles,
     follows: new Follows(db, new FollowEvents(events.publisher)),
+    relationships: new Relationships(db),
     publicUsers: new PublicUsers(db),
     userSearch: new UserSearch(db),
     moderation,

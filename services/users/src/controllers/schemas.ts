@@ -36,7 +36,35 @@ export interface UserProfile extends ProfileFields {
   following: boolean;
   /** Whether this user follows you (false on your own profile). */
   followedBy: boolean;
+  /** Whether you block this user (false on your own profile and for an anonymous reader). */
+  blocking: boolean;
+  /** Whether you mute this user (false on your own profile and for an anonymous reader). */
+  muting: boolean;
 }
+
+/** The relationship between you and a user after a block, unblock, mute or unmute. */
+export interface Relationship {
+  /** Whether you block the user (a block removes the follows both ways and refuses new ones). */
+  blocking: boolean;
+  /** Whether you mute the user (hidden from your feed and notifications). */
+  muting: boolean;
+  /** Whether you follow the user. */
+  following: boolean;
+  /** Whether the user follows you. */
+  followedBy: boolean;
+}
+
+/** One entry of your list of blocked or muted users. */
+export interface RelatedUserEntry {
+  id: UserId;
+  username: string;
+  displayName: string;
+  avatarMediaId: AvatarMediaId | null;
+  /** When you blocked or muted the user. */
+  since: Date;
+}
+
+export type RelatedUserPage = Page<RelatedUserEntry>;
 
 /**
  * The relationship after a follow or unfollow, and the followed user's counts, all read in the
