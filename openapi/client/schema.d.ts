@@ -940,7 +940,7 @@ export interface paths {
         put?: never;
         /**
          * Like a post
-         * @description Likes a post. Idempotent: a second like changes nothing.
+         * @description Likes a post. Idempotent: a second like changes nothing. 403 when the post's author blocks you.
          */
         post: operations["LikePost"];
         /**
@@ -988,7 +988,7 @@ export interface paths {
         put?: never;
         /**
          * Comment on a post
-         * @description Comments on a post (1–300 characters).
+         * @description Comments on a post (1–300 characters). 403 when the post's author blocks you.
          */
         post: operations["CreateComment"];
         delete?: never;
@@ -1031,7 +1031,7 @@ export interface paths {
         /**
          * Your feed
          * @description The caller's own posts and those of the authors the caller follows (from the users service),
-         *     newest first, keyset-paginated, each with its author and media embedded.
+         *     less the authors the caller mutes or blocks, newest first, keyset-paginated, each with its author and media embedded.
          */
         get: operations["GetFeed"];
         put?: never;
@@ -4960,6 +4960,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The post's author blocks you */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description No such post */
             404: {
                 headers: {
@@ -5159,6 +5168,15 @@ export interface operations {
             };
             /** @description Missing or invalid token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The post's author blocks you */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

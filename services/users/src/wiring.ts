@@ -10,6 +10,7 @@ import { UserSearch } from './domain/user-search.js';
 import { AuthAccountRevoker, AuthSuspension, MediaAvatarCheck } from './domain/remote.js';
 import { Moderation } from './domain/moderation.js';
 import { Relationships } from './domain/relationships.js';
+import { RelationshipEvents } from './domain/relationship-events.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { loadOpenApi } from '@agora/mesh';
 
@@ -36,7 +37,7 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
       meshLocalKey: config.MESH_LOCAL_KEY,
       timeoutMs: config.SERVICE_CALL_TIMEOUT_MS,
     });
-  // users consumes auth's account events and publishes profile.updated and user.followed (docs/events.md).
+  // users consumes auth's account events and publishes profile.updated, user.followed and relationship.updated (docs/events.md).
   const events = new ServiceEvents({
     service: 'users',
     config,
@@ -58,7 +59,7 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
     config,
     profiles,
     follows: new Follows(db, new FollowEvents(events.publisher)),
-    relationships: new Relationships(db),
+    relationships: new Relationships(db, new RelationshipEvents(events.publisher)),
     publicUsers: new PublicUsers(db),
     userSearch: new UserSearch(db),
     moderation,

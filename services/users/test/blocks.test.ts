@@ -128,6 +128,36 @@ describe('mute', () => {
   });
 });
 
+describe('relationship.updated', () => {
+  it('goes out to posts and notifications once per change, numbered per pair; a repeat sends nothing', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const jobs = () => users.count(`graphile_worker.jobs WHERE key LIKE $1`, [`relationship.updated:${a.id}:%`]);
+    const seq = async () =>
+      Number(
+        (
+          await users.service.db.query<{ s: string }>('SELECT event_seq AS s FROM relationship_seqs WHERE owner_id = $1 AND other_id = $2', [
+            a.id,
+            b.id,
+          ])
+        )[0]?.s,
+      );
+    await put(a, b.id, 'block');
+    await put(a, b.id, 'block');
+    expect(await jobs()).toBe(2);
+    expect(await users.count(`graphile_worker.jobs WHERE key LIKE $1`, [`relationship.updated:${a.id}:posts:%`])).toBe(1);
+    expect(await seq()).toBe(1);
+    await put(a, b.id, 'mute');
+    await del(a, b.id, 'block');
+    await del(a, b.id, 'block');
+    expect(await jobs()).toBe(6);
+    expect(await seq()).toBe(3);
+    // A refused change (yourself) sends nothing.
+    expect((await put(a, a.id, 'block')).status).toBe(400);
+    expect(await jobs()).toBe(6);
+    expect(await users.count(`relationship_seqs WHERE owner_id = $1 AND other_id = $1`, [a.id])).toBe(0);
+  });
+});
+
 describe('my blocks and mutes', () => {
   it('page newest first without gaps or duplicates, each list only the caller’s own', async () => {
     const owner = await newUser();

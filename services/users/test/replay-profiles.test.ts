@@ -12,7 +12,14 @@ afterAll(async () => {
 describe('migration 0005-replay-profiles', () => {
   it('publishes profile.updated once for every existing profile, to posts and notifications, with a raised sequence', async () => {
     const url = await freshDatabase('users-replay');
-    await migrateService('users', url, migrations.slice(0, -1));
+    await migrateService(
+      'users',
+      url,
+      migrations.slice(
+        0,
+        migrations.findIndex((m) => m.name === '0005-replay-profiles'),
+      ),
+    );
     const db = createDatabase({ url, poolMax: 1 });
     dbs.push(db);
     const ids = [randomUUID(), randomUUID()];

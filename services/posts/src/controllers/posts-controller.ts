@@ -105,10 +105,11 @@ export class PostsController extends Controller {
   }
 
   /**
-   * Likes a post. Idempotent: a second like changes nothing.
+   * Likes a post. Idempotent: a second like changes nothing. 403 when the post's author blocks you.
    * @summary Like a post
    */
   @Post('{id}/like')
+  @Response<ProblemDetails>(403, "The post's author blocks you")
   @Response<ProblemDetails>(404, 'No such post')
   public async likePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<LikeState> {
     return this.deps.posts.like(callerId(req), id.toLowerCase());
@@ -145,11 +146,12 @@ export class PostsController extends Controller {
   }
 
   /**
-   * Comments on a post (1–300 characters).
+   * Comments on a post (1–300 characters). 403 when the post's author blocks you.
    * @summary Comment on a post
    */
   @Post('{id}/comments')
   @SuccessResponse(201, 'Created')
+  @Response<ProblemDetails>(403, "The post's author blocks you")
   @Response<ProblemDetails>(404, 'No such post')
   @Response<ProblemDetails>(415, 'Body is not JSON')
   public async createComment(@Path() id: Uuid, @Body() body: CreateCommentRequest, @Request() req: KoaRequest): Promise<Comment> {

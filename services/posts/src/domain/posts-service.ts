@@ -2,6 +2,7 @@ import { NEWEST_FIRST, pageSize, problems, type Database, type KeysetRow, type P
 import type { PostsMetrics } from '../metrics.js';
 import type { Like, LikeState, Post } from '../controllers/schemas.js';
 import { authorColumns, toAuthor, type AuthorColumns } from './embedding.js';
+import { assertNotBlockedByAuthor, notSilencedBy } from './blocks.js';
 import type { FollowGraph } from './follow-graph.js';
 import type { AttachableMedia, MediaCatalog } from './media-catalog.js';
 import { applyMediaState, FROM_INTERNAL_ANSWER } from './media-read-model.js';
@@ -116,7 +117,8 @@ export class PostsService {
   }
 
   /**
-   * The caller's own posts and those of the authors the caller follows, newest first. For each author, the top n+1
+   * The caller's own posts and those of the authors the caller follows (less those the caller mutes
+   * or blocks), newest first. For each author, the top n+1
    * entries below the cursor are read from posts_author_created_idx (index-only, LATERAL ... LIMIT);
    * the n+1 newest of those (at most F × (n+1) index entries, whatever the table size and however
    * prolific an author) are then joined to their rows. No OFFSET, no sort of all followees' posts.
@@ -133,6 +135,7 @@ export class PostsService {
                    SELECT x.id, x.created_at FROM posts x
                     WHERE x.author_id = f.author_id AND ${NEWEST_FIRST.after('x.created_at', 'x.id', 3, 4)}
                     ORDER BY ${NEWEST_FIRST.orderBy('x.created_at', 'x.id')} LIMIT $5) top
+                WHERE ${notSilencedBy(1, 'f.author_id')}
                 ORDER BY ${NEWEST_FIRST.orderBy('top.created_at', 'top.id')} LIMIT $5) page
          JOIN posts p ON p.id = page.id ${POST_JOINS}
         ORDER BY ${NEWEST_FIRST.orderBy('p.created_at', 'p.id')}`,
@@ -144,6 +147,7 @@ export class PostsService {
   /** Idempotent: liking twice is one like. */
   async like(me: string, id: string): Promise<LikeState> {
     const row = await this.db.transaction(async (tx) => {
+      await assertNotBlockedByAuthor(tx, me, id, 'like');
       const [liked] = await tx.query<{ likeCount: number; inserted: number }>(
         `WITH ins AS (
            INSERT INTO likes (post_id, user_id) SELECT id, $2::uuid FROM posts WHERE id = $1

@@ -1,5 +1,6 @@
 import { NEWEST_FIRST, pageSize, problems, type Database, type KeysetRow, type Page, type Queryable } from '@agora/mesh';
 import type { RelatedUserEntry, Relationship } from '../controllers/schemas.js';
+import type { RelationshipEvents } from './relationship-events.js';
 
 /** The two kinds of one-sided relationship a user keeps about another, and their tables. */
 export type RelationKind = 'block' | 'mute';
@@ -23,7 +24,10 @@ interface EntryRow extends KeysetRow {
  * racing a block either lands before it (and is removed) or sees the block (and is refused).
  */
 export class Relationships {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly events?: RelationshipEvents,
+  ) {}
 
   /** Idempotent; 400 for yourself, 404 for an unknown user. Answers the relationship after it. */
   async set(kind: RelationKind, me: string, target: string, on: boolean): Promise<Relationship> {
@@ -33,12 +37,12 @@ export class Relationships {
       const locked = await tx.query<{ id: string }>('SELECT id FROM profiles WHERE id IN ($1, $2) ORDER BY id FOR UPDATE', [me, target]);
       if (!locked.some((r) => r.id === target)) throw problems.notFound('No such user.');
       if (!locked.some((r) => r.id === me)) throw problems.unauthorized('This account has been deleted.');
-      if (on) {
-        await tx.execute(`INSERT INTO ${table} (${owner}, ${other}) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [me, target]);
-        if (kind === 'block') await removeFollowsBetween(tx, me, target);
-      } else {
-        await tx.execute(`DELETE FROM ${table} WHERE ${owner} = $1 AND ${other} = $2`, [me, target]);
-      }
+      const changed = on
+        ? await tx.execute(`INSERT INTO ${table} (${owner}, ${other}) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [me, target])
+        : await tx.execute(`DELETE FROM ${table} WHERE ${owner} = $1 AND ${other} = $2`, [me, target]);
+      if (on && kind === 'block') await removeFollowsBetween(tx, me, target);
+      // A repeat changes nothing, so it tells nobody anything.
+      if (changed) await this.events?.updated(tx, me, target);
       return relationship(tx, me, target);
     });
   }

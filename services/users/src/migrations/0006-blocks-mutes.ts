@@ -29,9 +29,18 @@ export const blocksMutes: Migration = {
         CHECK (muter_id <> muted_id)
       );
       CREATE INDEX mutes_page_idx ON mutes (muter_id, created_at DESC, muted_id DESC);
+
+      -- The sequence of relationship.updated per (owner, other) pair (domain/relationship-events.ts):
+      -- kept when the block or mute row goes, so an unblock still outranks the block before it.
+      CREATE TABLE relationship_seqs (
+        owner_id uuid NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        other_id uuid NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        event_seq bigint NOT NULL,
+        PRIMARY KEY (owner_id, other_id)
+      );
     `);
   },
   async down({ context: db }) {
-    await db.execute('DROP TABLE mutes; DROP TABLE blocks');
+    await db.execute('DROP TABLE relationship_seqs; DROP TABLE mutes; DROP TABLE blocks');
   },
 };
