@@ -51,7 +51,7 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
     posts,
     comments: new CommentsService(db, counters, postEvents),
     search: new PostSearch(db),
-    moderation: new Moderation(db),
+    moderation: new Moderation(db, logger),
     logger,
     events,
   };

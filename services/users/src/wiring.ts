@@ -53,7 +53,7 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
     new AuthAccountRevoker(client('auth', config.SERVICE_URL_AUTH)),
     profileEvents,
   );
-  const moderation = new Moderation(db, new AuthSuspension(client('auth', config.SERVICE_URL_AUTH)));
+  const moderation = new Moderation(db, new AuthSuspension(client('auth', config.SERVICE_URL_AUTH)), logger);
   await events.start();
   const deps: UsersDeps = {
     config,

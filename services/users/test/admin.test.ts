@@ -81,6 +81,18 @@ describe('admin operations', () => {
     const { rows: after } = await client.query('SELECT status FROM users WHERE id = $1', [victim.id]);
     expect(after).toEqual([{ status: 'active' }]);
     await client.end();
+    // users records both decisions too, in the same schema as auth's audit log.
+    const usersDb = new pg.Client({ connectionString: stack.databases.users });
+    await usersDb.connect();
+    const { rows: audit } = await usersDb.query(
+      `SELECT action, outcome, actor_id, details FROM audit_events WHERE target_id = $1 ORDER BY occurred_at, action DESC`,
+      [victim.id],
+    );
+    await usersDb.end();
+    expect(audit).toEqual([
+      { action: 'account_suspended', outcome: 'success', actor_id: admin.id, details: {} },
+      { action: 'account_reinstated', outcome: 'success', actor_id: admin.id, details: {} },
+    ]);
   });
 
   it('refuses bad input and unknown users; an admin cannot suspend themselves', async () => {

@@ -1,4 +1,14 @@
-import { NEWEST_FIRST, pageSize, problems, type Database, type KeysetRow, type Page, type Queryable } from '@agora/mesh';
+import {
+  NEWEST_FIRST,
+  pageSize,
+  problems,
+  recordModeration,
+  type Database,
+  type KeysetRow,
+  type Logger,
+  type Page,
+  type Queryable,
+} from '@agora/mesh';
 import type { PostsMetrics } from '../metrics.js';
 import type { Like, LikeState, Post } from '../controllers/schemas.js';
 import { authorColumns, toAuthor, type AuthorColumns } from './embedding.js';
@@ -199,26 +209,40 @@ export class PostsService {
 
 /**
  * Moderation: admins delete any post or comment (the contract marks these operations admin-only, so
- * the sidecar and the service both require the role). Returns the author, for the audit line.
+ * the sidecar and the service both require the role). Each removal writes its audit event (who,
+ * what, whose) in the transaction of the deletion.
  */
 export class Moderation {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly logger: Logger,
+  ) {}
 
-  async removePost(id: string): Promise<string> {
-    const rows = await this.db.query<{ authorId: string }>('DELETE FROM posts WHERE id = $1 RETURNING author_id AS "authorId"', [id]);
-    if (rows.length === 0) throw problems.notFound('No such post.');
-    return rows[0]!.authorId;
+  async removePost(id: string, adminId: string, ip: string | null): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ authorId: string }>('DELETE FROM posts WHERE id = $1 RETURNING author_id AS "authorId"', [id]);
+      if (rows.length === 0) throw problems.notFound('No such post.');
+      await recordModeration(tx, this.logger, { action: 'post_removed', actorId: adminId, targetId: rows[0]!.authorId, ip, details: { postId: id } });
+    });
   }
 
-  async removeComment(id: string, commentId: string): Promise<string> {
-    const rows = await this.db.query<{ authorId: string }>(
-      `WITH del AS (DELETE FROM comments WHERE id = $1 AND post_id = $2 RETURNING post_id, author_id),
-            counted AS (UPDATE posts SET comment_count = comment_count - (SELECT count(*) FROM del)::int WHERE id = $2)
-       SELECT author_id AS "authorId" FROM del`,
-      [commentId, id],
-    );
-    if (rows.length === 0) throw problems.notFound('No such comment on this post.');
-    return rows[0]!.authorId;
+  async removeComment(id: string, commentId: string, adminId: string, ip: string | null): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ authorId: string }>(
+        `WITH del AS (DELETE FROM comments WHERE id = $1 AND post_id = $2 RETURNING post_id, author_id),
+              counted AS (UPDATE posts SET comment_count = comment_count - (SELECT count(*) FROM del)::int WHERE id = $2)
+         SELECT author_id AS "authorId" FROM del`,
+        [commentId, id],
+      );
+      if (rows.length === 0) throw problems.notFound('No such comment on this post.');
+      await recordModeration(tx, this.logger, {
+        action: 'comment_removed',
+        actorId: adminId,
+        targetId: rows[0]!.authorId,
+        ip,
+        details: { postId: id, commentId },
+      });
+    });
   }
 }
 

@@ -5,6 +5,16 @@ import { accountEvents } from './0003-account-events.js';
 import { userSearch } from './0004-user-search.js';
 import { replayProfiles } from './0005-replay-profiles.js';
 import { blocksMutes } from './0006-blocks-mutes.js';
+import { auditEvents } from './0007-audit-events.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
-export const migrations: Migration[] = [profilesFollows, suspension, ...eventsMigrations, accountEvents, userSearch, replayProfiles, blocksMutes];
+export const migrations: Migration[] = [
+  profilesFollows,
+  suspension,
+  ...eventsMigrations,
+  accountEvents,
+  userSearch,
+  replayProfiles,
+  blocksMutes,
+  auditEvents,
+];
