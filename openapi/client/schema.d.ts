@@ -792,6 +792,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open reports (admin)
+         * @description Open reports, oldest first.
+         */
+        get: operations["ListReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reports/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve a report (admin)
+         * @description Resolves an open report: `dismiss`, or `suspend` the reported user (user reports only; through
+         *     the same path as the suspension operation, so auth must be reachable). An audit event either way.
+         */
+        post: operations["ResolveReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report content or a user
+         * @description Reports a post, comment or user, with a reason and an optional note (≤ 1000 characters). One
+         *     open report per reporter and target; reporting yourself is a 400.
+         */
+        post: operations["Report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -824,7 +886,8 @@ export interface paths {
          * Suspend or reinstate a user (admin)
          * @description Suspends or reinstates a user. Suspension revokes every session at auth at once and blocks
          *     sign-in; an access token issued before lives out its remaining minutes (≤ 15): users refuses
-         *     it, the other services accept it until it expires.
+         *     it, the other services accept it until it expires. Each decision is an audit event (users'
+         *     `audit_events`, and auth's).
          */
         put: operations["SetSuspension"];
         post?: never;
@@ -1530,6 +1593,14 @@ export interface components {
             /** Format: double */
             expiresIn: number;
         };
+        NewReport: {
+            targetKind: components["schemas"]["ReportTargetKind"];
+            /** @description The post's, comment's or user's id. */
+            targetId: components["schemas"]["Uuid"];
+            reason: components["schemas"]["ReportReason"];
+            /** @description Anything the admins should know (at most 1000 characters). */
+            note?: string;
+        };
         /**
          * @description One entry of your notifications. Likes of one post, comments on one post and new followers are
          *     grouped while unread: "`actor` and `actorCount - 1` others liked your post".
@@ -1652,6 +1723,15 @@ export interface components {
          */
         Page_RelatedUserEntry_: {
             items: components["schemas"]["RelatedUserEntry"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_Report_: {
+            items: components["schemas"]["Report"][];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
@@ -1883,6 +1963,47 @@ export interface components {
             /** @description Whether the user follows you. */
             followedBy: boolean;
         };
+        Report: {
+            id: components["schemas"]["Uuid"];
+            reporterId: components["schemas"]["UserId"];
+            targetKind: components["schemas"]["ReportTargetKind"];
+            targetId: components["schemas"]["Uuid"];
+            reason: components["schemas"]["ReportReason"];
+            note: string | null;
+            status: components["schemas"]["ReportStatus"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            resolvedAt: string | null;
+            /**
+             * @description The admin who resolved it.
+             * @example 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10
+             */
+            resolvedBy: string | null;
+        };
+        ReportPage: components["schemas"]["Page_Report_"];
+        /**
+         * @description Why it is reported.
+         * @enum {string}
+         */
+        ReportReason: "spam" | "harassment" | "hate" | "violence" | "sexual_content" | "self_harm" | "misinformation" | "other";
+        ReportResolution: {
+            /**
+             * @description dismiss: nothing is wrong; suspend: suspend the reported user (user reports only).
+             * @enum {string}
+             */
+            action: "dismiss" | "suspend";
+        };
+        /**
+         * @description open until an admin resolves it; then what they did.
+         * @enum {string}
+         */
+        ReportStatus: "open" | "dismissed" | "suspended";
+        /**
+         * @description What a report is about.
+         * @enum {string}
+         */
+        ReportTargetKind: "post" | "comment" | "user";
         /**
          * @description Words to find in posts: 1–100 characters with at least one word (letters or digits). Every word
          *     must occur (whole words, any case); `"two words"` in quotes finds them side by side, `-word` leaves
@@ -4408,6 +4529,215 @@ export interface operations {
             };
             /** @description Missing or invalid token, or the account was deleted */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListReports: {
+        parameters: {
+            query?: {
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ResolveReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the report's id */
+                id: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportResolution"];
+            };
+        };
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such report */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The report is already resolved */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description auth is unavailable; nothing changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    Report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewReport"];
+            };
+        };
+        responses: {
+            /** @description Reported */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description You already have an open report about this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

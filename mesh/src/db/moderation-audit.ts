@@ -32,14 +32,14 @@ export const moderationAuditMigration = (name: string): Migration => ({
   },
 });
 
-export type ModerationAction = 'post_removed' | 'comment_removed' | 'account_suspended' | 'account_reinstated';
+export type ModerationAction = 'post_removed' | 'comment_removed' | 'account_suspended' | 'account_reinstated' | 'report_resolved';
 
 export interface ModerationAuditEntry {
   action: ModerationAction;
   /** The admin who acted. */
   actorId: string;
-  /** The user the action is about (the content's author, or the account). */
-  targetId: string;
+  /** The user the action is about (the content's author, or the account); null when not known here. */
+  targetId: string | null;
   ip?: string | null;
   /** Ids only: never content, tokens or free text. */
   details?: Record<string, string>;

@@ -9,6 +9,7 @@ import { PublicUsers } from './domain/public-users.js';
 import { UserSearch } from './domain/user-search.js';
 import { AuthAccountRevoker, AuthSuspension, MediaAvatarCheck } from './domain/remote.js';
 import { Moderation } from './domain/moderation.js';
+import { Reports } from './domain/reports.js';
 import { Relationships } from './domain/relationships.js';
 import { RelationshipEvents } from './domain/relationship-events.js';
 import { RegisterRoutes } from './generated/routes.js';
@@ -23,6 +24,7 @@ export interface UsersDeps {
   publicUsers: PublicUsers;
   userSearch: UserSearch;
   moderation: Moderation;
+  reports: Reports;
   events: ServiceEvents;
 }
 
@@ -63,6 +65,7 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
     publicUsers: new PublicUsers(db),
     userSearch: new UserSearch(db),
     moderation,
+    reports: new Reports(db, moderation, logger),
     events,
   };
   return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('users'), revocations: events.revocations, deps, onClose: () => events.stop() };

@@ -6,6 +6,7 @@ import { userSearch } from './0004-user-search.js';
 import { replayProfiles } from './0005-replay-profiles.js';
 import { blocksMutes } from './0006-blocks-mutes.js';
 import { auditEvents } from './0007-audit-events.js';
+import { reports } from './0008-reports.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
 export const migrations: Migration[] = [
@@ -17,4 +18,5 @@ export const migrations: Migration[] = [
   replayProfiles,
   blocksMutes,
   auditEvents,
+  reports,
 ];
