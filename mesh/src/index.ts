@@ -21,6 +21,7 @@ export * from './auth/revocation-sync.js';
 export * from './auth/workload-identity.js';
 export * from './db/database.js';
 export * from './db/keyset.js';
+export * from './db/moderation-audit.js';
 export type { Migration } from './db/migrator.js';
 export * from './ioc.js';
 export * from './client/service-client.js';

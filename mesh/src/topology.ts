@@ -28,7 +28,12 @@ export const JWT_AUDIENCE = 'agora-api';
 
 export const SERVICES: readonly ServiceTopology[] = [
   { name: 'auth', localPort: 4001, publicPrefixes: ['/api/v1/auth', '/.well-known'], database: 'agora_auth' },
-  { name: 'users', localPort: 4002, publicPrefixes: ['/api/v1/users', '/api/v1/search/users'], database: 'agora_users' },
+  {
+    name: 'users',
+    localPort: 4002,
+    publicPrefixes: ['/api/v1/users', '/api/v1/search/users', '/api/v1/reports', '/api/v1/admin/reports'],
+    database: 'agora_users',
+  },
   { name: 'posts', localPort: 4003, publicPrefixes: ['/api/v1/posts', '/api/v1/feed', '/api/v1/search/posts'], database: 'agora_posts' },
   { name: 'media', localPort: 4004, publicPrefixes: ['/api/v1/media'], database: 'agora_media' },
   {

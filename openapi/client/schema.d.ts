@@ -530,6 +530,46 @@ export interface paths {
         patch: operations["UpdateMe"];
         trace?: never;
     };
+    "/api/v1/users/me/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Users you block
+         * @description The users you block, newest block first.
+         */
+        get: operations["MyBlocks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/mutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Users you mute
+         * @description The users you mute, newest mute first.
+         */
+        get: operations["MyMutes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/by-username/{username}": {
         parameters: {
             query?: never;
@@ -582,7 +622,7 @@ export interface paths {
         /**
          * People to follow
          * @description People you might follow: the most followed accounts you do not follow yet (never you, never a
-         *     suspended account), most followed first.
+         *     suspended account, never anyone you block or who blocks you), most followed first.
          */
         get: operations["Suggested"];
         put?: never;
@@ -626,7 +666,7 @@ export interface paths {
         /**
          * Follow a user
          * @description Follows the user and answers the relationship and their counts after it. Idempotent;
-         *     following yourself is a 400.
+         *     following yourself is a 400; a 403 when either of you blocks the other.
          */
         post: operations["Follow"];
         /**
@@ -634,6 +674,57 @@ export interface paths {
          * @description Stops following the user and answers the relationship and their counts after it. Idempotent.
          */
         delete: operations["Unfollow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Block a user
+         * @description Blocks the user: the follows between you end (both ways), neither of you can follow the other,
+         *     they cannot comment on or like your posts, and you are left out of their search and suggestions.
+         *     Idempotent; blocking yourself is a 400.
+         */
+        put: operations["Block"];
+        post?: never;
+        /**
+         * Unblock a user
+         * @description Unblocks the user (follows removed by the block do not come back). Idempotent.
+         */
+        delete: operations["Unblock"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Mute a user
+         * @description Mutes the user: their posts leave your feed and their actions your notifications; they are not
+         *     told and nothing else changes. Idempotent; muting yourself is a 400.
+         */
+        put: operations["Mute"];
+        post?: never;
+        /**
+         * Unmute a user
+         * @description Unmutes the user. Idempotent.
+         */
+        delete: operations["Unmute"];
         options?: never;
         head?: never;
         patch?: never;
@@ -689,7 +780,7 @@ export interface paths {
         /**
          * Search people
          * @description People whose username or display name starts with `q`, or is spelled close to it; exact and
-         *     prefix matches first, best first. Suspended accounts are never shown. Keyset-paginated: pass
+         *     prefix matches first, best first. Suspended accounts and people who block you are never shown. Keyset-paginated: pass
          *     `nextCursor` back as `cursor` with the same `q`.
          */
         get: operations["SearchUsers"];
@@ -733,10 +824,73 @@ export interface paths {
          * Suspend or reinstate a user (admin)
          * @description Suspends or reinstates a user. Suspension revokes every session at auth at once and blocks
          *     sign-in; an access token issued before lives out its remaining minutes (≤ 15): users refuses
-         *     it, the other services accept it until it expires.
+         *     it, the other services accept it until it expires. Each decision is an audit event (users'
+         *     `audit_events`, and auth's).
          */
         put: operations["SetSuspension"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open reports (admin)
+         * @description Open reports, oldest first.
+         */
+        get: operations["ListReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reports/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve a report (admin)
+         * @description Resolves an open report: `dismiss`, or `suspend` the reported user (user reports only; through
+         *     the same path as the suspension operation, so auth must be reachable). An audit event either way.
+         */
+        post: operations["ResolveReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report content or a user
+         * @description Reports a post, comment or user, with a reason and an optional note (≤ 1000 characters). One
+         *     open report per reporter and target; reporting yourself is a 400.
+         */
+        post: operations["Report"];
         delete?: never;
         options?: never;
         head?: never;
@@ -849,7 +1003,7 @@ export interface paths {
         put?: never;
         /**
          * Like a post
-         * @description Likes a post. Idempotent: a second like changes nothing.
+         * @description Likes a post. Idempotent: a second like changes nothing. 403 when the post's author blocks you.
          */
         post: operations["LikePost"];
         /**
@@ -897,7 +1051,7 @@ export interface paths {
         put?: never;
         /**
          * Comment on a post
-         * @description Comments on a post (1–300 characters).
+         * @description Comments on a post (1–300 characters). 403 when the post's author blocks you.
          */
         post: operations["CreateComment"];
         delete?: never;
@@ -940,7 +1094,7 @@ export interface paths {
         /**
          * Your feed
          * @description The caller's own posts and those of the authors the caller follows (from the users service),
-         *     newest first, keyset-paginated, each with its author and media embedded.
+         *     less the authors the caller mutes or blocks, newest first, keyset-paginated, each with its author and media embedded.
          */
         get: operations["GetFeed"];
         put?: never;
@@ -1439,6 +1593,14 @@ export interface components {
             /** Format: double */
             expiresIn: number;
         };
+        NewReport: {
+            targetKind: components["schemas"]["ReportTargetKind"];
+            /** @description The post's, comment's or user's id. */
+            targetId: components["schemas"]["Uuid"];
+            reason: components["schemas"]["ReportReason"];
+            /** @description Anything the admins should know (at most 1000 characters). */
+            note?: string;
+        };
         /**
          * @description One entry of your notifications. Likes of one post, comments on one post and new followers are
          *     grouped while unread: "`actor` and `actorCount - 1` others liked your post".
@@ -1552,6 +1714,24 @@ export interface components {
          */
         Page_PublicUser_: {
             items: components["schemas"]["PublicUser"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_RelatedUserEntry_: {
+            items: components["schemas"]["RelatedUserEntry"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description One page of a keyset-paginated list. The cursor is opaque to clients: pass `nextCursor` back as
+         *     `cursor` for the next page.
+         */
+        Page_Report_: {
+            items: components["schemas"]["Report"][];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
@@ -1755,6 +1935,75 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        /** @description One entry of your list of blocked or muted users. */
+        RelatedUserEntry: {
+            id: components["schemas"]["UserId"];
+            username: string;
+            displayName: string;
+            /**
+             * @description A UUID (any version), lower or upper case.
+             * @example 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10
+             */
+            avatarMediaId: string | null;
+            /**
+             * Format: date-time
+             * @description When you blocked or muted the user.
+             */
+            since: string;
+        };
+        RelatedUserPage: components["schemas"]["Page_RelatedUserEntry_"];
+        /** @description The relationship between you and a user after a block, unblock, mute or unmute. */
+        Relationship: {
+            /** @description Whether you block the user (a block removes the follows both ways and refuses new ones). */
+            blocking: boolean;
+            /** @description Whether you mute the user (hidden from your feed and notifications). */
+            muting: boolean;
+            /** @description Whether you follow the user. */
+            following: boolean;
+            /** @description Whether the user follows you. */
+            followedBy: boolean;
+        };
+        Report: {
+            id: components["schemas"]["Uuid"];
+            reporterId: components["schemas"]["UserId"];
+            targetKind: components["schemas"]["ReportTargetKind"];
+            targetId: components["schemas"]["Uuid"];
+            reason: components["schemas"]["ReportReason"];
+            note: string | null;
+            status: components["schemas"]["ReportStatus"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            resolvedAt: string | null;
+            /**
+             * @description The admin who resolved it.
+             * @example 3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10
+             */
+            resolvedBy: string | null;
+        };
+        ReportPage: components["schemas"]["Page_Report_"];
+        /**
+         * @description Why it is reported.
+         * @enum {string}
+         */
+        ReportReason: "spam" | "harassment" | "hate" | "violence" | "sexual_content" | "self_harm" | "misinformation" | "other";
+        ReportResolution: {
+            /**
+             * @description dismiss: nothing is wrong; suspend: suspend the reported user (user reports only).
+             * @enum {string}
+             */
+            action: "dismiss" | "suspend";
+        };
+        /**
+         * @description open until an admin resolves it; then what they did.
+         * @enum {string}
+         */
+        ReportStatus: "open" | "dismissed" | "suspended";
+        /**
+         * @description What a report is about.
+         * @enum {string}
+         */
+        ReportTargetKind: "post" | "comment" | "user";
         /**
          * @description The `Retry-After` header of a 429 answer: whole seconds to wait before trying again (HTTP's
          *     delay-seconds form; header values are strings).
@@ -1944,6 +2193,10 @@ export interface components {
             following: boolean;
             /** @description Whether this user follows you (false on your own profile). */
             followedBy: boolean;
+            /** @description Whether you block this user (false on your own profile and for an anonymous reader). */
+            blocking: boolean;
+            /** @description Whether you mute this user (false on your own profile and for an anonymous reader). */
+            muting: boolean;
         };
         /**
          * @description What to look for: the start of a username or display name, or a near spelling (1–50 characters).
@@ -3570,6 +3823,88 @@ export interface operations {
             };
         };
     };
+    MyBlocks: {
+        parameters: {
+            query?: {
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelatedUserPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    MyMutes: {
+        parameters: {
+            query?: {
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelatedUserPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     GetByUsername: {
         parameters: {
             query?: never;
@@ -3788,6 +4123,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description You block this user, or this user blocks you */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description No such user */
             404: {
                 headers: {
@@ -3836,6 +4180,202 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FollowState"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    Block: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Blocking */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relationship"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    Unblock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not blocking */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relationship"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    Mute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Muting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relationship"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    Unmute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not muting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relationship"];
                 };
             };
             /** @description Invalid request */
@@ -4109,6 +4649,215 @@ export interface operations {
             };
             /** @description auth is unavailable; nothing changed */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListReports: {
+        parameters: {
+            query?: {
+                limit?: components["schemas"]["PageLimit"];
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ResolveReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the report's id */
+                id: components["schemas"]["Uuid"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportResolution"];
+            };
+        };
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such report */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The report is already resolved */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description auth is unavailable; nothing changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    Report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewReport"];
+            };
+        };
+        responses: {
+            /** @description Reported */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing or invalid token, or the account was deleted */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description You already have an open report about this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4567,6 +5316,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The post's author blocks you */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description No such post */
             404: {
                 headers: {
@@ -4776,6 +5534,15 @@ export interface operations {
             };
             /** @description Missing or invalid token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The post's author blocks you */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

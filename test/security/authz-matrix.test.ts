@@ -71,8 +71,22 @@ const BODY: Record<string, (caller?: Account) => unknown> = {
   'PATCH /api/v1/posts/{id}/comments/{commentId}': () => ({ text: 'comment edited by the matrix' }),
   'PATCH /api/v1/media/{id}': () => ({ alt: 'described by the matrix' }),
   'PUT /api/v1/users/{id}/suspension': () => ({ suspended: true }),
+  // Dismissing works on any open report (suspend only on a user report).
+  'POST /api/v1/admin/reports/{id}/resolve': () => ({ action: 'dismiss' }),
   'PATCH /api/v1/users/me': () => ({ bio: 'changed by the matrix' }),
 };
+
+/**
+ * Operations aimed at another user that would change how the fixed identities relate (a block ends
+ * follows and refuses new ones): they act on a fresh account, as suspension does.
+ */
+const ON_VICTIM = new Set([
+  'PUT /api/v1/users/{id}/suspension',
+  'PUT /api/v1/users/{id}/block',
+  'DELETE /api/v1/users/{id}/block',
+  'PUT /api/v1/users/{id}/mute',
+  'DELETE /api/v1/users/{id}/mute',
+]);
 
 /** Operations that consume the caller's own identity: every identity is fresh for them. */
 const SELF_DESTRUCTIVE = new Set(['DELETE /api/v1/users/me']);
@@ -97,11 +111,21 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** The operation that resolves a report: each cell gets a fresh open report (an admin's 2xx needs one). */
+const RESOLVE_REPORT = 'POST /api/v1/admin/reports/{id}/resolve';
+
+async function openReport(owner: Account): Promise<string> {
+  const a = await json(stack.url, 'POST', '/api/v1/reports', { targetKind: 'post', targetId: randomUUID(), reason: 'spam' }, owner.headers);
+  expect(a.status, a.text).toBe(201);
+  return String(a.body.id);
+}
+
 function fill(o: Operation, owner: Account, fx: Fixtures, victimId: string): string {
   return o.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
     if (name === 'username') return owner.username;
+    if (o.id === RESOLVE_REPORT) return victimId;
     if (name === 'commentId') return fx.commentId;
-    if (o.service === 'users') return o.id === 'PUT /api/v1/users/{id}/suspension' ? victimId : owner.id;
+    if (o.service === 'users') return ON_VICTIM.has(o.id) ? victimId : owner.id;
     if (o.service === 'posts') return fx.postId;
     if (o.service === 'media') return fx.mediaId;
     return randomUUID();
@@ -156,7 +180,7 @@ describe('authorization matrix (from openapi/*.json)', () => {
         const people = SELF_DESTRUCTIVE.has(o.id) ? await identities() : ids;
         const owner = people.owner;
         const fx = await fixtures(stack.url, owner);
-        const victimId = o.id === 'PUT /api/v1/users/{id}/suspension' ? (await account(stack.url, 'victim')).id : '';
+        const victimId = ON_VICTIM.has(o.id) ? (await account(stack.url, 'victim')).id : o.id === RESOLVE_REPORT ? await openReport(owner) : '';
         const p = `${fill(o, owner, fx, victimId)}${querySuffix(o, owner)}`;
         const schema = bodySchema(o);
         const body = BODY[o.id]?.(who === 'anonymous' ? undefined : people[who]) ?? (schema ? sample(o.doc, schema) : undefined);

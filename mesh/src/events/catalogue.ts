@@ -20,6 +20,7 @@ export const EVENT_CATALOGUE = {
   'session.revoked': { producer: 'auth', consumers: ['users', 'posts', 'media', 'notifications'] },
   'profile.updated': { producer: 'users', consumers: ['posts', 'notifications'] },
   'user.followed': { producer: 'users', consumers: ['notifications'] },
+  'relationship.updated': { producer: 'users', consumers: ['posts', 'notifications'] },
   'post.created': { producer: 'posts', consumers: ['notifications'] },
   'post.liked': { producer: 'posts', consumers: ['notifications'] },
   'comment.created': { producer: 'posts', consumers: ['notifications'] },

@@ -8,3 +8,4 @@ export * from './metrics.js';
 export * from './worker.js';
 export * from './schema.js';
 export * from './service-events.js';
+export * from './relationships.js';

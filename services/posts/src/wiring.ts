@@ -52,7 +52,7 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
     posts,
     comments: new CommentsService(db, counters, postEvents),
     search: new PostSearch(db),
-    moderation: new Moderation(db),
+    moderation: new Moderation(db, logger),
     logger,
     events,
     limits: new AccountRateLimits(db, { post: config.RATE_LIMIT_POSTS, comment: config.RATE_LIMIT_COMMENTS, like: config.RATE_LIMIT_LIKES }, metrics),

@@ -54,6 +54,15 @@ describe('moderation', () => {
     expect((await call('GET', `/api/v1/posts/${postId}`, author)).status).toBe(404);
     expect((await call('DELETE', `/api/v1/posts/moderation/${postId}`, admin)).status).toBe(404);
     expect((await call('DELETE', '/api/v1/posts/moderation/not-a-uuid', admin)).status).toBe(400);
+    // Each removal (and nothing refused or not found) is one audit event: who, whose, which.
+    const audit = await posts.service.db.query(
+      'SELECT action, outcome, actor_id AS "actorId", target_id AS "targetId", details FROM audit_events WHERE details->>\'postId\' = $1 ORDER BY occurred_at',
+      [postId],
+    );
+    expect(audit).toEqual([
+      { action: 'comment_removed', outcome: 'success', actorId: admin.id, targetId: other.id, details: { postId, commentId } },
+      { action: 'post_removed', outcome: 'success', actorId: admin.id, targetId: author.id, details: { postId } },
+    ]);
   });
 
   it('counts posts, likes (not repeated ones) and comments in /metrics', async () => {

@@ -9,6 +9,9 @@ import { PublicUsers } from './domain/public-users.js';
 import { UserSearch } from './domain/user-search.js';
 import { AuthAccountRevoker, AuthSuspension, MediaAvatarCheck } from './domain/remote.js';
 import { Moderation } from './domain/moderation.js';
+import { Reports } from './domain/reports.js';
+import { Relationships } from './domain/relationships.js';
+import { RelationshipEvents } from './domain/relationship-events.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { loadOpenApi } from '@agora/mesh';
 
@@ -17,9 +20,11 @@ export interface UsersDeps {
   config: UsersConfig;
   profiles: Profiles;
   follows: Follows;
+  relationships: Relationships;
   publicUsers: PublicUsers;
   userSearch: UserSearch;
   moderation: Moderation;
+  reports: Reports;
   events: ServiceEvents;
   limits: AccountRateLimits<'follow'>;
 }
@@ -35,7 +40,7 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
       meshLocalKey: config.MESH_LOCAL_KEY,
       timeoutMs: config.SERVICE_CALL_TIMEOUT_MS,
     });
-  // users consumes auth's account events and publishes profile.updated and user.followed (docs/events.md).
+  // users consumes auth's account events and publishes profile.updated, user.followed and relationship.updated (docs/events.md).
   const events = new ServiceEvents({
     service: 'users',
     config,
@@ -51,15 +56,17 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
     new AuthAccountRevoker(client('auth', config.SERVICE_URL_AUTH)),
     profileEvents,
   );
-  const moderation = new Moderation(db, new AuthSuspension(client('auth', config.SERVICE_URL_AUTH)));
+  const moderation = new Moderation(db, new AuthSuspension(client('auth', config.SERVICE_URL_AUTH)), logger);
   await events.start();
   const deps: UsersDeps = {
     config,
     profiles,
     follows: new Follows(db, new FollowEvents(events.publisher)),
+    relationships: new Relationships(db, new RelationshipEvents(events.publisher)),
     publicUsers: new PublicUsers(db),
     userSearch: new UserSearch(db),
     moderation,
+    reports: new Reports(db, moderation, logger),
     events,
     limits: new AccountRateLimits(db, { follow: config.RATE_LIMIT_FOLLOWS }, metrics),
   };

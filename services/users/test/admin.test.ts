@@ -81,6 +81,36 @@ describe('admin operations', () => {
     const { rows: after } = await client.query('SELECT status FROM users WHERE id = $1', [victim.id]);
     expect(after).toEqual([{ status: 'active' }]);
     await client.end();
+    // users records both decisions too, in the same schema as auth's audit log.
+    const usersDb = new pg.Client({ connectionString: stack.databases.users });
+    await usersDb.connect();
+    const { rows: audit } = await usersDb.query(
+      `SELECT action, outcome, actor_id, details FROM audit_events WHERE target_id = $1 ORDER BY occurred_at, action DESC`,
+      [victim.id],
+    );
+    await usersDb.end();
+    expect(audit).toEqual([
+      { action: 'account_suspended', outcome: 'success', actor_id: admin.id, details: {} },
+      { action: 'account_reinstated', outcome: 'success', actor_id: admin.id, details: {} },
+    ]);
+  });
+
+  it('resolving a user report with suspend suspends through the same path, with both audit events', async () => {
+    const [reporter, target] = [await newSession(stack.url, 'reporter'), await newSession(stack.url, 'reported')];
+    expect((await call('GET', '/api/v1/users/me', target.headers)).status).toBe(200);
+    const filed = await call('POST', '/api/v1/reports', reporter.headers, { targetKind: 'user', targetId: target.id, reason: 'harassment' });
+    expect(filed.status).toBe(201);
+    const { id } = (await filed.json()) as { id: string };
+    const res = await call('POST', `/api/v1/admin/reports/${id}/resolve`, admin.headers, { action: 'suspend' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id, status: 'suspended', resolvedBy: admin.id });
+    const db = new pg.Client({ connectionString: stack.databases.users });
+    await db.connect();
+    const { rows: audit } = await db.query(`SELECT action FROM audit_events WHERE target_id = $1 ORDER BY occurred_at, action`, [target.id]);
+    const { rows: profile } = await db.query('SELECT suspended_at IS NOT NULL AS suspended FROM profiles WHERE id = $1', [target.id]);
+    await db.end();
+    expect(audit.map((r) => r.action).sort()).toEqual(['account_suspended', 'report_resolved']);
+    expect(profile).toEqual([{ suspended: true }]);
   });
 
   it('refuses bad input and unknown users; an admin cannot suspend themselves', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EventHandler, EventType, Queryable } from '@agora/mesh';
+import { applyRelationship, eraseRelationships, type EventHandler, type EventType, type Queryable } from '@agora/mesh';
 import { mentionedUsernames } from './mentions.js';
 import type { Notifier } from './notifier.js';
 
@@ -17,6 +17,8 @@ const commentCreated = z.object({ authorId: uuid, commentId: uuid, commenterId: 
  *  - profile.updated keeps `actors` (unless a later event already did, or the user was erased);
  *  - account.deleted erases everything of the user: their notifications, their place in others'
  *    groups (a group left with nobody goes), their tickets, their actor row; a tombstone stays;
+ *  - relationship.updated keeps the read model of blocks and mutes: the notifier records nothing
+ *    from an actor the recipient blocks or mutes;
  *  - user.followed → a `follow` for the followee; post.liked → a `like` for the post's author;
  *    comment.created → a `comment` for the post's author; post.created and comment.created → a
  *    `mention` for each `@username` that names a known user (not the writer; not the post's author
@@ -36,6 +38,7 @@ export function notificationHandlers(notifier: Notifier): Partial<Record<EventTy
         [event.aggregateId, p.username, p.displayName, p.avatarMediaId, event.sequence],
       );
     },
+    'relationship.updated': applyRelationship,
     'account.deleted': (tx, event) => eraseUser(tx, event.aggregateId),
     'user.followed': async (tx, event) => {
       const { followeeId } = followed.parse(event.payload);
@@ -112,5 +115,6 @@ export async function eraseUser(tx: Queryable, userId: string): Promise<void> {
   await q('DELETE FROM notified WHERE recipient_id = $1 OR actor_id = $1');
   await q('DELETE FROM stream_tickets WHERE user_id = $1');
   await q('DELETE FROM actors WHERE id = $1');
+  await eraseRelationships(tx, userId);
   await q('INSERT INTO deleted_actors (id) VALUES ($1) ON CONFLICT DO NOTHING');
 }

@@ -34,11 +34,19 @@ export interface NewNotification {
 export class Notifier {
   constructor(private readonly onRecorded: (kind: NotificationKind) => void = () => undefined) {}
 
-  /** Returns the notification's id, or undefined when nothing was recorded (yourself, a repeat, an erased user). */
+  /**
+   * Returns the notification's id, or undefined when nothing was recorded (yourself, a repeat, an
+   * erased user, an actor the recipient blocks or mutes).
+   */
   async record(tx: Queryable, n: NewNotification): Promise<string | undefined> {
     if (n.recipientId === n.actorId) return undefined;
     const erased = await tx.query('SELECT 1 FROM deleted_actors WHERE id IN ($1, $2) LIMIT 1', [n.recipientId, n.actorId]);
     if (erased.length) return undefined;
+    const silenced = await tx.query('SELECT 1 FROM relationships WHERE owner_id = $1 AND other_id = $2 AND (blocked OR muted)', [
+      n.recipientId,
+      n.actorId,
+    ]);
+    if (silenced.length) return undefined;
     const first = await tx.execute('INSERT INTO notified (recipient_id, kind, actor_id, subject_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
       n.recipientId,
       n.kind,

@@ -1,5 +1,6 @@
 import { eventsMigrations, type Migration } from '@agora/mesh';
 import { notificationsSchema } from './0001-notifications.js';
+import { relationships } from './0002-relationships.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
-export const migrations: Migration[] = [...eventsMigrations, notificationsSchema];
+export const migrations: Migration[] = [...eventsMigrations, notificationsSchema, relationships];

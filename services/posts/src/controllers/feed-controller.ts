@@ -13,7 +13,7 @@ export class FeedController extends Controller {
 
   /**
    * The caller's own posts and those of the authors the caller follows (from the users service),
-   * newest first, keyset-paginated, each with its author and media embedded.
+   * less the authors the caller mutes or blocks, newest first, keyset-paginated, each with its author and media embedded.
    * @summary Your feed
    */
   @Get()

@@ -6,7 +6,7 @@ import type { PostsDeps } from '../wiring.js';
 /**
  * Admins remove any post or comment. Separate operations (not a role check inside the owners'
  * DELETE) so the contract says "admin" and the generated mesh policy requires the role claim too.
- * Each removal is logged as an audit event (who, what, whose).
+ * Each removal is recorded as an audit event (who, what, whose) in posts' `audit_events`.
  */
 @Route('api/v1/posts/moderation')
 @Tags('admin')
@@ -27,8 +27,7 @@ export class ModerationController extends Controller {
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(404, 'No such post')
   public async removePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<void> {
-    const authorId = await this.deps.moderation.removePost(id.toLowerCase());
-    this.audit(req, 'post_removed', { postId: id.toLowerCase(), authorId });
+    await this.deps.moderation.removePost(id.toLowerCase(), callerId(req), req.ip ?? null);
     this.setStatus(204);
   }
 
@@ -40,13 +39,7 @@ export class ModerationController extends Controller {
   @SuccessResponse(204, 'Deleted')
   @Response<ProblemDetails>(404, 'No such comment on this post')
   public async removeComment(@Path() id: Uuid, @Path() commentId: Uuid, @Request() req: KoaRequest): Promise<void> {
-    const authorId = await this.deps.moderation.removeComment(id.toLowerCase(), commentId.toLowerCase());
-    this.audit(req, 'comment_removed', { postId: id.toLowerCase(), commentId: commentId.toLowerCase(), authorId });
+    await this.deps.moderation.removeComment(id.toLowerCase(), commentId.toLowerCase(), callerId(req), req.ip ?? null);
     this.setStatus(204);
-  }
-
-  private audit(req: KoaRequest, action: string, details: Record<string, string>): void {
-    const actorId = callerId(req);
-    this.deps.logger.info({ audit: { action, outcome: 'success', actorId, ip: req.ip, ...details } }, `audit ${action} success`);
   }
 }

@@ -117,10 +117,11 @@ export class PostsController extends Controller {
   }
 
   /**
-   * Likes a post. Idempotent: a second like changes nothing.
+   * Likes a post. Idempotent: a second like changes nothing. 403 when the post's author blocks you.
    * @summary Like a post
    */
   @Post('{id}/like')
+  @Response<ProblemDetails>(403, "The post's author blocks you")
   @Response<ProblemDetails>(404, 'No such post')
   @Response<ProblemDetails, { 'Retry-After': RetryAfterSeconds }>(429, 'Too many likes from this account; see Retry-After (nothing was written)')
   public async likePost(@Path() id: Uuid, @Request() req: KoaRequest): Promise<LikeState> {
@@ -159,11 +160,12 @@ export class PostsController extends Controller {
   }
 
   /**
-   * Comments on a post (1–300 characters).
+   * Comments on a post (1–300 characters). 403 when the post's author blocks you.
    * @summary Comment on a post
    */
   @Post('{id}/comments')
   @SuccessResponse(201, 'Created')
+  @Response<ProblemDetails>(403, "The post's author blocks you")
   @Response<ProblemDetails>(404, 'No such post')
   @Response<ProblemDetails>(415, 'Body is not JSON')
   @Response<ProblemDetails, { 'Retry-After': RetryAfterSeconds }>(429, 'Too many comments from this account; see Retry-After (nothing was written)')

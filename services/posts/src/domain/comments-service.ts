@@ -3,6 +3,7 @@ import type { PostsMetrics } from '../metrics.js';
 import type { Comment } from '../controllers/schemas.js';
 import { authorColumns, toAuthor, type AuthorColumns } from './embedding.js';
 import type { PostEvents } from './post-events.js';
+import { assertNotBlockedByAuthor } from './blocks.js';
 
 interface CommentRow extends AuthorColumns {
   id: string;
@@ -74,6 +75,7 @@ export class CommentsService {
   /** Adds a comment and, in the same transaction, publishes comment.created (notifications, @mentions). */
   async add(me: string, id: string, text: string): Promise<Comment> {
     const row = await this.db.transaction(async (tx) => {
+      await assertNotBlockedByAuthor(tx, me, id, 'comment on');
       const [inserted] = await tx.query<{ id: string }>(
         `WITH c AS (
            INSERT INTO comments (post_id, author_id, text) SELECT id, $2::uuid, $3::text FROM posts WHERE id = $1

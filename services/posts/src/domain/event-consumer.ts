@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EventHandler, EventType, Queryable } from '@agora/mesh';
+import { applyRelationship, eraseRelationships, type EventHandler, type EventType, type Queryable } from '@agora/mesh';
 import { applyMediaState, eraseMedia } from './media-read-model.js';
 
 const profileState = z.object({
@@ -24,6 +24,7 @@ const mediaDeleted = z.object({ ownerId: z.string().uuid() });
  *    was erased);
  *  - media.updated keeps the media read model (unless a later event already did, or the media was
  *    deleted); media.deleted removes it for good and takes it out of its owner's posts;
+ *  - relationship.updated keeps the read model of blocks and mutes (unless a later event already did);
  *  - account.deleted erases everything of the user here: their likes and comments on other people's
  *    posts (each post's count lowered by exactly the rows this statement removed, so a concurrent
  *    unlike cannot be counted twice), then their posts with the likes and comments on them.
@@ -52,6 +53,7 @@ export function postsHandlers(): Partial<Record<EventType, EventHandler>> {
       );
     },
     'media.deleted': async (tx, event) => eraseMedia(tx, event.aggregateId, mediaDeleted.parse(event.payload).ownerId),
+    'relationship.updated': applyRelationship,
     'account.deleted': (tx, event) => eraseAuthor(tx, event.aggregateId),
   };
 }
@@ -67,6 +69,7 @@ export async function eraseAuthor(tx: Queryable, userId: string): Promise<void> 
   // Their own posts last: the likes and comments others left on them go with them (ON DELETE CASCADE).
   await q('DELETE FROM posts WHERE author_id = $1');
   await q('DELETE FROM authors WHERE id = $1');
+  await eraseRelationships(tx, userId);
   // Media leaves with its owner (media erases the objects themselves); no post of theirs is left to show it.
   await q('DELETE FROM media_objects WHERE owner_id = $1');
   await q('INSERT INTO deleted_authors (id) VALUES ($1) ON CONFLICT DO NOTHING');

@@ -1,7 +1,18 @@
-import { NEWEST_FIRST, pageSize, problems, type Database, type KeysetRow, type Page, type Queryable } from '@agora/mesh';
+import {
+  NEWEST_FIRST,
+  pageSize,
+  problems,
+  recordModeration,
+  type Database,
+  type KeysetRow,
+  type Logger,
+  type Page,
+  type Queryable,
+} from '@agora/mesh';
 import type { PostsMetrics } from '../metrics.js';
 import type { Like, LikeState, Post } from '../controllers/schemas.js';
 import { authorColumns, toAuthor, type AuthorColumns } from './embedding.js';
+import { assertNotBlockedByAuthor, notSilencedBy } from './blocks.js';
 import type { FollowGraph } from './follow-graph.js';
 import type { AttachableMedia, MediaCatalog } from './media-catalog.js';
 import { applyMediaState, FROM_INTERNAL_ANSWER } from './media-read-model.js';
@@ -116,7 +127,8 @@ export class PostsService {
   }
 
   /**
-   * The caller's own posts and those of the authors the caller follows, newest first. For each author, the top n+1
+   * The caller's own posts and those of the authors the caller follows (less those the caller mutes
+   * or blocks), newest first. For each author, the top n+1
    * entries below the cursor are read from posts_author_created_idx (index-only, LATERAL ... LIMIT);
    * the n+1 newest of those (at most F × (n+1) index entries, whatever the table size and however
    * prolific an author) are then joined to their rows. No OFFSET, no sort of all followees' posts.
@@ -133,6 +145,7 @@ export class PostsService {
                    SELECT x.id, x.created_at FROM posts x
                     WHERE x.author_id = f.author_id AND ${NEWEST_FIRST.after('x.created_at', 'x.id', 3, 4)}
                     ORDER BY ${NEWEST_FIRST.orderBy('x.created_at', 'x.id')} LIMIT $5) top
+                WHERE ${notSilencedBy(1, 'f.author_id')}
                 ORDER BY ${NEWEST_FIRST.orderBy('top.created_at', 'top.id')} LIMIT $5) page
          JOIN posts p ON p.id = page.id ${POST_JOINS}
         ORDER BY ${NEWEST_FIRST.orderBy('p.created_at', 'p.id')}`,
@@ -144,6 +157,7 @@ export class PostsService {
   /** Idempotent: liking twice is one like. */
   async like(me: string, id: string): Promise<LikeState> {
     const row = await this.db.transaction(async (tx) => {
+      await assertNotBlockedByAuthor(tx, me, id, 'like');
       const [liked] = await tx.query<{ likeCount: number; inserted: number }>(
         `WITH ins AS (
            INSERT INTO likes (post_id, user_id) SELECT id, $2::uuid FROM posts WHERE id = $1
@@ -195,26 +209,40 @@ export class PostsService {
 
 /**
  * Moderation: admins delete any post or comment (the contract marks these operations admin-only, so
- * the sidecar and the service both require the role). Returns the author, for the audit line.
+ * the sidecar and the service both require the role). Each removal writes its audit event (who,
+ * what, whose) in the transaction of the deletion.
  */
 export class Moderation {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly logger: Logger,
+  ) {}
 
-  async removePost(id: string): Promise<string> {
-    const rows = await this.db.query<{ authorId: string }>('DELETE FROM posts WHERE id = $1 RETURNING author_id AS "authorId"', [id]);
-    if (rows.length === 0) throw problems.notFound('No such post.');
-    return rows[0]!.authorId;
+  async removePost(id: string, adminId: string, ip: string | null): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ authorId: string }>('DELETE FROM posts WHERE id = $1 RETURNING author_id AS "authorId"', [id]);
+      if (rows.length === 0) throw problems.notFound('No such post.');
+      await recordModeration(tx, this.logger, { action: 'post_removed', actorId: adminId, targetId: rows[0]!.authorId, ip, details: { postId: id } });
+    });
   }
 
-  async removeComment(id: string, commentId: string): Promise<string> {
-    const rows = await this.db.query<{ authorId: string }>(
-      `WITH del AS (DELETE FROM comments WHERE id = $1 AND post_id = $2 RETURNING post_id, author_id),
-            counted AS (UPDATE posts SET comment_count = comment_count - (SELECT count(*) FROM del)::int WHERE id = $2)
-       SELECT author_id AS "authorId" FROM del`,
-      [commentId, id],
-    );
-    if (rows.length === 0) throw problems.notFound('No such comment on this post.');
-    return rows[0]!.authorId;
+  async removeComment(id: string, commentId: string, adminId: string, ip: string | null): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ authorId: string }>(
+        `WITH del AS (DELETE FROM comments WHERE id = $1 AND post_id = $2 RETURNING post_id, author_id),
+              counted AS (UPDATE posts SET comment_count = comment_count - (SELECT count(*) FROM del)::int WHERE id = $2)
+         SELECT author_id AS "authorId" FROM del`,
+        [commentId, id],
+      );
+      if (rows.length === 0) throw problems.notFound('No such comment on this post.');
+      await recordModeration(tx, this.logger, {
+        action: 'comment_removed',
+        actorId: adminId,
+        targetId: rows[0]!.authorId,
+        ip,
+        details: { postId: id, commentId },
+      });
+    });
   }
 }
 

@@ -3,6 +3,8 @@ import { postsLikesComments } from './0001-posts-likes-comments.js';
 import { accountEvents } from './0002-account-events.js';
 import { embeddingSearchCommentEdits } from './0003-embedding-search-comment-edits.js';
 import { postEvents } from './0004-post-events.js';
+import { relationships } from './0005-relationships.js';
+import { auditEvents } from './0006-audit-events.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
 export const migrations: Migration[] = [
@@ -12,4 +14,6 @@ export const migrations: Migration[] = [
   embeddingSearchCommentEdits,
   postEvents,
   accountRateLimitsMigration,
+  relationships,
+  auditEvents,
 ];

@@ -27,7 +27,8 @@ export class AdminController extends Controller {
   /**
    * Suspends or reinstates a user. Suspension revokes every session at auth at once and blocks
    * sign-in; an access token issued before lives out its remaining minutes (≤ 15): users refuses
-   * it, the other services accept it until it expires.
+   * it, the other services accept it until it expires. Each decision is an audit event (users'
+   * `audit_events`, and auth's).
    * @param id the user's id
    * @summary Suspend or reinstate a user (admin)
    */
@@ -35,6 +36,6 @@ export class AdminController extends Controller {
   @Response<ProblemDetails>(404, 'No such user')
   @Response<ProblemDetails>(503, 'auth is unavailable; nothing changed')
   public async setSuspension(@Path() id: UserId, @Body() body: SuspensionChange, @Request() req: KoaRequest): Promise<AdminUserEntry> {
-    return this.deps.moderation.setSuspended(id, body.suspended, callerId(req));
+    return this.deps.moderation.setSuspended(id, body.suspended, callerId(req), req.ip ?? null);
   }
 }

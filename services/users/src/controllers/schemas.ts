@@ -3,7 +3,7 @@
  * OpenAPI schemas and the request validation, so the contract and the checks cannot drift.
  */
 
-import type { MediaId, Page, UserId } from '@agora/mesh';
+import type { MediaId, Page, UserId, Uuid } from '@agora/mesh';
 
 /** A media id from media's uploads (an image whose upload is complete). */
 export type AvatarMediaId = MediaId;
@@ -36,7 +36,35 @@ export interface UserProfile extends ProfileFields {
   following: boolean;
   /** Whether this user follows you (false on your own profile). */
   followedBy: boolean;
+  /** Whether you block this user (false on your own profile and for an anonymous reader). */
+  blocking: boolean;
+  /** Whether you mute this user (false on your own profile and for an anonymous reader). */
+  muting: boolean;
 }
+
+/** The relationship between you and a user after a block, unblock, mute or unmute. */
+export interface Relationship {
+  /** Whether you block the user (a block removes the follows both ways and refuses new ones). */
+  blocking: boolean;
+  /** Whether you mute the user (hidden from your feed and notifications). */
+  muting: boolean;
+  /** Whether you follow the user. */
+  following: boolean;
+  /** Whether the user follows you. */
+  followedBy: boolean;
+}
+
+/** One entry of your list of blocked or muted users. */
+export interface RelatedUserEntry {
+  id: UserId;
+  username: string;
+  displayName: string;
+  avatarMediaId: AvatarMediaId | null;
+  /** When you blocked or muted the user. */
+  since: Date;
+}
+
+export type RelatedUserPage = Page<RelatedUserEntry>;
 
 /**
  * The relationship after a follow or unfollow, and the followed user's counts, all read in the
@@ -143,4 +171,46 @@ export type AdminUserPage = Page<AdminUserEntry>;
 export interface SuspensionChange {
   /** true suspends (sessions revoked at once, sign-in blocked); false reinstates. */
   suspended: boolean;
+}
+
+/** What a report is about. */
+export type ReportTargetKind = 'post' | 'comment' | 'user';
+
+/** Why it is reported. */
+export type ReportReason = 'spam' | 'harassment' | 'hate' | 'violence' | 'sexual_content' | 'self_harm' | 'misinformation' | 'other';
+
+export interface NewReport {
+  targetKind: ReportTargetKind;
+  /** The post's, comment's or user's id. */
+  targetId: Uuid;
+  reason: ReportReason;
+  /**
+   * Anything the admins should know (at most 1000 characters).
+   * @maxLength 1000 must be at most 1000 characters
+   */
+  note?: string;
+}
+
+/** open until an admin resolves it; then what they did. */
+export type ReportStatus = 'open' | 'dismissed' | 'suspended';
+
+export interface Report {
+  id: Uuid;
+  reporterId: UserId;
+  targetKind: ReportTargetKind;
+  targetId: Uuid;
+  reason: ReportReason;
+  note: string | null;
+  status: ReportStatus;
+  createdAt: Date;
+  resolvedAt: Date | null;
+  /** The admin who resolved it. */
+  resolvedBy: UserId | null;
+}
+
+export type ReportPage = Page<Report>;
+
+export interface ReportResolution {
+  /** dismiss: nothing is wrong; suspend: suspend the reported user (user reports only). */
+  action: 'dismiss' | 'suspend';
 }

@@ -17,7 +17,7 @@ export class SearchController extends Controller {
 
   /**
    * People whose username or display name starts with `q`, or is spelled close to it; exact and
-   * prefix matches first, best first. Suspended accounts are never shown. Keyset-paginated: pass
+   * prefix matches first, best first. Suspended accounts and people who block you are never shown. Keyset-paginated: pass
    * `nextCursor` back as `cursor` with the same `q`.
    * @summary Search people
    * @param q what to look for
@@ -29,7 +29,7 @@ export class SearchController extends Controller {
     @Query() limit?: PageLimit,
     @Query() cursor?: Cursor,
   ): Promise<PublicUserPage> {
-    await this.deps.profiles.ensure(caller(req));
-    return this.deps.userSearch.search(q, limit, cursor);
+    const me = await this.deps.profiles.ensure(caller(req));
+    return this.deps.userSearch.search(me.id, q, limit, cursor);
   }
 }

@@ -1,4 +1,20 @@
-import { Body, Controller, Delete, Get, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Patch,
+  Path,
+  Post,
+  Put,
+  Query,
+  Request,
+  Response,
+  Route,
+  Security,
+  SuccessResponse,
+  Tags,
+} from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
 import {
   caller,
@@ -15,7 +31,18 @@ import type { Profile } from '../models/index.js';
 import { ownProfile } from '../domain/profiles.js';
 import { parseIdList } from '../domain/public-users.js';
 import type { UsersDeps } from '../wiring.js';
-import type { FollowPage, FollowState, PublicUserList, SuggestionLimit, UpdateProfileRequest, UserIdList, UserProfile, Username } from './schemas.js';
+import type {
+  FollowPage,
+  FollowState,
+  PublicUserList,
+  RelatedUserPage,
+  Relationship,
+  SuggestionLimit,
+  UpdateProfileRequest,
+  UserIdList,
+  UserProfile,
+  Username,
+} from './schemas.js';
 
 /**
  * Profiles and the follow graph. Every operation needs a signed-in user, except reading one profile
@@ -73,6 +100,26 @@ export class UsersController extends Controller {
   }
 
   /**
+   * The users you block, newest block first.
+   * @summary Users you block
+   */
+  @Get('me/blocks')
+  public async myBlocks(@Request() req: KoaRequest, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<RelatedUserPage> {
+    const me = await this.me(req);
+    return this.deps.relationships.list('block', me.id, limit, cursor);
+  }
+
+  /**
+   * The users you mute, newest mute first.
+   * @summary Users you mute
+   */
+  @Get('me/mutes')
+  public async myMutes(@Request() req: KoaRequest, @Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<RelatedUserPage> {
+    const me = await this.me(req);
+    return this.deps.relationships.list('mute', me.id, limit, cursor);
+  }
+
+  /**
    * A profile by username (case-insensitive), with whether you follow each other. Public: readable
    * without a token (a shared link); a token that is sent must be valid.
    * @summary A profile by username
@@ -104,7 +151,7 @@ export class UsersController extends Controller {
 
   /**
    * People you might follow: the most followed accounts you do not follow yet (never you, never a
-   * suspended account), most followed first.
+   * suspended account, never anyone you block or who blocks you), most followed first.
    * @summary People to follow
    * @param limit how many (1–50, default 10)
    */
@@ -130,11 +177,12 @@ export class UsersController extends Controller {
 
   /**
    * Follows the user and answers the relationship and their counts after it. Idempotent;
-   * following yourself is a 400.
+   * following yourself is a 400; a 403 when either of you blocks the other.
    * @summary Follow a user
    */
   @Post('{id}/follow')
   @SuccessResponse(200, 'Following')
+  @Response<ProblemDetails>(403, 'You block this user, or this user blocks you')
   @Response<ProblemDetails>(404, 'No such user')
   @Response<ProblemDetails>(409, 'You follow the most accounts allowed (5000)')
   @Response<ProblemDetails, { 'Retry-After': RetryAfterSeconds }>(429, 'Too many follows from this account; see Retry-After (nothing was written)')
@@ -155,6 +203,57 @@ export class UsersController extends Controller {
   public async unfollow(@Path() id: UserId, @Request() req: KoaRequest): Promise<FollowState> {
     const me = await this.me(req);
     return this.deps.follows.unfollow(me.id, id.toLowerCase());
+  }
+
+  /**
+   * Blocks the user: the follows between you end (both ways), neither of you can follow the other,
+   * they cannot comment on or like your posts, and you are left out of their search and suggestions.
+   * Idempotent; blocking yourself is a 400.
+   * @summary Block a user
+   */
+  @Put('{id}/block')
+  @SuccessResponse(200, 'Blocking')
+  @Response<ProblemDetails>(404, 'No such user')
+  public async block(@Path() id: UserId, @Request() req: KoaRequest): Promise<Relationship> {
+    const me = await this.me(req);
+    return this.deps.relationships.set('block', me.id, id.toLowerCase(), true);
+  }
+
+  /**
+   * Unblocks the user (follows removed by the block do not come back). Idempotent.
+   * @summary Unblock a user
+   */
+  @Delete('{id}/block')
+  @SuccessResponse(200, 'Not blocking')
+  @Response<ProblemDetails>(404, 'No such user')
+  public async unblock(@Path() id: UserId, @Request() req: KoaRequest): Promise<Relationship> {
+    const me = await this.me(req);
+    return this.deps.relationships.set('block', me.id, id.toLowerCase(), false);
+  }
+
+  /**
+   * Mutes the user: their posts leave your feed and their actions your notifications; they are not
+   * told and nothing else changes. Idempotent; muting yourself is a 400.
+   * @summary Mute a user
+   */
+  @Put('{id}/mute')
+  @SuccessResponse(200, 'Muting')
+  @Response<ProblemDetails>(404, 'No such user')
+  public async mute(@Path() id: UserId, @Request() req: KoaRequest): Promise<Relationship> {
+    const me = await this.me(req);
+    return this.deps.relationships.set('mute', me.id, id.toLowerCase(), true);
+  }
+
+  /**
+   * Unmutes the user. Idempotent.
+   * @summary Unmute a user
+   */
+  @Delete('{id}/mute')
+  @SuccessResponse(200, 'Not muting')
+  @Response<ProblemDetails>(404, 'No such user')
+  public async unmute(@Path() id: UserId, @Request() req: KoaRequest): Promise<Relationship> {
+    const me = await this.me(req);
+    return this.deps.relationships.set('mute', me.id, id.toLowerCase(), false);
   }
 
   /**

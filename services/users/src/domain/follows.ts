@@ -1,6 +1,7 @@
 import { NEWEST_FIRST, pageSize, problems, type Database, type KeysetRow, type Page, type Queryable } from '@agora/mesh';
 import type { FollowEntry, FollowState } from '../controllers/schemas.js';
 import type { FollowEvents } from './follow-events.js';
+import { followRefusal } from './relationships.js';
 
 /**
  * The most accounts one user may follow. It keeps the feed's author list (posts asks for it on every
@@ -27,7 +28,10 @@ export class Follows {
     private readonly events?: FollowEvents,
   ) {}
 
-  /** Idempotent; answers the state after it. 400 for yourself, 404 for an unknown user, 409 past MAX_FOLLOWING. */
+  /**
+   * Idempotent; answers the state after it. 400 for yourself, 404 for an unknown user, 403 when either
+   * blocks the other, 409 past MAX_FOLLOWING.
+   */
   async follow(me: string, target: string): Promise<FollowState> {
     if (me === target) throw problems.validation('You cannot follow yourself.', [{ field: 'id', message: 'must not be your own id' }]);
     return this.db.transaction(async (tx) => {
@@ -38,6 +42,9 @@ export class Follows {
       const mine = locked.find((r) => r.id === me);
       if (!locked.some((r) => r.id === target)) throw problems.notFound('No such user.');
       if (!mine) throw problems.unauthorized('This account has been deleted.');
+      // Under the locks block() takes too: a block committed before this is seen, one after removes this follow.
+      const refusal = await followRefusal(tx, me, target);
+      if (refusal) throw problems.forbidden(refusal);
       const inserted = await tx.query<{ ok: number }>(
         `INSERT INTO follows (follower_id, followee_id)
          SELECT $1::uuid, $2::uuid WHERE $3::int < ${MAX_FOLLOWING}

@@ -30,20 +30,22 @@ export function toProfile(p: Profile): ProfileFields {
 
 /** Your own profile: you neither follow nor are followed by yourself. */
 export function ownProfile(p: Profile): UserProfile {
-  return { ...toProfile(p), following: false, followedBy: false };
+  return { ...toProfile(p), following: false, followedBy: false, blocking: false, muting: false };
 }
 
 /** The select list of a profile seen by the viewer bound to `$viewerParam` (alias `p`). */
 function viewedColumns(viewerParam: number): string {
   return `${PROFILE_COLUMNS},
     EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $${viewerParam} AND f.followee_id = p.id) AS following,
-    EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = p.id AND f.followee_id = $${viewerParam}) AS "followedBy"`;
+    EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = p.id AND f.followee_id = $${viewerParam}) AS "followedBy",
+    EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = $${viewerParam} AND b.blocked_id = p.id) AS blocking,
+    EXISTS (SELECT 1 FROM mutes m WHERE m.muter_id = $${viewerParam} AND m.muted_id = p.id) AS muting`;
 }
 
-type ViewedRow = Profile & { following: boolean; followedBy: boolean };
+type ViewedRow = Profile & { following: boolean; followedBy: boolean; blocking: boolean; muting: boolean };
 
 function toViewed(row: ViewedRow): UserProfile {
-  return { ...toProfile(row), following: row.following, followedBy: row.followedBy };
+  return { ...toProfile(row), following: row.following, followedBy: row.followedBy, blocking: row.blocking, muting: row.muting };
 }
 
 /**

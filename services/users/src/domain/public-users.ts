@@ -63,7 +63,7 @@ export class PublicUsers {
 
   /**
    * People a user might follow: the most followed accounts they do not follow yet, never
-   * themselves or a suspended account. Walks profiles_suggested_idx in order, so the cost is
+   * themselves, a suspended account, or anyone either side of a block with them. Walks profiles_suggested_idx in order, so the cost is
    * bounded by `limit` plus the accounts the user already follows (at most 5000).
    */
   async suggestedFor(me: string, limit: number): Promise<PublicUser[]> {
@@ -71,6 +71,7 @@ export class PublicUsers {
       `SELECT ${PUBLIC_USER_COLUMNS} FROM profiles p
         WHERE p.suspended_at IS NULL AND p.id <> $1
           AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = p.id)
+          AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_id = $1 AND b.blocked_id = p.id) OR (b.blocker_id = p.id AND b.blocked_id = $1))
         ORDER BY p.follower_count DESC, p.id DESC
         LIMIT $2`,
       [me, limit],

@@ -42,14 +42,14 @@ export const FUZZY_MIN_LENGTH = 4;
  * (0–1): the score is a function of the query and the row alone, so (score, id) is a stable keyset
  * order (ranked-cursor.ts). The similarity is computed only for rows no prefix matched, and only
  * when the prefix matches do not fill the page: it is the expensive part. Suspended accounts never
- * match; deleted ones have no profile.
+ * match; deleted ones have no profile; people who block the searcher are left out.
  */
 /** A prefix of the username or display name, or of a word of the display name: the cheap tests. */
 const PREFIX_MATCH = `lower(p.username) LIKE $2 OR lower(p.display_name) LIKE $2 OR lower(p.display_name) LIKE $3`;
 /** A near spelling that no prefix test matched (the tier below every prefix match). */
 const NEAR_MATCH = `NOT (${PREFIX_MATCH}) AND ($1 <% lower(p.username) OR $1 <% lower(p.display_name))`;
 
-/** One ranked tier of matches after the position bound to $4, $5, at most $6 rows. */
+/** One ranked tier of matches after the position bound to $4, $5, at most $6 rows, seen by the searcher $7. */
 function tierSql(match: string): string {
   return `SELECT c.id, c.username, c."displayName", c."avatarMediaId", c."followerCount", c."followingCount", c.score::text AS "cursorScore"
      FROM (
@@ -60,6 +60,7 @@ function tierSql(match: string): string {
                     ELSE greatest(word_similarity($1, lower(p.username)), word_similarity($1, lower(p.display_name))) END)::float8 AS score
          FROM profiles p
         WHERE p.suspended_at IS NULL AND (${match})
+          AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = p.id AND b.blocked_id = $7)
      ) c
     WHERE (c.score, c.id) < ($4::float8, $5::uuid)
     ORDER BY c.score DESC, c.id DESC
@@ -74,7 +75,7 @@ export class UserSearch {
    * cursor on, then (only if that did not fill it, and the query is long enough) the near-spelling
    * tier: a query whose prefixes fill the page never pays for word similarity.
    */
-  async search(q: string, limit: number | undefined, cursor: string | undefined): Promise<Page<PublicUser>> {
+  async search(me: string, q: string, limit: number | undefined, cursor: string | undefined): Promise<Page<PublicUser>> {
     const query = normaliseQuery(q);
     const size = pageSize(limit);
     const after = rankedPosition(cursor, query);
@@ -83,7 +84,7 @@ export class UserSearch {
     const fuzzy = query.length >= FUZZY_MIN_LENGTH;
     const rows = await this.db.transaction(async (tx) => {
       const tier = (match: string, from: RankedPosition, n: number) =>
-        tx.query<SearchRow>(tierSql(match), [query, prefix, wordPrefix, from.s, from.id, n]);
+        tx.query<SearchRow>(tierSql(match), [query, prefix, wordPrefix, from.s, from.id, n, me]);
       const found = Number(after.s) > 1 ? await tier(PREFIX_MATCH, after, size + 1) : [];
       if (!fuzzy || found.length > size) return found;
       // The threshold is set for this transaction only (set_config(…, true) = SET LOCAL).

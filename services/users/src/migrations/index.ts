@@ -4,6 +4,9 @@ import { suspension } from './0002-suspension.js';
 import { accountEvents } from './0003-account-events.js';
 import { userSearch } from './0004-user-search.js';
 import { replayProfiles } from './0005-replay-profiles.js';
+import { blocksMutes } from './0006-blocks-mutes.js';
+import { auditEvents } from './0007-audit-events.js';
+import { reports } from './0008-reports.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
 export const migrations: Migration[] = [
@@ -14,4 +17,7 @@ export const migrations: Migration[] = [
   userSearch,
   replayProfiles,
   accountRateLimitsMigration,
+  blocksMutes,
+  auditEvents,
+  reports,
 ];

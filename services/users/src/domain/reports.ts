@@ -1,0 +1,80 @@
+import { OLDEST_FIRST, pageSize, problems, recordModeration, type Database, type KeysetRow, type Logger, type Page } from '@agora/mesh';
+import type { NewReport, Report, ReportResolution } from '../controllers/schemas.js';
+import type { Moderation } from './moderation.js';
+
+const REPORT_COLUMNS = `r.id, r.reporter_id AS "reporterId", r.target_kind AS "targetKind", r.target_id AS "targetId", r.reason, r.note,
+  COALESCE(r.resolution, 'open') AS status, r.created_at AS "createdAt", r.resolved_at AS "resolvedAt", r.resolved_by AS "resolvedBy"`;
+
+/**
+ * Reports and the admin queue. A user report needs an existing profile (404) that is not the
+ * reporter's (400); a post or comment report is stored as given (users cannot see posts' rows; the
+ * admin opens the id). One open report per reporter and target (409). Each resolution is an audit
+ * event; `suspend` goes through the same suspension path as the admin operation (auth first).
+ */
+export class Reports {
+  constructor(
+    private readonly db: Database,
+    private readonly moderation: Moderation,
+    private readonly logger: Logger,
+  ) {}
+
+  async create(me: string, input: NewReport): Promise<Report> {
+    const targetId = input.targetId.toLowerCase();
+    if (input.targetKind === 'user') {
+      if (targetId === me) throw problems.validation('You cannot report yourself.', [{ field: 'targetId', message: 'must not be your own id' }]);
+      const found = await this.db.query('SELECT 1 FROM profiles WHERE id = $1', [targetId]);
+      if (!found.length) throw problems.notFound('No such user.');
+    }
+    const [row] = await this.db.query<Report>(
+      `INSERT INTO reports AS r (reporter_id, target_kind, target_id, reason, note) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (reporter_id, target_kind, target_id) WHERE resolved_at IS NULL DO NOTHING
+       RETURNING ${REPORT_COLUMNS}`,
+      [me, input.targetKind, targetId, input.reason, input.note ?? null],
+    );
+    if (!row) throw problems.conflict('You already have an open report about this; an admin will look at it.');
+    return row;
+  }
+
+  /** Open reports, oldest first. */
+  async queue(limit: number | undefined, cursor: string | undefined): Promise<Page<Report>> {
+    const size = pageSize(limit);
+    const after = OLDEST_FIRST.position(cursor);
+    const rows = await this.db.query<Report & KeysetRow>(
+      `SELECT ${REPORT_COLUMNS}, ${OLDEST_FIRST.columns('r.created_at', 'r.id')} FROM reports r
+        WHERE r.resolved_at IS NULL AND ${OLDEST_FIRST.after('r.created_at', 'r.id', 1, 2)}
+        ORDER BY ${OLDEST_FIRST.orderBy('r.created_at', 'r.id')} LIMIT $3`,
+      [after.t, after.id, size + 1],
+    );
+    return OLDEST_FIRST.page(rows, size, ({ cursorAt: _t, cursorId: _i, ...report }) => report);
+  }
+
+  async resolve(id: string, resolution: ReportResolution, adminId: string, ip: string | null): Promise<Report> {
+    const [open] = await this.db.query<Report>(`SELECT ${REPORT_COLUMNS} FROM reports r WHERE r.id = $1`, [id]);
+    if (!open) throw problems.notFound('No such report.');
+    if (open.status !== 'open') throw problems.conflict(`This report was already resolved (${open.status}).`);
+    if (resolution.action === 'suspend') {
+      if (open.targetKind !== 'user')
+        throw problems.validation('Only a report about a user can suspend; open the content and suspend its author.', [
+          { field: 'action', message: 'suspend needs a user report' },
+        ]);
+      await this.moderation.setSuspended(open.targetId, true, adminId, ip);
+    }
+    const outcome = resolution.action === 'suspend' ? 'suspended' : 'dismissed';
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<Report>(
+        `UPDATE reports r SET resolution = $2, resolved_at = now(), resolved_by = $3 WHERE r.id = $1 AND r.resolved_at IS NULL
+         RETURNING ${REPORT_COLUMNS}`,
+        [id, outcome, adminId],
+      );
+      if (!row) throw problems.conflict('This report was resolved by someone else just now.');
+      await recordModeration(tx, this.logger, {
+        action: 'report_resolved',
+        actorId: adminId,
+        targetId: open.targetKind === 'user' ? open.targetId : null,
+        ip,
+        details: { reportId: id, resolution: outcome, targetKind: open.targetKind, reportedId: open.targetId },
+      });
+      return row;
+    });
+  }
+}

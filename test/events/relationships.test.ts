@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type Database } from '../../mesh/src/db/database.js';
+import { startStack, newSession, type Session, type Stack } from '../helpers/stack.js';
+
+/**
+ * Blocks and mutes across real processes (issue 14): users publishes relationship.updated, posts
+ * and notifications keep their read models of it, and act on them (403 on a blocked user's like or
+ * comment, muted authors out of the feed, no notification from a muted actor).
+ */
+let stack: Stack;
+let posts: Database;
+let notifications: Database;
+
+beforeAll(async () => {
+  stack = await startStack();
+  posts = createDatabase({ url: stack.databases.posts!, poolMax: 1 });
+  notifications = createDatabase({ url: stack.databases.notifications!, poolMax: 1 });
+}, 120_000);
+afterAll(async () => {
+  await posts?.close();
+  await notifications?.close();
+  await stack?.stop();
+});
+
+const api = async (path: string, s: Session, body?: unknown, method = body === undefined ? 'GET' : 'POST') => {
+  const res = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: { ...s.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, contentType: res.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
+};
+
+async function within(ms: number, probe: () => Promise<boolean>, what: string): Promise<void> {
+  const started = Date.now();
+  while (!(await probe())) {
+    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A signed-in user whose profile exists at users (created on first use). */
+async function person(prefix: string): Promise<Session> {
+  const s = await newSession(stack.url, prefix);
+  expect((await api('/api/v1/users/me', s)).status).toBe(200);
+  return s;
+}
+
+/** Waits until `service`'s read model holds this state of the pair. */
+const seen = (db: Database, owner: Session, other: Session, blocked: boolean, muted: boolean) =>
+  within(
+    5_000,
+    async () =>
+      (
+        await db.query('SELECT 1 FROM relationships WHERE owner_id = $1 AND other_id = $2 AND blocked = $3 AND muted = $4', [
+          owner.id,
+          other.id,
+          blocked,
+          muted,
+        ])
+      ).length === 1,
+    `relationship ${owner.username} → ${other.username} blocked=${blocked} muted=${muted}`,
+  );
+
+describe('relationship.updated', () => {
+  it("a blocked user's like and comment on the blocker's post are 403 problems; unblocking lets them through", async () => {
+    const [author, blocked, bystander] = await Promise.all([person('author'), person('blocked'), person('bystander')]);
+    const post = await api('/api/v1/posts', author, { text: 'mine' });
+    expect(post.status).toBe(201);
+    expect((await api(`/api/v1/users/${blocked.id}/block`, author, undefined, 'PUT')).status).toBe(200);
+    await seen(posts, author, blocked, true, false);
+    for (const [path, body] of [
+      [`/api/v1/posts/${post.body.id}/like`, undefined],
+      [`/api/v1/posts/${post.body.id}/comments`, { text: 'let me in' }],
+    ] as const) {
+      const refused = await api(path, blocked, body, 'POST');
+      expect(refused.status).toBe(403);
+      expect(refused.contentType).toContain('application/problem+json');
+      expect(refused.body.detail).toMatch(/has blocked you/);
+    }
+    expect((await posts.query('SELECT like_count, comment_count FROM posts WHERE id = $1', [post.body.id]))[0]).toEqual({
+      like_count: 0,
+      comment_count: 0,
+    });
+    // Others are not affected, and the blocker's own block does not stop them liking the blocked user's posts.
+    expect((await api(`/api/v1/posts/${post.body.id}/like`, bystander, undefined, 'POST')).status).toBe(200);
+    expect((await api(`/api/v1/users/${blocked.id}/block`, author, undefined, 'DELETE')).status).toBe(200);
+    await seen(posts, author, blocked, false, false);
+    expect((await api(`/api/v1/posts/${post.body.id}/like`, blocked, undefined, 'POST')).status).toBe(200);
+  });
+
+  it("a muted author leaves the reader's feed while still followed; unmuting brings them back", async () => {
+    const [reader, loud] = await Promise.all([person('reader'), person('loud')]);
+    expect((await api(`/api/v1/users/${loud.id}/follow`, reader, undefined, 'POST')).status).toBe(200);
+    const post = await api('/api/v1/posts', loud, { text: 'hear me' });
+    const feedIds = async () => (await api('/api/v1/feed', reader)).body.items.map((p: { id: string }) => p.id);
+    expect(await feedIds()).toContain(post.body.id);
+    expect((await api(`/api/v1/users/${loud.id}/mute`, reader, undefined, 'PUT')).body).toMatchObject({ muting: true, following: true });
+    await seen(posts, reader, loud, false, true);
+    expect(await feedIds()).not.toContain(post.body.id);
+    expect((await api(`/api/v1/users/${loud.id}/mute`, reader, undefined, 'DELETE')).status).toBe(200);
+    await seen(posts, reader, loud, false, false);
+    expect(await feedIds()).toContain(post.body.id);
+  });
+
+  it('notifications records nothing from an actor the recipient mutes, and still does from others', async () => {
+    const [author, muted, fan] = await Promise.all([person('nauthor'), person('nmuted'), person('nfan')]);
+    const post = await api('/api/v1/posts', author, { text: 'notify selectively' });
+    expect((await api(`/api/v1/users/${muted.id}/mute`, author, undefined, 'PUT')).status).toBe(200);
+    await seen(notifications, author, muted, false, true);
+    expect((await api(`/api/v1/posts/${post.body.id}/like`, muted, undefined, 'POST')).status).toBe(200);
+    expect((await api(`/api/v1/posts/${post.body.id}/like`, fan, undefined, 'POST')).status).toBe(200);
+    // Both likes applied at notifications (its inbox holds them), then only the fan is an actor.
+    await within(
+      10_000,
+      async () =>
+        (await notifications.query("SELECT 1 FROM events_inbox WHERE type = 'post.liked' AND aggregate_id = $1", [post.body.id])).length === 2,
+      'both post.liked events applied at notifications',
+    );
+    const actors = await notifications.query<{ actor_id: string }>(
+      'SELECT a.actor_id FROM notification_actors a JOIN notifications n ON n.id = a.notification_id WHERE n.recipient_id = $1',
+      [author.id],
+    );
+    expect(actors.map((a) => a.actor_id)).toEqual([fan.id]);
+  });
+});
