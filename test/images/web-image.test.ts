@@ -153,6 +153,14 @@ describe.skipIf(!enabled)('web image (Docker, classic builder, no registry)', ()
       // The dev overlay's container: writable root (the sync and Vite write into /app/web), uid 1000.
       const id = await runContainer('web-dev', { image: 'agora/web:dev', env: { PORT: String(port) }, readOnly: false });
       await waitReady(`${base}/healthz/ready`, id, 120_000);
+      // The server answers from the image's build while `vite build --watch` makes its first build;
+      // an edit synced during that build is not seen by the watcher, so wait for it to finish.
+      const watching = Date.now();
+      while (!/built in \d/.test(await logs(id))) {
+        if (Date.now() - watching > 180_000)
+          throw new Error(`vite's first watch build did not finish in 180 s; log:\n${(await logs(id)).slice(-4000)}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
 
       const marker = `synced-${randomBytes(4).toString('hex')}`;
       const work = await mkdtemp(path.join(tmpdir(), 'agora-web-sync-'));

@@ -12,11 +12,11 @@ import { EventsController } from './../controllers/events-controller.js';
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 import { SearchController } from './../controllers/search-controller.js';
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-import { AdminController } from './../controllers/admin-controller.js';
-// WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 import { AdminReportsController } from './../controllers/admin-reports-controller.js';
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 import { ReportsController } from './../controllers/reports-controller.js';
+// WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+import { AdminController } from './../controllers/admin-controller.js';
 import { koaAuthentication } from './../authentication.js';
 // @ts-ignore - no great way to install types from subpackage
 import { iocContainer } from './../ioc.js';
@@ -265,44 +265,6 @@ const models: TsoaRoute.Models = {
         "type": {"dataType":"string","validators":{"minLength":{"errorMsg":"must not be empty","value":1},"maxLength":{"errorMsg":"must be at most 50 characters","value":50},"pattern":{"errorMsg":"must contain a visible character and no control characters","value":"^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$"}}},
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "AdminUserEntry": {
-        "dataType": "refObject",
-        "properties": {
-            "id": {"ref":"UserId","required":true},
-            "username": {"dataType":"string","required":true},
-            "displayName": {"dataType":"string","required":true},
-            "bio": {"dataType":"string","required":true},
-            "avatarMediaId": {"dataType":"union","subSchemas":[{"ref":"AvatarMediaId"},{"dataType":"enum","enums":[null]}],"required":true},
-            "followerCount": {"dataType":"double","required":true},
-            "followingCount": {"dataType":"double","required":true},
-            "createdAt": {"dataType":"datetime","required":true},
-            "suspended": {"dataType":"boolean","required":true},
-        },
-        "additionalProperties": false,
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "Page_AdminUserEntry_": {
-        "dataType": "refObject",
-        "properties": {
-            "items": {"dataType":"array","array":{"dataType":"refObject","ref":"AdminUserEntry"},"required":true},
-            "nextCursor": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true},
-        },
-        "additionalProperties": false,
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "AdminUserPage": {
-        "dataType": "refAlias",
-        "type": {"ref":"Page_AdminUserEntry_","validators":{}},
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-    "SuspensionChange": {
-        "dataType": "refObject",
-        "properties": {
-            "suspended": {"dataType":"boolean","required":true},
-        },
-        "additionalProperties": false,
-    },
-    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "ReportTargetKind": {
         "dataType": "refAlias",
         "type": {"dataType":"union","subSchemas":[{"dataType":"enum","enums":["post"]},{"dataType":"enum","enums":["comment"]},{"dataType":"enum","enums":["user"]}],"validators":{}},
@@ -364,6 +326,44 @@ const models: TsoaRoute.Models = {
             "targetId": {"ref":"Uuid","required":true},
             "reason": {"ref":"ReportReason","required":true},
             "note": {"dataType":"string","validators":{"maxLength":{"errorMsg":"must be at most 1000 characters","value":1000}}},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "AdminUserEntry": {
+        "dataType": "refObject",
+        "properties": {
+            "id": {"ref":"UserId","required":true},
+            "username": {"dataType":"string","required":true},
+            "displayName": {"dataType":"string","required":true},
+            "bio": {"dataType":"string","required":true},
+            "avatarMediaId": {"dataType":"union","subSchemas":[{"ref":"AvatarMediaId"},{"dataType":"enum","enums":[null]}],"required":true},
+            "followerCount": {"dataType":"double","required":true},
+            "followingCount": {"dataType":"double","required":true},
+            "createdAt": {"dataType":"datetime","required":true},
+            "suspended": {"dataType":"boolean","required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "Page_AdminUserEntry_": {
+        "dataType": "refObject",
+        "properties": {
+            "items": {"dataType":"array","array":{"dataType":"refObject","ref":"AdminUserEntry"},"required":true},
+            "nextCursor": {"dataType":"union","subSchemas":[{"dataType":"string"},{"dataType":"enum","enums":[null]}],"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "AdminUserPage": {
+        "dataType": "refAlias",
+        "type": {"ref":"Page_AdminUserEntry_","validators":{}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "SuspensionChange": {
+        "dataType": "refObject",
+        "properties": {
+            "suspended": {"dataType":"boolean","required":true},
         },
         "additionalProperties": false,
     },
@@ -1127,81 +1127,6 @@ export function RegisterRoutes(router: KoaRouter) {
             });
         });
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-        const argsAdminController_listUsers: Record<string, TsoaRoute.ParameterSchema> = {
-                limit: {"in":"query","name":"limit","ref":"PageLimit"},
-                cursor: {"in":"query","name":"cursor","ref":"Cursor"},
-        };
-        router.get('/api/v1/users',
-            authenticateMiddleware([{"jwt":["admin"]}]),
-            ...(fetchMiddlewares<Middleware>(AdminController)),
-            ...(fetchMiddlewares<Middleware>(AdminController.prototype.listUsers)),
-
-            async function AdminController_listUsers(context: Context, next: Next) {
-
-            let validatedArgs: any[] = [];
-            try {
-              validatedArgs = templateService.getValidatedArgs({ args: argsAdminController_listUsers, context, next });
-            } catch (err) {
-              const error = err as any;
-              error.message ||= JSON.stringify({ fields: error.fields });
-              context.status = error.status;
-              context.throw(context.status, error.message, error);
-            }
-
-            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
-
-            const controller: any = await container.get<AdminController>(AdminController);
-            if (typeof controller['setStatus'] === 'function') {
-                controller.setStatus(undefined);
-            }
-
-            return templateService.apiHandler({
-              methodName: 'listUsers',
-              controller,
-              context,
-              validatedArgs,
-              successStatus: undefined,
-            });
-        });
-        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-        const argsAdminController_setSuspension: Record<string, TsoaRoute.ParameterSchema> = {
-                id: {"in":"path","name":"id","required":true,"ref":"UserId"},
-                body: {"in":"body","name":"body","required":true,"ref":"SuspensionChange"},
-                req: {"in":"request","name":"req","required":true,"dataType":"object"},
-        };
-        router.put('/api/v1/users/:id/suspension',
-            authenticateMiddleware([{"jwt":["admin"]}]),
-            ...(fetchMiddlewares<Middleware>(AdminController)),
-            ...(fetchMiddlewares<Middleware>(AdminController.prototype.setSuspension)),
-
-            async function AdminController_setSuspension(context: Context, next: Next) {
-
-            let validatedArgs: any[] = [];
-            try {
-              validatedArgs = templateService.getValidatedArgs({ args: argsAdminController_setSuspension, context, next });
-            } catch (err) {
-              const error = err as any;
-              error.message ||= JSON.stringify({ fields: error.fields });
-              context.status = error.status;
-              context.throw(context.status, error.message, error);
-            }
-
-            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
-
-            const controller: any = await container.get<AdminController>(AdminController);
-            if (typeof controller['setStatus'] === 'function') {
-                controller.setStatus(undefined);
-            }
-
-            return templateService.apiHandler({
-              methodName: 'setSuspension',
-              controller,
-              context,
-              validatedArgs,
-              successStatus: undefined,
-            });
-        });
-        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
         const argsAdminReportsController_listReports: Record<string, TsoaRoute.ParameterSchema> = {
                 limit: {"in":"query","name":"limit","ref":"PageLimit"},
                 cursor: {"in":"query","name":"cursor","ref":"Cursor"},
@@ -1311,6 +1236,81 @@ export function RegisterRoutes(router: KoaRouter) {
               context,
               validatedArgs,
               successStatus: 201,
+            });
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsAdminController_listUsers: Record<string, TsoaRoute.ParameterSchema> = {
+                limit: {"in":"query","name":"limit","ref":"PageLimit"},
+                cursor: {"in":"query","name":"cursor","ref":"Cursor"},
+        };
+        router.get('/api/v1/users',
+            authenticateMiddleware([{"jwt":["admin"]}]),
+            ...(fetchMiddlewares<Middleware>(AdminController)),
+            ...(fetchMiddlewares<Middleware>(AdminController.prototype.listUsers)),
+
+            async function AdminController_listUsers(context: Context, next: Next) {
+
+            let validatedArgs: any[] = [];
+            try {
+              validatedArgs = templateService.getValidatedArgs({ args: argsAdminController_listUsers, context, next });
+            } catch (err) {
+              const error = err as any;
+              error.message ||= JSON.stringify({ fields: error.fields });
+              context.status = error.status;
+              context.throw(context.status, error.message, error);
+            }
+
+            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
+
+            const controller: any = await container.get<AdminController>(AdminController);
+            if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+            }
+
+            return templateService.apiHandler({
+              methodName: 'listUsers',
+              controller,
+              context,
+              validatedArgs,
+              successStatus: undefined,
+            });
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsAdminController_setSuspension: Record<string, TsoaRoute.ParameterSchema> = {
+                id: {"in":"path","name":"id","required":true,"ref":"UserId"},
+                body: {"in":"body","name":"body","required":true,"ref":"SuspensionChange"},
+                req: {"in":"request","name":"req","required":true,"dataType":"object"},
+        };
+        router.put('/api/v1/users/:id/suspension',
+            authenticateMiddleware([{"jwt":["admin"]}]),
+            ...(fetchMiddlewares<Middleware>(AdminController)),
+            ...(fetchMiddlewares<Middleware>(AdminController.prototype.setSuspension)),
+
+            async function AdminController_setSuspension(context: Context, next: Next) {
+
+            let validatedArgs: any[] = [];
+            try {
+              validatedArgs = templateService.getValidatedArgs({ args: argsAdminController_setSuspension, context, next });
+            } catch (err) {
+              const error = err as any;
+              error.message ||= JSON.stringify({ fields: error.fields });
+              context.status = error.status;
+              context.throw(context.status, error.message, error);
+            }
+
+            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
+
+            const controller: any = await container.get<AdminController>(AdminController);
+            if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+            }
+
+            return templateService.apiHandler({
+              methodName: 'setSuspension',
+              controller,
+              context,
+              validatedArgs,
+              successStatus: undefined,
             });
         });
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
