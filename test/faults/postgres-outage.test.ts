@@ -49,7 +49,11 @@ beforeAll(async () => {
     stdio: 'ignore',
   });
   expect(await new Promise((r) => migrate.once('exit', r))).toBe(0);
-  posts = await startServiceProcess('posts', { ...stack.env.posts, DATABASE_URL: postsUrl });
+  // The event worker is off here: graphile-worker 0.17.3 does not await failJob() when batching is
+  // off, so a delivery that fails while PostgreSQL is down can end the process with an unhandled
+  // rejection (a known, unfixed bug: docs/events.md "Known problem"). This test is about the HTTP
+  // path through an outage; the worker's own outage behaviour is not covered until that is fixed.
+  posts = await startServiceProcess('posts', { ...stack.env.posts, DATABASE_URL: postsUrl, WORKER_ENABLED: 'false' });
 });
 
 afterAll(async () => {
