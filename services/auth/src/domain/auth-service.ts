@@ -10,17 +10,9 @@ import type { IssuedSession, SessionClient, Sessions } from './sessions.js';
 import type { TokenIssuer } from './token-issuer.js';
 import type { TwoFactor } from './two-factor.js';
 import type { User } from '../models/index.js';
+import type { RegisteredAccount, SignedInUser } from '../controllers/schemas.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Who a token answer signs in: what a client shows without another request. */
-export interface SignedInUser {
-  id: string;
-  username: string;
-  email: string;
-  emailVerified: boolean;
-  roles: string[];
-}
 
 export interface TokenPair {
   accessToken: string;
@@ -29,14 +21,6 @@ export interface TokenPair {
   refreshToken: string;
   refreshExpiresIn: number;
   user: SignedInUser;
-}
-
-/** A sign-up's answer: the account and, at once, a session of it. */
-export interface RegisteredAccount extends TokenPair {
-  id: string;
-  username: string;
-  email: string;
-  createdAt: Date;
 }
 
 /** What proves the caller again: the password, or a current second-factor code. */
@@ -160,14 +144,7 @@ export class AuthService {
     const attempt = await this.reserveLogin(accountKey(userId, ''), ip, userId);
     const { user } = await this.d.accounts.checkPassword(found?.status === 'deleted' ? undefined : found, password);
     if (!user) {
-      await this.d.audit.record({
-        action: 'reauthenticate',
-        outcome: 'failure',
-        actorId: userId,
-        targetId: userId,
-        ip,
-        details: { reason: 'bad_credentials' },
-      });
+      await this.auditReauthenticationFailure(userId, ip, 'bad_credentials');
       throw problems.forbidden('The password is not correct.');
     }
     await attempt.succeeded();
@@ -315,17 +292,14 @@ export class AuthService {
     }
   }
 
+  private async auditReauthenticationFailure(userId: string, ip: string, reason: 'bad_credentials' | 'bad_second_factor'): Promise<void> {
+    await this.d.audit.record({ action: 'reauthenticate', outcome: 'failure', actorId: userId, targetId: userId, ip, details: { reason } });
+  }
+
   private async confirmSecondFactor(userId: string, code: string, ip: string): Promise<void> {
     if (!(await this.d.twoFactor.isEnabled(userId))) throw problems.forbidden('This account has no second factor: send the password instead.');
     if (!(await this.d.twoFactor.checkCode(userId, code, 'reauthenticate', ip))) {
-      await this.d.audit.record({
-        action: 'reauthenticate',
-        outcome: 'failure',
-        actorId: userId,
-        targetId: userId,
-        ip,
-        details: { reason: 'bad_second_factor' },
-      });
+      await this.auditReauthenticationFailure(userId, ip, 'bad_second_factor');
       throw problems.forbidden('The code is not correct.');
     }
   }
