@@ -60,7 +60,7 @@ export class AccountRateLimits<A extends LimitedAction> {
   async consume(action: A, userId: string): Promise<void> {
     const windows = this.windows.get(action);
     if (!windows) throw new Error(`no budget for ${action}`);
-    const taken = await Promise.all(windows.map((w) => take(w.limiter, userId)));
+    const taken = await Promise.all(windows.map((w) => takePoint(w.limiter, userId)));
     const over = windows.map((w, i) => ({ budget: w.budget, res: taken[i]! })).filter((x) => x.res.consumedPoints > x.budget.points);
     if (over.length === 0) return;
     // Refused: nothing is written, so the attempt costs nothing in any window.
@@ -76,8 +76,11 @@ export class AccountRateLimits<A extends LimitedAction> {
   }
 }
 
-/** One point taken whatever the outcome: the library rejects with the RateLimiterRes once over its points. */
-async function take(limiter: RateLimiterPostgres, key: string): Promise<RateLimiterRes> {
+/**
+ * One point taken whatever the outcome: the library rejects with the RateLimiterRes once over its
+ * points, which here is an answer to read (`remainingPoints`, `msBeforeNext`), not an error.
+ */
+export async function takePoint(limiter: RateLimiterPostgres, key: string): Promise<RateLimiterRes> {
   try {
     return await limiter.consume(key);
   } catch (err) {

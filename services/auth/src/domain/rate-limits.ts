@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { problems, type Database } from '@agora/mesh';
+import { problems, takePoint, type Database } from '@agora/mesh';
 
 /**
  * Rate limits held in PostgreSQL (rate-limiter-flexible), so every auth replica counts against the
@@ -80,9 +80,9 @@ export class RateLimits {
    */
   async reserveLogin(accountKey: string, ip: string): Promise<LoginAttempt> {
     const [account, address, global] = await Promise.all([
-      reserve(this.loginAccount, accountKey),
-      reserve(this.loginIp, ip),
-      reserve(this.loginGlobal, GLOBAL_KEY),
+      takePoint(this.loginAccount, accountKey),
+      takePoint(this.loginIp, ip),
+      takePoint(this.loginGlobal, GLOBAL_KEY),
     ]);
     const underAttack = global.consumedPoints > this.settings.loginGlobal;
     if (underAttack && global.consumedPoints === this.settings.loginGlobal + 1) this.onGlobalBudgetSpent();
@@ -140,16 +140,6 @@ export function accountKey(userId: string | undefined, login: string): string {
 
 function hashKey(value: string): string {
   return createHash('sha256').update(value.trim().toLowerCase()).digest('base64url');
-}
-
-/** One point taken whatever the outcome: the library rejects with the RateLimiterRes once over its points. */
-async function reserve(limiter: RateLimiterPostgres, key: string): Promise<RateLimiterRes> {
-  try {
-    return await limiter.consume(key);
-  } catch (err) {
-    if (err instanceof RateLimiterRes) return err;
-    throw err;
-  }
 }
 
 async function consume(limiter: RateLimiterPostgres, key: string): Promise<void> {
