@@ -89,17 +89,26 @@ export function encodeCursor(position: KeysetPosition): string {
   return Buffer.from(JSON.stringify({ t: position.t, id: position.id })).toString('base64url');
 }
 
-/** Decodes and checks a cursor (see the module comment); a 400 problem naming `cursor` otherwise. */
-export function parseCursor(cursor: string): KeysetPosition {
-  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidCursor();
+/**
+ * The fields of an opaque cursor: base64url of JSON holding one plain object, at most
+ * MAX_CURSOR_LENGTH characters; anything else throws `invalid()`. Each kind of cursor (this keyset's,
+ * a ranked search's) then checks its own fields.
+ */
+export function cursorFields(cursor: string, invalid: () => Error): Record<string, unknown> {
+  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw invalidCursor();
+    throw invalid();
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidCursor();
-  const fields = parsed as Record<string, unknown>;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid();
+  return parsed as Record<string, unknown>;
+}
+
+/** Decodes and checks a cursor (see the module comment); a 400 problem naming `cursor` otherwise. */
+export function parseCursor(cursor: string): KeysetPosition {
+  const fields = cursorFields(cursor, invalidCursor);
   const keys = Object.keys(fields);
   if (keys.length !== 2 || typeof fields.t !== 'string' || typeof fields.id !== 'string') throw invalidCursor();
   if (!isInstant(fields.t) || !UUID.test(fields.id)) throw invalidCursor();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MAX_CURSOR_LENGTH, problems } from '@agora/mesh';
+import { cursorFields, isUuid, problems } from '@agora/mesh';
 
 /**
  * The cursor of a ranked list (search). Rows are ordered by (score DESC, id DESC), where the score
@@ -22,7 +22,6 @@ export interface RankedPosition {
   id: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** float8 text as PostgreSQL prints a finite, non-negative score: 1.5, 0.2857143, 1e-05, 3. */
 const SCORE = /^(?:0|[1-9]\d{0,2})(?:\.\d{1,17})?(?:e-\d{1,3})?$/;
 /** Scores are at most 4 (an exact username; user-search.ts). */
@@ -42,17 +41,9 @@ export function encodeRankedCursor(position: RankedPosition, normalisedQuery: st
 /** The position a request asks for: the start without a cursor, its checked position otherwise. */
 export function rankedPosition(cursor: string | undefined, normalisedQuery: string): RankedPosition {
   if (cursor === undefined || cursor === '') return RANKED_START;
-  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidCursor();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidCursor();
-  const f = parsed as Record<string, unknown>;
+  const f = cursorFields(cursor, invalidCursor);
   if (Object.keys(f).length !== 3 || typeof f.s !== 'string' || typeof f.id !== 'string' || typeof f.q !== 'string') throw invalidCursor();
-  if (!SCORE.test(f.s) || !(Number(f.s) <= MAX_SCORE) || !UUID.test(f.id)) throw invalidCursor();
+  if (!SCORE.test(f.s) || !(Number(f.s) <= MAX_SCORE) || !isUuid(f.id)) throw invalidCursor();
   if (f.q !== queryHash(normalisedQuery)) throw invalidCursor();
   return { s: f.s, id: f.id.toLowerCase() };
 }
