@@ -9,3 +9,4 @@ export * from './worker.js';
 export * from './schema.js';
 export * from './service-events.js';
 export * from './relationships.js';
+export * from './profiles.js';

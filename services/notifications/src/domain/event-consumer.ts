@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { applyRelationship, eraseRelationships, type EventHandler, type EventType, type Queryable } from '@agora/mesh';
+import { applyProfileState, applyRelationship, eraseRelationships, type EventHandler, type EventType, type Queryable } from '@agora/mesh';
 import { mentionedUsernames } from './mentions.js';
 import type { Notifier } from './notifier.js';
 
 const uuid = z.string().uuid();
-const profileState = z.object({ username: z.string().min(1).max(60), displayName: z.string().max(200), avatarMediaId: uuid.nullable() });
 const followed = z.object({ followeeId: uuid });
 const postCreated = z.object({ authorId: uuid, text: z.string().max(10_000) });
 const postLiked = z.object({ authorId: uuid, likerId: uuid });
@@ -26,18 +25,7 @@ const commentCreated = z.object({ authorId: uuid, commentId: uuid, commenterId: 
  */
 export function notificationHandlers(notifier: Notifier): Partial<Record<EventType, EventHandler>> {
   return {
-    'profile.updated': async (tx, event) => {
-      const p = profileState.parse(event.payload);
-      await tx.execute(
-        `INSERT INTO actors AS a (id, username, display_name, avatar_media_id, profile_seq)
-         SELECT $1::uuid, $2::text, $3::text, $4::uuid, $5::bigint
-          WHERE NOT EXISTS (SELECT 1 FROM deleted_actors WHERE id = $1::uuid)
-         ON CONFLICT (id) DO UPDATE SET username = EXCLUDED.username, display_name = EXCLUDED.display_name,
-           avatar_media_id = EXCLUDED.avatar_media_id, profile_seq = EXCLUDED.profile_seq, updated_at = now()
-         WHERE a.profile_seq < EXCLUDED.profile_seq`,
-        [event.aggregateId, p.username, p.displayName, p.avatarMediaId, event.sequence],
-      );
-    },
+    'profile.updated': (tx, event) => applyProfileState(tx, event, { table: 'actors', tombstones: 'deleted_actors' }),
     'relationship.updated': applyRelationship,
     'account.deleted': (tx, event) => eraseUser(tx, event.aggregateId),
     'user.followed': async (tx, event) => {

@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import { applyRelationship, eraseRelationships, type EventHandler, type EventType, type Queryable } from '@agora/mesh';
+import { applyProfileState, applyRelationship, eraseRelationships, type EventHandler, type EventType, type Queryable } from '@agora/mesh';
 import { applyMediaState, eraseMedia } from './media-read-model.js';
-
-const profileState = z.object({
-  username: z.string().min(1).max(60),
-  displayName: z.string().max(200),
-  avatarMediaId: z.string().uuid().nullable(),
-});
 
 const mediaState = z.object({
   ownerId: z.string().uuid(),
@@ -31,18 +25,7 @@ const mediaDeleted = z.object({ ownerId: z.string().uuid() });
  */
 export function postsHandlers(): Partial<Record<EventType, EventHandler>> {
   return {
-    'profile.updated': async (tx, event) => {
-      const p = profileState.parse(event.payload);
-      await tx.execute(
-        `INSERT INTO authors AS a (id, username, display_name, avatar_media_id, profile_seq)
-         SELECT $1::uuid, $2::text, $3::text, $4::uuid, $5::bigint
-          WHERE NOT EXISTS (SELECT 1 FROM deleted_authors WHERE id = $1::uuid)
-         ON CONFLICT (id) DO UPDATE SET username = EXCLUDED.username, display_name = EXCLUDED.display_name,
-           avatar_media_id = EXCLUDED.avatar_media_id, profile_seq = EXCLUDED.profile_seq, updated_at = now()
-         WHERE a.profile_seq < EXCLUDED.profile_seq`,
-        [event.aggregateId, p.username, p.displayName, p.avatarMediaId, event.sequence],
-      );
-    },
+    'profile.updated': (tx, event) => applyProfileState(tx, event, { table: 'authors', tombstones: 'deleted_authors' }),
     'media.updated': async (tx, event) => {
       const m = mediaState.parse(event.payload);
       await applyMediaState(
