@@ -3,6 +3,7 @@ import type { PostsMetrics } from '../metrics.js';
 import type { Comment } from '../controllers/schemas.js';
 import { authorColumns, toAuthor, type AuthorColumns } from './embedding.js';
 import type { PostEvents } from './post-events.js';
+import { assertPostExists } from './post-rows.js';
 import { assertNotBlockedByAuthor } from './blocks.js';
 
 interface CommentRow extends AuthorColumns {
@@ -43,16 +44,11 @@ export class CommentsService {
     private readonly events?: PostEvents,
   ) {}
 
-  private async assertPost(id: string): Promise<void> {
-    const found = await this.db.query<{ one: number }>('SELECT 1 AS one FROM posts WHERE id = $1', [id]);
-    if (found.length === 0) throw problems.notFound('No such post.');
-  }
-
   /** A post's comments, oldest first (reading order of a conversation). */
   async list(id: string, limit: number | undefined, cursor: string | undefined): Promise<Page<Comment>> {
     const n = pageSize(limit);
     const after = OLDEST_FIRST.position(cursor);
-    await this.assertPost(id);
+    await assertPostExists(this.db, id);
     const rows = await this.db.query<CommentRow & KeysetRow>(
       `SELECT ${COMMENT_COLUMNS}, ${OLDEST_FIRST.columns('c.created_at', 'c.id')}
          FROM comments c LEFT JOIN authors a ON a.id = c.author_id

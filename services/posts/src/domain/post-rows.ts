@@ -1,3 +1,4 @@
+import { problems, type Queryable } from '@agora/mesh';
 import type { Post } from '../controllers/schemas.js';
 import { authorColumns, MEDIA_COLUMN, MEDIA_IDS_COLUMN, toAuthor, toMedia, type AuthorColumns, type MediaColumn } from './embedding.js';
 
@@ -48,4 +49,10 @@ export function textArray(value: string[] | string): string[] {
   if (Array.isArray(value)) return value;
   const inner = value.replace(/^\{|\}$/g, '');
   return inner ? inner.split(',') : [];
+}
+
+/** 404 problem unless the post exists (lists of a post's comments or likes say so rather than answer empty). */
+export async function assertPostExists(db: Queryable, id: string): Promise<void> {
+  const found = await db.query<{ one: number }>('SELECT 1 AS one FROM posts WHERE id = $1', [id]);
+  if (found.length === 0) throw problems.notFound('No such post.');
 }

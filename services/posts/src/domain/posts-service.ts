@@ -16,7 +16,7 @@ import { assertNotBlockedByAuthor, notSilencedBy } from './blocks.js';
 import type { FollowGraph } from './follow-graph.js';
 import type { AttachableMedia, MediaCatalog } from './media-catalog.js';
 import { applyMediaState, FROM_INTERNAL_ANSWER } from './media-read-model.js';
-import { POST_COLUMNS, POST_JOINS, textArray, toPost, type PostRow } from './post-rows.js';
+import { assertPostExists, POST_COLUMNS, POST_JOINS, textArray, toPost, type PostRow } from './post-rows.js';
 import type { PostEvents } from './post-events.js';
 
 export interface NewPost {
@@ -186,16 +186,11 @@ export class PostsService {
     return { postId: id, likedByMe: false, likeCount: Number(row.likeCount) };
   }
 
-  private async assertPost(id: string): Promise<void> {
-    const found = await this.db.query<{ one: number }>('SELECT 1 AS one FROM posts WHERE id = $1', [id]);
-    if (found.length === 0) throw problems.notFound('No such post.');
-  }
-
   /** Who liked a post, newest first. */
   async likes(id: string, limit: number | undefined, cursor: string | undefined): Promise<Page<Like>> {
     const n = pageSize(limit);
     const after = NEWEST_FIRST.position(cursor);
-    await this.assertPost(id);
+    await assertPostExists(this.db, id);
     const rows = await this.db.query<{ userId: string; likedAt: Date } & AuthorColumns & KeysetRow>(
       `SELECT l.user_id AS "userId", l.created_at AS "likedAt", ${authorColumns('a')}, ${NEWEST_FIRST.columns('l.created_at', 'l.user_id')}
          FROM likes l LEFT JOIN authors a ON a.id = l.user_id
