@@ -1,4 +1,4 @@
-import type { ServiceName } from '../topology.js';
+import { SERVICE_NAMES, type ServiceName } from '../topology.js';
 
 /**
  * The event catalogue: who publishes each event and who receives it. The one place that says so —
@@ -11,13 +11,20 @@ export interface EventDefinition {
   consumers: readonly ServiceName[];
 }
 
+/**
+ * Every service but auth checks access tokens, so every one keeps the revocation set (SECURITY.md
+ * "Revocation") and must hear of ended sessions and of suspended and deleted accounts: derived from
+ * the service list, so a new service receives them without an edit here.
+ */
+const TOKEN_CHECKERS: readonly ServiceName[] = SERVICE_NAMES.filter((s) => s !== 'auth');
+
 export const EVENT_CATALOGUE = {
   'account.registered': { producer: 'auth', consumers: ['users'] },
   'account.updated': { producer: 'auth', consumers: ['users'] },
-  'account.suspended': { producer: 'auth', consumers: ['users', 'posts', 'media', 'notifications'] },
-  'account.unsuspended': { producer: 'auth', consumers: ['users', 'posts', 'media', 'notifications'] },
-  'account.deleted': { producer: 'auth', consumers: ['users', 'posts', 'media', 'notifications'] },
-  'session.revoked': { producer: 'auth', consumers: ['users', 'posts', 'media', 'notifications'] },
+  'account.suspended': { producer: 'auth', consumers: TOKEN_CHECKERS },
+  'account.unsuspended': { producer: 'auth', consumers: TOKEN_CHECKERS },
+  'account.deleted': { producer: 'auth', consumers: TOKEN_CHECKERS },
+  'session.revoked': { producer: 'auth', consumers: TOKEN_CHECKERS },
   'profile.updated': { producer: 'users', consumers: ['posts', 'notifications'] },
   'user.followed': { producer: 'users', consumers: ['notifications'] },
   'relationship.updated': { producer: 'users', consumers: ['posts', 'notifications'] },
