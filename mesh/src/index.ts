@@ -14,6 +14,7 @@ export * from './auth/principal.js';
 export * from './auth/token-verifier.js';
 export * from './auth/authentication.js';
 export * from './auth/optional-authentication.js';
+export * from './auth/recent-sign-in.js';
 export * from './auth/revocation-set.js';
 export * from './auth/revocation-store.js';
 export * from './auth/revocation-events.js';

@@ -37,7 +37,8 @@ export async function startTestIssuer(issuer = TEST_ISSUER): Promise<TestIssuer>
   const port = (server.address() as AddressInfo).port;
   const sign = (key: CryptoKey, claims: Record<string, unknown>) => {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ roles: ['user'], sid: randomUUID(), jti: randomUUID(), ...claims })
+    // auth_time: a fresh sign-in, as auth's token right after login (override it to test an old one).
+    return new SignJWT({ roles: ['user'], sid: randomUUID(), jti: randomUUID(), auth_time: now, ...claims })
       .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
       .setIssuer(issuer)
       .setAudience('agora-api')

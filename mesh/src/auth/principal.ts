@@ -12,6 +12,11 @@ export interface UserPrincipal {
   /** `iat`, seconds since the epoch: what the revocation set's overflow floor compares. */
   issuedAt: number;
   expiresAt: number;
+  /**
+   * `auth_time`, seconds since the epoch: when the session last signed in or re-authenticated
+   * (recent-sign-in.ts); undefined for a token without it.
+   */
+  authTime?: number;
 }
 
 export interface WorkloadPrincipal {

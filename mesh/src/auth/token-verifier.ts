@@ -96,6 +96,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         tokenId: String(payload.jti),
         issuedAt: Number(payload.iat),
         expiresAt: Number(payload.exp),
+        authTime: typeof payload.auth_time === 'number' && Number.isFinite(payload.auth_time) ? payload.auth_time : undefined,
       };
       if (!/^[0-9a-f-]{36}$/i.test(principal.userId)) throw new TokenRejected('malformed');
       cache.set(cacheKey, principal);

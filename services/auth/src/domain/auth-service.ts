@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ProblemError, problems, type Queryable } from '@agora/mesh';
+import { problems, reauthenticationRequired, REAUTHENTICATION_WINDOW_SECONDS, type Queryable } from '@agora/mesh';
 import type { Accounts, NewAccount } from './accounts.js';
 import type { AuditLog } from './audit.js';
 import { MFA_CHALLENGE_TTL_SECONDS, type MfaChallenges } from './mfa-challenges.js';
@@ -28,9 +28,6 @@ export interface ReauthenticationProof {
   password?: string;
   code?: string;
 }
-
-/** How recent a sign-in (or re-authentication) must be for a sensitive operation without a proof. */
-export const REAUTHENTICATION_WINDOW_SECONDS = 300;
 
 /** The answer to a correct password (or mail code) of an account with two-factor authentication on. */
 export interface MfaRequired {
@@ -160,11 +157,8 @@ export class AuthService {
     if (proof.code !== undefined) return this.confirmSecondFactor(userId, proof.code, ip);
     const at = await this.d.sessions.authenticatedAt(userId, sessionId);
     if (at && Date.now() - at.getTime() <= REAUTHENTICATION_WINDOW_SECONDS * 1000) return;
-    throw new ProblemError(
-      403,
-      'forbidden',
+    throw reauthenticationRequired(
       `This needs a sign-in from the last ${REAUTHENTICATION_WINDOW_SECONDS / 60} minutes: send your password (or a current two-factor code) with the request, or call POST /api/v1/auth/reauthenticate first.`,
-      { extensions: { reauthenticationRequired: true } },
     );
   }
 

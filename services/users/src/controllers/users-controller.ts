@@ -17,6 +17,7 @@ import {
 } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
 import {
+  assertRecentSignIn,
   caller,
   callerId,
   optionalCaller,
@@ -89,12 +90,17 @@ export class UsersController extends Controller {
   /**
    * Deletes you: your account at auth (every session revoked, sign-in disabled), then your profile
    * and every follow in both directions. If auth cannot be reached, nothing is deleted (503; retry).
+   * Needs a recent sign-in: the token's `auth_time` within the last 5 minutes, else a 403 with
+   * `reauthenticationRequired: true` (call `POST /api/v1/auth/reauthenticate`, retry with its token).
    * @summary Delete your account
    */
   @Delete('me')
   @SuccessResponse(204, 'Deleted')
+  @Response<ProblemDetails>(403, 'No sign-in within the last 5 minutes (reauthenticationRequired: true); nothing was deleted')
   @Response<ProblemDetails>(503, 'auth is unavailable; nothing was deleted')
   public async deleteMe(@Request() req: KoaRequest): Promise<void> {
+    // Before anything else: a stolen or long-lived token must not be enough to erase the account.
+    assertRecentSignIn(caller(req));
     await this.deps.profiles.deleteMe(await this.me(req));
     this.setStatus(204);
   }
