@@ -28,6 +28,7 @@ export const EVENT_CATALOGUE = {
   'profile.updated': { producer: 'users', consumers: ['posts', 'notifications'] },
   'user.followed': { producer: 'users', consumers: ['notifications'] },
   'relationship.updated': { producer: 'users', consumers: ['posts', 'notifications'] },
+  'content.removed': { producer: 'users', consumers: ['posts'] },
   'post.created': { producer: 'posts', consumers: ['notifications'] },
   'post.liked': { producer: 'posts', consumers: ['notifications'] },
   'comment.created': { producer: 'posts', consumers: ['notifications'] },

@@ -7,6 +7,7 @@ import { MediaCatalog } from './domain/media-catalog.js';
 import { PostSearch } from './domain/post-search.js';
 import { Moderation, PostsService } from './domain/posts-service.js';
 import { PostEvents } from './domain/post-events.js';
+import { ReportedContent } from './domain/reported-content.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { declarePostsMetrics } from './metrics.js';
 import { loadOpenApi } from '@agora/mesh';
@@ -18,6 +19,7 @@ export interface PostsDeps {
   comments: CommentsService;
   search: PostSearch;
   moderation: Moderation;
+  reportedContent: ReportedContent;
   logger: ServiceContext<PostsConfig>['logger'];
   events: ServiceEvents;
   limits: AccountRateLimits<'post' | 'comment' | 'like'>;
@@ -35,9 +37,17 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
       timeoutMs: config.SERVICE_CALL_TIMEOUT_MS,
     });
   const counters = declarePostsMetrics(metrics);
-  // posts consumes profile.updated, media.updated/deleted and account.deleted, and publishes
-  // post.created, post.liked and comment.created for notifications (docs/events.md).
-  const events = new ServiceEvents({ service: 'posts', config, db, logger, registry: metrics.registry, handlers: postsHandlers });
+  // posts consumes profile.updated, relationship.updated, media.updated/deleted, content.removed and
+  // account.deleted, and publishes post.created, post.liked and comment.created for notifications (docs/events.md).
+  const reportedContent = new ReportedContent(db, logger);
+  const events = new ServiceEvents({
+    service: 'posts',
+    config,
+    db,
+    logger,
+    registry: metrics.registry,
+    handlers: () => postsHandlers(reportedContent),
+  });
   const postEvents = new PostEvents(events.publisher);
   const posts = new PostsService(
     db,
@@ -53,6 +63,7 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
     comments: new CommentsService(db, counters, postEvents),
     search: new PostSearch(db),
     moderation: new Moderation(db, logger),
+    reportedContent,
     logger,
     events,
     limits: new AccountRateLimits(db, { post: config.RATE_LIMIT_POSTS, comment: config.RATE_LIMIT_COMMENTS, like: config.RATE_LIMIT_LIKES }, metrics),

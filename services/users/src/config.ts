@@ -6,6 +6,8 @@ export const usersConfigSchema = baseConfigSchema.extend({
   SERVICE_URL_AUTH: z.string().url(),
   /** Base URL of media (internal media lookup for avatars), e.g. http://media.agora.svc.cluster.local. */
   SERVICE_URL_MEDIA: z.string().url(),
+  /** Base URL of posts (internal lookup of a reported post or comment), e.g. http://posts.agora.svc.cluster.local. */
+  SERVICE_URL_POSTS: z.string().url(),
   /** Timeout of one service-to-service call. */
   SERVICE_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2_000),
   // Per-account budget (mesh/src/limits, SECURITY.md).

@@ -7,7 +7,8 @@ import { ProfileEvents } from './domain/profile-events.js';
 import { Profiles } from './domain/profiles.js';
 import { PublicUsers } from './domain/public-users.js';
 import { UserSearch } from './domain/user-search.js';
-import { AuthAccountRevoker, AuthSuspension, MediaAvatarCheck } from './domain/remote.js';
+import { AuthAccountRevoker, AuthSuspension, MediaAvatarCheck, PostsContent } from './domain/remote.js';
+import { ContentEvents } from './domain/content-events.js';
 import { Moderation } from './domain/moderation.js';
 import { Reports } from './domain/reports.js';
 import { Relationships } from './domain/relationships.js';
@@ -40,7 +41,8 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
       meshLocalKey: config.MESH_LOCAL_KEY,
       timeoutMs: config.SERVICE_CALL_TIMEOUT_MS,
     });
-  // users consumes auth's account events and publishes profile.updated, user.followed and relationship.updated (docs/events.md).
+  // users consumes auth's account events and publishes profile.updated, user.followed, relationship.updated
+  // and content.removed (docs/events.md).
   const events = new ServiceEvents({
     service: 'users',
     config,
@@ -66,7 +68,7 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
     publicUsers: new PublicUsers(db),
     userSearch: new UserSearch(db),
     moderation,
-    reports: new Reports(db, moderation, logger),
+    reports: new Reports(db, moderation, new PostsContent(client('posts', config.SERVICE_URL_POSTS)), new ContentEvents(events.publisher), logger),
     events,
     limits: new AccountRateLimits(db, { follow: config.RATE_LIMIT_FOLLOWS }, metrics),
   };

@@ -28,7 +28,7 @@ export interface RunningUsers {
 /**
  * A real users service on a fresh, migrated database, listening on a free loopback port.
  *
- * Defaults: MESH_IDENTITY=local with TEST_MESH_KEY; JWT_ISSUER=ISSUER; SERVICE_URL_AUTH/MEDIA point
+ * Defaults: MESH_IDENTITY=local with TEST_MESH_KEY; JWT_ISSUER=ISSUER; SERVICE_URL_AUTH/MEDIA/POSTS point
  * at a closed port. Without `JWKS_URL` in `env`, a TestIssuer (ES256 keys + a JWKS endpoint on
  * loopback) is started and returned as `issuer`; with a real auth, pass
  * `JWKS_URL: `${auth.base}/.well-known/jwks.json`` (and the same MESH_LOCAL_KEY as auth).
@@ -47,6 +47,7 @@ export async function startUsers(env: Record<string, string> = {}): Promise<Runn
     MESH_LOCAL_KEY: TEST_MESH_KEY,
     SERVICE_URL_AUTH: NOWHERE,
     SERVICE_URL_MEDIA: NOWHERE,
+    SERVICE_URL_POSTS: NOWHERE,
     // The profile.updated this service publishes stay in its outbox: these tests look at users alone.
     WORKER_ENABLED: 'false',
     LOG_LEVEL: 'silent',

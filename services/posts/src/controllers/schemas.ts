@@ -127,3 +127,17 @@ export interface Comment {
 }
 
 export type CommentPage = Page<Comment>;
+
+/** What users' reports can name in posts. */
+export type ContentKind = 'post' | 'comment';
+
+/** A reported post or comment as posts knows it (internal: users' check that a report names something real). */
+export interface ReportableContent {
+  kind: ContentKind;
+  /** @format uuid */
+  id: string;
+  /** The content's author. @format uuid */
+  authorId: string;
+  /** The post (for a comment: the post it is on). @format uuid */
+  postId: string;
+}

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { applyProfileState, applyRelationship, eraseRelationships, type EventHandler, type EventType, type Queryable } from '@agora/mesh';
 import { applyMediaState, eraseMedia } from './media-read-model.js';
+import { applyBlockToOwnersPosts } from './block-cleanup.js';
+import type { ReportedContent } from './reported-content.js';
 
 const mediaState = z.object({
   ownerId: z.string().uuid(),
@@ -12,18 +14,27 @@ const mediaState = z.object({
 
 const mediaDeleted = z.object({ ownerId: z.string().uuid() });
 
+const contentRemoved = z.object({
+  kind: z.enum(['post', 'comment']),
+  actorId: z.string().uuid(),
+  reportId: z.string().uuid(),
+});
+
 /**
  * How posts applies the events it receives:
  *  - profile.updated keeps the authors read model (unless a later event already did, or the author
  *    was erased);
  *  - media.updated keeps the media read model (unless a later event already did, or the media was
  *    deleted); media.deleted removes it for good and takes it out of its owner's posts;
- *  - relationship.updated keeps the read model of blocks and mutes (unless a later event already did);
+ *  - relationship.updated keeps the read model of blocks and mutes (unless a later event already did),
+ *    and a block removes the blocked user's likes and comments on the blocker's posts (block-cleanup.ts);
+ *  - content.removed (an admin resolved a report by removing the content) deletes the post or
+ *    comment with posts' moderation audit event (reported-content.ts); gone already changes nothing;
  *  - account.deleted erases everything of the user here: their likes and comments on other people's
  *    posts (each post's count lowered by exactly the rows this statement removed, so a concurrent
  *    unlike cannot be counted twice), then their posts with the likes and comments on them.
  */
-export function postsHandlers(): Partial<Record<EventType, EventHandler>> {
+export function postsHandlers(reported: ReportedContent): Partial<Record<EventType, EventHandler>> {
   return {
     'profile.updated': (tx, event) => applyProfileState(tx, event, { table: 'authors', tombstones: 'deleted_authors' }),
     'media.updated': async (tx, event) => {
@@ -36,7 +47,14 @@ export function postsHandlers(): Partial<Record<EventType, EventHandler>> {
       );
     },
     'media.deleted': async (tx, event) => eraseMedia(tx, event.aggregateId, mediaDeleted.parse(event.payload).ownerId),
-    'relationship.updated': applyRelationship,
+    'relationship.updated': async (tx, event) => {
+      await applyRelationship(tx, event);
+      await applyBlockToOwnersPosts(tx, event);
+    },
+    'content.removed': async (tx, event) => {
+      const removal = contentRemoved.parse(event.payload);
+      await reported.remove(tx, { ...removal, id: event.aggregateId });
+    },
     'account.deleted': (tx, event) => eraseAuthor(tx, event.aggregateId),
   };
 }

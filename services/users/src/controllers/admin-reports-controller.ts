@@ -26,8 +26,10 @@ export class AdminReportsController extends Controller {
   }
 
   /**
-   * Resolves an open report: `dismiss`, or `suspend` the reported user (user reports only; through
-   * the same path as the suspension operation, so auth must be reachable). An audit event either way.
+   * Resolves an open report: `dismiss`; `suspend` the reported user (user reports only; through
+   * the same path as the suspension operation, so auth must be reachable); or `remove_content`
+   * (post and comment reports only: posts deletes it shortly after, through the `content.removed`
+   * event, and audits it). An audit event of the resolution every time.
    * @param id the report's id
    * @summary Resolve a report (admin)
    */

@@ -17,14 +17,16 @@ export class ReportsController extends Controller {
 
   /**
    * Reports a post, comment or user, with a reason and an optional note (≤ 1000 characters). One
-   * open report per reporter and target; reporting yourself is a 400.
+   * open report per reporter and target; reporting yourself is a 400, something that does not
+   * exist a 404.
    * @summary Report content or a user
    */
   @Post()
   @SuccessResponse(201, 'Reported')
-  @Response<ProblemDetails>(404, 'No such user')
+  @Response<ProblemDetails>(404, 'No such user, post or comment')
   @Response<ProblemDetails>(409, 'You already have an open report about this')
   @Response<ProblemDetails>(415, 'Body is not JSON')
+  @Response<ProblemDetails>(503, 'posts is unavailable to confirm the post or comment; nothing stored')
   public async report(@Body() body: NewReport, @Request() req: KoaRequest): Promise<Report> {
     const me = await this.deps.profiles.ensure(caller(req));
     const report = await this.deps.reports.create(me.id, body);

@@ -181,7 +181,7 @@ export type ReportReason = 'spam' | 'harassment' | 'hate' | 'violence' | 'sexual
 
 export interface NewReport {
   targetKind: ReportTargetKind;
-  /** The post's, comment's or user's id. */
+  /** The post's, comment's or user's id; it must exist (404 otherwise). */
   targetId: Uuid;
   reason: ReportReason;
   /**
@@ -192,7 +192,7 @@ export interface NewReport {
 }
 
 /** open until an admin resolves it; then what they did. */
-export type ReportStatus = 'open' | 'dismissed' | 'suspended';
+export type ReportStatus = 'open' | 'dismissed' | 'suspended' | 'content_removed';
 
 export interface Report {
   id: Uuid;
@@ -211,6 +211,9 @@ export interface Report {
 export type ReportPage = Page<Report>;
 
 export interface ReportResolution {
-  /** dismiss: nothing is wrong; suspend: suspend the reported user (user reports only). */
-  action: 'dismiss' | 'suspend';
+  /**
+   * dismiss: nothing is wrong; suspend: suspend the reported user (user reports only);
+   * remove_content: delete the reported post or comment (post and comment reports only).
+   */
+  action: 'dismiss' | 'suspend' | 'remove_content';
 }

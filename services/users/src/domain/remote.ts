@@ -59,3 +59,31 @@ export class AuthAccountRevoker implements AccountRevoker {
     }
   }
 }
+
+/** What posts' `GET /internal/v1/posts/content/{kind}/{id}` answers. */
+export interface ReportableContent {
+  kind: 'post' | 'comment';
+  id: string;
+  authorId: string;
+  postId: string;
+}
+
+/**
+ * Reported content at posts: users cannot read posts' tables, so it asks whether the post or
+ * comment exists (404 if not) when a report is filed. A report is rare and the lookup is one
+ * indexed row, so a call beats a read model of every post and comment kept here.
+ */
+export class PostsContent {
+  constructor(private readonly posts: ServiceClient) {}
+
+  async find(kind: 'post' | 'comment', id: string): Promise<ReportableContent> {
+    try {
+      const found = await this.posts.call<ReportableContent>(`/internal/v1/posts/content/${kind}/${encodeURIComponent(id)}`);
+      if (!found || typeof found.authorId !== 'string') throw problems.unavailable('The posts service answered unexpectedly; try again shortly.');
+      return found;
+    } catch (err) {
+      if (err instanceof ProblemError && err.status === 404) throw problems.notFound(kind === 'post' ? 'No such post.' : 'No such comment.');
+      throw err;
+    }
+  }
+}

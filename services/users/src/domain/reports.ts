@@ -1,20 +1,31 @@
 import { OLDEST_FIRST, pageSize, problems, recordModeration, type Database, type KeysetRow, type Logger, type Page } from '@agora/mesh';
 import type { NewReport, Report, ReportResolution } from '../controllers/schemas.js';
+import type { ContentEvents } from './content-events.js';
 import type { Moderation } from './moderation.js';
+import type { PostsContent } from './remote.js';
 
 const REPORT_COLUMNS = `r.id, r.reporter_id AS "reporterId", r.target_kind AS "targetKind", r.target_id AS "targetId", r.reason, r.note,
   COALESCE(r.resolution, 'open') AS status, r.created_at AS "createdAt", r.resolved_at AS "resolvedAt", r.resolved_by AS "resolvedBy"`;
 
+const OUTCOME = { dismiss: 'dismissed', suspend: 'suspended', remove_content: 'content_removed' } as const satisfies Record<
+  ReportResolution['action'],
+  Exclude<Report['status'], 'open'>
+>;
+
 /**
  * Reports and the admin queue. A user report needs an existing profile (404) that is not the
- * reporter's (400); a post or comment report is stored as given (users cannot see posts' rows; the
- * admin opens the id). One open report per reporter and target (409). Each resolution is an audit
- * event; `suspend` goes through the same suspension path as the admin operation (auth first).
+ * reporter's (400); a post or comment report needs the content to exist at posts (404; posts
+ * unreachable: 503, nothing stored). One open report per reporter and target (409). Each
+ * resolution is an audit event; `suspend` goes through the same suspension path as the admin
+ * operation (auth first); `remove_content` publishes `content.removed` on the resolving
+ * transaction, and posts deletes the content and audits it there (docs/events.md).
  */
 export class Reports {
   constructor(
     private readonly db: Database,
     private readonly moderation: Moderation,
+    private readonly posts: PostsContent,
+    private readonly contentEvents: ContentEvents,
     private readonly logger: Logger,
   ) {}
 
@@ -24,6 +35,8 @@ export class Reports {
       if (targetId === me) throw problems.validation('You cannot report yourself.', [{ field: 'targetId', message: 'must not be your own id' }]);
       const found = await this.db.query('SELECT 1 FROM profiles WHERE id = $1', [targetId]);
       if (!found.length) throw problems.notFound('No such user.');
+    } else {
+      await this.posts.find(input.targetKind, targetId);
     }
     const [row] = await this.db.query<Report>(
       `INSERT INTO reports AS r (reporter_id, target_kind, target_id, reason, note) VALUES ($1, $2, $3, $4, $5)
@@ -59,7 +72,11 @@ export class Reports {
         ]);
       await this.moderation.setSuspended(open.targetId, true, adminId, ip);
     }
-    const outcome = resolution.action === 'suspend' ? 'suspended' : 'dismissed';
+    if (resolution.action === 'remove_content' && open.targetKind === 'user')
+      throw problems.validation('Only a report about a post or comment can remove content; suspend a user instead.', [
+        { field: 'action', message: 'remove_content needs a post or comment report' },
+      ]);
+    const outcome = OUTCOME[resolution.action];
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query<Report>(
         `UPDATE reports r SET resolution = $2, resolved_at = now(), resolved_by = $3 WHERE r.id = $1 AND r.resolved_at IS NULL
@@ -67,6 +84,8 @@ export class Reports {
         [id, outcome, adminId],
       );
       if (!row) throw problems.conflict('This report was resolved by someone else just now.');
+      if (resolution.action === 'remove_content' && open.targetKind !== 'user')
+        await this.contentEvents.removed(tx, open.targetKind, open.targetId, adminId, id);
       await recordModeration(tx, this.logger, {
         action: 'report_resolved',
         actorId: adminId,

@@ -1,0 +1,56 @@
+import { problems, recordModeration, type Logger, type Queryable, type Database } from '@agora/mesh';
+import type { ContentKind, ReportableContent } from '../controllers/schemas.js';
+
+/**
+ * The posts side of users' report queue (services/users/src/domain/reports.ts):
+ *  - `find`: whether a reported post or comment exists (users refuses a report of one that does not,
+ *    with a 404), and whose it is;
+ *  - `remove`: an admin resolved a report with `remove_content` (the `content.removed` event).
+ *    Removes the post (its likes and comments go with it) or the comment (its post's count lowered
+ *    by exactly the row removed, in the same statement), with the same audit event as posts' own
+ *    admin removal. Content already gone changes nothing: the event may come again, or the author
+ *    may have deleted it first.
+ */
+export class ReportedContent {
+  constructor(
+    private readonly db: Database,
+    private readonly logger: Logger,
+  ) {}
+
+  async find(kind: ContentKind, id: string): Promise<ReportableContent> {
+    const sql =
+      kind === 'post'
+        ? 'SELECT author_id AS "authorId" FROM posts WHERE id = $1'
+        : 'SELECT author_id AS "authorId", post_id AS "postId" FROM comments WHERE id = $1';
+    const [row] = await this.db.query<{ authorId: string; postId?: string }>(sql, [id]);
+    if (!row) throw problems.notFound(kind === 'post' ? 'No such post.' : 'No such comment.');
+    return { kind, id, authorId: row.authorId, postId: row.postId ?? id };
+  }
+
+  async remove(tx: Queryable, removal: { kind: ContentKind; id: string; actorId: string; reportId: string }): Promise<void> {
+    if (removal.kind === 'post') {
+      const [gone] = await tx.query<{ authorId: string }>('DELETE FROM posts WHERE id = $1 RETURNING author_id AS "authorId"', [removal.id]);
+      if (!gone) return;
+      await recordModeration(tx, this.logger, {
+        action: 'post_removed',
+        actorId: removal.actorId,
+        targetId: gone.authorId,
+        details: { postId: removal.id, reportId: removal.reportId },
+      });
+      return;
+    }
+    const [gone] = await tx.query<{ authorId: string; postId: string }>(
+      `WITH del AS (DELETE FROM comments WHERE id = $1 RETURNING post_id, author_id),
+            counted AS (UPDATE posts p SET comment_count = p.comment_count - 1 FROM del WHERE p.id = del.post_id)
+       SELECT author_id AS "authorId", post_id AS "postId" FROM del`,
+      [removal.id],
+    );
+    if (!gone) return;
+    await recordModeration(tx, this.logger, {
+      action: 'comment_removed',
+      actorId: removal.actorId,
+      targetId: gone.authorId,
+      details: { postId: gone.postId, commentId: removal.id, reportId: removal.reportId },
+    });
+  }
+}
