@@ -16,3 +16,8 @@ export async function assertNotBlockedByAuthor(tx: Queryable, me: string, postId
 export function notSilencedBy(viewerParam: number, authorColumn: string): string {
   return `NOT EXISTS (SELECT 1 FROM relationships r WHERE r.owner_id = $${viewerParam} AND r.other_id = ${authorColumn} AND (r.blocked OR r.muted))`;
 }
+
+/** SQL: neither the viewer bound to `$viewerParam` nor author `authorColumn` blocks the other (search). */
+export function notBlockedEitherWay(viewerParam: number, authorColumn: string): string {
+  return `NOT EXISTS (SELECT 1 FROM relationships r WHERE r.blocked AND ((r.owner_id = $${viewerParam} AND r.other_id = ${authorColumn}) OR (r.owner_id = ${authorColumn} AND r.other_id = $${viewerParam})))`;
+}

@@ -1,6 +1,7 @@
 import { NEWEST_FIRST, pageSize, problems, type Database, type KeysetRow, type Page } from '@agora/mesh';
 import type { Post } from '../controllers/schemas.js';
 import { POST_COLUMNS, POST_JOINS, toPost, type PostRow } from './post-rows.js';
+import { notBlockedEitherWay } from './blocks.js';
 
 /** Longest query text accepted (also the contract's maxLength of `q`). */
 export const MAX_QUERY_LENGTH = 100;
@@ -11,6 +12,8 @@ export const MAX_QUERY_LENGTH = 100;
  * keyset-paginated like every list. Matches are found in posts_search_idx (GIN) when the words are
  * rare; for common words the planner walks posts_created_idx newest first and stops after a page.
  * Results are ordered by time, not by rank: a ranked order has no stable keyset position to page by.
+ * Posts of authors who block the caller, or whom the caller blocks, are left out (the relationships
+ * read model); muted authors are still found (a mute hides from the feed, not from a search).
  */
 export class PostSearch {
   constructor(private readonly db: Database) {}
@@ -23,6 +26,7 @@ export class PostSearch {
       `SELECT ${POST_COLUMNS}, ${NEWEST_FIRST.columns('p.created_at', 'p.id')}
          FROM (SELECT x.id FROM posts x
                 WHERE x.search @@ websearch_to_tsquery('simple', $2) AND ${NEWEST_FIRST.after('x.created_at', 'x.id', 3, 4)}
+                  AND ${notBlockedEitherWay(1, 'x.author_id')}
                 ORDER BY ${NEWEST_FIRST.orderBy('x.created_at', 'x.id')} LIMIT $5) page
          JOIN posts p ON p.id = page.id ${POST_JOINS}
         ORDER BY ${NEWEST_FIRST.orderBy('p.created_at', 'p.id')}`,
