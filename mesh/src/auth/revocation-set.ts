@@ -16,9 +16,12 @@ export interface RevocationEntry {
   expiresAt: number;
 }
 
-/** What the authentication module asks after the signature check. */
+/** What a revocation is looked up by: the token's account, session and issue time. */
+export type RevocableToken = Pick<UserPrincipal, 'userId' | 'sessionId' | 'issuedAt'>;
+
+/** What the authentication module asks after the signature check (and what long-lived streams ask again). */
 export interface RevocationCheck {
-  check(principal: UserPrincipal, now?: number): RevokedReason | undefined;
+  check(principal: RevocableToken, now?: number): RevokedReason | undefined;
 }
 
 /** Enough for a burst of ~100 revocations a second for a whole token lifetime; ~200 bytes each. */
@@ -79,7 +82,7 @@ export class RevocationSet implements RevocationCheck {
     for (const map of [this.sessions, this.accounts]) for (const [key, e] of map) if (e.expiresAt <= now) map.delete(key);
   }
 
-  check(principal: UserPrincipal, now = Date.now()): RevokedReason | undefined {
+  check(principal: RevocableToken, now = Date.now()): RevokedReason | undefined {
     if (!this.loaded) return 'revocations_unavailable';
     const account = this.live(this.accounts, principal.userId, now);
     if (account) return account.state === 'deleted' ? 'account_deleted' : 'account_suspended';

@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Database } from '../db/database.js';
-import type { UserPrincipal } from './principal.js';
-import { RevocationSet, type RevocationCheck, type RevokedReason } from './revocation-set.js';
+import { RevocationSet, type RevocableToken, type RevocationCheck, type RevokedReason } from './revocation-set.js';
 import { deleteExpiredRevocations, readRevocations } from './revocation-store.js';
 
 export interface RevocationSyncOptions {
@@ -33,13 +32,15 @@ export class RevocationSync implements RevocationCheck {
   private running: Promise<void> | undefined;
   private failing = false;
   private lastPrune = 0;
+  /** When the last read succeeded (ms since the epoch); until the first, when this replica started. */
+  private lastRead = Date.now();
 
   constructor(private readonly options: RevocationSyncOptions) {
     this.set = new RevocationSet(options.maxEntries);
-    if (options.registry) declareRevocationMetrics(options.registry, this.set);
+    if (options.registry) declareRevocationMetrics(options.registry, this.set, () => this.lastRead);
   }
 
-  check(principal: UserPrincipal, now?: number): RevokedReason | undefined {
+  check(principal: RevocableToken, now?: number): RevokedReason | undefined {
     return this.set.check(principal, now);
   }
 
@@ -71,6 +72,7 @@ export class RevocationSync implements RevocationCheck {
       for (const row of rows) this.set.apply(row, now);
       this.horizon = horizon;
       this.set.markLoaded();
+      this.lastRead = Date.now();
       if (now - this.lastPrune >= PRUNE_EVERY_MS) {
         this.lastPrune = now;
         this.set.prune(now);
@@ -87,14 +89,27 @@ export class RevocationSync implements RevocationCheck {
   }
 }
 
-/** `agora_revocations_entries` and `agora_revocations_evicted_total` (observability/metrics.json), read from the set at scrape time. */
-function declareRevocationMetrics(registry: Registry, set: RevocationSet): void {
+/**
+ * `agora_revocations_entries`, `agora_revocations_evicted_total` and `agora_revocations_sync_age_seconds`
+ * (observability/metrics.json), read from the set at scrape time. The age is the revocation lag's
+ * upper bound on this replica: a revocation recorded now takes effect here at the next read, and a
+ * replica that cannot read its table keeps accepting what was revoked since its last read.
+ */
+function declareRevocationMetrics(registry: Registry, set: RevocationSet, lastRead: () => number): void {
   new Gauge({
     name: 'agora_revocations_entries',
     help: 'Revocations (ended sessions, suspended or deleted accounts) this replica holds in memory.',
     registers: [registry],
     collect() {
       this.set(set.size);
+    },
+  });
+  new Gauge({
+    name: 'agora_revocations_sync_age_seconds',
+    help: 'Seconds since this replica last read its revocations table (since start until the first read succeeds).',
+    registers: [registry],
+    collect() {
+      this.set((Date.now() - lastRead()) / 1000);
     },
   });
   let reported = 0;

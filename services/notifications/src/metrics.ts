@@ -27,6 +27,11 @@ export function declareNotificationsMetrics(metrics: ServiceMetrics, openStreams
     }),
     /** Events written to open streams (notification and unread-count events; not heartbeats). */
     pushed: metrics.counter({ name: 'agora_notifications_pushed_total', help: 'Events pushed to open notification streams.' }),
+    /** Streams ended because their session ended or their account was suspended or deleted. */
+    revoked: metrics.counter({
+      name: 'agora_notifications_streams_revoked_total',
+      help: 'Notification streams ended because their session or account was revoked.',
+    }),
   };
 }
 

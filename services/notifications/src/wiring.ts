@@ -23,16 +23,6 @@ export async function wireNotifications({ config, db, logger, metrics }: Service
   const inbox = new NotificationInbox(db);
   // The gauge reads the hub at scrape time, the hub counts into the counters: each closure sees the other.
   const counters = declareNotificationsMetrics(metrics, () => streams.open);
-  const streams = new StreamHub(
-    inbox,
-    {
-      heartbeatMs: config.NOTIFICATIONS_HEARTBEAT_MS,
-      maxSeconds: config.NOTIFICATIONS_STREAM_MAX_SECONDS,
-      perUser: config.NOTIFICATIONS_STREAMS_PER_USER,
-      onPushed: () => counters.pushed.inc(),
-    },
-    logger,
-  );
   // notifications only consumes events (docs/events.md): a pure consumer runs no worker.
   const events = new ServiceEvents({
     service: 'notifications',
@@ -42,6 +32,20 @@ export async function wireNotifications({ config, db, logger, metrics }: Service
     registry: metrics.registry,
     handlers: () => notificationHandlers(new Notifier((kind) => counters.recorded.inc(kind))),
   });
+  const streams = new StreamHub(
+    inbox,
+    {
+      heartbeatMs: config.NOTIFICATIONS_HEARTBEAT_MS,
+      maxSeconds: config.NOTIFICATIONS_STREAM_MAX_SECONDS,
+      perUser: config.NOTIFICATIONS_STREAMS_PER_USER,
+      onPushed: () => counters.pushed.inc(),
+      // Open streams are checked as often as the revocation set is read (SECURITY.md "Revocation").
+      revocations: events.revocations,
+      revocationCheckMs: config.REVOCATIONS_REFRESH_MS,
+      onRevoked: () => counters.revoked.inc(),
+    },
+    logger,
+  );
   const listener = new NotificationListener({
     db,
     logger,

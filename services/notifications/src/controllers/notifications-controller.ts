@@ -2,6 +2,7 @@ import { Controller, Get, Path, Post, Query, Request, Response, Route, Security,
 import type { Request as KoaRequest } from 'koa';
 import { caller, callerId, type Cursor, type PageLimit, type ProblemDetails, type Uuid } from '@agora/mesh';
 import type { NotificationsDeps } from '../wiring.js';
+import { streamHolder } from '../domain/stream-tickets.js';
 import type { NotificationPage, StreamTicket, UnreadCount } from './schemas.js';
 
 /**
@@ -71,8 +72,7 @@ export class NotificationsController extends Controller {
   @Post('stream-tickets')
   @SuccessResponse(201, 'Issued')
   public async streamTicket(@Request() req: KoaRequest): Promise<StreamTicket> {
-    const me = caller(req);
     this.setStatus(201);
-    return this.deps.tickets.issue(me.userId.toLowerCase(), me.expiresAt);
+    return this.deps.tickets.issue(streamHolder(caller(req)));
   }
 }

@@ -4,7 +4,7 @@ import type { Request as KoaRequest } from 'koa';
 import { koaAuthentication, problems, type ProblemDetails, type UserPrincipal } from '@agora/mesh';
 import type { NotificationsDeps } from '../wiring.js';
 import type { Ticket } from './schemas.js';
-import type { StreamHolder } from '../domain/stream-tickets.js';
+import { streamHolder, type StreamHolder } from '../domain/stream-tickets.js';
 
 /**
  * The live stream of your notifications. It has no `@Security` in the contract because a browser's
@@ -23,7 +23,8 @@ export class StreamController extends Controller {
    * Server-Sent Events (`text/event-stream`) for the signed-in user: `ready` with the unread count,
    * then `notification` (the entry as the list shows it, and the unread count) within a second of
    * the action, `unread` when the count changes elsewhere, and `end` before the server closes the
-   * stream (when the token that opened it expires, at the latest). A comment line every 15 s keeps
+   * stream (when the token that opened it expires, at the latest; within seconds when its session
+   * ends or the account is suspended or deleted: `reason: "revoked"`). A comment line every 15 s keeps
    * it alive. Authenticate with `Authorization: Bearer …`, or with `ticket` from
    * `POST /api/v1/notifications/stream-tickets` (browsers).
    * @summary Stream your new notifications
@@ -35,7 +36,7 @@ export class StreamController extends Controller {
   @Response<ProblemDetails>(401, 'No valid token or ticket')
   public async stream(@Request() req: KoaRequest, @Query() ticket?: Ticket): Promise<Readable> {
     const holder = await this.authenticate(req, ticket);
-    const body = await this.deps.hub.attach(holder.userId, holder.until);
+    const body = await this.deps.hub.attach(holder);
     // The socket's idle timeout would cut a quiet stream; heartbeats and the stream's end bound it instead.
     req.socket.setTimeout(0);
     req.socket.setNoDelay(true);
@@ -51,9 +52,13 @@ export class StreamController extends Controller {
       if (ticket !== undefined)
         throw problems.validation('Send a token or a ticket, not both.', [{ field: 'ticket', message: 'must not come with a token' }]);
       const principal = (await koaAuthentication(req, 'jwt')) as UserPrincipal;
-      return { userId: principal.userId.toLowerCase(), until: principal.expiresAt };
+      return streamHolder(principal);
     }
     if (ticket === undefined) throw problems.unauthorized('Send a bearer token, or a ticket from POST /api/v1/notifications/stream-tickets.');
-    return this.deps.tickets.redeem(ticket);
+    const holder = await this.deps.tickets.redeem(ticket);
+    // The session or account may have been revoked since the ticket was issued (a revocation check
+    // at the door, as the token itself would get; the hub checks again while the stream is open).
+    if (this.deps.events.revocations.check(holder)) throw problems.unauthorized('The session that asked for this ticket has ended; sign in again.');
+    return holder;
   }
 }

@@ -17,11 +17,24 @@ interface Row {
   actors: Array<{ id: string; username: string | null; displayName: string | null; avatarMediaId: string | null }>;
 }
 
-const COLUMNS = `n.id, n.kind, n.post_id AS "postId", n.comment_id AS "commentId", n.actor_count AS "actorCount",
+/**
+ * SQL: the recipient of `n` blocks or mutes actor `actor` (the relationships read model). What an
+ * actor did before the block or mute is recorded but not shown: such an actor is left out of a
+ * group's actors and count, and a notification with no other actor is left out altogether — from
+ * the list, the unread count and the stream. Unblocking or unmuting shows it again.
+ */
+const silenced = (actor: string) =>
+  `EXISTS (SELECT 1 FROM relationships r WHERE r.owner_id = n.recipient_id AND r.other_id = ${actor} AND (r.blocked OR r.muted))`;
+
+/** SQL: notification `n` has an actor its recipient has not silenced. */
+const SHOWN = `EXISTS (SELECT 1 FROM notification_actors na WHERE na.notification_id = n.id AND NOT ${silenced('na.actor_id')})`;
+
+const COLUMNS = `n.id, n.kind, n.post_id AS "postId", n.comment_id AS "commentId",
+  n.actor_count - (SELECT count(*) FROM notification_actors na WHERE na.notification_id = n.id AND ${silenced('na.actor_id')})::int AS "actorCount",
   n.read_at IS NOT NULL AS read, n.created_at AS "createdAt", n.updated_at AS "updatedAt",
   ARRAY(SELECT json_build_object('id', na.actor_id, 'username', a.username, 'displayName', a.display_name, 'avatarMediaId', a.avatar_media_id)
           FROM notification_actors na LEFT JOIN actors a ON a.id = na.actor_id
-         WHERE na.notification_id = n.id ORDER BY na.at DESC LIMIT ${SHOWN_ACTORS}) AS actors`;
+         WHERE na.notification_id = n.id AND NOT ${silenced('na.actor_id')} ORDER BY na.at DESC LIMIT ${SHOWN_ACTORS}) AS actors`;
 
 function actorOf(a: Row['actors'][number]): Author {
   return toAuthor(a.id, a);
@@ -54,11 +67,12 @@ export class NotificationInbox {
     const rows = await this.db.query<Row & KeysetRow>(
       `SELECT ${COLUMNS}, ${NEWEST_FIRST.columns('n.updated_at', 'n.id')}
          FROM notifications n
-        WHERE n.recipient_id = $1 AND ${NEWEST_FIRST.after('n.updated_at', 'n.id', 2, 3)}
+        WHERE n.recipient_id = $1 AND ${NEWEST_FIRST.after('n.updated_at', 'n.id', 2, 3)} AND ${SHOWN}
         ORDER BY ${NEWEST_FIRST.orderBy('n.updated_at', 'n.id')} LIMIT $4`,
       [me, after.t, after.id, n + 1],
     );
-    // Every row has an actor: the erasure removes a row whose last actor it takes (event-consumer.ts).
+    // Every row has a shown actor: the erasure removes a row whose last actor it takes (event-consumer.ts),
+    // and SHOWN leaves out a row whose every actor is silenced.
     return NEWEST_FIRST.page(rows, n, toNotification);
   }
 
@@ -69,7 +83,10 @@ export class NotificationInbox {
   }
 
   async unread(me: string, on: Queryable = this.db): Promise<UnreadCount> {
-    const [row] = await on.query<{ n: string }>('SELECT count(*) AS n FROM notifications WHERE recipient_id = $1 AND read_at IS NULL', [me]);
+    const [row] = await on.query<{ n: string }>(
+      `SELECT count(*) AS n FROM notifications n WHERE n.recipient_id = $1 AND n.read_at IS NULL AND ${SHOWN}`,
+      [me],
+    );
     return { unread: Number(row!.n) };
   }
 

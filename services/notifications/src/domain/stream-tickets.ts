@@ -1,11 +1,23 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { problems, type Database } from '@agora/mesh';
+import { problems, type Database, type UserPrincipal } from '@agora/mesh';
 
-/** Who a redeemed ticket stands for, and until when the stream it opens may stay open. */
+/**
+ * Who a stream stands for: the access token that opened it (directly or through a ticket), so the
+ * stream ends when that token expires or its session or account is revoked (stream-hub.ts).
+ */
 export interface StreamHolder {
   userId: string;
-  /** Epoch seconds: the access token that asked for the ticket expires then. */
+  /** The token's session (`sid`). */
+  sessionId: string;
+  /** The token's `iat`, epoch seconds. */
+  issuedAt: number;
+  /** Epoch seconds: the token expires then. */
   until: number;
+}
+
+/** The stream holder of a verified access token. */
+export function streamHolder(principal: UserPrincipal): StreamHolder {
+  return { userId: principal.userId.toLowerCase(), sessionId: principal.sessionId, issuedAt: principal.issuedAt, until: principal.expiresAt };
 }
 
 const hash = (ticket: string) => createHash('sha256').update(ticket).digest();
@@ -23,27 +35,26 @@ export class StreamTickets {
     private readonly ttlSeconds: number,
   ) {}
 
-  async issue(userId: string, tokenExpiresAt: number): Promise<{ ticket: string; expiresAt: Date }> {
+  async issue(token: StreamHolder): Promise<{ ticket: string; expiresAt: Date }> {
     const ticket = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(Math.min(Date.now() + this.ttlSeconds * 1000, tokenExpiresAt * 1000));
+    const expiresAt = new Date(Math.min(Date.now() + this.ttlSeconds * 1000, token.until * 1000));
     await this.db.execute('DELETE FROM stream_tickets WHERE expires_at < now()');
-    await this.db.execute('INSERT INTO stream_tickets (hash, user_id, token_expires_at, expires_at) VALUES ($1, $2, to_timestamp($3), $4)', [
-      hash(ticket),
-      userId,
-      tokenExpiresAt,
-      expiresAt,
-    ]);
+    await this.db.execute(
+      `INSERT INTO stream_tickets (hash, user_id, session_id, token_issued_at, token_expires_at, expires_at)
+       VALUES ($1, $2, $3, $4, to_timestamp($5), $6)`,
+      [hash(ticket), token.userId, token.sessionId, token.issuedAt, token.until, expiresAt],
+    );
     return { ticket, expiresAt };
   }
 
   /** 401 for an unknown, used or expired ticket (one answer for all three). */
   async redeem(ticket: string): Promise<StreamHolder> {
-    const [row] = await this.db.query<{ userId: string; until: string; live: boolean }>(
-      `DELETE FROM stream_tickets WHERE hash = $1 RETURNING user_id AS "userId", extract(epoch FROM token_expires_at)::float8 AS until,
-         expires_at > now() AS live`,
+    const [row] = await this.db.query<{ userId: string; sessionId: string; issuedAt: string; until: string; live: boolean }>(
+      `DELETE FROM stream_tickets WHERE hash = $1 RETURNING user_id AS "userId", session_id AS "sessionId", token_issued_at AS "issuedAt",
+         extract(epoch FROM token_expires_at)::float8 AS until, expires_at > now() AS live`,
       [hash(ticket)],
     );
     if (!row || !row.live) throw problems.unauthorized('The stream ticket is invalid, used or expired; ask for a new one.');
-    return { userId: row.userId, until: Number(row.until) };
+    return { userId: row.userId, sessionId: row.sessionId, issuedAt: Number(row.issuedAt), until: Number(row.until) };
   }
 }

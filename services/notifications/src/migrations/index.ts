@@ -1,6 +1,7 @@
 import { eventsMigrations, type Migration } from '@agora/mesh';
 import { notificationsSchema } from './0001-notifications.js';
 import { relationships } from './0002-relationships.js';
+import { ticketSessions } from './0003-ticket-sessions.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
-export const migrations: Migration[] = [...eventsMigrations, notificationsSchema, relationships];
+export const migrations: Migration[] = [...eventsMigrations, notificationsSchema, relationships, ticketSessions];
