@@ -518,6 +518,8 @@ export interface paths {
          * Delete your account
          * @description Deletes you: your account at auth (every session revoked, sign-in disabled), then your profile
          *     and every follow in both directions. If auth cannot be reached, nothing is deleted (503; retry).
+         *     Needs a recent sign-in: the token's `auth_time` within the last 5 minutes, else a 403 with
+         *     `reauthenticationRequired: true` (call `POST /api/v1/auth/reauthenticate`, retry with its token).
          */
         delete: operations["DeleteMe"];
         options?: never;
@@ -823,8 +825,10 @@ export interface paths {
         put?: never;
         /**
          * Resolve a report (admin)
-         * @description Resolves an open report: `dismiss`, or `suspend` the reported user (user reports only; through
-         *     the same path as the suspension operation, so auth must be reachable). An audit event either way.
+         * @description Resolves an open report: `dismiss`; `suspend` the reported user (user reports only; through
+         *     the same path as the suspension operation, so auth must be reachable); or `remove_content`
+         *     (post and comment reports only: posts deletes it shortly after, through the `content.removed`
+         *     event, and audits it). An audit event of the resolution every time.
          */
         post: operations["ResolveReport"];
         delete?: never;
@@ -845,7 +849,8 @@ export interface paths {
         /**
          * Report content or a user
          * @description Reports a post, comment or user, with a reason and an optional note (≤ 1000 characters). One
-         *     open report per reporter and target; reporting yourself is a 400.
+         *     open report per reporter and target; reporting yourself is a 400, something that does not
+         *     exist a 404.
          */
         post: operations["Report"];
         delete?: never;
@@ -1340,7 +1345,8 @@ export interface paths {
          * @description Server-Sent Events (`text/event-stream`) for the signed-in user: `ready` with the unread count,
          *     then `notification` (the entry as the list shows it, and the unread count) within a second of
          *     the action, `unread` when the count changes elsewhere, and `end` before the server closes the
-         *     stream (when the token that opened it expires, at the latest). A comment line every 15 s keeps
+         *     stream (when the token that opened it expires, at the latest; within seconds when its session
+         *     ends or the account is suspended or deleted: `reason: "revoked"`). A comment line every 15 s keeps
          *     it alive. Authenticate with `Authorization: Bearer …`, or with `ticket` from
          *     `POST /api/v1/notifications/stream-tickets` (browsers).
          */
@@ -1595,7 +1601,7 @@ export interface components {
         };
         NewReport: {
             targetKind: components["schemas"]["ReportTargetKind"];
-            /** @description The post's, comment's or user's id. */
+            /** @description The post's, comment's or user's id; it must exist (404 otherwise). */
             targetId: components["schemas"]["Uuid"];
             reason: components["schemas"]["ReportReason"];
             /** @description Anything the admins should know (at most 1000 characters). */
@@ -1989,16 +1995,17 @@ export interface components {
         ReportReason: "spam" | "harassment" | "hate" | "violence" | "sexual_content" | "self_harm" | "misinformation" | "other";
         ReportResolution: {
             /**
-             * @description dismiss: nothing is wrong; suspend: suspend the reported user (user reports only).
+             * @description dismiss: nothing is wrong; suspend: suspend the reported user (user reports only);
+             *     remove_content: delete the reported post or comment (post and comment reports only).
              * @enum {string}
              */
-            action: "dismiss" | "suspend";
+            action: "dismiss" | "suspend" | "remove_content";
         };
         /**
          * @description open until an admin resolves it; then what they did.
          * @enum {string}
          */
-        ReportStatus: "open" | "dismissed" | "suspended";
+        ReportStatus: "open" | "dismissed" | "suspended" | "content_removed";
         /**
          * @description What a report is about.
          * @enum {string}
@@ -3743,6 +3750,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description No sign-in within the last 5 minutes (reauthenticationRequired: true); nothing was deleted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description auth is unavailable; nothing was deleted */
             503: {
                 headers: {
@@ -4734,7 +4750,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No such user */
+            /** @description No such user, post or comment */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4754,6 +4770,15 @@ export interface operations {
             };
             /** @description Body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description posts is unavailable to confirm the post or comment; nothing stored */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -13,6 +13,8 @@ import { FeedController } from './../controllers/feed-controller.js';
 import { SearchController } from './../controllers/search-controller.js';
 // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
 import { EventsController } from './../controllers/events-controller.js';
+// WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+import { ContentController } from './../controllers/content-controller.js';
 import { koaAuthentication } from './../authentication.js';
 // @ts-ignore - no great way to install types from subpackage
 import { iocContainer } from './../ioc.js';
@@ -271,6 +273,22 @@ const models: TsoaRoute.Models = {
             "sequence": {"dataType":"integer","required":true,"validators":{"minimum":{"value":1}}},
             "occurredAt": {"dataType":"string","required":true},
             "payload": {"dataType":"nestedObjectLiteral","nestedProperties":{},"additionalProperties":{"dataType":"any"},"required":true},
+        },
+        "additionalProperties": false,
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "ContentKind": {
+        "dataType": "refAlias",
+        "type": {"dataType":"union","subSchemas":[{"dataType":"enum","enums":["post"]},{"dataType":"enum","enums":["comment"]}],"validators":{}},
+    },
+    // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+    "ReportableContent": {
+        "dataType": "refObject",
+        "properties": {
+            "kind": {"ref":"ContentKind","required":true},
+            "id": {"dataType":"string","required":true},
+            "authorId": {"dataType":"string","required":true},
+            "postId": {"dataType":"string","required":true},
         },
         "additionalProperties": false,
     },
@@ -928,6 +946,43 @@ export function RegisterRoutes(router: KoaRouter) {
               context,
               validatedArgs,
               successStatus: 200,
+            });
+        });
+        // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
+        const argsContentController_content: Record<string, TsoaRoute.ParameterSchema> = {
+                kind: {"in":"path","name":"kind","required":true,"ref":"ContentKind"},
+                id: {"in":"path","name":"id","required":true,"ref":"Uuid"},
+        };
+        router.get('/internal/v1/posts/content/:kind/:id',
+            authenticateMiddleware([{"mesh":["users"]}]),
+            ...(fetchMiddlewares<Middleware>(ContentController)),
+            ...(fetchMiddlewares<Middleware>(ContentController.prototype.content)),
+
+            async function ContentController_content(context: Context, next: Next) {
+
+            let validatedArgs: any[] = [];
+            try {
+              validatedArgs = templateService.getValidatedArgs({ args: argsContentController_content, context, next });
+            } catch (err) {
+              const error = err as any;
+              error.message ||= JSON.stringify({ fields: error.fields });
+              context.status = error.status;
+              context.throw(context.status, error.message, error);
+            }
+
+            const container: IocContainer = typeof iocContainer === 'function' ? (iocContainer as IocContainerFactory)(context.request) : iocContainer;
+
+            const controller: any = await container.get<ContentController>(ContentController);
+            if (typeof controller['setStatus'] === 'function') {
+                controller.setStatus(undefined);
+            }
+
+            return templateService.apiHandler({
+              methodName: 'content',
+              controller,
+              context,
+              validatedArgs,
+              successStatus: undefined,
             });
         });
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa

@@ -277,7 +277,7 @@ const models: TsoaRoute.Models = {
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "ReportStatus": {
         "dataType": "refAlias",
-        "type": {"dataType":"union","subSchemas":[{"dataType":"enum","enums":["open"]},{"dataType":"enum","enums":["dismissed"]},{"dataType":"enum","enums":["suspended"]}],"validators":{}},
+        "type": {"dataType":"union","subSchemas":[{"dataType":"enum","enums":["open"]},{"dataType":"enum","enums":["dismissed"]},{"dataType":"enum","enums":["suspended"]},{"dataType":"enum","enums":["content_removed"]}],"validators":{}},
     },
     // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
     "Report": {
@@ -314,7 +314,7 @@ const models: TsoaRoute.Models = {
     "ReportResolution": {
         "dataType": "refObject",
         "properties": {
-            "action": {"dataType":"union","subSchemas":[{"dataType":"enum","enums":["dismiss"]},{"dataType":"enum","enums":["suspend"]}],"required":true},
+            "action": {"dataType":"union","subSchemas":[{"dataType":"enum","enums":["dismiss"]},{"dataType":"enum","enums":["suspend"]},{"dataType":"enum","enums":["remove_content"]}],"required":true},
         },
         "additionalProperties": false,
     },
