@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../mesh/src/db/database.js';
 import { freePort, startServiceProcess, type ServiceProcess } from '../helpers/processes.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { openStream, type OpenStream } from '../../services/notifications/test/harness.js';
 import { account, expectProblem, json, makeAdmin, uploadedMedia, type Account, type Answer } from './lib.js';
 
 /**
@@ -155,6 +156,63 @@ describe('revocation takes effect at every service within 5 s', () => {
     expect(d.status, d.text).toBe(204);
     expectRevoked((await untilRefused(() => write.posts(u), 'posts after deletion')).answer, 'account_deleted', 'posts');
     expectRevoked((await untilRefused(() => write.media(u), 'media after deletion')).answer, 'account_deleted', 'media');
+  });
+});
+
+describe('open notification streams end within 5 s', () => {
+  /** Opens the stream through the ingress, with the bearer token or (as a browser does) with a ticket. */
+  async function stream(u: Account, by: 'token' | 'ticket'): Promise<OpenStream> {
+    let s: OpenStream;
+    if (by === 'token') s = await openStream(`${stack.url}/api/v1/notifications/stream`, u.headers);
+    else {
+      const t = await json(stack.url, 'POST', '/api/v1/notifications/stream-tickets', {}, u.headers);
+      expect(t.status, t.text).toBe(201);
+      s = await openStream(`${stack.url}/api/v1/notifications/stream?ticket=${encodeURIComponent(t.body.ticket)}`);
+    }
+    expect(s.status).toBe(200);
+    await s.next('ready', EFFECT_MS);
+    return s;
+  }
+
+  /** Resolves with the time it took for the stream to end with `end` reason `revoked`; fails after 5 s. */
+  async function endsRevoked(s: OpenStream, since: number, what: string): Promise<number> {
+    const end = await s.next('end', EFFECT_MS).catch((err: Error) => {
+      throw new Error(`${what}: ${err.message}`);
+    });
+    expect(end.data, what).toEqual({ reason: 'revoked' });
+    await s.ended;
+    return end.at - since;
+  }
+
+  it("a logged-out session's streams (token and ticket) end; the user's other session's stream stays open", async () => {
+    const u = await account(stack.url, 'revsse');
+    const other = await secondSession(u);
+    const [byToken, byTicket, kept] = [await stream(u, 'token'), await stream(u, 'ticket'), await stream(other, 'token')];
+    const since = Date.now();
+    expect((await json(stack.url, 'POST', '/api/v1/auth/logout', { refreshToken: u.refreshToken })).status).toBe(204);
+    const ms = [await endsRevoked(byToken, since, 'stream by token'), await endsRevoked(byTicket, since, 'stream by ticket')];
+    // The other session's stream got no `end` and stays open (its token's session was not revoked).
+    expect(kept.events.map((e) => e.event)).toEqual(['ready']);
+    let keptEnded = false;
+    void kept.ended.then(() => (keptEnded = true));
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(keptEnded).toBe(false);
+    kept.close();
+    console.log(`[revocation] notification streams of a logged-out session ended after ${ms.join(' and ')} ms`);
+  });
+
+  it("a suspended user's open stream ends, and a ticket asked for before the suspension no longer opens one", async () => {
+    const u = await account(stack.url, 'revssesusp');
+    const open = await stream(u, 'token');
+    const t = await json(stack.url, 'POST', '/api/v1/notifications/stream-tickets', {}, u.headers);
+    expect(t.status, t.text).toBe(201);
+    const since = Date.now();
+    const s = await json(stack.url, 'PUT', `/api/v1/users/${u.id}/suspension`, { suspended: true }, admin.headers);
+    expect(s.status, s.text).toBe(200);
+    const ms = await endsRevoked(open, since, 'stream of a suspended user');
+    const late = await openStream(`${stack.url}/api/v1/notifications/stream?ticket=${encodeURIComponent(t.body.ticket)}`);
+    expect(late.status).toBe(401);
+    console.log(`[revocation] a suspended user's notification stream ended after ${ms} ms`);
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNotifications, type RunningNotifications } from './harness.js';
+import { call, startNotifications, type RunningNotifications } from './harness.js';
 
 /** relationship.updated at notifications: the read model, its ordering, and what it silences. */
 let svc: RunningNotifications;
@@ -54,6 +54,35 @@ describe('relationship.updated', () => {
     await relationship(author, muted, false, false, 2);
     await like(randomUUID(), author, muted);
     expect(await actors()).toEqual([fan, muted]);
+  });
+
+  it('hides what a blocked or muted actor did before: out of groups, counts and the list; back on unblocking', async () => {
+    const author = await svc.issuer.user('author');
+    const [blocked, muted, fan] = [randomUUID(), randomUUID(), randomUUID()];
+    const post = randomUUID();
+    // Recorded before any block or mute: one group of three likers, and a follow by the blocked user alone.
+    for (const liker of [blocked, muted, fan]) expect((await like(post, author.id, liker)).status).toBeLessThan(300);
+    expect((await svc.deliver('user.followed', 'users', blocked, { followeeId: author.id })).status).toBeLessThan(300);
+    const list = async () => (await call(`${svc.base}/api/v1/notifications?limit=50`, { headers: author.auth })).body.items;
+    const unread = async () => (await call(`${svc.base}/api/v1/notifications/unread-count`, { headers: author.auth })).body.unread;
+    expect(await unread()).toBe(2);
+    expect((await list()).map((n: { kind: string; actorCount: number }) => [n.kind, n.actorCount])).toEqual([
+      ['follow', 1],
+      ['like', 3],
+    ]);
+
+    await relationship(author.id, blocked, true, false, 1);
+    await relationship(author.id, muted, false, true, 1);
+    const hidden = await list();
+    expect(hidden).toHaveLength(1);
+    expect(hidden[0]).toMatchObject({ kind: 'like', actorCount: 1, actor: { id: fan } });
+    expect(hidden[0].actors.map((a: { id: string }) => a.id)).toEqual([fan]);
+    expect(await unread()).toBe(1);
+    // Recorded, not erased: unblocking and unmuting shows them again.
+    await relationship(author.id, blocked, false, false, 2);
+    await relationship(author.id, muted, false, false, 2);
+    expect((await list()).map((n: { actorCount: number }) => n.actorCount)).toEqual([1, 3]);
+    expect(await unread()).toBe(2);
   });
 
   it('account.deleted forgets the user’s relationships in both roles', async () => {
