@@ -477,7 +477,8 @@ const NOT_401 = `${FORBIDDEN}|jwks_unavailable`;
 const authSecurity = dashboard({
   uid: 'agora-auth-security',
   title: 'Agora / Auth & security',
-  description: 'Token verifications by outcome and reason (every service), logins, refresh-token reuse, and what the Istio sidecars reject.',
+  description:
+    'Token verifications by outcome and reason (every service), logins, refresh-token reuse, per-account rate limits, the revocation set, and what the Istio sidecars reject.',
   tags: ['security', 'auth'],
   variables: [queryVariable('service', 'Service', `label_values(${AV}, service)`, { multi: true, includeAll: true, allValue: '.*' })],
   items: [
@@ -571,6 +572,39 @@ const authSecurity = dashboard({
       targets: [q(`sum(increase(agora_refresh_reuse_detected_total[${RI}]))`, 'reuses')],
     },
     { title: 'Registrations', unit: 'ops', targets: [q(`sum(rate(agora_registrations_total[${RI}]))`, 'registrations')] },
+
+    { row: 'Per-account rate limits and revocation' },
+    {
+      title: 'Rate-limited requests by service and action',
+      unit: 'reqps',
+      description:
+        'Requests refused with 429 because the account had used its budget for the action (mesh/src/limits). A lasting rise: a bot, or a budget too tight for real use (alert AgoraRateLimitedSpike).',
+      targets: [q(`sum by (service, action) (rate(agora_rate_limited_total{service=~"$service"}[${RI}]))`, '{{service}} {{action}}')],
+    },
+    {
+      title: 'Revocations held in memory',
+      unit: 'short',
+      description:
+        'Ended sessions and suspended or deleted accounts each replica refuses (kept one token lifetime). Near REVOCATIONS_MAX_ENTRIES the oldest are evicted and older tokens refused.',
+      targets: [q('max by (service) (agora_revocations_entries{service=~"$service"})', '{{service}}')],
+    },
+    {
+      title: 'Revocation lag: seconds since the last read of the set',
+      unit: 's',
+      description:
+        'Per replica, how long since it last read its revocations table (normally ≤ REVOCATIONS_REFRESH_MS, 1 s): a revocation takes effect there at most this late. Alert AgoraRevocationsStale above 30 s.',
+      targets: [q('max by (service, instance) (agora_revocations_sync_age_seconds{service=~"$service"})', '{{service}} {{instance}}')],
+    },
+    {
+      title: 'Revocations evicted at the bound; streams ended by revocation',
+      unit: 'short',
+      description:
+        'Evictions make every older token refused (alert AgoraRevocationsEvicted). Notification streams ended because their session or account was revoked.',
+      targets: [
+        q(`sum by (service) (increase(agora_revocations_evicted_total{service=~"$service"}[${RI}]))`, 'evicted at {{service}}'),
+        q(`sum(increase(agora_notifications_streams_revoked_total[${RI}]))`, 'streams ended'),
+      ],
+    },
 
     { row: 'Envoy: gateway and sidecars (Istio RequestAuthentication / AuthorizationPolicy)' },
     {
