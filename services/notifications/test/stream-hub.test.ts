@@ -68,7 +68,11 @@ describe('StreamHub', () => {
 
   it('does not end streams while the revocation set is not loaded', async () => {
     const revocations = new RevocationSet();
-    const hub = new StreamHub(inbox, { heartbeatMs: 60_000, maxSeconds: 3600, perUser: 5, revocations }, createLogger('notifications-test', 'silent'));
+    const hub = new StreamHub(
+      inbox,
+      { heartbeatMs: 60_000, maxSeconds: 3600, perUser: 5, revocations },
+      createLogger('notifications-test', 'silent'),
+    );
     const body = await hub.attach(holder('u1', Date.now() / 1000 + 60));
     expect(revocations.check({ userId: 'u1', sessionId: 's', issuedAt: 0 })).toBe('revocations_unavailable');
     expect(hub.endRevoked()).toBe(0);

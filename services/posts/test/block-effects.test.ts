@@ -22,14 +22,21 @@ afterAll(async () => {
 const api = (p: string) => `${posts.base}${p}`;
 let seq = 0;
 const relationship = (ownerId: string, otherId: string, blocked: boolean, sequence = (seq += 1)) =>
-  deliver(posts, { type: 'relationship.updated', producer: 'users', aggregateId: ownerId, sequence, payload: { ownerId, otherId, blocked, muted: false } });
+  deliver(posts, {
+    type: 'relationship.updated',
+    producer: 'users',
+    aggregateId: ownerId,
+    sequence,
+    payload: { ownerId, otherId, blocked, muted: false },
+  });
 
 async function post(who: TestUser, text: string): Promise<string> {
   const res = await call(api('/api/v1/posts'), { method: 'POST', headers: who.auth, body: { text } });
   expect(res.status).toBe(201);
   return res.body.id;
 }
-const like = async (who: TestUser, id: string) => expect((await call(api(`/api/v1/posts/${id}/like`), { method: 'POST', headers: who.auth })).status).toBe(200);
+const like = async (who: TestUser, id: string) =>
+  expect((await call(api(`/api/v1/posts/${id}/like`), { method: 'POST', headers: who.auth })).status).toBe(200);
 const comment = async (who: TestUser, id: string) =>
   expect((await call(api(`/api/v1/posts/${id}/comments`), { method: 'POST', headers: who.auth, body: { text: 'hi' } })).status).toBe(201);
 const counts = async (who: TestUser, id: string) => {
@@ -86,7 +93,7 @@ describe('a block at posts', () => {
 });
 
 describe('post search and blocks', () => {
-  it("leaves out the posts of authors who block you and whom you block, not of those you mute", async () => {
+  it('leaves out the posts of authors who block you and whom you block, not of those you mute', async () => {
     const word = `w${randomUUID().replace(/-/g, '').slice(0, 12)}`;
     const [me, blocksMe, iBlock, iMute, plain] = await Promise.all(['me', 'blocksme', 'iblock', 'imute', 'plain'].map((p) => issuer.user(p)));
     const ids: Record<string, string> = {};

@@ -28,7 +28,14 @@ const api = (p: string) => `${posts.base}${p}`;
 const lookup = (kind: string, id: string, as = 'users') =>
   call(api(`/internal/v1/posts/content/${kind}/${id}`), { headers: { 'x-agora-workload': signLocalAssertion(as, TEST_MESH_KEY) } });
 const removed = (kind: 'post' | 'comment', id: string, reportId = randomUUID(), eventId = randomUUID()) =>
-  deliver(posts, { id: eventId, type: 'content.removed', producer: 'users', aggregateId: id, sequence: 1, payload: { kind, actorId: adminId, reportId } });
+  deliver(posts, {
+    id: eventId,
+    type: 'content.removed',
+    producer: 'users',
+    aggregateId: id,
+    sequence: 1,
+    payload: { kind, actorId: adminId, reportId },
+  });
 
 async function postWithComment() {
   const post = await call(api('/api/v1/posts'), { method: 'POST', headers: author.auth, body: { text: 'reported' } });
@@ -40,9 +47,10 @@ async function postWithComment() {
 }
 
 const auditOf = (column: 'postId' | 'commentId', id: string) =>
-  posts.service.db.query(`SELECT action, actor_id AS "actorId", target_id AS "targetId", details FROM audit_events WHERE details->>'${column}' = $1`, [
-    id,
-  ]);
+  posts.service.db.query(
+    `SELECT action, actor_id AS "actorId", target_id AS "targetId", details FROM audit_events WHERE details->>'${column}' = $1`,
+    [id],
+  );
 
 describe('GET /internal/v1/posts/content/{kind}/{id}', () => {
   it('answers the post or comment with its author; 404 for an unknown one, 400 for a bad kind or id', async () => {
@@ -94,7 +102,9 @@ describe('content.removed', () => {
       [postId],
     );
     expect(Number(left[0]!.n)).toBe(0);
-    expect(await auditOf('postId', postId)).toEqual([{ action: 'post_removed', actorId: adminId, targetId: author.id, details: { postId, reportId } }]);
+    expect(await auditOf('postId', postId)).toEqual([
+      { action: 'post_removed', actorId: adminId, targetId: author.id, details: { postId, reportId } },
+    ]);
 
     const before = await posts.service.db.query<{ n: string }>('SELECT count(*) AS n FROM audit_events');
     expect((await removed('post', randomUUID())).status).toBe(200);
@@ -103,7 +113,13 @@ describe('content.removed', () => {
 
   it('refuses a malformed removal and one from a producer other than users (400: a dead letter, not a retry)', async () => {
     const { postId } = await postWithComment();
-    const bad = await deliver(posts, { type: 'content.removed', producer: 'users', aggregateId: postId, sequence: 1, payload: { kind: 'user', actorId: adminId, reportId: randomUUID() } });
+    const bad = await deliver(posts, {
+      type: 'content.removed',
+      producer: 'users',
+      aggregateId: postId,
+      sequence: 1,
+      payload: { kind: 'user', actorId: adminId, reportId: randomUUID() },
+    });
     expect(bad.status).toBe(400);
     const wrongProducer = await deliver(posts, {
       type: 'content.removed',

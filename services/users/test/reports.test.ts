@@ -103,7 +103,8 @@ describe('the admin queue', () => {
     expect((await queue(reporter)).status).toBe(403);
     const ids: string[] = [];
     const author = await newUser();
-    for (let i = 0; i < 5; i += 1) ids.push((await report(reporter, { targetKind: 'post', targetId: (await content(author)).post, reason: 'spam' })).body.id);
+    for (let i = 0; i < 5; i += 1)
+      ids.push((await report(reporter, { targetKind: 'post', targetId: (await content(author)).post, reason: 'spam' })).body.id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -212,10 +213,18 @@ describe('reports while posts is unavailable', () => {
     try {
       const [reporter, target] = [await issuer.user('r'), await issuer.user('t')];
       for (const u of [reporter, target]) expect((await call(`${alone.base}/api/v1/users/me`, { headers: u.auth })).status).toBe(200);
-      const res = await call(`${alone.base}/api/v1/reports`, { method: 'POST', headers: reporter.auth, body: { targetKind: 'post', targetId: randomUUID(), reason: 'spam' } });
+      const res = await call(`${alone.base}/api/v1/reports`, {
+        method: 'POST',
+        headers: reporter.auth,
+        body: { targetKind: 'post', targetId: randomUUID(), reason: 'spam' },
+      });
       expect(res.status).toBe(503);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
-      const user = await call(`${alone.base}/api/v1/reports`, { method: 'POST', headers: reporter.auth, body: { targetKind: 'user', targetId: target.id, reason: 'spam' } });
+      const user = await call(`${alone.base}/api/v1/reports`, {
+        method: 'POST',
+        headers: reporter.auth,
+        body: { targetKind: 'user', targetId: target.id, reason: 'spam' },
+      });
       expect(user.status).toBe(201);
       expect(await alone.count('reports WHERE reporter_id = $1', [reporter.id])).toBe(1);
     } finally {

@@ -150,8 +150,7 @@ export class StreamHub {
     this.heartbeat ??= setInterval(() => {
       for (const set of this.byUser.values()) for (const s of set) s.body.write(': heartbeat\n\n');
     }, this.options.heartbeatMs).unref();
-    if (this.options.revocations)
-      this.revocationSweep ??= setInterval(() => this.endRevoked(), this.options.revocationCheckMs ?? 1_000).unref();
+    if (this.options.revocations) this.revocationSweep ??= setInterval(() => this.endRevoked(), this.options.revocationCheckMs ?? 1_000).unref();
   }
 
   private stopTimers(): void {
