@@ -71,9 +71,11 @@ const BODY: Record<string, (caller?: Account) => unknown> = {
   'PATCH /api/v1/posts/{id}/comments/{commentId}': () => ({ text: 'comment edited by the matrix' }),
   'PATCH /api/v1/media/{id}': () => ({ alt: 'described by the matrix' }),
   'PUT /api/v1/users/{id}/suspension': () => ({ suspended: true }),
-  // Dismissing works on any open report (suspend only on a user report).
+  // Dismissing works on any open report (suspend only on a user report, remove_content only on content).
   'POST /api/v1/admin/reports/{id}/resolve': () => ({ action: 'dismiss' }),
   'PATCH /api/v1/users/me': () => ({ bio: 'changed by the matrix' }),
+  // A report must name something that exists and is not the caller: the owner reports the other, everyone else the owner.
+  'POST /api/v1/reports': (caller) => ({ targetKind: 'user', targetId: caller?.id === ids.owner.id ? ids.other.id : ids.owner.id, reason: 'spam' }),
 };
 
 /**
@@ -114,8 +116,9 @@ afterAll(async () => {
 /** The operation that resolves a report: each cell gets a fresh open report (an admin's 2xx needs one). */
 const RESOLVE_REPORT = 'POST /api/v1/admin/reports/{id}/resolve';
 
-async function openReport(owner: Account): Promise<string> {
-  const a = await json(stack.url, 'POST', '/api/v1/reports', { targetKind: 'post', targetId: randomUUID(), reason: 'spam' }, owner.headers);
+async function openReport(owner: Account, postId: string): Promise<string> {
+  // A report must name a post that exists: the cell's fresh fixture post.
+  const a = await json(stack.url, 'POST', '/api/v1/reports', { targetKind: 'post', targetId: postId, reason: 'spam' }, owner.headers);
   expect(a.status, a.text).toBe(201);
   return String(a.body.id);
 }
@@ -180,7 +183,11 @@ describe('authorization matrix (from openapi/*.json)', () => {
         const people = SELF_DESTRUCTIVE.has(o.id) ? await identities() : ids;
         const owner = people.owner;
         const fx = await fixtures(stack.url, owner);
-        const victimId = ON_VICTIM.has(o.id) ? (await account(stack.url, 'victim')).id : o.id === RESOLVE_REPORT ? await openReport(owner) : '';
+        const victimId = ON_VICTIM.has(o.id)
+          ? (await account(stack.url, 'victim')).id
+          : o.id === RESOLVE_REPORT
+            ? await openReport(owner, fx.postId)
+            : '';
         const p = `${fill(o, owner, fx, victimId)}${querySuffix(o, owner)}`;
         const schema = bodySchema(o);
         const body = BODY[o.id]?.(who === 'anonymous' ? undefined : people[who]) ?? (schema ? sample(o.doc, schema) : undefined);
@@ -264,7 +271,18 @@ describe('internal operations (/internal/...)', () => {
     const lines: string[] = [];
     for (const o of internal) {
       // Real ids where a read makes sense; random ones for the destructive auth operations (→ 404).
-      const p = o.path.replace(/\{(\w+)\}/g, () => (o.service === 'users' ? owner.id : o.service === 'media' ? fx.mediaId : randomUUID()));
+      // posts' content lookup: a real post.
+      const p = o.path.replace(/\{(\w+)\}/g, (_m, name: string) =>
+        name === 'kind'
+          ? 'post'
+          : o.service === 'posts'
+            ? fx.postId
+            : o.service === 'users'
+              ? owner.id
+              : o.service === 'media'
+                ? fx.mediaId
+                : randomUUID(),
+      );
       const schema = bodySchema(o);
       // An events operation takes only catalogue events (a sampled envelope is a 400 after the
       // identity check): its named caller sends one, an erasure of an account nobody has.
