@@ -61,6 +61,13 @@ describe('service-side token check', () => {
     expect(p).toMatchObject({ kind: 'user', roles: ['user', 'admin'] });
   });
 
+  it('carries auth_time into the principal when it is a number, and leaves it out otherwise', async () => {
+    const at = Math.floor(Date.now() / 1000) - 42;
+    expect((await verifier.verify(await token({ claims: { auth_time: at } }))).authTime).toBe(at);
+    expect((await verifier.verify(await token())).authTime).toBeUndefined();
+    expect((await verifier.verify(await token({ claims: { auth_time: String(at) } }))).authTime).toBeUndefined();
+  });
+
   it("accepts a token expired less than 60 s ago (Envoy's skew) and refuses one expired longer", async () => {
     const now = Math.floor(Date.now() / 1000);
     expect(await reason(token({ exp: now - 30 }))).toBe('accepted');

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
+import { Registry } from 'prom-client';
 import { createDatabase, type Database } from '../../src/db/database.js';
 import { REVOCATIONS_TABLE_SQL } from '../../src/auth/revocation-store.js';
 import { applyRevocationEvent } from '../../src/auth/revocation-events.js';
@@ -142,5 +143,31 @@ describe('revocations across replicas of one service', () => {
 
   it('refuses a malformed session.revoked (the inbox turns it into a 400 and a dead letter)', async () => {
     await expect(apply(event('session.revoked', randomUUID(), { userId: 'x', sessionIds: [] }))).rejects.toThrow(/uuid|Invalid/i);
+  });
+});
+
+describe('the revocation lag metric', () => {
+  it('agora_revocations_sync_age_seconds counts from the last successful read, and keeps growing while reads fail', async () => {
+    const registry = new Registry();
+    const ownDb = createDatabase({ url: await freshDatabase('revocations_lag'), poolMax: 1 });
+    await ownDb.execute(REVOCATIONS_TABLE_SQL);
+    const sync = new RevocationSync({ db: ownDb, logger: pino({ level: 'silent' }), intervalMs: 3_600_000, registry });
+    const age = async () => (await registry.getSingleMetric('agora_revocations_sync_age_seconds')!.get()).values[0]!.value;
+    try {
+      await sync.refresh();
+      expect(await age()).toBeLessThan(1);
+      await new Promise((r) => setTimeout(r, 1_200));
+      expect(await age()).toBeGreaterThanOrEqual(1.2);
+      await sync.refresh();
+      expect(await age()).toBeLessThan(1);
+      // The table gone (as good as a database the replica cannot read): the age is not reset.
+      await ownDb.execute('DROP TABLE revocations');
+      await new Promise((r) => setTimeout(r, 1_200));
+      await sync.refresh();
+      expect(await age()).toBeGreaterThanOrEqual(1.2);
+    } finally {
+      await sync.stop();
+      await ownDb.close();
+    }
   });
 });
