@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../mesh/src/db/database.js';
 import { startStack, newSession, type Session, type Stack } from '../helpers/stack.js';
+import { makeAdmin } from '../security/lib.js';
 
 /**
  * Blocks and mutes across real processes (issue 14): users publishes relationship.updated, posts
  * and notifications keep their read models of it, and act on them (403 on a blocked user's like or
- * comment, muted authors out of the feed, no notification from a muted actor).
+ * comment, their earlier likes and comments removed, muted authors out of the feed, no notification
+ * from a muted actor and earlier ones hidden). Also reports resolved by removing the content: users
+ * publishes content.removed, posts deletes it.
  */
 let stack: Stack;
 let posts: Database;
@@ -123,5 +126,65 @@ describe('relationship.updated', () => {
       [author.id],
     );
     expect(actors.map((a) => a.actor_id)).toEqual([fan.id]);
+  });
+
+  it("a block removes the blocked user's earlier likes and comments on the blocker's posts and hides their notifications", async () => {
+    const [author, blocked, fan] = await Promise.all([person('bauthor'), person('bblocked'), person('bfan')]);
+    const post = await api('/api/v1/posts', author, { text: 'before the block' });
+    expect(post.status).toBe(201);
+    const id = post.body.id as string;
+    for (const who of [blocked, fan]) {
+      expect((await api(`/api/v1/posts/${id}/like`, who, undefined, 'POST')).status).toBe(200);
+      expect((await api(`/api/v1/posts/${id}/comments`, who, { text: `from ${who.username}` })).status).toBe(201);
+    }
+    type Entry = { kind: string; actorCount: number; actors: { id: string }[] };
+    const list = async () => (await api('/api/v1/notifications?limit=50', author)).body.items as Entry[];
+    const counts = async () => Object.fromEntries((await list()).map((n) => [n.kind, n.actorCount]));
+    // One like group and one comment group, two actors each.
+    await within(10_000, async () => JSON.stringify(await counts()) === JSON.stringify({ comment: 2, like: 2 }), 'both groups recorded');
+
+    expect((await api(`/api/v1/users/${blocked.id}/block`, author, undefined, 'PUT')).status).toBe(200);
+    await within(
+      5_000,
+      async () => {
+        const p = (await api(`/api/v1/posts/${id}`, author)).body;
+        return p.likeCount === 1 && p.commentCount === 1;
+      },
+      "the blocked user's like and comment removed, counts exact",
+    );
+    const comments = (await api(`/api/v1/posts/${id}/comments`, author)).body.items.map((c: { authorId: string }) => c.authorId);
+    expect(comments).toEqual([fan.id]);
+    await seen(notifications, author, blocked, true, false);
+    // Recorded before the block, hidden after it: the groups show the fan alone.
+    const shown = await list();
+    expect(shown.map((n) => [n.kind, n.actorCount, n.actors.map((a) => a.id)]).sort()).toEqual([
+      ['comment', 1, [fan.id]],
+      ['like', 1, [fan.id]],
+    ]);
+  });
+});
+
+describe('content.removed', () => {
+  it("a report resolved with remove_content removes the comment at posts, with posts' audit event", async () => {
+    const [author, reporter] = await Promise.all([person('rauthor'), person('rreporter')]);
+    const admin = await makeAdmin(stack, await person('radmin'));
+    const post = await api('/api/v1/posts', author, { text: 'reported thread' });
+    const comment = await api(`/api/v1/posts/${post.body.id}/comments`, author, { text: 'reported comment' });
+    expect(comment.status).toBe(201);
+    const report = await api('/api/v1/reports', reporter, { targetKind: 'comment', targetId: comment.body.id, reason: 'harassment' });
+    expect(report.status).toBe(201);
+    const queue = await api('/api/v1/admin/reports?limit=100', admin);
+    expect(queue.body.items.map((r: { id: string }) => r.id)).toContain(report.body.id);
+
+    const resolved = await api(`/api/v1/admin/reports/${report.body.id}/resolve`, admin, { action: 'remove_content' });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body.status).toBe('content_removed');
+    await within(5_000, async () => (await api(`/api/v1/posts/${post.body.id}`, author)).body.commentCount === 0, 'the comment removed at posts');
+    expect((await api(`/api/v1/posts/${post.body.id}/comments`, author)).body.items).toEqual([]);
+    const audit = await posts.query<{ action: string; actor_id: string }>(
+      `SELECT action, actor_id FROM audit_events WHERE details->>'reportId' = $1`,
+      [report.body.id],
+    );
+    expect(audit).toEqual([{ action: 'comment_removed', actor_id: admin.id }]);
   });
 });
