@@ -18,8 +18,8 @@ const now = () => Math.floor(Date.now() / 1000);
 
 async function tokenFor(authTime: number | undefined): Promise<{ id: string; headers: Record<string, string> }> {
   const u = await users.issuer!.user('old');
-  // Same subject, a token whose sign-in is `authTime` (or absent).
-  // auth_time: undefined overrides the issuer's default (a fresh sign-in) and is left out of the JSON.
+  // Same subject, a token whose sign-in is `authTime`; undefined overrides the issuer's default (a
+  // fresh sign-in) and is left out of the JSON, as in a token issued before auth put auth_time in.
   const token = await users.issuer!.token({ sub: u.id, preferred_username: u.username, auth_time: authTime });
   const headers = { authorization: `Bearer ${token}` };
   expect((await call(`${users.base}/api/v1/users/me`, { headers })).status).toBe(200);
