@@ -140,7 +140,8 @@ describe('the admin queue', () => {
       {
         action: 'report_resolved',
         actorId: admin.id,
-        targetId: null,
+        // Whom the report is about: the post's author, as posts answered when it was filed.
+        targetId: target.id,
         details: { reportId: post.id, resolution: 'dismissed', targetKind: 'post', reportedId: post.targetId },
       },
     ]);
@@ -174,10 +175,11 @@ describe('remove_content', () => {
     expect((await resolve(admin, onPost.id, 'remove_content')).status).toBe(200);
     await expect.poll(async () => (await call(`${posts.base}/api/v1/posts/${post}`, { headers: author.auth })).status, { timeout: 10_000 }).toBe(404);
 
-    const usersAudit = await users.service.db.query<{ details: Record<string, string> }>(
-      `SELECT details FROM audit_events WHERE action = 'report_resolved' AND details->>'reportId' = ANY($1) ORDER BY occurred_at`,
+    const usersAudit = await users.service.db.query<{ targetId: string; details: Record<string, string> }>(
+      `SELECT target_id AS "targetId", details FROM audit_events WHERE action = 'report_resolved' AND details->>'reportId' = ANY($1) ORDER BY occurred_at`,
       [[onComment.id, onPost.id]],
     );
+    expect(usersAudit.map((a) => a.targetId)).toEqual([author.id, author.id]);
     expect(usersAudit.map((a) => a.details)).toEqual([
       { reportId: onComment.id, resolution: 'content_removed', targetKind: 'comment', reportedId: comment },
       { reportId: onPost.id, resolution: 'content_removed', targetKind: 'post', reportedId: post },

@@ -35,14 +35,14 @@ export class Reports {
       if (targetId === me) throw problems.validation('You cannot report yourself.', [{ field: 'targetId', message: 'must not be your own id' }]);
       const found = await this.db.query('SELECT 1 FROM profiles WHERE id = $1', [targetId]);
       if (!found.length) throw problems.notFound('No such user.');
-    } else {
-      await this.posts.find(input.targetKind, targetId);
     }
+    // The content's author, kept for the resolution's audit event (whom it is about).
+    const authorId = input.targetKind === 'user' ? targetId : (await this.posts.find(input.targetKind, targetId)).authorId.toLowerCase();
     const [row] = await this.db.query<Report>(
-      `INSERT INTO reports AS r (reporter_id, target_kind, target_id, reason, note) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO reports AS r (reporter_id, target_kind, target_id, target_user_id, reason, note) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (reporter_id, target_kind, target_id) WHERE resolved_at IS NULL DO NOTHING
        RETURNING ${REPORT_COLUMNS}`,
-      [me, input.targetKind, targetId, input.reason, input.note ?? null],
+      [me, input.targetKind, targetId, authorId, input.reason, input.note ?? null],
     );
     if (!row) throw problems.conflict('You already have an open report about this; an admin will look at it.');
     return row;
@@ -62,7 +62,10 @@ export class Reports {
   }
 
   async resolve(id: string, resolution: ReportResolution, adminId: string, ip: string | null): Promise<Report> {
-    const [open] = await this.db.query<Report>(`SELECT ${REPORT_COLUMNS} FROM reports r WHERE r.id = $1`, [id]);
+    const [open] = await this.db.query<Report & { targetUserId: string | null }>(
+      `SELECT ${REPORT_COLUMNS}, r.target_user_id AS "targetUserId" FROM reports r WHERE r.id = $1`,
+      [id],
+    );
     if (!open) throw problems.notFound('No such report.');
     if (open.status !== 'open') throw problems.conflict(`This report was already resolved (${open.status}).`);
     if (resolution.action === 'suspend') {
@@ -89,7 +92,8 @@ export class Reports {
       await recordModeration(tx, this.logger, {
         action: 'report_resolved',
         actorId: adminId,
-        targetId: open.targetKind === 'user' ? open.targetId : null,
+        // The reported user, or the reported content's author (null for reports filed before it was kept).
+        targetId: open.targetKind === 'user' ? open.targetId : open.targetUserId,
         ip,
         details: { reportId: id, resolution: outcome, targetKind: open.targetKind, reportedId: open.targetId },
       });
