@@ -211,7 +211,9 @@ describe('open notification streams end within 5 s', () => {
     expect(s.status, s.text).toBe(200);
     const ms = await endsRevoked(open, since, 'stream of a suspended user');
     const late = await openStream(`${stack.url}/api/v1/notifications/stream?ticket=${encodeURIComponent(t.body.ticket)}`);
+    // The same answer the token itself gets: 401 with the reason to switch on.
     expect(late.status).toBe(401);
+    expect(JSON.parse(late.raw())).toMatchObject({ status: 401, reason: 'account_suspended' });
     console.log(`[revocation] a suspended user's notification stream ended after ${ms} ms`);
   });
 });

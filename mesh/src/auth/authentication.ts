@@ -88,8 +88,10 @@ async function authenticateWorkload(request: Request, security: SecurityContext,
 /**
  * A revoked token's answer names why — to its own holder, who knows whose token it is — and nothing
  * more; `reason` is for clients to switch on (sign in again, or say the account is suspended).
+ * Exported for credentials checked outside this module against the same set (notifications' stream
+ * tickets), so they get the same answer as the token would.
  */
-function revokedProblem(reason: RevokedReason): ProblemError {
+export function revokedProblem(reason: RevokedReason): ProblemError {
   if (reason === 'revocations_unavailable') return problems.unavailable('Token checks are starting; try again shortly.');
   const [code, detail] = REVOKED_ANSWERS[reason];
   return new ProblemError(401, 'unauthorized', detail, {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Controller, Get, Query, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as KoaRequest } from 'koa';
-import { koaAuthentication, problems, type ProblemDetails, type UserPrincipal } from '@agora/mesh';
+import { koaAuthentication, problems, revokedProblem, type ProblemDetails, type UserPrincipal } from '@agora/mesh';
 import type { NotificationsDeps } from '../wiring.js';
 import type { Ticket } from './schemas.js';
 import { streamHolder, type StreamHolder } from '../domain/stream-tickets.js';
@@ -58,7 +58,8 @@ export class StreamController extends Controller {
     const holder = await this.deps.tickets.redeem(ticket);
     // The session or account may have been revoked since the ticket was issued (a revocation check
     // at the door, as the token itself would get; the hub checks again while the stream is open).
-    if (this.deps.events.revocations.check(holder)) throw problems.unauthorized('The session that asked for this ticket has ended; sign in again.');
+    const revoked = this.deps.events.revocations.check(holder);
+    if (revoked) throw revokedProblem(revoked);
     return holder;
   }
 }
