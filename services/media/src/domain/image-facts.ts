@@ -39,3 +39,19 @@ export function pixelSize(bytes: Uint8Array, contentType: string): { width: numb
   if (!valid(width) || !valid(height)) return undefined;
   return found.orientation !== undefined && found.orientation >= 5 && found.orientation <= 8 ? { width: height, height: width } : { width, height };
 }
+
+/**
+ * The pixel size of a stored object from its first bytes (`start`, FIRST_READ_BYTES or the whole
+ * object when shorter), or, for a JPEG whose metadata outgrows them, from the whole object
+ * (`readAll`, at most MAX_MEDIA_BYTES). Completion and the size backfill read sizes the same way.
+ */
+export async function storedPixelSize(
+  start: Uint8Array,
+  contentType: string,
+  sizeBytes: number,
+  readAll: () => Promise<Uint8Array>,
+): Promise<{ width: number; height: number } | undefined> {
+  const size = pixelSize(start, contentType);
+  if (size || sizeBytes <= start.length) return size;
+  return pixelSize(await readAll(), contentType);
+}
