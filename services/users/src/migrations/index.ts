@@ -7,6 +7,7 @@ import { replayProfiles } from './0005-replay-profiles.js';
 import { blocksMutes } from './0006-blocks-mutes.js';
 import { auditEvents } from './0007-audit-events.js';
 import { reports } from './0008-reports.js';
+import { searchIndexNoPendingList } from './0009-search-index-no-pending-list.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
 export const migrations: Migration[] = [
@@ -20,4 +21,5 @@ export const migrations: Migration[] = [
   blocksMutes,
   auditEvents,
   reports,
+  searchIndexNoPendingList,
 ];
