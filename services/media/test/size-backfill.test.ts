@@ -33,13 +33,17 @@ const row = async (id: string) => (await media.service.db.query<Row>('SELECT sta
 /** As a row uploaded before migration 0002 looks: uploaded, no size. */
 const forgetSize = (id: string) => media.service.db.execute('UPDATE media SET width = NULL, height = NULL WHERE id = $1', [id]);
 
+/** What `POST /api/v1/media/uploads` answers (the fields used here). */
+type Ticket = { id: string; uploadUrl: string; uploadHeaders: Record<string, string> };
+
 /** A ticket and the PUT of `bytes`, never completed: then marked uploaded as an old row would be (completion would refuse such bytes). */
 async function storedWithoutCompletion(contentType: string, bytes: Buffer, put = true): Promise<string> {
-  const ticket = await request('POST', `${media.base}/api/v1/media/uploads`, { body: { contentType, sizeBytes: bytes.length }, headers: owner.auth });
-  expect(ticket.status).toBe(201);
-  if (put) expect((await fetch(ticket.body.uploadUrl, { method: 'PUT', headers: ticket.body.uploadHeaders, body: bytes })).status).toBe(200);
-  await media.service.db.execute(`UPDATE media SET status = 'uploaded', uploaded_at = now() WHERE id = $1`, [ticket.body.id]);
-  return ticket.body.id as string;
+  const res = await request('POST', `${media.base}/api/v1/media/uploads`, { body: { contentType, sizeBytes: bytes.length }, headers: owner.auth });
+  expect(res.status).toBe(201);
+  const ticket = res.body as Ticket;
+  if (put) expect((await fetch(ticket.uploadUrl, { method: 'PUT', headers: ticket.uploadHeaders, body: bytes })).status).toBe(200);
+  await media.service.db.execute(`UPDATE media SET status = 'uploaded', uploaded_at = now() WHERE id = $1`, [ticket.id]);
+  return ticket.id;
 }
 
 async function eventually<T>(what: string, probe: () => T | undefined, ms = 10_000): Promise<T> {
@@ -93,7 +97,7 @@ describe('media size backfill', () => {
     expect(await media.deps.sizeBackfill.run()).toEqual({ filled: 0, unreadable: 2 });
     expect(await row(truncated)).toMatchObject({ width: null, height: null, event_seq: '0' });
     expect(await row(missing)).toMatchObject({ width: null, height: null, event_seq: '0' });
-    expect(await row(ticket.body.id)).toMatchObject({ status: 'pending', width: null });
+    expect(await row((ticket.body as Ticket).id)).toMatchObject({ status: 'pending', width: null });
     await media.service.db.execute('DELETE FROM media WHERE id = ANY($1::uuid[])', [[truncated, missing]]);
   });
 
