@@ -27,9 +27,13 @@ export async function sniffType(bytes: Uint8Array): Promise<string | undefined> 
  * 0 or above MAX_SIDE. EXIF orientations 5–8 turn the image a quarter, so width and height swap.
  */
 export function pixelSize(bytes: Uint8Array, contentType: string): { width: number; height: number } | undefined {
+  // image-size reads through a DataView on the view's whole ArrayBuffer, so a view that is a window
+  // of a larger buffer (a pooled Buffer, a stream chunk) lets it read past the window: a truncated
+  // upload could get a size from neighbouring memory. It reads a copy of exactly these bytes.
+  const exact = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
   let found;
   try {
-    found = imageSize(bytes);
+    found = imageSize(exact);
   } catch {
     return undefined;
   }
