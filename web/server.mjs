@@ -1,14 +1,22 @@
 /**
  * The web image's server: the built app (web/dist) with the same handler and headers as the local
- * ingress (mesh/src/http/web-app.ts), plus the probes. No dependencies beyond Node. In the cluster
- * the Istio Gateway sends `/` here and `/api`, `/.well-known` to the services.
+ * ingress (mesh/src/http/web-app.ts), Swagger UI of the merged public API at `/docs` with the
+ * ingress's handler too (mesh/src/http/api-docs.ts), plus the probes. No dependencies beyond Node.
+ * In the cluster the Istio Gateway sends `/` (so `/docs`) here and `/api`, `/.well-known` to the services.
  */
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { apiDocsHandler, isApiDocsPath } from '../mesh/dist/http/api-docs.js';
 import { isAppPath, webAppHandler } from '../mesh/dist/http/web-app.js';
 
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), 'dist');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.join(here, 'dist');
+// The image holds the document at openapi/agora.json and swagger-ui-dist's few files in web/api-docs
+// (web/Dockerfile); run from a checkout, the installed package serves them.
+const docsAssets = path.join(here, 'api-docs');
+const docs = apiDocsHandler({ spec: path.join(here, '..', 'openapi', 'agora.json'), assetDir: existsSync(docsAssets) ? docsAssets : undefined });
 // Media live on the object store's origin in the cluster (S3): the CSP must allow those images.
 const imageOrigins = (process.env.WEB_IMAGE_ORIGINS ?? '')
   .split(',')
@@ -29,6 +37,10 @@ const server = http.createServer((req, res) => {
     const ok = pathname === '/healthz/live' || !draining;
     res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
     res.end(ok ? 'ok\n' : 'draining\n');
+    return;
+  }
+  if (isApiDocsPath(pathname)) {
+    void docs(req, res, pathname);
     return;
   }
   // The Gateway sends the API elsewhere; should a path of it arrive here anyway, it is not a page.

@@ -31,7 +31,7 @@ export const SERVICES: readonly ServiceTopology[] = [
   {
     name: 'users',
     localPort: 4002,
-    publicPrefixes: ['/api/v1/users', '/api/v1/search/users', '/api/v1/reports', '/api/v1/admin/reports'],
+    publicPrefixes: ['/api/v1/users', '/api/v1/search/users', '/api/v1/reports', '/api/v1/admin/reports', '/api/v1/admin/users'],
     database: 'agora_users',
   },
   { name: 'posts', localPort: 4003, publicPrefixes: ['/api/v1/posts', '/api/v1/feed', '/api/v1/search/posts'], database: 'agora_posts' },

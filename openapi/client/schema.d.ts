@@ -593,7 +593,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/users/lookup": {
+    "/api/v1/users": {
         parameters: {
             query?: never;
             header?: never;
@@ -603,9 +603,10 @@ export interface paths {
         /**
          * Several users by id
          * @description Public fields of up to 100 users at once (`ids=a,b,…`), in the order asked; ids without a
-         *     profile are simply absent. A malformed id is a 400 naming its position (`ids[2]`).
+         *     profile are simply absent. Public like a single profile: readable without a token, and a token
+         *     that is sent must be valid. A malformed id is a 400 naming its position (`ids[2]`).
          */
-        get: operations["Lookup"];
+        get: operations["ByIds"];
         put?: never;
         post?: never;
         delete?: never;
@@ -859,7 +860,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/users": {
+    "/api/v1/admin/users": {
         parameters: {
             query?: never;
             header?: never;
@@ -3970,7 +3971,7 @@ export interface operations {
             };
         };
     };
-    Lookup: {
+    ByIds: {
         parameters: {
             query: {
                 /** @description comma-separated user ids, at most 100 */
@@ -4809,6 +4810,15 @@ export interface operations {
                     "application/json": components["schemas"]["AdminUserPage"];
                 };
             };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Missing or invalid token */
             401: {
                 headers: {
@@ -4852,6 +4862,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdminUserEntry"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Missing or invalid token */

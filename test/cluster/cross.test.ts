@@ -151,6 +151,8 @@ for (const env of ENVS) {
       expect(web.route).toEqual([{ destination: { host: 'web.agora.svc.cluster.local', port: { number: 80 } } }]);
       for (const page of ['/', '/@ada', '/posts/0190a7f2', '/settings', '/assets/index-abc.js', '/apiary', '/metricsx'])
         expect(firstRoute(ingress, page)?.name, page).toBe('web');
+      // Swagger UI of the public API: web/server.mjs serves it (test/images/web-server.test.ts).
+      for (const docs of ['/docs', '/docs/openapi.json', '/docs/swagger-ui-bundle.js']) expect(firstRoute(ingress, docs)?.name, docs).toBe('web');
       for (const api of ['/api', '/api/v1/unknown', '/api/v2/posts', `${LOCAL_OBJECT_STORE.publicPrefix}/a/b`]) {
         const hit = firstRoute(ingress, api);
         expect(hit?.name, api).toBe('not-a-page');

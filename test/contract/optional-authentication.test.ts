@@ -123,7 +123,7 @@ describe('token-optional operations (public reading)', () => {
     expect(seen).toEqual([]);
   });
 
-  it('are exactly the public reads of the contract: a profile (by id, by username), a post, an author’s posts', () => {
+  it('are exactly the public reads of the contract: a profile (by id, by username), several profiles by id, a post, an author’s posts', () => {
     const doc = JSON.parse(readFileSync(path.join(ROOT, 'openapi/agora.json'), 'utf8')) as {
       paths: Record<string, Record<string, { security?: Array<Record<string, string[]>> }>>;
     };
@@ -135,6 +135,7 @@ describe('token-optional operations (public reading)', () => {
     expect(optional.sort()).toEqual([
       'GET /api/v1/posts',
       'GET /api/v1/posts/{id}',
+      'GET /api/v1/users',
       'GET /api/v1/users/by-username/{username}',
       'GET /api/v1/users/{id}',
     ]);

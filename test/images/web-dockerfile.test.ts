@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { API_DOCS_ASSETS } from '../../mesh/src/http/api-docs.js';
 import { DOCKERFILE, instructions, ROOT, stages } from './dockerfile.js';
 
 const WEB_DOCKERFILE = readFileSync(path.join(ROOT, 'web/Dockerfile'), 'utf8');
@@ -31,16 +32,42 @@ describe('web/Dockerfile', () => {
     for (const line of instructions(WEB_DOCKERFILE)) expect(line).not.toMatch(/^COPY\s+(--\S+\s+)*\.\s/i);
     const build = web.find((s) => s.name === 'build')!;
     expect(build.from).toBe('mesh');
-    expect(build.lines.filter((l) => l.startsWith('COPY '))).toEqual(['COPY openapi/client openapi/client', 'COPY web web']);
+    expect(build.lines.filter((l) => l.startsWith('COPY '))).toEqual([
+      'COPY openapi/client openapi/client',
+      'COPY openapi/agora.json openapi/agora.json',
+      'COPY web web',
+    ]);
   });
 
-  it('runtime: last stage, non-root, no dependencies installed, only the server, its handler and the built files', () => {
+  it("copies exactly the swagger-ui-dist files /docs serves (mesh's API_DOCS_ASSETS) into web/api-docs", () => {
+    const build = web.find((s) => s.name === 'build')!;
+    const cp = build.lines.join('\n').match(/cp ((?:node_modules\/swagger-ui-dist\/\S+ )+)web\/api-docs\//);
+    expect(cp, 'a cp of swagger-ui-dist files into web/api-docs/').not.toBeNull();
+    const files = cp![1]!
+      .trim()
+      .split(/\s+/)
+      .map((f) => f.replace('node_modules/swagger-ui-dist/', ''));
+    expect(files.sort()).toEqual([...API_DOCS_ASSETS].sort());
+  });
+
+  it('runtime: last stage, non-root, no dependencies installed, only the server, its handlers, the built files and what /docs serves', () => {
     const runtime = web.at(-1)!;
     expect(runtime.name).toBe('runtime');
     expect(runtime.lines).toContain('USER 1000:1000');
     expect(runtime.lines.some((l) => /\bnpm\b/.test(l))).toBe(false);
     const copied = runtime.lines.filter((l) => l.startsWith('COPY')).map((l) => l.split(/\s+/).at(-1));
-    expect(copied.sort()).toEqual(['mesh/dist/http/web-app.js', 'mesh/dist/topology.js', 'mesh/package.json', 'web/dist', 'web/server.mjs'].sort());
+    expect(copied.sort()).toEqual(
+      [
+        'mesh/dist/http/api-docs.js',
+        'mesh/dist/http/web-app.js',
+        'mesh/dist/topology.js',
+        'mesh/package.json',
+        'openapi/agora.json',
+        'web/api-docs',
+        'web/dist',
+        'web/server.mjs',
+      ].sort(),
+    );
     expect(runtime.lines).toContain('CMD ["node", "web/server.mjs"]');
   });
 

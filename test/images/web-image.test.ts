@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { securityHeaders } from '../../mesh/src/http/web-app.js';
 import { freePort } from '../helpers/processes.js';
 import { ROOT } from './dockerfile.js';
 import { docker, imageTestsEnabled, logs, removeStartedContainers, runContainer, script, syncIntoContainer, waitReady } from './docker.js';
@@ -69,8 +70,17 @@ describe.skipIf(!enabled)('web image (Docker, classic builder, no registry)', ()
     expect(files).toEqual(expect.arrayContaining(['web/server.mjs', 'web/dist/index.html', 'mesh/dist/http/web-app.js', 'mesh/package.json']));
     const unexpected = files.filter(
       (f) =>
-        !['web/server.mjs', 'mesh/package.json', 'mesh/dist/http/web-app.js', 'mesh/dist/topology.js', 'web/dist/index.html'].includes(f) &&
-        !f.startsWith('web/dist/assets/'),
+        ![
+          'web/server.mjs',
+          'mesh/package.json',
+          'mesh/dist/http/web-app.js',
+          'mesh/dist/http/api-docs.js',
+          'mesh/dist/topology.js',
+          'openapi/agora.json',
+          'web/dist/index.html',
+        ].includes(f) &&
+        !f.startsWith('web/dist/assets/') &&
+        !f.startsWith('web/api-docs/'),
     );
     expect(unexpected, 'no node_modules, no sources, no Vite manifest').toEqual([]);
     expect(writable).toBe('read-only');
@@ -101,6 +111,15 @@ describe.skipIf(!enabled)('web image (Docker, classic builder, no registry)', ()
     expect(html).toContain('<div id="root">');
     // script-src 'self' allows no inline script: every <script> has a src.
     expect(html.match(/<script\b[^>]*>/g)?.every((tag) => /\bsrc="\/assets\//.test(tag))).toBe(true);
+
+    // Swagger UI of the merged public API (the Gateway sends /docs here), under the same strict headers.
+    for (const p of ['/docs', '/docs/init.js', '/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/favicon-32x32.png']) {
+      const res = await fetch(`${base}${p}`);
+      expect(res.status, p).toBe(200);
+      expect(res.headers.get('content-security-policy'), p).toBe(securityHeaders()['content-security-policy']);
+      await res.arrayBuffer();
+    }
+    expect(await (await fetch(`${base}/docs/openapi.json`)).text()).toBe(await readFile(path.join(ROOT, 'openapi/agora.json'), 'utf8'));
 
     // A deep link (a profile, a post) is the app's own route: index.html, so a reload works.
     for (const deep of ['/@ada', '/posts/0190a7f2-0000-7000-8000-000000000000', '/settings']) {

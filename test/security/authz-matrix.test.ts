@@ -241,6 +241,7 @@ describe('token-optional operations (public reading)', () => {
     expect(optional.map((o) => o.id).sort()).toEqual([
       'GET /api/v1/posts',
       'GET /api/v1/posts/{id}',
+      'GET /api/v1/users',
       'GET /api/v1/users/by-username/{username}',
       'GET /api/v1/users/{id}',
     ]);

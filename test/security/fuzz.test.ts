@@ -600,7 +600,7 @@ describe('semantically wrong cursors on every paginated operation', () => {
         'GET /api/v1/posts/{id}/comments',
         'GET /api/v1/posts/{id}/likes',
         'GET /api/v1/search/posts',
-        'GET /api/v1/users',
+        'GET /api/v1/admin/users',
         'GET /api/v1/users/{id}/followers',
         'GET /api/v1/users/{id}/following',
         'GET /api/v1/users/me/blocks',

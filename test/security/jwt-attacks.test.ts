@@ -32,7 +32,7 @@ interface Target {
 const targets: Target[] = [
   { service: 'auth', method: 'GET', path: () => '/api/v1/auth/verify' },
   { service: 'users', method: 'GET', path: () => '/api/v1/users/me' },
-  { service: 'users (admin op)', method: 'GET', path: () => '/api/v1/users?limit=1' },
+  { service: 'users (admin op)', method: 'GET', path: () => '/api/v1/admin/users?limit=1' },
   // Not GET /api/v1/posts or /posts/{id}: those are token optional (public reading), so a request
   // without a token is answered; a post's likers need a token.
   { service: 'posts', method: 'GET', path: () => `/api/v1/posts/${postId}/likes?limit=1` },

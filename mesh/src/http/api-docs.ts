@@ -22,6 +22,9 @@ const ASSETS: Record<string, string> = {
   'favicon-32x32.png': 'image/png',
 };
 
+/** The only files of swagger-ui-dist the page uses: what an image copies (web/Dockerfile). */
+export const API_DOCS_ASSETS: readonly string[] = Object.keys(ASSETS);
+
 // The validator badge would load an image from validator.swagger.io: off (and the CSP would refuse it).
 const INIT = `window.ui = SwaggerUIBundle({
   url: '${API_DOCS_PREFIX}/openapi.json',

@@ -5,6 +5,7 @@ import { MediaEvents } from './domain/media-events.js';
 import { MediaService } from './domain/media-service.js';
 import { LocalObjectStore } from './domain/local-store.js';
 import { S3ObjectStore } from './domain/s3-store.js';
+import { MediaSizeBackfill } from './domain/size-backfill.js';
 import type { ObjectStore } from './domain/object-store.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { loadOpenApi } from '@agora/mesh';
@@ -16,6 +17,8 @@ export interface MediaDeps {
   store: ObjectStore;
   events: ServiceEvents;
   limits: AccountRateLimits<'upload'>;
+  /** Fills width and height of media uploaded before they were recorded (a pass at every start). */
+  sizeBackfill: MediaSizeBackfill;
 }
 
 /** The object store MEDIA_STORE selects (config.ts guarantees its settings are present). */
@@ -44,11 +47,18 @@ export async function wireMedia({ config, logger, db, metrics }: ServiceContext<
   const store = createObjectStore(config);
   // media consumes account.deleted and publishes media.updated / media.deleted (docs/events.md).
   const events = new ServiceEvents({ service: 'media', config, db, logger, registry: metrics.registry, handlers: () => mediaHandlers(store) });
-  const media = new MediaService(db, store, new MediaEvents(events.publisher), logger, {
+  const mediaEvents = new MediaEvents(events.publisher);
+  const media = new MediaService(db, store, mediaEvents, logger, {
     contentUrlTtlSeconds: config.MEDIA_CONTENT_URL_TTL_SECONDS,
   });
   await events.start();
+  const sizeBackfill = new MediaSizeBackfill(db, store, mediaEvents, logger);
+  sizeBackfill.start();
   const limits = new AccountRateLimits(db, { upload: config.RATE_LIMIT_UPLOADS }, metrics);
-  const deps: MediaDeps = { config, store, media, events, limits };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('media'), revocations: events.revocations, deps, onClose: () => events.stop() };
+  const deps: MediaDeps = { config, store, media, events, limits, sizeBackfill };
+  const onClose = async () => {
+    await sizeBackfill.stop();
+    await events.stop();
+  };
+  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('media'), revocations: events.revocations, deps, onClose };
 }

@@ -142,3 +142,12 @@ describe('GET /api/v1/search/posts', () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe('the search index', () => {
+  it('takes a new post in at once: no GIN pending list for every search to read (migration 0007)', async () => {
+    await post(ada, 'a freshly written post about lighthouses');
+    // gin_clean_pending_list answers how many pending pages it merged: with fastupdate on, the new post's words would be there.
+    const [row] = await posts.service.db.query<{ merged: number }>("SELECT gin_clean_pending_list('posts_search_idx')::int AS merged");
+    expect(row).toEqual({ merged: 0 });
+  });
+});

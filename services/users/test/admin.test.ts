@@ -42,19 +42,19 @@ describe('admin operations', () => {
   it('the list needs the admin role: 401 anonymous, 403 for a user, 200 for an admin', async () => {
     const user = await newSession(stack.url);
     await call('GET', '/api/v1/users/me', user.headers);
-    expect((await call('GET', '/api/v1/users')).status).toBe(401);
-    expect((await call('GET', '/api/v1/users', user.headers)).status).toBe(403);
+    expect((await call('GET', '/api/v1/admin/users')).status).toBe(401);
+    expect((await call('GET', '/api/v1/admin/users', user.headers)).status).toBe(403);
     await call('GET', '/api/v1/users/me', admin.headers);
-    const page = await call('GET', '/api/v1/users?limit=1', admin.headers);
+    const page = await call('GET', '/api/v1/admin/users?limit=1', admin.headers);
     expect(page.status).toBe(200);
     const body = (await page.json()) as { items: Array<{ id: string; suspended: boolean }>; nextCursor: string | null };
     expect(body.items).toHaveLength(1);
     expect(body.items[0]).toHaveProperty('suspended', false);
     expect(body.nextCursor).toEqual(expect.any(String));
-    const next = await call('GET', `/api/v1/users?limit=100&cursor=${body.nextCursor}`, admin.headers);
+    const next = await call('GET', `/api/v1/admin/users?limit=100&cursor=${body.nextCursor}`, admin.headers);
     const rest = (await next.json()) as { items: Array<{ id: string }> };
     expect(rest.items.map((i) => i.id)).not.toContain(body.items[0]!.id);
-    expect((await call('GET', '/api/v1/users?limit=0', admin.headers)).status).toBe(400);
+    expect((await call('GET', '/api/v1/admin/users?limit=0', admin.headers)).status).toBe(400);
   });
 
   it('suspension revokes sessions, blocks sign-in, and users refuses the remaining token; reinstating restores sign-in', async () => {

@@ -5,6 +5,8 @@ import { call, startUsers, type RunningUsers, type TestUser } from './harness.js
 /** Relationship flags on profiles, the batch lookup and suggested people. */
 let users: RunningUsers;
 const url = (p: string) => `${users.base}/api/v1/users/${p}`;
+/** The batch lookup: `GET /api/v1/users?…`. */
+const batch = (query: string) => `${users.base}/api/v1/users?${query}`;
 const follow = (u: TestUser, id: string) => call(url(`${id}/follow`), { method: 'POST', headers: u.auth });
 const PROBLEM = 'application/problem+json';
 
@@ -43,14 +45,14 @@ describe('following / followedBy on profiles', () => {
   });
 });
 
-describe('GET /api/v1/users/lookup?ids=', () => {
+describe('GET /api/v1/users?ids=', () => {
   it('answers public fields only, in the order asked, duplicates once, unknown ids absent', async () => {
     const [a, b, viewer] = [await newUser('a'), await newUser('b'), await newUser('viewer')];
     await users.service.db.execute(`UPDATE profiles SET avatar_media_id = '11111111-2222-4333-8444-555555555555', bio = 'secret-ish' WHERE id = $1`, [
       b.id,
     ]);
     const unknown = randomUUID();
-    const res = await call(url(`lookup?ids=${b.id},${unknown},${a.id.toUpperCase()},${b.id}`), { headers: viewer.auth });
+    const res = await call(batch(`ids=${b.id},${unknown},${a.id.toUpperCase()},${b.id}`), { headers: viewer.auth });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       items: [
@@ -70,16 +72,16 @@ describe('GET /api/v1/users/lookup?ids=', () => {
   it('takes 100 ids; 101, an empty entry, a malformed id or no ids at all are 400 problems naming what is wrong', async () => {
     const viewer = await newUser('viewer');
     const hundred = Array.from({ length: 100 }, () => randomUUID());
-    const ok = await call(url(`lookup?ids=${hundred.join(',')}`), { headers: viewer.auth });
+    const ok = await call(batch(`ids=${hundred.join(',')}`), { headers: viewer.auth });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ items: [] });
 
-    const tooMany = await call(url(`lookup?ids=${[...hundred, randomUUID()].join(',')}`), { headers: viewer.auth });
+    const tooMany = await call(batch(`ids=${[...hundred, randomUUID()].join(',')}`), { headers: viewer.auth });
     expect(tooMany.status).toBe(400);
     expect(tooMany.headers.get('content-type')).toContain(PROBLEM);
     expect(JSON.stringify(tooMany.body)).toContain('ids');
 
-    const malformed = await call(url(`lookup?ids=${viewer.id},not-a-uuid,${randomUUID()}`), { headers: viewer.auth });
+    const malformed = await call(batch(`ids=${viewer.id},not-a-uuid,${randomUUID()}`), { headers: viewer.auth });
     expect(malformed.status).toBe(400);
     expect(malformed.headers.get('content-type')).toContain(PROBLEM);
     expect(malformed.body.type).toBe('https://agora.dev/problems/validation');
@@ -87,16 +89,23 @@ describe('GET /api/v1/users/lookup?ids=', () => {
     expect(JSON.stringify(malformed.body)).not.toContain('ids[0]');
 
     for (const q of ['ids=', `ids=${viewer.id},`, '', `ids=${viewer.id}&ids=${viewer.id}`]) {
-      const res = await call(url(`lookup?${q}`), { headers: viewer.auth });
+      const res = await call(batch(q), { headers: viewer.auth });
       expect(res.status, q).toBe(400);
       expect(res.headers.get('content-type'), q).toContain(PROBLEM);
     }
   });
 
-  it('needs a signed-in caller', async () => {
-    const res = await call(url(`lookup?ids=${randomUUID()}`));
-    expect(res.status).toBe(401);
-    expect(res.headers.get('content-type')).toContain(PROBLEM);
+  it('answers anyone, as a single profile does; a token that is sent must be valid', async () => {
+    const a = await newUser('a');
+    const anonymous = await call(batch(`ids=${a.id}`));
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body).toEqual({ items: [expect.objectContaining({ id: a.id, username: a.username })] });
+    expect(Object.keys((anonymous.body.items as object[])[0]!).sort()).toEqual(
+      ['avatarUrl', 'displayName', 'followerCount', 'followingCount', 'id', 'username'].sort(),
+    );
+    const bad = await call(batch(`ids=${a.id}`), { headers: { authorization: 'Bearer not-a-token' } });
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get('content-type')).toContain(PROBLEM);
   });
 });
 

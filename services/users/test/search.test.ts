@@ -151,6 +151,17 @@ describe('ranked keyset pages', () => {
   });
 });
 
+describe('the trigram indexes', () => {
+  it('take a new profile in at once: no GIN pending list for every search to read (migration 0010)', async () => {
+    await person('fresh_signup', 'Fresh Signup');
+    for (const index of ['profiles_username_trgm_idx', 'profiles_display_name_trgm_idx']) {
+      // gin_clean_pending_list answers how many pending pages it merged: with fastupdate on, the new profile's would be there.
+      const [row] = await users.service.db.query<{ merged: number }>('SELECT gin_clean_pending_list($1::regclass)::int AS merged', [index]);
+      expect(row, index).toEqual({ merged: 0 });
+    }
+  });
+});
+
 describe('validation and access', () => {
   it('q is required, 1–50 characters with something visible and no control characters', async () => {
     for (const q of ['', 'q=', 'q=%20%20', `q=${'a'.repeat(51)}`, 'q=ada%00', 'q=a%0Ab', 'q=ada&limit=0', 'q=ada&limit=101', 'q=ada&q=bob']) {

@@ -9,7 +9,8 @@ export function useAdminUsers() {
     queryKey: keys.adminUsers,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last: Schemas['AdminUserPage']) => last.nextCursor ?? undefined,
-    queryFn: ({ pageParam }) => unwrap(api.GET('/api/v1/users', { params: { query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+    queryFn: ({ pageParam }) =>
+      unwrap(api.GET('/api/v1/admin/users', { params: { query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } } })),
   });
 }
 

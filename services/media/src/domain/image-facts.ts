@@ -27,9 +27,13 @@ export async function sniffType(bytes: Uint8Array): Promise<string | undefined> 
  * 0 or above MAX_SIDE. EXIF orientations 5–8 turn the image a quarter, so width and height swap.
  */
 export function pixelSize(bytes: Uint8Array, contentType: string): { width: number; height: number } | undefined {
+  // image-size reads through a DataView on the view's whole ArrayBuffer, so a view that is a window
+  // of a larger buffer (a pooled Buffer, a stream chunk) lets it read past the window: a truncated
+  // upload could get a size from neighbouring memory. It reads a copy of exactly these bytes.
+  const exact = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
   let found;
   try {
-    found = imageSize(bytes);
+    found = imageSize(exact);
   } catch {
     return undefined;
   }
@@ -38,4 +42,20 @@ export function pixelSize(bytes: Uint8Array, contentType: string): { width: numb
   const valid = (side: number) => Number.isInteger(side) && side >= 1 && side <= MAX_SIDE;
   if (!valid(width) || !valid(height)) return undefined;
   return found.orientation !== undefined && found.orientation >= 5 && found.orientation <= 8 ? { width: height, height: width } : { width, height };
+}
+
+/**
+ * The pixel size of a stored object from its first bytes (`start`, FIRST_READ_BYTES or the whole
+ * object when shorter), or, for a JPEG whose metadata outgrows them, from the whole object
+ * (`readAll`, at most MAX_MEDIA_BYTES). Completion and the size backfill read sizes the same way.
+ */
+export async function storedPixelSize(
+  start: Uint8Array,
+  contentType: string,
+  sizeBytes: number,
+  readAll: () => Promise<Uint8Array>,
+): Promise<{ width: number; height: number } | undefined> {
+  const size = pixelSize(start, contentType);
+  if (size || sizeBytes <= start.length) return size;
+  return pixelSize(await readAll(), contentType);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { problems, type Database, type Queryable } from '@agora/mesh';
 import type { Logger } from 'pino';
 import { contentWindow, objectCacheControl } from './content-url.js';
-import { FIRST_READ_BYTES, pixelSize, sniffType } from './image-facts.js';
+import { FIRST_READ_BYTES, sniffType, storedPixelSize } from './image-facts.js';
 import type { MediaEvents } from './media-events.js';
 import { ObjectStoreUnavailable, type ObjectStore } from './object-store.js';
 
@@ -161,18 +161,15 @@ export class MediaService {
     if (stored.sizeBytes !== media.sizeBytes || storedType !== media.contentType) {
       throw problems.conflict('The stored object does not match the declared content type and size.');
     }
-    let start = await this.fromStore(id, () => this.store.readStart(media.objectKey, Math.min(FIRST_READ_BYTES, media.sizeBytes)));
+    const start = await this.fromStore(id, () => this.store.readStart(media.objectKey, Math.min(FIRST_READ_BYTES, media.sizeBytes)));
     const sniffed = await sniffType(start);
     if (sniffed !== media.contentType) {
       this.logger.warn({ mediaId: id, declared: media.contentType, detected: sniffed ?? 'unknown' }, 'upload refused: bytes of another type');
       throw problems.conflict(`The uploaded bytes are not ${media.contentType} (their signature says ${sniffed ?? 'an unknown type'}).`);
     }
-    let size = pixelSize(start, media.contentType);
-    if (!size && media.sizeBytes > start.length) {
-      // A JPEG whose metadata outgrows the first read: its size comes after; read the whole object (≤ 10 MiB).
-      start = await this.fromStore(id, () => this.store.readStart(media.objectKey, media.sizeBytes));
-      size = pixelSize(start, media.contentType);
-    }
+    const size = await storedPixelSize(start, media.contentType, media.sizeBytes, () =>
+      this.fromStore(id, () => this.store.readStart(media.objectKey, media.sizeBytes)),
+    );
     if (!size) {
       this.logger.warn({ mediaId: id, declared: media.contentType }, 'upload refused: no readable pixel size');
       throw problems.conflict(`The uploaded bytes are not a readable ${media.contentType} image (no valid width and height).`);

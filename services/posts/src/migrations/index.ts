@@ -5,6 +5,7 @@ import { embeddingSearchCommentEdits } from './0003-embedding-search-comment-edi
 import { postEvents } from './0004-post-events.js';
 import { relationships } from './0005-relationships.js';
 import { auditEvents } from './0006-audit-events.js';
+import { searchIndexNoPendingList } from './0007-search-index-no-pending-list.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
 export const migrations: Migration[] = [
@@ -16,4 +17,5 @@ export const migrations: Migration[] = [
   accountRateLimitsMigration,
   relationships,
   auditEvents,
+  searchIndexNoPendingList,
 ];

@@ -4,10 +4,15 @@ import { callerId, type ProblemDetails, type UserId, type Cursor, type PageLimit
 import type { UsersDeps } from '../wiring.js';
 import type { AdminUserEntry, AdminUserPage, SuspensionChange } from './schemas.js';
 
-/** Admin operations: need the `admin` role claim (checked at the sidecar and here). */
-@Route('api/v1/users')
+/**
+ * Admin operations on users: need the `admin` role claim (checked at the sidecar and here). The
+ * list lives under `/api/v1/admin/users`, beside the report queue, because `GET /api/v1/users` is
+ * the batch lookup any caller may use (users-controller.ts).
+ */
+@Route('api/v1')
 @Tags('admin')
 @Security('jwt', ['admin'])
+@Response<ProblemDetails>(400, 'Invalid request')
 @Response<ProblemDetails>(401, 'Missing or invalid token')
 @Response<ProblemDetails>(403, 'Not an admin')
 export class AdminController extends Controller {
@@ -19,7 +24,7 @@ export class AdminController extends Controller {
    * Every user, newest first, with their suspension state.
    * @summary Every user (admin)
    */
-  @Get()
+  @Get('admin/users')
   public async listUsers(@Query() limit?: PageLimit, @Query() cursor?: Cursor): Promise<AdminUserPage> {
     return this.deps.moderation.list(limit, cursor);
   }
@@ -32,7 +37,7 @@ export class AdminController extends Controller {
    * @param id the user's id
    * @summary Suspend or reinstate a user (admin)
    */
-  @Put('{id}/suspension')
+  @Put('users/{id}/suspension')
   @Response<ProblemDetails>(404, 'No such user')
   @Response<ProblemDetails>(503, 'auth is unavailable; nothing changed')
   public async setSuspension(@Path() id: UserId, @Body() body: SuspensionChange, @Request() req: KoaRequest): Promise<AdminUserEntry> {

@@ -139,21 +139,24 @@ export class UsersController extends Controller {
     return this.deps.profiles.byUsername(username, me?.id ?? null);
   }
 
-  // lookup and suggested come before `{id}`: routes match in the order they are declared here.
-
   /**
    * Public fields of up to 100 users at once (`ids=a,b,…`), in the order asked; ids without a
-   * profile are simply absent. A malformed id is a 400 naming its position (`ids[2]`).
+   * profile are simply absent. Public like a single profile: readable without a token, and a token
+   * that is sent must be valid. A malformed id is a 400 naming its position (`ids[2]`).
    * @summary Several users by id
    * @param ids comma-separated user ids, at most 100
    */
-  @Get('lookup')
-  public async lookup(@Query() ids: UserIdList, @Request() req: KoaRequest): Promise<PublicUserList> {
-    await this.me(req);
+  @Get()
+  @Security('jwt')
+  @Security({})
+  public async byIds(@Query() ids: UserIdList, @Request() req: KoaRequest): Promise<PublicUserList> {
+    if (optionalCaller(req)) await this.me(req);
     const parsed = parseIdList(ids);
     if ('errors' in parsed) throw problems.validation('The ids are not a list of at most 100 user ids.', parsed.errors);
     return { items: await this.deps.publicUsers.byIds(parsed.ids) };
   }
+
+  // suggested comes before `{id}`: routes match in the order they are declared here.
 
   /**
    * People you might follow: the most followed accounts you do not follow yet (never you, never a

@@ -640,20 +640,20 @@ export function RegisterRoutes(router: KoaRouter) {
             });
         });
         // WARNING: This file was auto-generated with tsoa. Please do not modify it. Re-run tsoa to re-generate this file: https://github.com/lukeautry/tsoa
-        const argsUsersController_lookup: Record<string, TsoaRoute.ParameterSchema> = {
+        const argsUsersController_byIds: Record<string, TsoaRoute.ParameterSchema> = {
                 ids: {"in":"query","name":"ids","required":true,"ref":"UserIdList"},
                 req: {"in":"request","name":"req","required":true,"dataType":"object"},
         };
-        router.get('/api/v1/users/lookup',
-            authenticateMiddleware([{"jwt":[]}]),
+        router.get('/api/v1/users',
+            authenticateMiddleware([{"jwt":[]},{}]),
             ...(fetchMiddlewares<Middleware>(UsersController)),
-            ...(fetchMiddlewares<Middleware>(UsersController.prototype.lookup)),
+            ...(fetchMiddlewares<Middleware>(UsersController.prototype.byIds)),
 
-            async function UsersController_lookup(context: Context, next: Next) {
+            async function UsersController_byIds(context: Context, next: Next) {
 
             let validatedArgs: any[] = [];
             try {
-              validatedArgs = templateService.getValidatedArgs({ args: argsUsersController_lookup, context, next });
+              validatedArgs = templateService.getValidatedArgs({ args: argsUsersController_byIds, context, next });
             } catch (err) {
               const error = err as any;
               error.message ||= JSON.stringify({ fields: error.fields });
@@ -669,7 +669,7 @@ export function RegisterRoutes(router: KoaRouter) {
             }
 
             return templateService.apiHandler({
-              methodName: 'lookup',
+              methodName: 'byIds',
               controller,
               context,
               validatedArgs,
@@ -1243,7 +1243,7 @@ export function RegisterRoutes(router: KoaRouter) {
                 limit: {"in":"query","name":"limit","ref":"PageLimit"},
                 cursor: {"in":"query","name":"cursor","ref":"Cursor"},
         };
-        router.get('/api/v1/users',
+        router.get('/api/v1/admin/users',
             authenticateMiddleware([{"jwt":["admin"]}]),
             ...(fetchMiddlewares<Middleware>(AdminController)),
             ...(fetchMiddlewares<Middleware>(AdminController.prototype.listUsers)),

@@ -8,6 +8,7 @@ import { blocksMutes } from './0006-blocks-mutes.js';
 import { auditEvents } from './0007-audit-events.js';
 import { reports } from './0008-reports.js';
 import { reportContentRemoval } from './0009-report-content-removal.js';
+import { searchIndexNoPendingList } from './0010-search-index-no-pending-list.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
 export const migrations: Migration[] = [
@@ -22,4 +23,5 @@ export const migrations: Migration[] = [
   auditEvents,
   reports,
   reportContentRemoval,
+  searchIndexNoPendingList,
 ];
