@@ -5,7 +5,7 @@
 //   cp services/posts/dist/main.bundle.mjs services/posts/dist/main.before.bundle.mjs   # before the change (pg resolves from there)
 //   npm run build && node bench/ab-posts.mjs --a=services/posts/dist/main.before.bundle.mjs [--rounds=5] [--seconds=6]
 //
-// --b defaults to the current build. Prints, per arm, the median req/s and µs CPU/req with the
+// --b defaults to the current build; --start compares cold starts (spawn → ready) instead. Prints, per arm, the median req/s and µs CPU/req with the
 // spread, and the per-round ratios B÷A and each ÷ bare.
 import path from 'node:path';
 import { cleanup, freePort } from './lib/procs.mjs';
@@ -19,6 +19,7 @@ const A = path.resolve(arg('a', ''));
 const B = path.resolve(arg('b', serviceScript('posts')));
 const ROUNDS = Number(arg('rounds', '5'));
 const SECONDS = Number(arg('seconds', '6'));
+const START = process.argv.includes('--start');
 const CONNECTIONS = 16;
 const log = (line) => console.log(`[ab] ${line}`);
 if (!arg('a')) {
@@ -42,6 +43,21 @@ try {
   for (let i = 0; i < 199; i += 1) tokens.push(await refreshSession(stack.services.auth.base, viewer));
 
   const start = async (script, label) => startServiceProcess('posts', { ...stack.env.posts, PORT: String(await freePort()) }, { script, label });
+  if (START) {
+    // Cold starts instead of load: each arm started and stopped once per round.
+    const once = (script) => async (i) => {
+      const svc = await start(script, `posts-start-${i}`);
+      await svc.stop();
+      return { ms: svc.readyMs, cpuMs: svc.startCpuMs };
+    };
+    const runs = await interleave(ROUNDS, { a: once(A), b: once(B) }, { log });
+    for (const k of ['a', 'b']) {
+      log(`${k}: start ${fmtSpread(spread(runs[k].map((r) => r.ms)), 0, ' ms')}, ${fmtSpread(spread(runs[k].map((r) => r.cpuMs)), 0, ' ms CPU')}`);
+    }
+    log(`B ÷ A start ${fmtSpread(ratioSpread(runs.a, runs.b, (r) => r.ms))}; CPU ${fmtSpread(ratioSpread(runs.a, runs.b, (r) => r.cpuMs))}`);
+    await cleanup();
+    process.exit(0);
+  }
   const a = await start(A, 'posts-a');
   const b = await start(B, 'posts-b');
   const bare = await startBaseline(stack.databases.posts, viewer.id);
