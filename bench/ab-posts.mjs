@@ -5,7 +5,7 @@
 //   cp services/posts/dist/main.bundle.mjs services/posts/dist/main.before.bundle.mjs   # before the change (pg resolves from there)
 //   npm run build && node bench/ab-posts.mjs --a=services/posts/dist/main.before.bundle.mjs [--rounds=5] [--seconds=6]
 //
-// --b defaults to the current build; --start compares cold starts (spawn → ready) instead. Prints, per arm, the median req/s and µs CPU/req with the
+// --b defaults to the current build, --a to --b (then --env-a/--env-b tell the arms apart); --start compares cold starts (spawn → ready) instead. Prints, per arm, the median req/s and µs CPU/req with the
 // spread, and the per-round ratios B÷A and each ÷ bare.
 import path from 'node:path';
 import { cleanup, freePort } from './lib/procs.mjs';
@@ -15,15 +15,26 @@ import { fmtSpread, interleave, ratioSpread, spread } from './lib/interleave.mjs
 import { startBaseline } from './rows/overhead.mjs';
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
-const A = path.resolve(arg('a', ''));
 const B = path.resolve(arg('b', serviceScript('posts')));
+const A = path.resolve(arg('a', B)); // the same build, when the arms differ by --env-a/--env-b only
 const ROUNDS = Number(arg('rounds', '5'));
 const SECONDS = Number(arg('seconds', '6'));
 const START = process.argv.includes('--start');
+/** `--env-a=K=V,K2=V2` / `--env-b=…`: environment for one arm only (a setting instead of a build). */
+const envOf = (name) =>
+  Object.fromEntries(
+    arg(name, '')
+      .split(',')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+const ENV = { a: envOf('env-a'), b: envOf('env-b') };
 const CONNECTIONS = 16;
 const log = (line) => console.log(`[ab] ${line}`);
-if (!arg('a')) {
-  console.error('usage: node bench/ab-posts.mjs --a=<posts bundle before> [--b=<bundle after>] [--rounds=5] [--seconds=6]');
+if (!arg('a') && !arg('env-a') && !arg('env-b')) {
+  console.error(
+    'usage: node bench/ab-posts.mjs --a=<posts bundle before> [--b=<bundle after>] [--env-a=K=V,…] [--env-b=K=V,…] [--rounds=5] [--seconds=6] [--start]',
+  );
   process.exit(2);
 }
 
@@ -42,15 +53,16 @@ try {
   const tokens = [viewer.token];
   for (let i = 0; i < 199; i += 1) tokens.push(await refreshSession(stack.services.auth.base, viewer));
 
-  const start = async (script, label) => startServiceProcess('posts', { ...stack.env.posts, PORT: String(await freePort()) }, { script, label });
+  const start = async (script, label, env = {}) =>
+    startServiceProcess('posts', { ...stack.env.posts, ...env, PORT: String(await freePort()) }, { script, label });
   if (START) {
     // Cold starts instead of load: each arm started and stopped once per round.
-    const once = (script) => async (i) => {
-      const svc = await start(script, `posts-start-${i}`);
+    const once = (script, env) => async (i) => {
+      const svc = await start(script, `posts-start-${i}`, env);
       await svc.stop();
       return { ms: svc.readyMs, cpuMs: svc.startCpuMs };
     };
-    const runs = await interleave(ROUNDS, { a: once(A), b: once(B) }, { log });
+    const runs = await interleave(ROUNDS, { a: once(A, ENV.a), b: once(B, ENV.b) }, { log });
     for (const k of ['a', 'b']) {
       log(`${k}: start ${fmtSpread(spread(runs[k].map((r) => r.ms)), 0, ' ms')}, ${fmtSpread(spread(runs[k].map((r) => r.cpuMs)), 0, ' ms CPU')}`);
     }
@@ -58,8 +70,8 @@ try {
     await cleanup();
     process.exit(0);
   }
-  const a = await start(A, 'posts-a');
-  const b = await start(B, 'posts-b');
+  const a = await start(A, 'posts-a', ENV.a);
+  const b = await start(B, 'posts-b', ENV.b);
   const bare = await startBaseline(stack.databases.posts, viewer.id);
   let t = 0;
   const rotating = {
