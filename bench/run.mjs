@@ -3,7 +3,7 @@
 // met) and writes bench/results/latest.json. Method and latest figures: docs/benchmarks.md.
 //
 // Options: --quick (shorter runs, feed at 10 k posts only: for working on the bench itself, not
-// for figures), --skip=<row,...> (rows 1..9 to leave out), --only=<row,...> (run just these).
+// for figures), --skip=<row,...> (rows 1..10 to leave out), --only=<row,...> (run just these).
 // Every process it starts is stopped at the end, on failure and on Ctrl-C.
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -30,6 +30,7 @@ import { overheadRow } from './rows/overhead.mjs';
 import { coldStartRow } from './rows/cold-start.mjs';
 import { memoryRow } from './rows/memory.mjs';
 import { notificationsStreamRow } from './rows/notifications-stream.mjs';
+import { feedAuthorsRow } from './rows/feed-authors.mjs';
 import { Report } from './lib/report.mjs';
 import { webBundleByRoute } from './lib/web-bundle.mjs';
 import { inclusiveShare, layerShares, moduleOf, readProfile, topSelf } from './lib/cpuprofile.mjs';
@@ -133,7 +134,7 @@ async function main() {
   // ---- Row 6: login cost (in-process, before anything else competes for the CPU).
   await part(6, 'login cost', () => argon2Row());
 
-  if (![1, 2, 3, 4, 5, 7, 9].some(runs)) return;
+  if (![1, 2, 3, 4, 5, 7, 9, 10].some(runs)) return;
   // ---- PostgreSQL and the stack (tracing on, every request sampled, exported to a local sink).
   const pg = await startPostgres();
   machine.postgres = `PostgreSQL ${pg.version} (${pg.kind})`;
@@ -194,6 +195,8 @@ async function main() {
   await part(5, 'RSS after load', () => memoryRow(b, stack, postPath, viewers));
   // ---- Row 9: the notifications stream's fan-out.
   await part(9, 'notifications stream', () => notificationsStreamRow(b, stack));
+  // ---- Row 10: the feed's authors, read model vs batch lookup (small data of its own).
+  await part(10, 'feed authors', () => feedAuthorsRow(b, stack, viewers[2]));
   // ---- Row 7: search users at 100 k users (before the feed loads its own 100 k profiles).
   await part(7, 'search users', () => searchUsersRow(stack, viewers));
   // ---- Row 3: feed at scale.
