@@ -189,6 +189,7 @@ async function main() {
   }
   // ---- Row 2: token check cost (divides by row 1's CPU per request: runs only with row 1).
   if (overhead) await part(2, 'token check', () => tokenCheckRow(stack, tokens, overhead, prof));
+  else if (runs(2)) report.note("row 2 was not measured: it divides by row 1's CPU per request, so it runs only with row 1 (--only=1,2)");
   // ---- Row 4: through the ingress.
   await part(4, 'ingress', () => ingressRow(stack, postPath, tokens));
   // ---- Row 5b: memory after 60 s of load on every service.
