@@ -7,7 +7,7 @@
 // it is the batch approach's cost plus the embedding's (≈ 0.3 ms of SQL a page, docs/benchmarks.md
 // "Posts: embedding and search"), an upper bound of what it would cost instead (row 10).
 import { percentile, round } from '../lib/load.mjs';
-import { getJson, newSession, postJson } from '../lib/stack.mjs';
+import { getJson, newSession, postJson, refreshSession } from '../lib/stack.mjs';
 import { fmtSpread, interleave, spread } from '../lib/interleave.mjs';
 import { sleep } from '../lib/procs.mjs';
 
@@ -42,7 +42,8 @@ async function okJson(url, headers) {
 export async function feedAuthorsRow(b, stack, viewer) {
   const posts = stack.services.posts.base;
   const users = stack.services.users.base;
-  const h = b.bearer(viewer.token);
+  // A fresh token: the row runs late in the bench, and an access token lives 15 minutes.
+  const h = b.bearer(await refreshSession(stack.services.auth.base, viewer));
   // 20 authors the viewer follows, two posts each, written round-robin so that the first page holds
   // one post by every author (the lookup asks for 20 ids, as a real page of varied authors would).
   const authors = await Promise.all(Array.from({ length: AUTHORS }, () => newSession(stack.url, 'author')));
