@@ -8,7 +8,7 @@
 // --b defaults to the current build, --a to --b (then --env-a/--env-b tell the arms apart); --start compares cold starts (spawn → ready) instead. Prints, per arm, the median req/s and µs CPU/req with the
 // spread, and the per-round ratios B÷A and each ÷ bare.
 import path from 'node:path';
-import { cleanup, freePort } from './lib/procs.mjs';
+import { cleanup, freePort, memoryOf, sleep } from './lib/procs.mjs';
 import { assertHealthy, load, round } from './lib/load.mjs';
 import { newSession, postJson, refreshSession, serviceScript, startOtlpSink, startPostgres, startServiceProcess, startStack } from './lib/stack.mjs';
 import { fmtSpread, interleave, ratioSpread, spread } from './lib/interleave.mjs';
@@ -95,7 +95,17 @@ try {
   for (const run of Object.values(loads)) await run({ duration: 3 });
   const runs = await interleave(
     ROUNDS,
-    Object.fromEntries(Object.entries(loads).map(([k, run]) => [k, async () => assertHealthy(k, await run({ duration: SECONDS }))])),
+    Object.fromEntries(
+      Object.entries(loads).map(([k, run]) => [
+        k,
+        async () => {
+          const r = assertHealthy(k, await run({ duration: SECONDS }));
+          // RSS 2 s after the arm's load, as row 5 reads it (for settings such as malloc's).
+          await sleep(2000);
+          return { ...r, rssMiB: (await memoryOf({ bare, a, b }[k].pid)).rssMiB };
+        },
+      ]),
+    ),
     { log },
   );
   const rps = (r) => r.rps;
@@ -105,6 +115,7 @@ try {
   }
   log(`A ÷ bare throughput ${fmtSpread(ratioSpread(runs.bare, runs.a, rps))}; B ÷ bare ${fmtSpread(ratioSpread(runs.bare, runs.b, rps))}`);
   log(`B ÷ A throughput ${fmtSpread(ratioSpread(runs.a, runs.b, rps))}; B ÷ A CPU/req ${fmtSpread(ratioSpread(runs.a, runs.b, cpu))}`);
+  log(`RSS 2 s after each round's load: ${['a', 'b'].map((k) => `${k} ${fmtSpread(spread(runs[k].map((r) => r.rssMiB)), 1, ' MiB')}`).join('; ')}`);
   log(`B's CPU/req minus A's, per round (µs): ${runs.b.map((r, i) => round(cpu(r) - cpu(runs.a[i]), 0)).join(', ')}`);
 } catch (err) {
   console.error(`[ab] failed: ${err.stack ?? err}`);
