@@ -38,6 +38,9 @@ if (!arg('a') && !arg('env-a') && !arg('env-b')) {
   process.exit(2);
 }
 
+// Ctrl-C stops what was started (PostgreSQL included), as bench/run.mjs does.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => cleanup().finally(() => process.exit(130)));
+
 try {
   const pg = await startPostgres();
   const sink = await startOtlpSink();

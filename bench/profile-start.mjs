@@ -11,6 +11,9 @@ import { SERVICE_NODE_ARGS, startOtlpSink, startPostgres, startServiceProcess, s
 import { readProfile, topSelf, moduleOf } from './lib/cpuprofile.mjs';
 
 const name = process.argv[2] ?? 'posts';
+// Ctrl-C stops what was started (PostgreSQL included), as bench/run.mjs does.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => cleanup().finally(() => process.exit(130)));
+
 try {
   const pg = await startPostgres();
   const sink = await startOtlpSink();
