@@ -100,6 +100,9 @@ ENV NODE_OPTIONS="--import=/app/mesh/dist/observability/register.bundle.mjs --ma
 # glibc serves blocks of ≥ 1 MiB with their own mmap and returns them when freed, instead of keeping
 # them in per-thread arenas (tools/src/local/service-env.ts SERVICE_PROCESS_ENV says what it measured).
 ENV MALLOC_MMAP_THRESHOLD_=1048576
+# At most two malloc arenas instead of up to eight per core for the threads that allocate (libuv's
+# pool runs WebCrypto and file writes): less fragmented, less RSS (docs/benchmarks.md, row 5).
+ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=prod-deps --chown=0:0 /app /app
 COPY --from=build --chown=0:0 /app/mesh/dist mesh/dist

@@ -3,13 +3,13 @@
 // met) and writes bench/results/latest.json. Method and latest figures: docs/benchmarks.md.
 //
 // Options: --quick (shorter runs, feed at 10 k posts only: for working on the bench itself, not
-// for figures), --skip=<row,...> (rows 1..7 to leave out).
+// for figures), --skip=<row,...> (rows 1..10 to leave out), --only=<row,...> (run just these).
 // Every process it starts is stopped at the end, on failure and on Ctrl-C.
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cleanup, freePort, memoryOf, onCleanup, ROOT, sleep, spawnNode, waitFor200 } from './lib/procs.mjs';
+import { cleanup, freePort, onCleanup, ROOT } from './lib/procs.mjs';
 import { assertHealthy, load, round } from './lib/load.mjs';
 import {
   getJson,
@@ -25,6 +25,12 @@ import {
 } from './lib/stack.mjs';
 import { GRAPH, loadAuthors, loadFollowGraph, loadPosts, SEARCH_WORDS } from './lib/feed-data.mjs';
 import { measureSearchUsers } from './lib/search-users.mjs';
+import { argon2Reference } from './lib/machine-speed.mjs';
+import { overheadRow } from './rows/overhead.mjs';
+import { coldStartRow } from './rows/cold-start.mjs';
+import { memoryRow } from './rows/memory.mjs';
+import { notificationsStreamRow } from './rows/notifications-stream.mjs';
+import { feedAuthorsRow } from './rows/feed-authors.mjs';
 import { Report } from './lib/report.mjs';
 import { webBundleByRoute } from './lib/web-bundle.mjs';
 import { inclusiveShare, layerShares, moduleOf, readProfile, topSelf } from './lib/cpuprofile.mjs';
@@ -33,7 +39,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const PROFILE = args.includes('--profile');
-const SKIP = new Set((args.find((a) => a.startsWith('--skip='))?.slice(7) ?? '').split(',').filter(Boolean).map(Number));
+const rowList = (flag) => new Set((args.find((a) => a.startsWith(flag))?.slice(flag.length) ?? '').split(',').filter(Boolean).map(Number));
+const SKIP = rowList('--skip=');
+const ONLY = rowList('--only=');
+const runs = (section) => !SKIP.has(section) && (ONLY.size === 0 || ONLY.has(section));
 const D = (seconds) => (QUICK ? Math.max(2, Math.round(seconds / 3)) : seconds);
 const RESULTS = path.join(ROOT, 'bench', 'results', 'latest.json');
 const started = performance.now();
@@ -75,7 +84,7 @@ function explainFailure() {
 
 /** Runs one part; a failure is reported as a failed row and the rest of the bench still runs. */
 async function part(section, measure, fn) {
-  if (SKIP.has(Number(section))) return undefined;
+  if (!runs(Number(section))) return undefined;
   try {
     return await fn();
   } catch (err) {
@@ -86,6 +95,8 @@ async function part(section, measure, fn) {
 }
 
 const bearer = (token) => ({ authorization: `Bearer ${token}` });
+/** What the row modules (bench/rows/*.mjs) share with this file. */
+const b = { report, log, D, QUICK, CONNECTIONS, bearer, rotatingTokens: (tokens, p) => rotatingTokens(tokens, p) };
 
 /** autocannon options that rotate through `tokens`, one per request (round-robin across connections). */
 function rotatingTokens(tokens, path) {
@@ -112,12 +123,18 @@ async function main() {
     );
   }
 
+  // ---- The machine's speed now: argon2id's own hash time, at the start and again at the end, printed
+  // beside every absolute figure so that a slow machine can be told from a slow change.
+  machine.argon2ReferenceMs = { start: await argon2Reference() };
+  log(`machine reference: argon2id m=19 MiB t=2 p=1 ${machine.argon2ReferenceMs.start} ms per hash`);
+
   // ---- Row 8: the web app's JavaScript per route (files on disk, no stack needed).
   await part(8, 'web JS per route', () => webBundleRow());
 
   // ---- Row 6: login cost (in-process, before anything else competes for the CPU).
   await part(6, 'login cost', () => argon2Row());
 
+  if (![1, 2, 3, 4, 5, 7, 9, 10].some(runs)) return;
   // ---- PostgreSQL and the stack (tracing on, every request sampled, exported to a local sink).
   const pg = await startPostgres();
   machine.postgres = `PostgreSQL ${pg.version} (${pg.kind})`;
@@ -129,7 +146,7 @@ async function main() {
   report.details.stackStartMs = Object.fromEntries(SERVICE_NAMES.map((s) => [s, round(stack.services[s].readyMs, 0)]));
 
   // ---- Row 5a: cold start of each service (a second instance on the migrated database).
-  await part(5, 'cold start', () => coldStartRow(stack));
+  await part(5, 'cold start', () => coldStartRow(b, stack));
 
   // ---- Users and tokens. Viewers are real accounts (auth), with profiles at users.
   const viewers = [];
@@ -148,7 +165,7 @@ async function main() {
   log(`${viewers.length} viewers, ${tokens.length} distinct access tokens, post ${postId}`);
 
   // ---- Row 1: stack overhead, and where the service's CPU goes (profile of the same load).
-  const overhead = await part(1, 'stack overhead', () => overheadRow(stack, postPath, viewers[0], tokens));
+  const overhead = await part(1, 'stack overhead', () => overheadRow(b, stack, postPath, viewers[0], tokens));
   const prof = await part(1, 'CPU profile', () => profilePosts(stack, postPath, tokens));
   if (prof) {
     report.details.profile = prof;
@@ -170,12 +187,17 @@ async function main() {
       console.log(`[profile] kept: ${prof.file}\n`);
     }
   }
-  // ---- Row 2: token check cost.
+  // ---- Row 2: token check cost (divides by row 1's CPU per request: runs only with row 1).
   if (overhead) await part(2, 'token check', () => tokenCheckRow(stack, tokens, overhead, prof));
+  else if (runs(2)) report.note("row 2 was not measured: it divides by row 1's CPU per request, so it runs only with row 1 (--only=1,2)");
   // ---- Row 4: through the ingress.
   await part(4, 'ingress', () => ingressRow(stack, postPath, tokens));
   // ---- Row 5b: memory after 60 s of load on every service.
-  await part(5, 'RSS after load', () => memoryRow(stack, postPath, viewers));
+  await part(5, 'RSS after load', () => memoryRow(b, stack, postPath, viewers));
+  // ---- Row 9: the notifications stream's fan-out.
+  await part(9, 'notifications stream', () => notificationsStreamRow(b, stack));
+  // ---- Row 10: the feed's authors, read model vs batch lookup (small data of its own).
+  await part(10, 'feed authors', () => feedAuthorsRow(b, stack, viewers[2]));
   // ---- Row 7: search users at 100 k users (before the feed loads its own 100 k profiles).
   await part(7, 'search users', () => searchUsersRow(stack, viewers));
   // ---- Row 3: feed at scale.
@@ -260,54 +282,6 @@ async function argon2Row() {
 }
 
 // ------------------------------------------------------------------------------------------------
-// Row 5a
-
-async function coldStartRow(stack) {
-  const measure = async (extraEnv, tag, repeats) => {
-    const figures = {};
-    for (const name of SERVICE_NAMES) {
-      const times = [];
-      const cpu = [];
-      for (let i = 0; i < repeats; i += 1) {
-        const port = await freePort();
-        const svc = await startServiceProcess(name, { ...stack.env[name], ...extraEnv, PORT: String(port) }, { label: `${name}-cold-${tag}-${i}` });
-        times.push(svc.readyMs);
-        cpu.push(svc.startCpuMs);
-        await svc.stop();
-      }
-      const runs = times.map((t) => round(t, 0));
-      times.sort((a, b) => a - b);
-      cpu.sort((a, b) => a - b);
-      figures[name] = {
-        medianMs: round(times[Math.floor(times.length / 2)], 0),
-        maxMs: round(times.at(-1), 0),
-        cpuMs: round(cpu[Math.floor(cpu.length / 2)], 0),
-        runs,
-        loadAverage: round(os.loadavg()[0], 2),
-      };
-    }
-    return figures;
-  };
-  // As deployed: the tracing register preloaded, an OTLP endpoint set (the stack's env).
-  const repeats = QUICK ? 1 : 3;
-  const traced = await measure({}, 'traced', repeats);
-  // The same with tracing off (no OTLP endpoint): what the OpenTelemetry SDK adds to a start.
-  const plain = await measure({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SDK_DISABLED: 'true' }, 'plain', 1);
-  report.details.coldStart = { traced, plain };
-  const worst = Math.max(...Object.values(traced).map((f) => f.medianMs));
-  report.row(
-    5,
-    `cold start: spawn → first 200 on /healthz/ready (median of ${repeats}, tracing on as deployed)`,
-    SERVICE_NAMES.map(
-      (s) => `${s} ${traced[s].medianMs} ms (${traced[s].cpuMs} ms CPU; tracing off ${plain[s].medianMs} ms, ${plain[s].cpuMs} ms CPU)`,
-    ).join(', ') + `; load average ${round(os.loadavg()[0], 1)}`,
-    '≤ 1000 ms each',
-    worst <= 1000,
-    { services: traced, tracingOff: plain },
-  );
-}
-
-// ------------------------------------------------------------------------------------------------
 // Tokens
 
 async function mintTokens(base, sessions, count) {
@@ -365,55 +339,6 @@ async function profilePosts(stack, postPath, tokens, seconds = D(8)) {
 }
 
 // ------------------------------------------------------------------------------------------------
-// Row 1
-
-async function overheadRow(stack, postPath, viewer, tokens) {
-  const posts = stack.services.posts;
-  // The floor: bare Koa + pg, same SQL, same database, own process like the service.
-  const port = await freePort();
-  const baseline = spawnNode('baseline', path.join(ROOT, 'bench', 'baseline-server.mjs'), {
-    env: { PORT: String(port), DATABASE_URL: stack.databases.posts, BENCH_ME: viewer.id },
-  });
-  onCleanup(() => baseline.stop());
-  const baseUrl = `http://127.0.0.1:${port}`;
-  await waitFor200(baseline, `${baseUrl}/healthz/ready`);
-  const fromBaseline = await getJson(`${baseUrl}${postPath}`);
-  const fromService = await getJson(`${posts.base}${postPath}`, bearer(viewer.token));
-  const same = JSON.stringify(fromBaseline.body) === JSON.stringify(fromService.body);
-  if (!same)
-    report.note(`row 1: the baseline's body differs from the service's: ${JSON.stringify(fromBaseline.body)} vs ${JSON.stringify(fromService.body)}`);
-
-  const bare = assertHealthy(
-    'baseline',
-    await load({ url: `${baseUrl}${postPath}`, connections: CONNECTIONS, duration: D(12), warmup: D(3), cpuPids: { server: baseline.pid } }),
-  );
-  await baseline.stop();
-  const full = assertHealthy(
-    'posts',
-    await load({
-      url: posts.base,
-      connections: CONNECTIONS,
-      duration: D(12),
-      warmup: D(3),
-      cpuPids: { server: posts.pid },
-      ...rotatingTokens(tokens, postPath),
-    }),
-  );
-  const ratio = full.rps / bare.rps;
-  const cpuRatio = bare.cpu.server.usPerRequest / full.cpu.server.usPerRequest;
-  report.details.overhead = { baseline: bare, full, sameBody: same };
-  report.row(
-    1,
-    `stack overhead: GET /api/v1/posts/{id}, ${CONNECTIONS} connections`,
-    `full ${full.rps} req/s (p50 ${ms(full.p50)}, p99 ${ms(full.p99)}, ${full.cpu.server.usPerRequest} µs CPU/req) vs bare Koa+pg ${bare.rps} req/s (p50 ${ms(bare.p50)}, p99 ${ms(bare.p99)}, ${bare.cpu.server.usPerRequest} µs CPU/req): ratio ${round(ratio, 2)} (by CPU/req ${round(cpuRatio, 2)})`,
-    '≥ 0.50',
-    ratio >= 0.5,
-    { ratio: round(ratio, 3), cpuRatio: round(cpuRatio, 3) },
-  );
-  return { full, bare };
-}
-
-// ------------------------------------------------------------------------------------------------
 // Row 2
 //
 // The service's CPU per request comes from row 1 (/proc, all threads). What the token check costs
@@ -442,7 +367,7 @@ async function tokenCheckRow(stack, tokens, overhead, prof) {
   await cpuUs(20_000, (i) => cached.verify(tokens[i % tokens.length]));
   const hitUs = await cpuUs(QUICK ? 50_000 : 200_000, (i) => cached.verify(tokens[i % tokens.length]));
 
-  const perRequest = overhead.full.cpu.server.usPerRequest; // the service with the cache, all hits after warm-up
+  const perRequest = overhead.fullUsPerRequest; // the service with the cache, all hits after warm-up (median of row 1's rounds)
   const rest = perRequest - hitUs;
   const share = (checkUs) => checkUs / (rest + checkUs);
   const mixed = (k) => share(hitUs + missUs / k); // one never-seen token per k requests
@@ -498,84 +423,6 @@ async function ingressRow(stack, postPath, tokens) {
     '',
     null, // the issue sets no target: the local ingress is a development convenience (Envoy in the cluster)
     { addedP50Ms: round(added, 3), ratioP50: round(ingress1.p50 / direct1.p50, 3), ratioP50Loaded: round(ingress16.p50 / direct16.p50, 3) },
-  );
-}
-
-// ------------------------------------------------------------------------------------------------
-// Row 5b
-
-async function memoryRow(stack, postPath, viewers) {
-  // Something for every service to do: media object (pending; its uploader may read it).
-  const upload = await postJson(`${stack.url}/api/v1/media/uploads`, { contentType: 'image/png', sizeBytes: 1024 }, bearer(viewers[1].token));
-  if (upload.status !== 201) throw new Error(`media upload ticket: ${upload.status} ${JSON.stringify(upload.body)}`);
-  const v = viewers[1];
-  const h = bearer(v.token);
-  const reads = [
-    { method: 'GET', path: postPath, headers: h },
-    { method: 'GET', path: '/api/v1/feed?limit=20', headers: h },
-    { method: 'GET', path: '/api/v1/users/me', headers: h },
-    { method: 'GET', path: `/api/v1/users/${viewers[0].id}/followers`, headers: h },
-    { method: 'GET', path: `/api/v1/media/${upload.body.id}`, headers: h },
-    { method: 'GET', path: '/api/v1/auth/verify', headers: h },
-    { method: 'GET', path: '/.well-known/jwks.json' },
-    {
-      method: 'POST',
-      path: '/api/v1/posts',
-      headers: { ...h, 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'a post written under load' }),
-    },
-  ];
-  const duration = QUICK ? 15 : 60;
-  // Reads and writes on 14 connections, and sign-ins (argon2id, 19 MiB each) on 2, at once.
-  const [mixed, logins] = await Promise.all([
-    load({ url: stack.url, connections: 14, duration, requests: reads }),
-    load({
-      url: stack.url,
-      connections: 2,
-      duration,
-      requests: [
-        {
-          method: 'POST',
-          path: '/api/v1/auth/login',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ login: v.username, password: v.password }),
-        },
-      ],
-    }),
-  ]);
-  assertHealthy('mixed load', mixed, 0.01);
-  assertHealthy('logins', logins, 0.01);
-  const mem = {};
-  for (const s of SERVICE_NAMES) mem[s] = await memoryOf(stack.services[s].pid);
-  // For the reader, not the verdict: the same reading 2 s later, once what was in flight when the
-  // load stopped (argon2id's 19 MiB per sign-in, mimalloc's delayed purge, the last responses) is gone.
-  await sleep(2000);
-  for (const s of SERVICE_NAMES) mem[s].rssSettledMiB = (await memoryOf(stack.services[s].pid)).rssMiB;
-  for (const s of SERVICE_NAMES) {
-    // What the RSS holds, from the service's own prom-client default metrics.
-    const text = await fetch(`${stack.services[s].base}/metrics`).then(
-      (r) => r.text(),
-      () => '',
-    );
-    const metric = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
-    Object.assign(mem[s], {
-      heapTotalMiB: round(metric('nodejs_heap_size_total_bytes'), 1),
-      heapUsedMiB: round(metric('nodejs_heap_size_used_bytes'), 1),
-      externalMiB: round(metric('nodejs_external_memory_bytes'), 1),
-    });
-  }
-  report.details.memory = { mem, mixed, logins };
-  const worst = Math.max(...Object.values(mem).map((m) => m.rssMiB));
-  report.row(
-    5,
-    `RSS after ${duration} s of load (all services through the ingress, incl. logins)`,
-    SERVICE_NAMES.map(
-      (s) =>
-        `${s} ${round(mem[s].rssMiB, 0)} MiB (2 s later ${round(mem[s].rssSettledMiB, 0)}, peak ${round(mem[s].peakMiB, 0)}, anon ${round(mem[s].anonMiB, 0)} + file ${round(mem[s].fileMiB, 0)}, JS heap ${round(mem[s].heapUsedMiB, 0)}/${round(mem[s].heapTotalMiB, 0)})`,
-    ).join(', ') + `; ${mixed.rps + logins.rps} req/s of which ${logins.rps} logins/s`,
-    '≤ 120 MiB each',
-    worst <= 120,
-    { services: mem },
   );
 }
 
@@ -787,6 +634,7 @@ try {
   report.note(`the bench stopped early: ${err.message}`);
 } finally {
   machine.loadAverageEnd = os.loadavg().map((x) => round(x, 2));
+  if (machine.argon2ReferenceMs) machine.argon2ReferenceMs.end = await argon2Reference().catch(() => NaN);
   machine.totalSeconds = round((performance.now() - started) / 1000, 0);
   log('stopping everything…');
   await cleanup();

@@ -44,6 +44,12 @@ export class Report {
     const m = this.machine;
     return [
       `Agora bench — ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.postgres}, load average at start ${m.loadAverageStart.join(' ')}`,
+      ...(m.argon2ReferenceMs
+        ? [
+            `machine reference (argon2id m=19 MiB t=2 p=1, ms per hash; the same work in every run, so it moves with the machine only): ` +
+              `${m.argon2ReferenceMs.start} at start, ${m.argon2ReferenceMs.end ?? '—'} at the end`,
+          ]
+        : []),
       '',
       line(header),
       widths.map((w) => '-'.repeat(w)).join('-|-'),

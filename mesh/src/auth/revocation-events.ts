@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Queryable } from '../db/database.js';
 import type { EventType } from '../events/catalogue.js';
 import type { EventEnvelope } from '../events/envelope.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Migration } from '../db/migrator.js';
 import type { Queryable } from '../db/database.js';
 import type { EventEnvelope } from './envelope.js';

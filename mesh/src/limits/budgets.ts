@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One window of an action's budget: at most `points` actions per `seconds`. */
 export interface Budget {

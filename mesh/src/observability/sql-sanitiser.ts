@@ -42,8 +42,14 @@ export function sanitiseSql(text: string): string {
 /**
  * The pg instrumentation's requestHook: replaces the statement it recorded with the sanitised one.
  * Bound values are never recorded (enhancedDatabaseReporting stays off).
+ *
+ * The hook runs for every query, also under a request the sampler left out, whose span records
+ * nothing: a non-recording span drops attributes anyway, so the statement is sanitised only for a
+ * span that records (the sanitiser was the largest single frame of the hot read's profile,
+ * docs/benchmarks.md row 1).
  */
 export function sanitiseQuerySpan(span: Span, info: { query: { text: string } }): void {
+  if (!span.isRecording()) return;
   const sanitised = sanitiseSql(info.query.text);
   // Both keys: the instrumentation records db.query.text (current semantic conventions), and
   // db.statement is what older tools and Jaeger's UI show; neither ever holds the raw text.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACCOUNT_LIMIT_SETTINGS, LIMITED_ACTIONS, parseBudgets } from '../../src/limits/index.js';
 
 describe('budget settings', () => {

@@ -43,12 +43,23 @@ describe('sanitiseSql', () => {
 describe('sanitiseQuerySpan (the pg instrumentation requestHook)', () => {
   it('overwrites the recorded statement under both keys and marks the span', () => {
     const set: Record<string, unknown> = {};
-    const span = { setAttribute: (k: string, v: unknown) => ((set[k] = v), span) } as unknown as Parameters<typeof sanitiseQuerySpan>[0];
+    const span = { isRecording: () => true, setAttribute: (k: string, v: unknown) => ((set[k] = v), span) } as unknown as Parameters<
+      typeof sanitiseQuerySpan
+    >[0];
     sanitiseQuerySpan(span, { query: { text: "SELECT 1 FROM users WHERE email = 'ann@example.com'" } });
     expect(set).toEqual({
       'db.query.text': 'SELECT ? FROM users WHERE email = ?',
       'db.statement': 'SELECT ? FROM users WHERE email = ?',
       [SQL_SANITISED_ATTRIBUTE]: true,
     });
+  });
+
+  it('leaves a span that records nothing (sampled out) alone', () => {
+    const set: Record<string, unknown> = {};
+    const span = { isRecording: () => false, setAttribute: (k: string, v: unknown) => ((set[k] = v), span) } as unknown as Parameters<
+      typeof sanitiseQuerySpan
+    >[0];
+    sanitiseQuerySpan(span, { query: { text: "SELECT 1 FROM users WHERE email = 'ann@example.com'" } });
+    expect(set).toEqual({});
   });
 });

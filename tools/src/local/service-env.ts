@@ -78,7 +78,7 @@ const CALLER_ONLY = /^(AGORA_|TEST_|npm_|SERVICE_URL_)|^(DATABASE_URL|PORT|HOST|
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4'] as const;
 
 /** Memory settings every service process runs with, here and in the images (docs/benchmarks.md, row 5). */
-export const SERVICE_PROCESS_ENV = { MALLOC_MMAP_THRESHOLD_: '1048576' } as const;
+export const SERVICE_PROCESS_ENV = { MALLOC_MMAP_THRESHOLD_: '1048576', MALLOC_ARENA_MAX: '2' } as const;
 
 export function serviceEnv(name: ServiceName, ctx: ServiceEnvContext): Record<string, string> {
   const env: Record<string, string> = {};

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { applyProfileState, applyRelationship, eraseRelationships, type EventHandler, type EventType, type Queryable } from '@agora/mesh';
 import { mentionedUsernames } from './mentions.js';
 import type { Notifier } from './notifier.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { applyProfileState, applyRelationship, eraseRelationships, type EventHandler, type EventType, type Queryable } from '@agora/mesh';
 import { applyMediaState, eraseMedia } from './media-read-model.js';
 import { applyBlockToOwnersPosts } from './block-cleanup.js';

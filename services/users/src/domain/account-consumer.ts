@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EventHandler, EventType, Queryable } from '@agora/mesh';
 import { eraseProfile } from './profiles.js';
 import type { ProfileEvents } from './profile-events.js';
