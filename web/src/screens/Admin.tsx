@@ -2,11 +2,12 @@ import { useState } from 'react';
 import { ErrorNote, Loading } from '../components/Status';
 import { messageOf } from '../api/problem';
 import { useAdminUsers, useRemovePost, useSuspend } from '../data/admin';
+import { ReportQueue } from './admin/ReportQueue';
 import { useTitle } from './useTitle';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Moderation: users with suspend/unsuspend, and removing a post by id (comments: on the post page). */
+/** Moderation: the report queue, users with suspend/unsuspend, and removing a post by id (comments: on the post page). */
 export function Admin() {
   useTitle('Admin');
   const users = useAdminUsers();
@@ -17,6 +18,7 @@ export function Admin() {
   return (
     <main id="main">
       <h1>Admin</h1>
+      <ReportQueue />
       <section aria-labelledby="users">
         <h2 id="users">Users</h2>
         {users.isPending && <Loading what="users" />}
