@@ -1,14 +1,13 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { messageOf } from '../api/problem';
-import { dropMailToken, readMailToken, requestPasswordReset, resetPassword } from '../data/account-links';
+import { requestPasswordReset, resetPassword, useMailToken } from '../data/account-links';
 import { useTitle } from './useTitle';
 
 /** Without a token: ask for a reset mail. With the mailed link's token: set a new password. */
 export function ResetPassword() {
   useTitle('Reset your password');
-  const [token] = useState(readMailToken);
-  useEffect(dropMailToken, []);
+  const token = useMailToken();
   const [sent, setSent] = useState<string | undefined>();
   const [done, setDone] = useState(false);
   const [error, setError] = useState<string | undefined>();

@@ -1,16 +1,14 @@
 import { useMutation } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { messageOf } from '../api/problem';
-import { dropMailToken, readMailToken, verifyEmail } from '../data/account-links';
+import { useMailToken, verifyEmail } from '../data/account-links';
 import { useClaims } from '../session/useSession';
 import { useTitle } from './useTitle';
 
 /** The mailed link of a new or changed address: one press confirms it. */
 export function VerifyEmail() {
   useTitle('Confirm your email address');
-  const [token] = useState(readMailToken);
-  useEffect(dropMailToken, []);
+  const token = useMailToken();
   const verify = useMutation({ mutationFn: verifyEmail });
   const signedIn = Boolean(useClaims());
   return (
