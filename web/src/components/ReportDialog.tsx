@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Schemas } from '../api/client';
 import { messageOf } from '../api/problem';
 import { REPORT_REASONS, useReport } from '../data/safety';
@@ -14,6 +14,11 @@ const NOUN = { post: 'post', comment: 'comment', user: 'user' } satisfies Record
 export function ReportButton({ kind, targetId, label }: { kind: Schemas['ReportTargetKind']; targetId: string; label: string }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const report = useReport();
+  const [openings, setOpenings] = useState(0);
+  // Into the form once it is rendered (Chromium leaves focus on the opener when nothing asks for it).
+  useEffect(() => {
+    if (openings) dialog.current?.querySelector<HTMLElement>('select, button')?.focus();
+  }, [openings]);
   const titleId = `report-title-${targetId}`;
   return (
     <>
@@ -23,6 +28,7 @@ export function ReportButton({ kind, targetId, label }: { kind: Schemas['ReportT
         onClick={() => {
           report.reset();
           dialog.current?.showModal();
+          setOpenings((n) => n + 1);
         }}
       >
         Report<span className="visually-hidden"> {label}</span>
