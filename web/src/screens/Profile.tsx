@@ -112,7 +112,8 @@ export function Profile() {
           <p className="counts">
             <strong data-testid="follower-count">{p.followerCount}</strong> followers · <strong>{p.followingCount}</strong> following
           </p>
-          {id !== me && (
+          {/* A block ends the follows both ways and refuses new ones: no Follow while blocking. */}
+          {id !== me && !p.blocking && (
             <button
               type="button"
               disabled={!profile.data || follow.isPending}
