@@ -223,13 +223,19 @@ describe.skipIf(!canRun)('account and safety screens in Chromium', () => {
     await dialog.getByText('the report is with the admins').waitFor();
     await dialog.getByRole('button', { name: 'Close' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    // Reporting the same post again while the first report is open: the API's words.
-    await postInA.getByRole('button', { name: /^Report/ }).click();
+    // Reporting the same post again while the first report is open: the API's words. By keyboard:
+    // Enter opens the dialog with focus inside, Escape closes it and focus returns to the button.
+    const reportButton = postInA.getByRole('button', { name: /^Report/ });
+    await reportButton.focus();
+    await pageA.keyboard.press('Enter');
+    await dialog.waitFor();
+    await expect.poll(() => pageA.evaluate(() => document.activeElement?.id)).toMatch(/^reason-/);
     await dialog.getByLabel('Reason').selectOption('spam');
-    await dialog.getByRole('button', { name: 'Send report' }).click();
+    await dialog.getByRole('button', { name: 'Send report' }).press('Enter');
     await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('already have an open report');
     await pageA.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
+    expect(await pageA.evaluate(() => document.activeElement?.textContent)).toMatch(/^Report/);
 
     // Report the comment on the post page.
     await pageA.goto(new URL(postUrl).pathname);
@@ -252,8 +258,9 @@ describe.skipIf(!canRun)('account and safety screens in Chromium', () => {
     await pageA.getByRole('button', { name: 'Block', exact: true }).click();
     await pageA.getByRole('button', { name: 'Unblock' }).waitFor();
     await pageA.getByText(`You block @${b.username}`).waitFor();
-    // A block ends the follow: A no longer follows B.
-    await pageA.getByRole('button', { name: 'Follow', exact: true }).waitFor();
+    // A block ends the follow (B's follower count drops) and offers no Follow while it lasts.
+    await expect.poll(() => pageA.getByTestId('follower-count').textContent()).toBe('0');
+    expect(await pageA.getByRole('button', { name: /^(Follow|Unfollow)$/ }).count()).toBe(0);
     await pageA.getByRole('button', { name: `Report @${b.username}` }).click();
     const userDialog = pageA.getByRole('dialog', { name: 'Report this user' });
     await userDialog.getByLabel('Reason').selectOption('harassment');
