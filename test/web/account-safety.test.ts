@@ -103,7 +103,7 @@ describe.skipIf(!canRun)('account and safety screens in Chromium', () => {
     await signIn(laptop, s.username);
     await laptop.getByRole('heading', { name: 'Home' }).waitFor();
 
-    await mine.getByRole('link', { name: 'Sessions, password, email address and account deletion' }).click();
+    await mine.getByRole('link', { name: 'Sessions, password, email address, blocked and muted people, account deletion' }).click();
     await mine.getByRole('heading', { name: 'Security' }).waitFor();
     const sessions = mine.getByRole('list', { name: 'Sessions' }).getByRole('listitem');
     await expect.poll(() => sessions.count()).toBe(2);
@@ -306,6 +306,16 @@ describe.skipIf(!canRun)('account and safety screens in Chromium', () => {
     // account's wins): sooner, a service may know only of the ended session and say that instead.
     await pageB.waitForTimeout(5_500);
     await nextActionSignsOut(pageB, 'your account is suspended');
+
+    // A's settings list whom A blocks, with the undo; unblocking there shows on the profile.
+    await pageA.goto('/settings/security');
+    const blocked = pageA.getByRole('list', { name: 'People you block' });
+    await blocked.getByRole('link', { name: new RegExp(`@${b.username}`) }).waitFor();
+    await j.checkScreen(pageA, 'security-blocked');
+    await blocked.getByRole('button', { name: `Unblock @${b.username}` }).click();
+    await blocked.waitFor({ state: 'detached' });
+    await pageA.goto(`/@${b.username}`);
+    await pageA.getByRole('button', { name: 'Block', exact: true }).waitFor();
   });
 
   it('covered every new screen', () => {
@@ -317,6 +327,7 @@ describe.skipIf(!canRun)('account and safety screens in Chromium', () => {
         'report-dialog',
         'reset-password-new',
         'reset-password-request',
+        'security-blocked',
         'security-settings',
         'signin-account-deleted',
         'signin-session-ended',

@@ -13,6 +13,7 @@ export const keys = {
   adminUsers: ['admin-users'] as const,
   adminReports: ['admin-reports'] as const,
   sessions: ['sessions'] as const,
+  related: (which: 'block' | 'mute') => ['related', which] as const,
   searchPeople: (q: string) => ['search-people', q] as const,
   searchPosts: (q: string) => ['search-posts', q] as const,
   suggested: ['suggested'] as const,

@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
 import { keys } from './keys';
@@ -30,8 +30,25 @@ export function useRelationship(userId: string, username: string, which: 'block'
     onSuccess: async (state) => {
       client.setQueryData(keys.username(username), (p: Schemas['UserProfile'] | undefined) => (p ? { ...p, ...state } : p));
       // A block ends follows both ways (counts change) and a mute hides the user's posts in the feed.
-      await Promise.all([client.invalidateQueries({ queryKey: keys.username(username) }), client.invalidateQueries({ queryKey: keys.feed })]);
+      await Promise.all([
+        client.invalidateQueries({ queryKey: keys.username(username) }),
+        client.invalidateQueries({ queryKey: keys.feed }),
+        client.invalidateQueries({ queryKey: keys.related(which) }),
+      ]);
     },
+  });
+}
+
+/** The first 100 people I block or mute (screen: SecuritySettings), most recent first as the API lists them. */
+export function useRelated(which: 'block' | 'mute') {
+  return useQuery({
+    queryKey: keys.related(which),
+    queryFn: () =>
+      unwrap(
+        which === 'block'
+          ? api.GET('/api/v1/users/me/blocks', { params: { query: { limit: 100 } } })
+          : api.GET('/api/v1/users/me/mutes', { params: { query: { limit: 100 } } }),
+      ),
   });
 }
 

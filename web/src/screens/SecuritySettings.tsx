@@ -1,11 +1,12 @@
 import { Link } from 'react-router';
 import { ActiveSessions } from './security/ActiveSessions';
+import { BlockedAndMuted } from './security/BlockedAndMuted';
 import { DeleteAccount } from './security/DeleteAccount';
 import { EmailChange } from './security/EmailChange';
 import { PasswordChange } from './security/PasswordChange';
 import { useTitle } from './useTitle';
 
-/** Settings → Security: sessions, password, email address, account deletion. */
+/** Settings → Security: sessions, password, email address, blocked and muted people, account deletion. */
 export function SecuritySettings() {
   useTitle('Security settings');
   return (
@@ -17,6 +18,7 @@ export function SecuritySettings() {
       <ActiveSessions />
       <PasswordChange />
       <EmailChange />
+      <BlockedAndMuted />
       <DeleteAccount />
     </main>
   );

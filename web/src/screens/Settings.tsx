@@ -184,7 +184,7 @@ export function Settings() {
       <section aria-labelledby="security">
         <h2 id="security">Security</h2>
         <p>
-          <Link to="/settings/security">Sessions, password, email address and account deletion</Link>
+          <Link to="/settings/security">Sessions, password, email address, blocked and muted people, account deletion</Link>
         </p>
       </section>
     </main>
