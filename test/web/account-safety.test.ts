@@ -316,7 +316,7 @@ describe.skipIf(!canRun)('account and safety screens in Chromium', () => {
     await blocked.waitFor({ state: 'detached' });
     await pageA.goto(`/@${b.username}`);
     await pageA.getByRole('button', { name: 'Block', exact: true }).waitFor();
-  });
+  }, 150_000); // the longest journey (three people, six screens, a 5 s wait): beyond a minute on busy cores
 
   it('covered every new screen', () => {
     expect([...j.screens].sort()).toEqual(
