@@ -292,6 +292,18 @@ describe.skipIf(!canRun)('account and safety screens in Chromium', () => {
     await commentReport.waitFor();
     await userReport.getByRole('link', { name: `@${b.username}` }).waitFor();
     await j.checkScreen(adminPage, 'admin-reports');
+    // Finding a user by name to suspend, and reinstating them from the same result.
+    const other = await newSession(j.stack.url, 'fnd');
+    await adminPage.getByLabel(/^Name or @username/).fill(other.username);
+    await adminPage.getByRole('button', { name: 'Find', exact: true }).click();
+    const found = adminPage
+      .getByRole('list', { name: 'Users found' })
+      .getByRole('listitem')
+      .filter({ hasText: `@${other.username}` });
+    await found.getByRole('button', { name: /^Suspend/ }).click();
+    await found.getByText('Suspended').waitFor();
+    await found.getByRole('button', { name: /^Unsuspend/ }).click();
+    await found.getByRole('button', { name: /^Suspend/ }).waitFor();
     // Only a report about a user offers suspension.
     expect(await postReport.getByRole('button', { name: /^Suspend/ }).count()).toBe(0);
     await postReport.getByRole('button', { name: /^Dismiss/ }).click();
