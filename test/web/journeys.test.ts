@@ -179,7 +179,7 @@ describe.skipIf(!canRun)('web app in Chromium', () => {
     await pageB.locator('article.post', { hasText: 'First light over the harbour.' }).waitFor();
   });
 
-  it('two-factor: enable with the QR secret, sign out, sign in with a TOTP code', async () => {
+  it('two-factor: enable with the QR secret, sign out, sign in with a TOTP code, delete the account with a backup code', async () => {
     const c = person('tfa');
     const page = await (await context()).newPage();
     await signUp(page, c);
@@ -193,6 +193,7 @@ describe.skipIf(!canRun)('web app in Chromium', () => {
     const codes = page.getByTestId('backup-codes').locator('code');
     await codes.first().waitFor();
     expect(await codes.count()).toBe(10);
+    const backupCode = (await codes.first().textContent())!.trim();
     await checkScreen(page, 'two-factor-backup-codes');
     // Shown once: a reload no longer shows them.
     await page.reload();
@@ -210,6 +211,15 @@ describe.skipIf(!canRun)('web app in Chromium', () => {
       .fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { name: 'Home' }).waitFor();
+
+    // Deleting the account re-authenticates with the second factor: a backup code instead of the password.
+    await page.goto('/settings/security');
+    await page.getByRole('button', { name: 'Use a two-factor code instead' }).click();
+    await page.getByLabel('A code from your authenticator app, or a backup code').fill(backupCode);
+    await page.getByLabel('I understand this cannot be undone').check();
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Agora' }).waitFor({ timeout: 15_000 });
+    await page.getByText('You were signed out: this account has been deleted.').waitFor();
   });
 
   it('passwordless: the code from the local mailbox signs in', async () => {
