@@ -196,4 +196,84 @@ describe('Session', () => {
     expect(calls).toBe(1);
     expect(session.signedIn).toBe(true);
   });
+
+  it('keeps the 401 reason of a session that ended, says it while listeners are told, and passes it to other tabs', async () => {
+    const server = fakeServer({ refresh: 'refuse' });
+    const lock = sharedLock();
+    const channel = sharedChannel();
+    const revoked: SessionDeps['fetch'] = async (r) =>
+      new URL(r.url).pathname === '/api/v1/posts'
+        ? new Response(JSON.stringify({ status: 401, reason: 'account_suspended' }), {
+            status: 401,
+            headers: { 'Content-Type': 'application/problem+json' },
+          })
+        : server.fetch(r);
+    const tab = new Session({ fetch: revoked, lock, origin: ORIGIN, channel: channel() });
+    const otherTab = new Session({ fetch: server.fetch, lock, origin: ORIGIN, channel: channel() });
+    tab.accept({ accessToken: server.issue() });
+    otherTab.accept({ accessToken: server.issue() });
+    const seenByListener: Array<string | undefined> = [];
+    tab.subscribe(() => seenByListener.push(tab.endReason));
+    const res = await tab.fetch(new Request(`${ORIGIN}/api/v1/posts`, { method: 'POST', body: '{}' }));
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ status: 401, reason: 'account_suspended' }); // the body is still readable
+    expect(tab.signedIn).toBe(false);
+    expect(tab.endReason).toBe('account_suspended');
+    expect(seenByListener).toEqual(['account_suspended']);
+    expect(otherTab.signedIn).toBe(false);
+    expect(otherTab.endReason).toBe('account_suspended');
+    // The next sign-in forgets it.
+    tab.accept({ accessToken: server.issue() });
+    expect(tab.endReason).toBeUndefined();
+  });
+
+  it('a reason the app does not know, or a 401 whose refresh succeeds, leaves no end reason', async () => {
+    const server = fakeServer();
+    let first = true;
+    const oddReason: SessionDeps['fetch'] = async (r) => {
+      if (new URL(r.url).pathname === '/api/v1/feed' && first) {
+        first = false;
+        return new Response(JSON.stringify({ status: 401, reason: 'token_too_old' }), {
+          status: 401,
+          headers: { 'Content-Type': 'application/problem+json' },
+        });
+      }
+      return server.fetch(r);
+    };
+    const session = new Session({ fetch: oddReason, lock: sharedLock(), origin: ORIGIN });
+    session.accept({ accessToken: server.issue() });
+    expect((await get(session, '/api/v1/feed')).status).toBe(200); // refreshed and retried
+    expect(session.signedIn).toBe(true);
+    expect(session.endReason).toBeUndefined();
+
+    const refusing = fakeServer({ refresh: 'refuse' });
+    const unknown: SessionDeps['fetch'] = async (r) =>
+      new URL(r.url).pathname === '/api/v1/feed'
+        ? new Response(JSON.stringify({ status: 401, reason: '<script>' }), { status: 401, headers: { 'Content-Type': 'application/problem+json' } })
+        : refusing.fetch(r);
+    const other = new Session({ fetch: unknown, lock: sharedLock(), origin: ORIGIN });
+    other.accept({ accessToken: refusing.issue() });
+    expect((await get(other, '/api/v1/feed')).status).toBe(401);
+    expect(other.signedIn).toBe(false);
+    expect(other.endReason).toBeUndefined();
+  });
+
+  it('signing out oneself leaves no end reason', async () => {
+    const server = fakeServer({ refresh: 'refuse' });
+    const revoked: SessionDeps['fetch'] = async (r) =>
+      new URL(r.url).pathname === '/api/v1/feed'
+        ? new Response(JSON.stringify({ status: 401, reason: 'session_ended' }), {
+            status: 401,
+            headers: { 'Content-Type': 'application/problem+json' },
+          })
+        : server.fetch(r);
+    const session = new Session({ fetch: revoked, lock: sharedLock(), origin: ORIGIN });
+    session.accept({ accessToken: server.issue() });
+    await get(session, '/api/v1/feed');
+    expect(session.endReason).toBe('session_ended');
+    session.accept({ accessToken: server.issue() });
+    await session.signOut();
+    expect(session.signedIn).toBe(false);
+    expect(session.endReason).toBeUndefined();
+  });
 });

@@ -101,6 +101,21 @@ const router = createBrowserRouter([
           },
         ],
       },
+      // The pages of mailed links: open whether or not this browser is signed in.
+      {
+        path: '/reset-password',
+        element: screen(
+          () => import('../screens/ResetPassword'),
+          (m) => m.ResetPassword,
+        ),
+      },
+      {
+        path: '/verify-email',
+        element: screen(
+          () => import('../screens/VerifyEmail'),
+          (m) => m.VerifyEmail,
+        ),
+      },
       {
         element: <Layout />,
         children: [
@@ -123,6 +138,13 @@ const router = createBrowserRouter([
             element: screen(
               () => import('../screens/Settings'),
               (m) => m.Settings,
+            ),
+          },
+          {
+            path: '/settings/security',
+            element: screen(
+              () => import('../screens/SecuritySettings'),
+              (m) => m.SecuritySettings,
             ),
           },
           {

@@ -19,12 +19,14 @@ export function Layout() {
   const wasSignedIn = useRef(false);
   if (claims) wasSignedIn.current = true;
 
-  // Signed out elsewhere (refused refresh, suspension, another tab): leave for the sign-in page.
+  // Signed out elsewhere (refused refresh, suspension, another tab): leave for the sign-in page,
+  // which says why when the API did (the 401's `reason`).
   useEffect(() => {
     if (!claims) {
       client.clear();
       if (leaving.current) navigate('/signin', { replace: true });
-      else if (wasSignedIn.current) navigate('/signin?reason=expired', { replace: true, state: { from: location.pathname } });
+      else if (wasSignedIn.current)
+        navigate(`/signin?reason=${session.endReason ?? 'expired'}`, { replace: true, state: { from: location.pathname } });
       else navigate('/signin', { replace: true, state: { from: location.pathname } });
     }
   }, [claims, client, navigate, location.pathname]);

@@ -1,9 +1,10 @@
 import { Link } from 'react-router';
-import type { Schemas } from '../api/client';
+import { session, type Schemas } from '../api/client';
 import { useLike } from '../data/feed';
 import { AuthorLine } from './AuthorLine';
 import { PostImage } from './PostImage';
 import { PostText } from './PostText';
+import { ReportButton } from './ReportDialog';
 import { messageOf } from '../api/problem';
 
 function when(iso: string): string {
@@ -46,6 +47,7 @@ export function PostCard({ post, headingLevel = 2 }: { post: Schemas['PostView']
         <Link to={`/posts/${post.id}`} className="muted">
           <time dateTime={post.createdAt}>{when(post.createdAt)}</time>
         </Link>
+        {post.authorId !== session.claims?.sub && <ReportButton kind="post" targetId={post.id} label={`post of ${when(post.createdAt)}`} />}
       </footer>
       {like.isError && (
         <p className="error" role="alert">

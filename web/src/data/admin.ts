@@ -1,7 +1,11 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
 import { keys } from './keys';
+
+/** One page of every user, as admins see them: the one call to the admin user list. */
+const adminUsersPage = (cursor: string | undefined) =>
+  unwrap(api.GET('/api/v1/admin/users', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } }));
 
 /** Moderation (screen: Admin; the API refuses all of it to non-admins). */
 export function useAdminUsers() {
@@ -9,8 +13,16 @@ export function useAdminUsers() {
     queryKey: keys.adminUsers,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last: Schemas['AdminUserPage']) => last.nextCursor ?? undefined,
-    queryFn: ({ pageParam }) =>
-      unwrap(api.GET('/api/v1/admin/users', { params: { query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+    queryFn: ({ pageParam }) => adminUsersPage(pageParam),
+  });
+}
+
+/** A user by id (a report names its target by id only). */
+export function useUserById(id: string | undefined) {
+  return useQuery({
+    queryKey: keys.userId(id ?? ''),
+    enabled: Boolean(id),
+    queryFn: () => unwrap(api.GET('/api/v1/users/{id}', { params: { path: { id: id! } } })),
   });
 }
 

@@ -11,10 +11,9 @@ function settle(answer: Schemas['TokenResponse'] | Schemas['MfaRequiredResponse'
 }
 
 export async function register(body: Schemas['RegisterRequest']): Promise<void> {
-  await unwrap(api.POST('/api/v1/auth/register', { body }));
-  // Register answers the account only (no tokens yet): sign in with the same password at once.
-  const first = settle(await unwrap(api.POST('/api/v1/auth/login', { body: { login: body.username, password: body.password } })));
-  if (first.kind !== 'signed-in') throw new Error('The new account asked for a second factor.');
+  // Register signs the new account in (in cookie mode, like login): a second login would leave an
+  // extra session in the account's session list.
+  session.accept(await unwrap(api.POST('/api/v1/auth/register', { body })));
 }
 
 export async function login(loginName: string, password: string): Promise<FirstFactor> {

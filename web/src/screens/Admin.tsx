@@ -2,11 +2,13 @@ import { useState } from 'react';
 import { ErrorNote, Loading } from '../components/Status';
 import { messageOf } from '../api/problem';
 import { useAdminUsers, useRemovePost, useSuspend } from '../data/admin';
+import { ReportQueue } from './admin/ReportQueue';
+import { UserSearch } from './admin/UserSearch';
 import { useTitle } from './useTitle';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Moderation: users with suspend/unsuspend, and removing a post by id (comments: on the post page). */
+/** Moderation: the report queue, finding a user to suspend, every user with suspend/unsuspend, and removing a post by id (comments: on the post page). */
 export function Admin() {
   useTitle('Admin');
   const users = useAdminUsers();
@@ -17,6 +19,8 @@ export function Admin() {
   return (
     <main id="main">
       <h1>Admin</h1>
+      <ReportQueue />
+      <UserSearch />
       <section aria-labelledby="users">
         <h2 id="users">Users</h2>
         {users.isPending && <Loading what="users" />}
@@ -65,7 +69,6 @@ export function Admin() {
             More users
           </button>
         )}
-        <p className="muted">Searching users needs a search operation the API does not have yet.</p>
       </section>
       <section aria-labelledby="remove-post">
         <h2 id="remove-post">Remove a post</h2>

@@ -8,6 +8,7 @@ import { Empty, ErrorNote, Loading } from '../components/Status';
 import { useRemoveComment, useRemovePost } from '../data/admin';
 import { useAddComment, useComments, useDeleteComment, useDeletePost, useLikers, usePost } from '../data/post';
 import { PostText } from '../components/PostText';
+import { ReportButton } from '../components/ReportDialog';
 import { useTitle } from './useTitle';
 
 function Liker({ author }: { author: Schemas['Author'] }) {
@@ -117,6 +118,9 @@ export function PostPage() {
                 <button type="button" className="link-button" onClick={() => remove.mutate(c.id)}>
                   Delete my comment
                 </button>
+              )}
+              {c.authorId !== me && (
+                <ReportButton kind="comment" targetId={c.id} label={`comment of ${c.author.username ? `@${c.author.username}` : 'a member'}`} />
               )}
               {c.authorId !== me && admin && (
                 <button type="button" className="link-button" onClick={() => moderate.mutate(c.id)}>

@@ -1,12 +1,14 @@
 import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { session } from '../api/client';
+import { session, type Schemas } from '../api/client';
 import { Avatar, mediaContentUrl } from '../components/Avatar';
 import { LoadMore } from '../components/LoadMore';
 import { PostCard } from '../components/PostCard';
+import { ReportButton } from '../components/ReportDialog';
 import { Empty, ErrorNote, Loading } from '../components/Status';
 import { useUserByName } from '../data/people';
 import { useAuthorPosts, useFollow, useFollows } from '../data/profile';
+import { useRelationship } from '../data/safety';
 import { useTitle } from './useTitle';
 
 function FollowList({ userId, which }: { userId: string; which: 'followers' | 'following' }) {
@@ -25,6 +27,41 @@ function FollowList({ userId, which }: { userId: string; which: 'followers' | 'f
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Block, mute and report: what the person can do about someone else's profile. */
+function SafetyActions({ profile }: { profile: Schemas['UserProfile'] }) {
+  const block = useRelationship(profile.id, profile.username, 'block');
+  const mute = useRelationship(profile.id, profile.username, 'mute');
+  return (
+    <div className="actions-row safety-actions">
+      <button
+        type="button"
+        className="secondary"
+        aria-pressed={profile.muting}
+        disabled={mute.isPending}
+        onClick={() => mute.mutate(!profile.muting)}
+      >
+        {profile.muting ? 'Unmute' : 'Mute'}
+      </button>
+      <button
+        type="button"
+        className="secondary"
+        aria-pressed={profile.blocking}
+        disabled={block.isPending}
+        onClick={() => block.mutate(!profile.blocking)}
+      >
+        {profile.blocking ? 'Unblock' : 'Block'}
+      </button>
+      <ReportButton kind="user" targetId={profile.id} label={`@${profile.username}`} />
+      {profile.blocking && (
+        <p className="muted">You block @{profile.username}: they cannot follow you, comment on or like your posts, or find you in search.</p>
+      )}
+      {profile.muting && <p className="muted">You mute @{profile.username}: their posts and notifications are hidden from you.</p>}
+      {block.isError && <ErrorNote error={block.error} />}
+      {mute.isError && <ErrorNote error={mute.error} />}
+    </div>
   );
 }
 
@@ -75,7 +112,8 @@ export function Profile() {
           <p className="counts">
             <strong data-testid="follower-count">{p.followerCount}</strong> followers · <strong>{p.followingCount}</strong> following
           </p>
-          {id !== me && (
+          {/* A block ends the follows both ways and refuses new ones: no Follow while blocking. */}
+          {id !== me && !p.blocking && (
             <button
               type="button"
               disabled={!profile.data || follow.isPending}
@@ -87,6 +125,7 @@ export function Profile() {
           )}
           {id === me && <Link to="/settings">Edit profile</Link>}
           {follow.isError && <ErrorNote error={follow.error} />}
+          {id && id !== me && <SafetyActions profile={p} />}
         </div>
       </header>
       <nav className="tabs" aria-label="Profile sections">

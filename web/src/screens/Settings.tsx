@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useLocation } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import type { Schemas } from '../api/client';
 import { messageOf } from '../api/problem';
 import { Avatar, mediaContentUrl } from '../components/Avatar';
@@ -181,11 +181,10 @@ export function Settings() {
       {me.isError && <ErrorNote error={me.error} retry={() => void me.refetch()} />}
       {me.data && <ProfileForm me={me.data} />}
       <TwoFactor />
-      <section aria-labelledby="not-yet">
-        <h2 id="not-yet">Not available yet</h2>
+      <section aria-labelledby="security">
+        <h2 id="security">Security</h2>
         <p>
-          Changing your password and the list of active sessions with “sign out everywhere” need API operations Agora does not have yet. Deleting your
-          account is left out until the API asks for your password again before it deletes.
+          <Link to="/settings/security">Sessions, password, email address, blocked and muted people, account deletion</Link>
         </p>
       </section>
     </main>

@@ -2,9 +2,19 @@ import { useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { ApiError, messageOf } from '../api/problem';
 import { login, loginSecondFactor, loginWithCode, requestCode, type FirstFactor } from '../data/auth';
+import type { EndReason } from '../session/session';
 import { useTitle } from './useTitle';
 
 type Step = { kind: 'password' } | { kind: 'code-request' } | { kind: 'code'; email: string; note: string } | { kind: 'mfa'; mfaToken: string };
+
+/** Why this tab was signed out (`?reason=`: the API's 401 `reason`, or `expired` when it gave none). */
+const SIGNED_OUT_BECAUSE: Partial<Record<string, string>> = {
+  expired: 'Your session ended. Sign in again.',
+  session_ended: 'You were signed out: this session was ended from your account’s settings or by a password change. Sign in again.',
+  account_suspended: 'You were signed out: your account is suspended.',
+  account_deleted: 'You were signed out: this account has been deleted.',
+  token_too_old: 'Your sign-in is too old to be accepted any more. Sign in again.',
+} satisfies Record<EndReason | 'expired', string>;
 
 /** The reason in words: the API's detail, with the wait spelled out for a lockout. */
 function reasonOf(err: unknown): string {
@@ -46,9 +56,9 @@ export function SignIn() {
   return (
     <main className="narrow" id="main">
       <h1>Sign in to Agora</h1>
-      {notice === 'expired' && (
+      {notice && SIGNED_OUT_BECAUSE[notice] && (
         <p className="notice" role="status">
-          Your session ended. Sign in again.
+          {SIGNED_OUT_BECAUSE[notice]}
         </p>
       )}
       {step.kind === 'password' && (
@@ -118,6 +128,9 @@ export function SignIn() {
           {error}
         </p>
       )}
+      <p>
+        <Link to="/reset-password">Forgot password?</Link>
+      </p>
       <p>
         New here? <Link to="/signup">Create an account</Link>
       </p>

@@ -12,6 +12,8 @@ import type { paths } from '@agora/client';
  * - A 403 checks the session with one refresh (a suspended account keeps its access token until it
  *   expires, but its session is gone), so the tab signs out on its next refused action.
  * - A refused refresh (401/403) signs out cleanly: token dropped, listeners told, other tabs told.
+ *   Why the session ended (the `reason` of the 401 that led to it: session_ended, account_suspended,
+ *   account_deleted, token_too_old) is kept in `endReason`, so the sign-in screen can say it.
  *   An unreachable API is not a sign-out: the caller shows "can't reach Agora" and the user stays.
  */
 type TokenAnswer = paths['/api/v1/auth/refresh']['post']['responses'][200]['content']['application/json'];
@@ -19,6 +21,21 @@ type TokenAnswer = paths['/api/v1/auth/refresh']['post']['responses'][200]['cont
 export type AccessGrant = Omit<TokenAnswer, 'refreshToken'> & { refreshToken?: never };
 
 export type RefreshOutcome = 'refreshed' | 'signed-out' | 'unavailable';
+
+/** The `reason` values of a revoked token's 401 (mesh/src/auth/authentication.ts) the app words. */
+export const END_REASONS = ['session_ended', 'account_suspended', 'account_deleted', 'token_too_old'] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
+/** The `reason` of a 401 problem, when it is one of END_REASONS (anything else: undefined). */
+async function endReasonOf(response: Response): Promise<EndReason | undefined> {
+  if (!(response.headers.get('Content-Type') ?? '').includes('json')) return undefined;
+  try {
+    const reason = ((await response.clone().json()) as { reason?: unknown } | null)?.reason;
+    return END_REASONS.find((r) => r === reason);
+  } catch {
+    return undefined;
+  }
+}
 
 export interface Claims {
   sub: string;
@@ -58,16 +75,25 @@ export class Session {
   /** Bumps on every new token, so a 401 for a request sent with an older token just retries. */
   private generation = 0;
   private inflight: Promise<RefreshOutcome> | undefined;
+  /** Why the last session ended, when an API answer said so; cleared by the next sign-in. */
+  private lastEndReason: EndReason | undefined;
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly deps: SessionDeps) {
     deps.channel?.addEventListener('message', (event) => {
-      if ((event.data as { type?: string } | null)?.type === 'signed-out') this.clear(false);
+      const message = event.data as { type?: string; reason?: unknown } | null;
+      if (message?.type !== 'signed-out') return;
+      this.lastEndReason = END_REASONS.find((r) => r === message.reason);
+      this.clear(false);
     });
   }
 
   get claims(): Claims | undefined {
     return this.currentClaims;
+  }
+
+  get endReason(): EndReason | undefined {
+    return this.lastEndReason;
   }
 
   get signedIn(): boolean {
@@ -86,6 +112,7 @@ export class Session {
   /** A login/refresh answer in cookie mode. */
   accept(grant: Pick<AccessGrant, 'accessToken'>): void {
     this.accessToken = grant.accessToken;
+    this.lastEndReason = undefined;
     this.currentClaims = decodeClaims(grant.accessToken);
     this.generation += 1;
     this.notify();
@@ -123,8 +150,12 @@ export class Session {
     return this.inflight;
   }
 
-  /** Ends the session at auth (cookie cleared there) and here, and in the other tabs. */
-  async signOut(): Promise<void> {
+  /**
+   * Ends the session at auth (cookie cleared there) and here, and in the other tabs. `reason` is
+   * for an ending the app caused but the person did not ask for as a sign-out (account deleted).
+   */
+  async signOut(reason?: EndReason): Promise<void> {
+    this.lastEndReason = reason;
     try {
       await (await this.deps.fetch(this.authRequest('logout'))).text();
     } finally {
@@ -138,7 +169,7 @@ export class Session {
     this.accessToken = undefined;
     this.currentClaims = undefined;
     this.generation += 1;
-    if (broadcast) this.deps.channel?.postMessage({ type: 'signed-out' });
+    if (broadcast) this.deps.channel?.postMessage({ type: 'signed-out', ...(this.lastEndReason ? { reason: this.lastEndReason } : {}) });
     if (had || broadcast) this.notify();
   }
 
@@ -159,7 +190,12 @@ export class Session {
     if (this.generation === sentWith) {
       // Not even a session to refresh: a signed-out caller's 401 is the answer.
       if (!this.accessToken) return first;
-      if ((await this.refresh()) !== 'refreshed') return first;
+      // Set before the refresh, whose sign-out tells the listeners: they read it then. A refresh
+      // that succeeds (token_too_old, an expired token) clears it again in accept().
+      this.lastEndReason = await endReasonOf(first);
+      const outcome = await this.refresh();
+      if (outcome === 'unavailable') this.lastEndReason = undefined;
+      if (outcome !== 'refreshed') return first;
     }
     await first.body?.cancel().catch(() => undefined); // replaced by the retry's answer
     return this.deps.fetch(this.withHeaders(retry, path));
