@@ -25,7 +25,15 @@ const REGISTER: Record<ServiceName, unknown> = {
 };
 const KEY = 'k'.repeat(40);
 const UUID = '3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10';
-const admin: UserPrincipal = { kind: 'user', userId: UUID, roles: ['admin'], sessionId: 's', tokenId: 't', expiresAt: Date.now() / 1000 + 600 };
+const admin: UserPrincipal = {
+  kind: 'user',
+  userId: UUID,
+  roles: ['admin'],
+  sessionId: 's',
+  tokenId: 't',
+  issuedAt: Date.now() / 1000,
+  expiresAt: Date.now() / 1000 + 600,
+};
 
 type Param = { in: string; name: string; schema?: { $ref?: string; pattern?: string } };
 type Op = { security?: Array<Record<string, string[]>>; parameters?: Param[] };

@@ -22,7 +22,7 @@ const inCi = process.env.CI === 'true';
 const built = existsSync(path.join(ROOT, 'web', 'dist', 'index.html'));
 const chromium = ensureChromium();
 if (!chromium.ok || !built) {
-  const why = !built ? 'web/dist is not built (npm run build builds it)' : chromium.why;
+  const why = !built ? 'web/dist is not built (npm run build builds it)' : chromium.ok ? '' : chromium.why;
   if (inCi) throw new Error(`browser tests cannot run under CI=true: ${why}`);
   console.warn(`\n!!! SKIPPED: the web browser journeys did not run — ${why}\n`);
 }
