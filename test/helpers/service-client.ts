@@ -14,3 +14,18 @@ export type ServiceClient<S extends ServiceName> = Client<ServicePaths[S]>;
 export function serviceClient<S extends ServiceName>(_service: S, baseUrl: string, headers: Record<string, string> = {}): ServiceClient<S> {
   return createClient<ServicePaths[S]>({ baseUrl, headers });
 }
+
+/** A typed client's answer as the tests read it: the status, the typed body, or the problem. */
+export interface Answer<Data, Problem> {
+  status: number;
+  headers: Headers;
+  /** The operation's success body (undefined on an error). */
+  body: Data | undefined;
+  /** The problem+json of an error answer (undefined on success). */
+  problem: Problem | undefined;
+}
+
+export async function answer<Data, Problem>(pending: Promise<{ response: Response; data?: Data; error?: Problem }>): Promise<Answer<Data, Problem>> {
+  const { response, data, error } = await pending;
+  return { status: response.status, headers: response.headers, body: data, problem: error };
+}
