@@ -8,6 +8,7 @@
 //      DestinationRules from the topology                 (scripts/generate/istio-routing.mjs)
 //   6. the local run's Prometheus scrape jobs              (scripts/generate/prometheus-local.mjs)
 //   7. AgoraServiceAbsent's absent() list in presence.yml  (scripts/generate/presence-rules.mjs)
+//   8. the dev overlay's databases and ingress CORS patch  (scripts/generate/dev-cluster.mjs)
 // `npm run generate -- --check` renders everything without writing and fails, naming each file,
 // when a committed copy differs; the test suite runs it so a stale copy cannot land.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -16,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const STEPS = ['tsoa', 'public-api', 'client', 'istio-policies', 'istio-routing', 'prometheus-local', 'presence-rules'];
+const STEPS = ['tsoa', 'public-api', 'client', 'istio-policies', 'istio-routing', 'prometheus-local', 'presence-rules', 'dev-cluster'];
 
 export async function generate({ check = false, log = console.log, readCurrent = readIfExists } = {}) {
   const stale = [];

@@ -6,26 +6,23 @@
 // dependencies at all, so an operation whose handler were reached would fail with a 500.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type Router from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseConfigSchema, createApp, createLogger, loadConfig, loadOpenApi, Readiness, signLocalAssertion, type UserPrincipal } from '@agora/mesh';
-import { SERVICE_NAMES, type ServiceName } from '../../mesh/src/topology.js';
-import { RegisterRoutes as authRoutes } from '../../services/auth/src/generated/routes.js';
-import { RegisterRoutes as usersRoutes } from '../../services/users/src/generated/routes.js';
-import { RegisterRoutes as postsRoutes } from '../../services/posts/src/generated/routes.js';
-import { RegisterRoutes as mediaRoutes } from '../../services/media/src/generated/routes.js';
-import { RegisterRoutes as notificationsRoutes } from '../../services/notifications/src/generated/routes.js';
+import { SERVICE_NAMES } from '../../mesh/src/topology.js';
+import { loadServiceRoutes } from '../helpers/service-routes.js';
 
-const REGISTER: Record<ServiceName, unknown> = {
-  auth: authRoutes,
-  users: usersRoutes,
-  posts: postsRoutes,
-  media: mediaRoutes,
-  notifications: notificationsRoutes,
-};
+const REGISTER = await loadServiceRoutes();
 const KEY = 'k'.repeat(40);
 const UUID = '3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10';
-const admin: UserPrincipal = { kind: 'user', userId: UUID, roles: ['admin'], sessionId: 's', tokenId: 't', expiresAt: Date.now() / 1000 + 600 };
+const admin: UserPrincipal = {
+  kind: 'user',
+  userId: UUID,
+  roles: ['admin'],
+  sessionId: 's',
+  tokenId: 't',
+  issuedAt: Date.now() / 1000,
+  expiresAt: Date.now() / 1000 + 600,
+};
 
 type Param = { in: string; name: string; schema?: { $ref?: string; pattern?: string } };
 type Op = { security?: Array<Record<string, string[]>>; parameters?: Param[] };
@@ -57,7 +54,7 @@ beforeAll(async () => {
       service,
       config,
       logger: createLogger(`${service}-contract-test`, 'silent'),
-      registerRoutes: REGISTER[service] as (router: Router) => void,
+      registerRoutes: REGISTER[service],
       readiness: new Readiness({}),
       openapi: docs[service],
       verifier: { verify: async () => admin },

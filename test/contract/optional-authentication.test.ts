@@ -25,7 +25,15 @@ import { ROOT } from '../cluster/lib.js';
 
 const USER = '3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10';
 const POST = '7d7c4d0e-1b7a-4c51-9a55-0c9a1f2b3c4d';
-const principal: UserPrincipal = { kind: 'user', userId: USER, roles: [], sessionId: 's', tokenId: 't', expiresAt: Date.now() / 1000 + 600 };
+const principal: UserPrincipal = {
+  kind: 'user',
+  userId: USER,
+  roles: [],
+  sessionId: 's',
+  tokenId: 't',
+  issuedAt: Date.now() / 1000,
+  expiresAt: Date.now() / 1000 + 600,
+};
 
 const seen: Array<{ op: string; me: string | null }> = [];
 const posts = {

@@ -13,19 +13,9 @@ import { describe, expect, it } from 'vitest';
 import { SERVICES } from '../../mesh/src/topology.js';
 import { createStrictRouter } from '../../mesh/src/http/routing.js';
 import { ROOT, parseAll, ruleTargets, samplePath, type Doc } from '../cluster/lib.js';
-import { RegisterRoutes as authRoutes } from '../../services/auth/src/generated/routes.js';
-import { RegisterRoutes as usersRoutes } from '../../services/users/src/generated/routes.js';
-import { RegisterRoutes as postsRoutes } from '../../services/posts/src/generated/routes.js';
-import { RegisterRoutes as mediaRoutes } from '../../services/media/src/generated/routes.js';
-import { RegisterRoutes as notificationsRoutes } from '../../services/notifications/src/generated/routes.js';
+import { loadServiceRoutes } from '../helpers/service-routes.js';
 
-const REGISTER: Record<string, (router: Router) => void> = {
-  auth: authRoutes,
-  users: usersRoutes,
-  posts: postsRoutes,
-  media: mediaRoutes,
-  notifications: notificationsRoutes,
-};
+const REGISTER = await loadServiceRoutes();
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE'];
 const UUID = '3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10';
 const NONE = '(none)';
@@ -123,7 +113,7 @@ describe('the mesh and the router agree on every operation of every contract', (
   it("the walk catches the old router's defects (case-insensitive, lax slashes, HEAD for GET)", () => {
     // @koa/router's defaults, as the app used them before (the class is mesh's dependency, not the root's).
     const DefaultRouter = createStrictRouter().constructor as new () => Router;
-    const { found } = disagreements('posts', koaMatcher(postsRoutes, new DefaultRouter(), false));
+    const { found } = disagreements('posts', koaMatcher(REGISTER.posts, new DefaultRouter(), false));
     expect(found).toContain(
       'DELETE /api/v1/posts/MODERATION/like: mesh DELETE /api/v1/posts/{id}/like, app runs DELETE /api/v1/posts/moderation/{id}',
     );

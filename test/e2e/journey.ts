@@ -60,7 +60,7 @@ export async function runJourney(baseUrl: string): Promise<void> {
   const bytes = pngBytes(256);
   const ticket = await ada.api.POST('/api/v1/media/uploads', { body: { contentType: 'image/png', sizeBytes: bytes.length } });
   expect(ticket.response.status).toBe(201);
-  const upload = await fetch(ticket.data!.uploadUrl, { method: 'PUT', headers: ticket.data!.uploadHeaders, body: bytes });
+  const upload = await fetch(ticket.data!.uploadUrl, { method: 'PUT', headers: ticket.data!.uploadHeaders, body: new Uint8Array(bytes) });
   expect(upload.status).toBeLessThan(300);
   expect(new URL(ticket.data!.uploadUrl).origin).toBe(new URL(baseUrl).origin); // bytes never pass through the API services
   const done = await ada.api.POST('/api/v1/media/{id}/complete', { params: { path: { id: ticket.data!.id } } });

@@ -105,7 +105,7 @@ describe('deletion is complete', () => {
     const ticket = await json<{ id: string; uploadUrl: string; uploadHeaders: Record<string, string> }>(
       await api('/api/v1/media/uploads', gone, { method: 'POST', body: JSON.stringify({ contentType: 'image/png', sizeBytes: bytes.length }) }),
     );
-    expect((await fetch(ticket.uploadUrl, { method: 'PUT', headers: ticket.uploadHeaders, body: bytes })).status).toBeLessThan(300);
+    expect((await fetch(ticket.uploadUrl, { method: 'PUT', headers: ticket.uploadHeaders, body: new Uint8Array(bytes) })).status).toBeLessThan(300);
     expect((await api(`/api/v1/media/${ticket.id}/complete`, gone, { method: 'POST' })).status).toBe(200);
     const download = (await json<{ downloadUrl: string }>(await api(`/api/v1/media/${ticket.id}`, gone))).downloadUrl;
     expect((await fetch(download)).status).toBe(200);
@@ -114,7 +114,9 @@ describe('deletion is complete', () => {
     expect((await api(`/api/v1/users/${gone.id}/follow`, other, { method: 'POST' })).status).toBeLessThan(300);
 
     // media is down when the account goes: the name stays taken until media has erased its part too.
-    await stack.services.media!.stop('SIGKILL');
+    // SIGKILL, not the drain of stop(): the consumer dies with deliveries pending.
+    stack.services.media!.kill('SIGKILL');
+    await stack.services.media!.exited;
     expect((await api('/api/v1/users/me', gone, { method: 'DELETE' })).status).toBe(204);
     const took = await within(
       5_000,
@@ -153,7 +155,8 @@ describe('deletion is complete', () => {
 describe('at least once, exactly once in effect', () => {
   it('a killed consumer receives its events after restart, and a redelivery changes nothing', async () => {
     const viewer = await newSession(stack.url, 'viewer');
-    await stack.services.users!.stop('SIGKILL');
+    stack.services.users!.kill('SIGKILL');
+    await stack.services.users!.exited;
     const username = `late_${randomUUID().slice(0, 8)}`;
     const reg = await api('/api/v1/auth/register', undefined, {
       method: 'POST',

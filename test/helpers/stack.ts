@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createAgoraClient } from '../../openapi/client/index.js';
 import { freshDatabase } from './db.js';
 import { freePort, ROOT, startServiceProcess, type ServiceProcess } from './processes.js';
 import { startIngress, type Ingress } from '../../tools/src/local/ingress.js';
@@ -157,16 +158,14 @@ export async function newSession(base: string, prefix = 'u'): Promise<Session> {
   sequence += 1;
   const username = `${prefix}_${sequence}_${randomBytes(3).toString('hex')}`;
   const password = `Pass-${randomBytes(8).toString('hex')}`;
-  const post = (p: string, body: unknown) =>
-    fetch(`${base}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const reg = await post('/api/v1/auth/register', { username, email: `${username}@example.com`, password });
-  if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${await reg.text()}`);
-  const { id } = (await reg.json()) as { id: string };
-  const login = await post('/api/v1/auth/login', { login: username, password });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-  const tokens = (await login.json()) as { accessToken: string; refreshToken: string };
+  const api = createAgoraClient(base);
+  const reg = await api.POST('/api/v1/auth/register', { body: { username, email: `${username}@example.com`, password } });
+  if (reg.response.status !== 201 || !reg.data) throw new Error(`register failed: ${reg.response.status} ${JSON.stringify(reg.error)}`);
+  const login = await api.POST('/api/v1/auth/login', { body: { login: username, password } });
+  const tokens = login.data;
+  if (!tokens || !('accessToken' in tokens)) throw new Error(`login failed: ${login.response.status} ${JSON.stringify(login.error ?? tokens)}`);
   return {
-    id,
+    id: reg.data.id,
     username,
     password,
     token: tokens.accessToken,

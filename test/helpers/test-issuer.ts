@@ -17,7 +17,11 @@ export interface TestUser {
 /** Signs access tokens exactly as auth does (ES256, kid, typ at+jwt, the claims of conventions.md) and serves their JWKS. */
 export interface TestIssuer {
   jwksUrl: string;
-  token(claims: { sub: string; preferred_username?: string; roles?: string[] } & Record<string, unknown>): Promise<string>;
+  /** `expiresIn` (default 900 s, auth's) may be negative: a token that expired that long ago. */
+  token(
+    claims: { sub: string; preferred_username?: string; roles?: string[] } & Record<string, unknown>,
+    opts?: { expiresIn?: number },
+  ): Promise<string>;
   /** A new user identity (random id, unique username) with a token. */
   user(prefix?: string, roles?: string[]): Promise<TestUser>;
   stop(): Promise<void>;
@@ -35,7 +39,7 @@ export async function startTestIssuer(issuer = TEST_ISSUER): Promise<TestIssuer>
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  const sign = (key: CryptoKey, claims: Record<string, unknown>) => {
+  const sign = (key: CryptoKey, claims: Record<string, unknown>, expiresIn = 900) => {
     const now = Math.floor(Date.now() / 1000);
     // auth_time: a fresh sign-in, as auth's token right after login (override it to test an old one).
     return new SignJWT({ roles: ['user'], sid: randomUUID(), jti: randomUUID(), auth_time: now, ...claims })
@@ -43,12 +47,12 @@ export async function startTestIssuer(issuer = TEST_ISSUER): Promise<TestIssuer>
       .setIssuer(issuer)
       .setAudience('agora-api')
       .setIssuedAt(now)
-      .setExpirationTime(now + 900)
+      .setExpirationTime(now + expiresIn)
       .sign(key);
   };
   return {
     jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-    token: (claims) => sign(privateKey, claims),
+    token: (claims, opts = {}) => sign(privateKey, claims, opts.expiresIn),
     async user(prefix = 'user', roles = ['user']) {
       users += 1;
       const id = randomUUID();

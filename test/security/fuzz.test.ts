@@ -273,9 +273,9 @@ function queryArb(o: Operation): fc.Arbitrary<{ query: string; semanticCursor: b
   parts.push(
     fc.oneof(
       { weight: 5, arbitrary: fc.constant([] as string[]) },
-      { weight: 1, arbitrary: fc.constant(['limit=1', 'limit=2']) },
+      { weight: 1, arbitrary: fc.constant<string[]>(['limit=1', 'limit=2']) },
       { weight: 1, arbitrary: fc.tuple(printable, printable).map(([k, v]) => [`${encodeURIComponent(k) || 'k'}=${encodeURIComponent(v)}`]) },
-      { weight: 1, arbitrary: fc.constant([`access_token=${encodeURIComponent('x.y.z')}`]) },
+      { weight: 1, arbitrary: fc.constant<string[]>([`access_token=${encodeURIComponent('x.y.z')}`]) },
     ),
   );
   return fc.tuple(cursor, fc.tuple(...parts)).map(([c, chunks]) => {

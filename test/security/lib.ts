@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import { pngBytes } from '../helpers/image-bytes.js';
 import { ROOT } from '../helpers/processes.js';
 import { newSession, type Session, type Stack } from '../helpers/stack.js';
+import { createAgoraClient } from '../../openapi/client/index.js';
 import { SERVICE_NAMES, type ServiceName } from '../../mesh/src/topology.js';
 
 /**
@@ -264,8 +265,8 @@ export type Account = Session;
 export async function account(base: string, prefix = 'sec'): Promise<Account> {
   const acc = await newSession(base, prefix);
   // users creates the profile on first use: do it now, so later requests change no row counts.
-  const me = await json(base, 'GET', '/api/v1/users/me', undefined, acc.headers);
-  if (me.status !== 200) throw new Error(`users/me failed: ${me.status} ${me.text}`);
+  const me = await createAgoraClient(base, () => acc.token).GET('/api/v1/users/me');
+  if (!me.data) throw new Error(`users/me failed: ${me.response.status} ${JSON.stringify(me.error)}`);
   return acc;
 }
 
@@ -278,9 +279,9 @@ function setTokens(acc: Account, tokens: { accessToken: string; refreshToken: st
 /** Roles are auth's data: grant admin in auth's database, then refresh so the new token carries it. */
 export async function makeAdmin(stack: Stack, acc: Account): Promise<Account> {
   await withDb(stack.databases.auth!, (c) => c.query(`UPDATE users SET roles = ARRAY['user','admin'] WHERE id = $1`, [acc.id]));
-  const r = await json(stack.url, 'POST', '/api/v1/auth/refresh', { refreshToken: acc.refreshToken });
-  if (r.status !== 200) throw new Error(`refresh failed: ${r.status} ${r.text}`);
-  setTokens(acc, r.body);
+  const r = await createAgoraClient(stack.url).POST('/api/v1/auth/refresh', { body: { refreshToken: acc.refreshToken } });
+  if (!r.data) throw new Error(`refresh failed: ${r.response.status} ${JSON.stringify(r.error)}`);
+  setTokens(acc, r.data);
   return acc;
 }
 

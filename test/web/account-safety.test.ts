@@ -40,7 +40,7 @@ async function nextActionSignsOut(page: Page, why: string): Promise<void> {
           () => false,
         );
       },
-      { timeout: 15_000, intervals: [0] },
+      { timeout: 15_000, interval: 0 },
     )
     .toBe(true);
   await expect.poll(() => page.locator('.notice').textContent()).toContain(why);

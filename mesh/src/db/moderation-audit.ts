@@ -3,29 +3,35 @@ import type { Queryable } from './database.js';
 import type { Migration } from './migrator.js';
 
 /**
- * Moderation actions as audit events, in one schema wherever they happen: the columns of auth's
- * `audit_events` (services/auth/src/migrations/0001-accounts-sessions-keys.ts), so one query shape
- * reads the audit trail of every service. A service that moderates adds this table with
+ * The one definition of an `audit_events` table: auth's audit log (its migration 0001) and every
+ * service that moderates create it from this, so one query shape reads the audit trail of every
+ * service. Append-only: the application only ever INSERTs here.
+ */
+export const AUDIT_EVENTS_TABLE_SQL = `
+  CREATE TABLE audit_events (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    occurred_at timestamptz NOT NULL DEFAULT now(),
+    action text NOT NULL,
+    outcome text NOT NULL,
+    actor_id uuid,
+    target_id uuid,
+    ip text,
+    details jsonb NOT NULL DEFAULT '{}'::jsonb
+  );
+  CREATE INDEX audit_events_target_idx ON audit_events (target_id, occurred_at DESC);
+  CREATE INDEX audit_events_action_idx ON audit_events (action, occurred_at DESC);
+`;
+
+/**
+ * Moderation actions as audit events, in one schema wherever they happen (AUDIT_EVENTS_TABLE_SQL,
+ * auth's table too). A service that moderates adds this table with
  * `moderationAuditMigration` and records each action on the transaction that makes it, so an
  * action and its audit row commit together or not at all.
  */
 export const moderationAuditMigration = (name: string): Migration => ({
   name,
   async up({ context: db }) {
-    await db.execute(`
-      CREATE TABLE audit_events (
-        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        occurred_at timestamptz NOT NULL DEFAULT now(),
-        action text NOT NULL,
-        outcome text NOT NULL,
-        actor_id uuid,
-        target_id uuid,
-        ip text,
-        details jsonb NOT NULL DEFAULT '{}'::jsonb
-      );
-      CREATE INDEX audit_events_target_idx ON audit_events (target_id, occurred_at DESC);
-      CREATE INDEX audit_events_action_idx ON audit_events (action, occurred_at DESC);
-    `);
+    await db.execute(AUDIT_EVENTS_TABLE_SQL);
   },
   async down({ context: db }) {
     await db.execute('DROP TABLE audit_events');

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { SERVICE_NAMES, type ServiceName } from '../topology.js';
 
 const flag = (fallback: 'true' | 'false') =>
   z
@@ -18,10 +19,23 @@ export const eventsConfigShape = {
   EVENTS_LOCK_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   /** Timeout of one delivery call to a consumer. */
   EVENTS_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
-  /** Base URLs of the other services (the consumers a producer delivers to), e.g. http://users.agora.svc.cluster.local. */
-  SERVICE_URL_AUTH: z.string().url().optional(),
-  SERVICE_URL_USERS: z.string().url().optional(),
-  SERVICE_URL_POSTS: z.string().url().optional(),
-  SERVICE_URL_MEDIA: z.string().url().optional(),
-  SERVICE_URL_NOTIFICATIONS: z.string().url().optional(),
+  ...serviceUrlShape(),
 };
+
+/** The setting that holds a service's base URL, e.g. SERVICE_URL_USERS. */
+export type ServiceUrlKey = `SERVICE_URL_${Uppercase<ServiceName>}`;
+
+export function serviceUrlKey(service: ServiceName): ServiceUrlKey {
+  return `SERVICE_URL_${service.toUpperCase()}` as ServiceUrlKey;
+}
+
+/**
+ * Base URLs of the other services (the consumers a producer delivers to), e.g.
+ * http://users.agora.svc.cluster.local: one optional setting per service of the topology.
+ */
+function serviceUrlShape(): Record<ServiceUrlKey, z.ZodOptional<z.ZodString>> {
+  return Object.fromEntries(SERVICE_NAMES.map((s) => [serviceUrlKey(s), z.string().url().optional()])) as Record<
+    ServiceUrlKey,
+    z.ZodOptional<z.ZodString>
+  >;
+}

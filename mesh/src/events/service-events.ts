@@ -8,6 +8,7 @@ import type { ServiceName } from '../topology.js';
 import { applyRevocationEvent, REVOCATION_EVENT_TYPES } from '../auth/revocation-events.js';
 import { RevocationSync } from '../auth/revocation-sync.js';
 import { consumersFrom, consumersOf, type EventType } from './catalogue.js';
+import { serviceUrlKey } from './config.js';
 import { deliveryTask, type DeliveryOptions } from './delivery.js';
 import { EventInbox, type EventHandler } from './inbox.js';
 import { EventMetrics } from './metrics.js';
@@ -103,7 +104,7 @@ export class ServiceEvents {
     if (!config.WORKER_ENABLED) return;
     if (consumersFrom(service).length === 0 && Object.keys(this.options.tasks ?? {}).length === 0) return;
     for (const c of consumersFrom(service).filter((c) => !serviceUrl(config, c))) {
-      logger.error({ consumer: c }, `events: SERVICE_URL_${c.toUpperCase()} is not set; events for ${c} cannot be delivered`);
+      logger.error({ consumer: c }, `events: ${serviceUrlKey(c)} is not set; events for ${c} cannot be delivered`);
     }
     await this.worker.start();
     this.started = true;
@@ -139,5 +140,5 @@ function withRevocations(
 }
 
 function serviceUrl(config: BaseConfig, service: ServiceName): string | undefined {
-  return config[`SERVICE_URL_${service.toUpperCase()}` as 'SERVICE_URL_AUTH'];
+  return config[serviceUrlKey(service)];
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type http from 'node:http';
 import path from 'node:path';
-import { securityHeaders } from './web-app.js';
+import { securityHeaders, staticResponder } from './web-app.js';
 
 /**
  * One Swagger UI for the whole public API (openapi/agora.json, which holds no internal operation),
@@ -64,20 +64,11 @@ export interface ApiDocsOptions {
 
 export function apiDocsHandler(opts: ApiDocsOptions) {
   const assetDir = opts.assetDir ?? path.dirname(require.resolve('swagger-ui-dist/package.json'));
-  const headers = securityHeaders();
-
-  function send(req: http.IncomingMessage, res: http.ServerResponse, status: number, type: string, body: string | Buffer, cache = 'no-cache'): void {
-    res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': cache });
-    res.end(req.method === 'HEAD' ? undefined : body);
-  }
+  const { send, refusedUnlessRead } = staticResponder(securityHeaders(), 'no-cache');
 
   return async function serveApiDocs(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
     req.resume();
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('allow', 'GET, HEAD');
-      send(req, res, 405, 'text/plain; charset=utf-8', 'Method Not Allowed\n');
-      return;
-    }
+    if (refusedUnlessRead(req, res)) return;
     const name = pathname.slice(API_DOCS_PREFIX.length).replace(/^\//, '');
     if (name === '') return send(req, res, 200, 'text/html; charset=utf-8', PAGE);
     if (name === 'init.js') return send(req, res, 200, 'text/javascript; charset=utf-8', INIT);

@@ -54,6 +54,32 @@ export function isAppPath(pathname: string): boolean {
   return !NEVER_ROUTED_PREFIXES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 }
 
+/**
+ * How the ingress's own static handlers (the web app, /docs) answer: whole bodies with the security
+ * headers and a cache policy, HEAD without the body, and anything but GET or HEAD a 405 with Allow.
+ */
+export function staticResponder(headers: Record<string, string>, defaultCache: string) {
+  function send(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    status: number,
+    type: string,
+    body: string | Buffer,
+    cache = defaultCache,
+  ): void {
+    res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': cache });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+  /** True when the request was not a read and has been answered with the 405. */
+  function refusedUnlessRead(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    if (req.method === 'GET' || req.method === 'HEAD') return false;
+    res.setHeader('allow', 'GET, HEAD');
+    send(req, res, 405, 'text/plain; charset=utf-8', 'Method Not Allowed\n');
+    return true;
+  }
+  return { send, refusedUnlessRead };
+}
+
 export interface WebAppOptions {
   /** The folder of the built app (web/dist). */
   readonly root: string;
@@ -64,6 +90,7 @@ export interface WebAppOptions {
 export function webAppHandler(opts: WebAppOptions) {
   const root = path.resolve(opts.root);
   const headers = securityHeaders(opts.imageOrigins);
+  const { send, refusedUnlessRead } = staticResponder(headers, 'no-store');
 
   async function file(p: string): Promise<{ path: string; size: number } | undefined> {
     try {
@@ -74,18 +101,9 @@ export function webAppHandler(opts: WebAppOptions) {
     }
   }
 
-  function send(req: http.IncomingMessage, res: http.ServerResponse, status: number, type: string, body: string): void {
-    res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
-    res.end(req.method === 'HEAD' ? undefined : body);
-  }
-
   return async function serve(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
     req.resume();
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('allow', 'GET, HEAD');
-      send(req, res, 405, 'text/plain; charset=utf-8', 'Method Not Allowed\n');
-      return;
-    }
+    if (refusedUnlessRead(req, res)) return;
     let decoded: string;
     try {
       decoded = decodeURIComponent(pathname);

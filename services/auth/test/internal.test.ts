@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { signLocalAssertion } from '@agora/mesh';
+import { consumersOf, signLocalAssertion } from '@agora/mesh';
 import { newUser, postJson, startAuth, type RunningAuth } from './harness.js';
 
 const MESH_KEY = 'local-mesh-key-for-tests-only-0123456789';
@@ -45,9 +45,11 @@ describe('internal account deletion (called by users)', () => {
     expect((await postJson(`${auth.base}/api/v1/auth/register`, { ...newUser(), email: u.email })).status).toBe(201);
     expect((await postJson(`${auth.base}/api/v1/auth/register`, { ...newUser(), username: u.username })).status).toBe(409);
     // account.deleted waits in the outbox once per consumer (the worker is off here), each consumer
-    // still owing its erasure: the name is released only when all four confirm (test/events).
-    expect(await auth.count('graphile_worker.jobs WHERE key LIKE $1', [`account.deleted:${reg.body.id}:%`])).toBe(4);
-    expect(await auth.count('pending_erasures WHERE user_id = $1', [reg.body.id])).toBe(4);
+    // still owing its erasure: the name is released only when all of them confirm (test/events).
+    const consumers = consumersOf('account.deleted').length;
+    expect(consumers).toBeGreaterThan(0);
+    expect(await auth.count('graphile_worker.jobs WHERE key LIKE $1', [`account.deleted:${reg.body.id}:%`])).toBe(consumers);
+    expect(await auth.count('pending_erasures WHERE user_id = $1', [reg.body.id])).toBe(consumers);
     expect(await auth.count("audit_events WHERE action = 'account_deleted' AND target_id = $1", [reg.body.id])).toBe(2);
     expect(decodeJwt(session.body.accessToken).sub).toBe(reg.body.id);
   });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { migrateService, startService, type StartedService } from '@agora/mesh';
 import { startObjectStore, type ObjectStore as LocalStoreServer } from '../../../tools/src/local/object-store.js';
 import { freshDatabase } from '../../../test/helpers/db.js';
+import { call } from '../../../test/helpers/json-call.js';
 import { RAISED_ACCOUNT_LIMITS } from '../../../test/helpers/raised-account-limits.js';
 import { loadMediaConfig, type MediaConfig } from '../src/config.js';
 import { migrations } from '../src/migrations/index.js';
@@ -81,21 +82,7 @@ export async function startMedia(env: Record<string, string> = {}, opts: { datab
   };
 }
 
-export async function request(method: string, url: string, opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { ...opts.headers };
-  let body: string | undefined;
-  if (opts.raw !== undefined) body = opts.raw;
-  else if (opts.body !== undefined) {
-    body = JSON.stringify(opts.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const res = await fetch(url, { method, headers, body });
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = text;
-  }
-  return { status: res.status, headers: res.headers, body: parsed };
+/** The shared JSON helper (test/helpers/json-call.ts) in the argument order media's tests use. */
+export function request(method: string, url: string, opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
+  return call(url, { method, headers: opts.headers, body: opts.body, rawBody: opts.raw });
 }

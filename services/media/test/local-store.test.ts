@@ -25,7 +25,8 @@ const soon = () => Math.floor(Date.now() / 1000) + 60;
 const sign = (input: Partial<ObjectSignatureInput> & { method: ObjectSignatureInput['method'] }, key = KEY) =>
   signObjectUrl(base, key, { key: 'media/a', expires: soon(), ...input });
 const putUrl = (objectKey: string, size: number, type = 'image/png') => sign({ method: 'PUT', key: objectKey, contentType: type, size });
-const put = (url: string, body: Buffer, type = 'image/png') => fetch(url, { method: 'PUT', headers: { 'content-type': type }, body });
+const put = (url: string, body: Buffer, type = 'image/png') =>
+  fetch(url, { method: 'PUT', headers: { 'content-type': type }, body: new Uint8Array(body) });
 
 async function expectProblem(res: Response, status: number) {
   expect(res.status).toBe(status);

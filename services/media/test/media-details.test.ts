@@ -6,6 +6,9 @@ import { request, startMedia, type RunningMedia } from './harness.js';
 import { gif, jpeg, png, webp } from './images.js';
 import { startIssuer, type TestIssuer } from './tokens.js';
 import { testUser, upload, type TestUser } from './uploaded.js';
+import type { components } from '../../../test/helpers/generated/media.js';
+
+type MediaContentType = components['schemas']['MediaContentType'];
 
 let media: RunningMedia;
 let issuer: TestIssuer;
@@ -45,19 +48,22 @@ describe('width and height, read from the bytes at completion', () => {
     { type: 'image/jpeg', bytes: jpeg(800, 600, { orientation: 6 }), width: 600, height: 800 }, // EXIF: shown turned a quarter
     { type: 'image/jpeg', bytes: jpeg(800, 600, { orientation: 3 }), width: 800, height: 600 }, // upside down: same size
     { type: 'image/jpeg', bytes: jpeg(1200, 900, { metadataBytes: 100_000 }), width: 1200, height: 900 }, // size after 64 KiB of metadata
-  ])('$type $width × $height', async ({ type, bytes, width, height }) => {
-    const { id, done } = await upload(media, await testUser(issuer), type, bytes);
-    expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ status: 'uploaded', width, height, alt: null, url: `/api/v1/media/${id}/content` });
-    expect(await row(id)).toMatchObject({ status: 'uploaded', width, height });
-  });
+  ] as Array<{ type: MediaContentType; bytes: Buffer; width: number; height: number }>)(
+    '$type $width × $height',
+    async ({ type, bytes, width, height }) => {
+      const { id, done } = await upload(media, await testUser(issuer), type, bytes);
+      expect(done.status).toBe(200);
+      expect(done.body).toMatchObject({ status: 'uploaded', width, height, alt: null, url: `/api/v1/media/${id}/content` });
+      expect(await row(id)).toMatchObject({ status: 'uploaded', width, height });
+    },
+  );
 
   it.each([
     ['a PNG cut before its size', 'image/png', png(10, 10).subarray(0, 20)],
     ['a GIF of width 0', 'image/gif', gif(0, 10)],
     ['a JPEG without a frame header', 'image/jpeg', Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]), Buffer.alloc(600)])],
     ['a WebP of another type than declared', 'image/png', webp(10, 10)],
-  ])('%s is refused (409 problem+json), still pending', async (_name, type, bytes) => {
+  ] as Array<[string, MediaContentType, Uint8Array]>)('%s is refused (409 problem+json), still pending', async (_name, type, bytes) => {
     const { id, done } = await upload(media, await testUser(issuer), type, Buffer.from(bytes));
     expect(done.status).toBe(409);
     expect(done.headers.get('content-type')).toBe('application/problem+json');

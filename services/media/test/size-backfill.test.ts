@@ -41,7 +41,7 @@ async function storedWithoutCompletion(contentType: string, bytes: Buffer, put =
   const res = await request('POST', `${media.base}/api/v1/media/uploads`, { body: { contentType, sizeBytes: bytes.length }, headers: owner.auth });
   expect(res.status).toBe(201);
   const ticket = res.body as Ticket;
-  if (put) expect((await fetch(ticket.uploadUrl, { method: 'PUT', headers: ticket.uploadHeaders, body: bytes })).status).toBe(200);
+  if (put) expect((await fetch(ticket.uploadUrl, { method: 'PUT', headers: ticket.uploadHeaders, body: new Uint8Array(bytes) })).status).toBe(200);
   await media.service.db.execute(`UPDATE media SET status = 'uploaded', uploaded_at = now() WHERE id = $1`, [ticket.id]);
   return ticket.id;
 }

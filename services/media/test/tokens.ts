@@ -1,12 +1,10 @@
-import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { startTestIssuer } from '../../../test/helpers/test-issuer.js';
 import { ISSUER } from './harness.js';
 
 /**
- * A stand-in token issuer: a JWKS endpoint on loopback and access tokens shaped exactly as auth
- * signs them (conventions.md, "Tokens"), so media's tests do not depend on auth's.
+ * media's tests' view of the one test issuer (test/helpers/test-issuer.ts): tokens shaped exactly
+ * as auth signs them, for a subject (a new id by default), so media's tests do not depend on auth.
  */
 export interface TestIssuer {
   jwksUrl: string;
@@ -15,30 +13,10 @@ export interface TestIssuer {
 }
 
 export async function startIssuer(): Promise<TestIssuer> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'test-1', alg: 'ES256', use: 'sig' };
-  const server = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: [jwk] }));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  const issuer = await startTestIssuer(ISSUER);
   return {
-    jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-    token: (sub = randomUUID(), opts = {}) => sign(privateKey, sub, opts.expiresIn ?? 900),
-    stop: () => new Promise((r) => server.close(() => r())),
+    jwksUrl: issuer.jwksUrl,
+    token: (sub = randomUUID(), opts = {}) => issuer.token({ sub, preferred_username: `u_${sub.slice(0, 8)}` }, opts),
+    stop: () => issuer.stop(),
   };
-}
-
-function sign(key: CryptoKey, sub: string, expiresIn: number): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ roles: ['user'], sid: randomUUID(), preferred_username: `u_${sub.slice(0, 8)}` })
-    .setProtectedHeader({ alg: 'ES256', kid: 'test-1', typ: 'at+jwt' })
-    .setIssuer(ISSUER)
-    .setAudience('agora-api')
-    .setSubject(sub)
-    .setJti(randomUUID())
-    .setIssuedAt(now)
-    .setExpirationTime(now + expiresIn)
-    .sign(key);
 }

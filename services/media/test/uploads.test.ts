@@ -55,7 +55,7 @@ describe('upload flow (media + local object store on loopback)', () => {
     const bob = await user();
     expect((await getMedia(bob, created.body.id)).status).toBe(404);
 
-    const put = await fetch(created.body.uploadUrl, { method: 'PUT', headers: created.body.uploadHeaders, body: bytes });
+    const put = await fetch(created.body.uploadUrl, { method: 'PUT', headers: created.body.uploadHeaders, body: new Uint8Array(bytes) });
     expect(put.status).toBe(200);
 
     const done = await complete(alice, created.body.id);
@@ -80,7 +80,9 @@ describe('upload flow (media + local object store on loopback)', () => {
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
 
     // The download URL is for GET only.
-    expect((await fetch(got.body.downloadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: bytes })).status).toBe(403);
+    expect((await fetch(got.body.downloadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: new Uint8Array(bytes) })).status).toBe(
+      403,
+    );
     // The upload URL cannot replace the completed object.
     const swap = Buffer.from(`<script>alert(1)</script>`.padEnd(bytes.length, ' '));
     expect((await fetch(created.body.uploadUrl, { method: 'PUT', headers: created.body.uploadHeaders, body: swap })).status).toBe(409);
@@ -136,7 +138,7 @@ describe('upload flow (media + local object store on loopback)', () => {
     const mallory = await user();
     const bytes = gif(2, 2);
     const created = await createUpload(alice, { contentType: 'image/gif', sizeBytes: bytes.length });
-    await fetch(created.body.uploadUrl, { method: 'PUT', headers: created.body.uploadHeaders, body: bytes });
+    await fetch(created.body.uploadUrl, { method: 'PUT', headers: created.body.uploadHeaders, body: new Uint8Array(bytes) });
     const res = await complete(mallory, created.body.id);
     expect(res.status).toBe(403);
     expect(res.body.type).toBe('https://agora.dev/problems/forbidden');
@@ -197,7 +199,7 @@ describe('bad input to the API → problem+json 4xx, nothing created', () => {
   it('without a valid token → 401, nothing created', async () => {
     const before = await mediaCount();
     const expired = await issuer.token(randomUUID(), { expiresIn: -120 });
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${expired}` }]) {
+    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${expired}` }] as Record<string, string>[]) {
       const res = await request('POST', `${media.base}/api/v1/media/uploads`, { body: { contentType: 'image/png', sizeBytes: 1 }, headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('content-type')).toBe('application/problem+json');

@@ -1,14 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answer, serviceClient } from '../../../test/helpers/service-client.js';
 import { call, startUsers, type RunningUsers, type TestUser } from './harness.js';
 
 /** Block and mute: the relationship rows, what a block does to follows, search and suggestions. */
 let users: RunningUsers;
 const url = (p: string) => `${users.base}/api/v1/users/${p}`;
-const me = (u: TestUser) => call(url('me'), { headers: u.auth }).then((r) => r.body);
-const follow = (u: TestUser, id: string) => call(url(`${id}/follow`), { method: 'POST', headers: u.auth });
-const put = (u: TestUser, id: string, kind: 'block' | 'mute') => call(url(`${id}/${kind}`), { method: 'PUT', headers: u.auth });
-const del = (u: TestUser, id: string, kind: 'block' | 'mute') => call(url(`${id}/${kind}`), { method: 'DELETE', headers: u.auth });
+// users' own contract, typed (test/helpers/service-client.ts), as the user `u`.
+const as = (u: TestUser) => serviceClient('users', users.base, u.auth);
+const me = (u: TestUser) => answer(as(u).GET('/api/v1/users/me')).then((r) => r.body);
+const follow = (u: TestUser, id: string) => answer(as(u).POST('/api/v1/users/{id}/follow', { params: { path: { id } } }));
+const put = (u: TestUser, id: string, kind: 'block' | 'mute') =>
+  answer(
+    kind === 'block'
+      ? as(u).PUT('/api/v1/users/{id}/block', { params: { path: { id } } })
+      : as(u).PUT('/api/v1/users/{id}/mute', { params: { path: { id } } }),
+  );
+const del = (u: TestUser, id: string, kind: 'block' | 'mute') =>
+  answer(
+    kind === 'block'
+      ? as(u).DELETE('/api/v1/users/{id}/block', { params: { path: { id } } })
+      : as(u).DELETE('/api/v1/users/{id}/mute', { params: { path: { id } } }),
+  );
 
 /** A user with a profile; `username` fixed when given (search needs a known name). */
 async function newUser(username = `u_${randomUUID().slice(0, 8)}`): Promise<TestUser> {
@@ -52,10 +65,10 @@ describe('block', () => {
     const mine = await follow(a, b.id);
     expect(mine.status).toBe(403);
     expect(mine.headers.get('content-type')).toContain('application/problem+json');
-    expect(mine.body.detail).toMatch(/you have blocked this user/i);
+    expect(mine.problem?.detail).toMatch(/you have blocked this user/i);
     const theirs = await follow(b, a.id);
     expect(theirs.status).toBe(403);
-    expect(theirs.body.detail).toMatch(/has blocked you/i);
+    expect(theirs.problem?.detail).toMatch(/has blocked you/i);
     expect(await users.count('follows WHERE follower_id IN ($1, $2)', [a.id, b.id])).toBe(0);
     const un = await del(a, b.id, 'block');
     expect(un.status).toBe(200);
@@ -78,7 +91,7 @@ describe('block', () => {
     for (const kind of ['block', 'mute'] as const) {
       const self = await put(a, a.id, kind);
       expect(self.status).toBe(400);
-      expect(self.body.type).toBe('https://agora.dev/problems/validation');
+      expect(self.problem?.type).toBe('https://agora.dev/problems/validation');
       expect((await put(a, '00000000-0000-4000-8000-000000000000', kind)).status).toBe(404);
       expect((await del(a, '00000000-0000-4000-8000-000000000000', kind)).status).toBe(404);
       expect((await put(a, 'nope', kind)).status).toBe(400);

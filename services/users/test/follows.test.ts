@@ -1,15 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answer, serviceClient } from '../../../test/helpers/service-client.js';
 import { call, startUsers, type RunningUsers, type TestUser } from './harness.js';
 
 let users: RunningUsers;
+// Raw requests, for the lists' query strings and cursors as a client would send them (malformed ones too).
 const url = (p: string) => `${users.base}/api/v1/users/${p}`;
-const me = (u: TestUser) => call(url('me'), { headers: u.auth }).then((r) => r.body);
-const follow = (u: TestUser, id: string) => call(url(`${id}/follow`), { method: 'POST', headers: u.auth });
-const unfollow = (u: TestUser, id: string) => call(url(`${id}/follow`), { method: 'DELETE', headers: u.auth });
+// users' own contract, typed (test/helpers/service-client.ts), as the user `u`.
+const as = (u: TestUser) => serviceClient('users', users.base, u.auth);
+const me = (u: TestUser) => answer(as(u).GET('/api/v1/users/me')).then((r) => r.body);
+const follow = (u: TestUser, id: string) => answer(as(u).POST('/api/v1/users/{id}/follow', { params: { path: { id } } }));
+const unfollow = (u: TestUser, id: string) => answer(as(u).DELETE('/api/v1/users/{id}/follow', { params: { path: { id } } }));
 
 async function newUser(prefix = 'u'): Promise<TestUser> {
   const u = await users.issuer!.user(prefix);
-  expect((await call(url('me'), { headers: u.auth })).status).toBe(200);
+  expect((await answer(as(u).GET('/api/v1/users/me'))).status).toBe(200);
   return u;
 }
 
@@ -48,7 +52,7 @@ describe('follow / unfollow', () => {
     expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
     // The target's following count depends on whether the other direction committed first.
     for (const r of answers) expect(r.body).toMatchObject({ following: true, followerCount: 1, followingCount: expect.any(Number) });
-    expect(answers.filter((r) => r.body.followingCount === 1 && r.body.followedBy).length).toBeGreaterThan(0);
+    expect(answers.filter((r) => r.body?.followingCount === 1 && r.body.followedBy).length).toBeGreaterThan(0);
     expect(await me(a)).toMatchObject({ followingCount: 1, followerCount: 1 });
     expect(await me(b)).toMatchObject({ followingCount: 1, followerCount: 1 });
   });
@@ -59,9 +63,9 @@ describe('follow / unfollow', () => {
     const answers = await Promise.all(crowd.map((u) => follow(u, star.id)));
     expect(answers.map((r) => r.status)).toEqual(Array(12).fill(200));
     // Each follow's answer is read under the row lock that serialised it: 1..12, each exactly once.
-    expect(answers.map((r) => r.body.followerCount as number).sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(answers.map((r) => r.body!.followerCount).sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     const leaving = await Promise.all(crowd.map((u) => unfollow(u, star.id)));
-    expect(leaving.map((r) => r.body.followerCount as number).sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(leaving.map((r) => r.body!.followerCount).sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i));
     expect(await me(star)).toMatchObject({ followerCount: 0 });
   });
 
@@ -69,10 +73,10 @@ describe('follow / unfollow', () => {
     const a = await newUser('a');
     const self = await follow(a, a.id);
     expect(self.status).toBe(400);
-    expect(self.body.type).toBe('https://agora.dev/problems/validation');
+    expect(self.problem?.type).toBe('https://agora.dev/problems/validation');
     const unknown = await follow(a, '00000000-0000-4000-8000-000000000000');
     expect(unknown.status).toBe(404);
-    expect(unknown.body.type).toBe('https://agora.dev/problems/not-found');
+    expect(unknown.problem?.type).toBe('https://agora.dev/problems/not-found');
     expect((await unfollow(a, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await follow(a, 'nope')).status).toBe(400);
     expect((await unfollow(a, 'nope')).status).toBe(400);
@@ -204,7 +208,7 @@ describe('follow limit', () => {
     expect((await follow(a, b.id)).status).toBe(200);
     const over = await follow(a, c.id);
     expect(over.status).toBe(409);
-    expect(over.body.type).toBe('https://agora.dev/problems/conflict');
-    expect((await me(c)).followerCount).toBe(0);
+    expect(over.problem?.type).toBe('https://agora.dev/problems/conflict');
+    expect((await me(c))?.followerCount).toBe(0);
   });
 });

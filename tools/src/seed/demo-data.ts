@@ -1,3 +1,6 @@
+import createClient, { type Client } from 'openapi-fetch';
+import type { paths } from '@agora/client/schema';
+
 /**
  * The local run's demo data, shared by the services' seed scripts (services/<name>/src/seed.ts),
  * which run in topology order after every service is ready: auth creates the accounts, users the
@@ -57,30 +60,21 @@ export const DEMO_USERS: readonly DemoUser[] = [
 
 export const demoEmail = (username: string) => `${username}@demo.agora.local`;
 
-/** Signs a demo user in through the ingress and returns request helpers with their token. */
-export async function signInDemo(ingressUrl: string, username: string) {
-  const res = await fetch(`${ingressUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login: username, password: DEMO_PASSWORD }),
-  });
-  if (!res.ok) throw new Error(`demo sign-in of ${username} failed: ${res.status} ${await res.text()}`);
-  const { accessToken } = (await res.json()) as { accessToken: string };
-  return apiAs(ingressUrl, accessToken);
+/** The public API's typed client (the types of @agora/client, openapi/agora.json), with a token or none. */
+export type DemoApi = Client<paths>;
+
+export function apiAs(ingressUrl: string, token?: string): DemoApi {
+  return createClient<paths>({ baseUrl: ingressUrl, headers: token ? { authorization: `Bearer ${token}` } : {} });
 }
 
-export function apiAs(ingressUrl: string, token?: string) {
-  return async function call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${ingressUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
+/** Signs a demo user in through the ingress and returns the typed client with their token. */
+export async function signInDemo(ingressUrl: string, username: string): Promise<DemoApi> {
+  const { data, error, response } = await apiAs(ingressUrl).POST('/api/v1/auth/login', { body: { login: username, password: DEMO_PASSWORD } });
+  if (!data || !('accessToken' in data)) throw new Error(`demo sign-in of ${username} failed: ${response.status} ${JSON.stringify(error ?? data)}`);
+  return apiAs(ingressUrl, data.accessToken);
 }
 
-/** Throws with the answer when a seed call got an unexpected status. */
-export function expectStatus(what: string, got: { status: number; body: unknown }, ...ok: number[]): void {
-  if (!ok.includes(got.status)) throw new Error(`${what}: HTTP ${got.status} ${JSON.stringify(got.body)}`);
+/** Throws with the problem when a seed call got an unexpected status. */
+export function expectStatus(what: string, got: { response: Response; error?: unknown }, ...ok: number[]): void {
+  if (!ok.includes(got.response.status)) throw new Error(`${what}: HTTP ${got.response.status} ${JSON.stringify(got.error)}`);
 }

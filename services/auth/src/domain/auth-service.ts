@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { problems, reauthenticationRequired, REAUTHENTICATION_WINDOW_SECONDS, type Queryable } from '@agora/mesh';
+import { isUuid, problems, reauthenticationRequired, REAUTHENTICATION_WINDOW_SECONDS, type Queryable } from '@agora/mesh';
 import type { Accounts, NewAccount } from './accounts.js';
 import type { AuditLog } from './audit.js';
 import { MFA_CHALLENGE_TTL_SECONDS, type MfaChallenges } from './mfa-challenges.js';
@@ -11,8 +11,6 @@ import type { TokenIssuer } from './token-issuer.js';
 import type { TwoFactor } from './two-factor.js';
 import type { User } from '../models/index.js';
 import type { RegisteredAccount, SignedInUser } from '../controllers/schemas.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TokenPair {
   accessToken: string;
@@ -248,7 +246,7 @@ export class AuthService {
 
   /** Marks the account deleted, releases its email and revokes every session; idempotent. */
   async deleteAccount(userId: string, requestedBy: string): Promise<void> {
-    if (!UUID.test(userId)) throw problems.notFound('No such account.');
+    if (!isUuid(userId)) throw problems.notFound('No such account.');
     const revoked = await this.d.accounts.markDeleted(userId, (tx) => this.d.sessions.revokeAllForUser(userId, 'account_deleted', tx));
     if (revoked === undefined) throw problems.notFound('No such account.');
     await this.d.audit.record({
@@ -262,7 +260,7 @@ export class AuthService {
 
   /** Suspends (revoking every session at once) or reinstates an account; called for an admin by users. */
   async setSuspended(userId: string, suspended: boolean, actorId: string | null, requestedBy: string): Promise<void> {
-    if (!UUID.test(userId)) throw problems.notFound('No such account.');
+    if (!isUuid(userId)) throw problems.notFound('No such account.');
     const changed = await this.d.accounts.setStatus(userId, suspended ? 'suspended' : 'active', (tx) =>
       suspended ? this.d.sessions.revokeAllForUser(userId, 'suspended', tx) : Promise.resolve(0),
     );

@@ -1,4 +1,4 @@
-import type { Migration } from '@agora/mesh';
+import { AUDIT_EVENTS_TABLE_SQL, type Migration } from '@agora/mesh';
 
 /** Accounts, refresh-token families, signing keys and the audit log. */
 export const accountsSessionsKeys: Migration = {
@@ -51,20 +51,7 @@ export const accountsSessionsKeys: Migration = {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       );
-
-      -- Append-only: the application role only ever INSERTs here.
-      CREATE TABLE audit_events (
-        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        occurred_at timestamptz NOT NULL DEFAULT now(),
-        action text NOT NULL,
-        outcome text NOT NULL,
-        actor_id uuid,
-        target_id uuid,
-        ip text,
-        details jsonb NOT NULL DEFAULT '{}'::jsonb
-      );
-      CREATE INDEX audit_events_target_idx ON audit_events (target_id, occurred_at DESC);
-      CREATE INDEX audit_events_action_idx ON audit_events (action, occurred_at DESC);
+      ${AUDIT_EVENTS_TABLE_SQL}
     `);
   },
   async down({ context: db }) {

@@ -1,6 +1,7 @@
-import { NEWEST_FIRST, pageSize, problems, type Database, type KeysetRow, type Page, type Queryable } from '@agora/mesh';
+import { problems, type Database, type Page, type Queryable } from '@agora/mesh';
 import type { FollowEntry, FollowState } from '../controllers/schemas.js';
 import type { FollowEvents } from './follow-events.js';
+import { listEdgeProfiles, type EdgeColumns } from './profile-edges.js';
 import { followRefusal } from './relationships.js';
 
 /**
@@ -9,13 +10,8 @@ import { followRefusal } from './relationships.js';
  */
 export const MAX_FOLLOWING = 5000;
 
-interface EntryRow extends KeysetRow {
-  id: string;
-  username: string;
-  displayName: string;
-  avatarMediaId: string | null;
-  followedAt: Date;
-}
+const FOLLOWERS: EdgeColumns = { table: 'follows', self: 'followee_id', other: 'follower_id' };
+const FOLLOWING: EdgeColumns = { table: 'follows', self: 'follower_id', other: 'followee_id' };
 
 /**
  * The follow graph. Counts on the profiles change in the same transaction as the follows rows, under
@@ -93,28 +89,12 @@ export class Follows {
   }
 
   private async list(direction: 'followers' | 'following', userId: string, limit?: number, cursor?: string): Promise<Page<FollowEntry>> {
-    const size = pageSize(limit);
-    const after = NEWEST_FIRST.position(cursor);
     const exists = await this.db.query('SELECT 1 FROM profiles WHERE id = $1', [userId]);
     if (!exists.length) throw problems.notFound('No such user.');
     // followers: rows where the user is followed, listing the follower; following: the reverse.
-    const [self, other] = direction === 'followers' ? ['f.followee_id', 'f.follower_id'] : ['f.follower_id', 'f.followee_id'];
-    const rows = await this.db.query<EntryRow>(
-      `SELECT p.id, p.username, p.display_name AS "displayName", p.avatar_media_id AS "avatarMediaId", f.created_at AS "followedAt",
-              ${NEWEST_FIRST.columns('f.created_at', other)}
-         FROM follows f JOIN profiles p ON p.id = ${other}
-        WHERE ${self} = $1 AND ${NEWEST_FIRST.after('f.created_at', other, 2, 3)}
-        ORDER BY ${NEWEST_FIRST.orderBy('f.created_at', other)}
-        LIMIT $4`,
-      [userId, after.t, after.id, size + 1],
-    );
-    return NEWEST_FIRST.page(rows, size, (r) => ({
-      id: r.id,
-      username: r.username,
-      displayName: r.displayName,
-      avatarMediaId: r.avatarMediaId,
-      followedAt: r.followedAt,
-    }));
+    const edge = direction === 'followers' ? FOLLOWERS : FOLLOWING;
+    const page = await listEdgeProfiles(this.db, edge, userId, limit, cursor);
+    return { ...page, items: page.items.map(({ at, ...profile }) => ({ ...profile, followedAt: at })) };
   }
 }
 

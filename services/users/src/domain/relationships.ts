@@ -1,22 +1,15 @@
-import { NEWEST_FIRST, pageSize, problems, type Database, type KeysetRow, type Page, type Queryable } from '@agora/mesh';
+import { problems, type Database, type Page, type Queryable } from '@agora/mesh';
+import { listEdgeProfiles } from './profile-edges.js';
 import type { RelatedUserEntry, Relationship } from '../controllers/schemas.js';
 import type { RelationshipEvents } from './relationship-events.js';
 
 /** The two kinds of one-sided relationship a user keeps about another, and their tables. */
 export type RelationKind = 'block' | 'mute';
 
-const TABLES: Record<RelationKind, { table: string; owner: string; other: string }> = {
+const TABLES: Record<RelationKind, { table: 'blocks' | 'mutes'; owner: string; other: string }> = {
   block: { table: 'blocks', owner: 'blocker_id', other: 'blocked_id' },
   mute: { table: 'mutes', owner: 'muter_id', other: 'muted_id' },
 };
-
-interface EntryRow extends KeysetRow {
-  id: string;
-  username: string;
-  displayName: string;
-  avatarMediaId: string | null;
-  since: Date;
-}
 
 /**
  * Blocks and mutes. A block removes the follows in both directions (with both profiles' counts) in
@@ -50,24 +43,8 @@ export class Relationships {
   /** The users `me` blocks or mutes, newest first. */
   async list(kind: RelationKind, me: string, limit?: number, cursor?: string): Promise<Page<RelatedUserEntry>> {
     const { table, owner, other } = TABLES[kind];
-    const size = pageSize(limit);
-    const after = NEWEST_FIRST.position(cursor);
-    const rows = await this.db.query<EntryRow>(
-      `SELECT p.id, p.username, p.display_name AS "displayName", p.avatar_media_id AS "avatarMediaId", r.created_at AS since,
-              ${NEWEST_FIRST.columns('r.created_at', `r.${other}`)}
-         FROM ${table} r JOIN profiles p ON p.id = r.${other}
-        WHERE r.${owner} = $1 AND ${NEWEST_FIRST.after('r.created_at', `r.${other}`, 2, 3)}
-        ORDER BY ${NEWEST_FIRST.orderBy('r.created_at', `r.${other}`)}
-        LIMIT $4`,
-      [me, after.t, after.id, size + 1],
-    );
-    return NEWEST_FIRST.page(rows, size, (r) => ({
-      id: r.id,
-      username: r.username,
-      displayName: r.displayName,
-      avatarMediaId: r.avatarMediaId,
-      since: r.since,
-    }));
+    const page = await listEdgeProfiles(this.db, { table, self: owner, other }, me, limit, cursor);
+    return { ...page, items: page.items.map(({ at, ...profile }) => ({ ...profile, since: at })) };
   }
 }
 
