@@ -5,11 +5,10 @@
  * own browser contexts; every new screen gets axe and screenshots (test/web/screenshots/).
  */
 import pg from 'pg';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { tokenMailedTo } from '../../services/auth/test/mailbox.js';
 import { newSession } from '../helpers/stack.js';
-import { canRun, journeys, PASSWORD, person, signIn, signUp } from './journey-kit.js';
+import { canRun, journeys, nextActionSignsOut, PASSWORD, person, signIn, signUp } from './journey-kit.js';
 
 const j = journeys();
 const NEW_PASSWORD = 'a-brand-new-password-5678';
@@ -21,29 +20,6 @@ async function mailedToken(email: string, prefix: 'pr' | 'ev'): Promise<string> 
     .poll(async () => (token = await tokenMailedTo(j.stack.env.auth.MAILBOX_DIR!, email, prefix).catch(() => undefined)), { timeout: 15_000 })
     .toMatch(new RegExp(`^${prefix}_`));
   return token!;
-}
-
-/**
- * The tab's next actions land on sign-in, which says why. A revocation reaches every service within
- * 5 s (SECURITY.md), so the tab keeps acting (Settings, Home, …) until a request is refused.
- */
-async function nextActionSignsOut(page: Page, why: string): Promise<void> {
-  const signInHeading = page.getByRole('heading', { name: 'Sign in to Agora' });
-  await expect
-    .poll(
-      async () => {
-        if (await signInHeading.count()) return true;
-        const next = new URL(page.url()).pathname === '/settings' ? 'Home' : 'Settings';
-        await page.getByRole('link', { name: next, exact: true }).click();
-        return signInHeading.waitFor({ timeout: 1_500 }).then(
-          () => true,
-          () => false,
-        );
-      },
-      { timeout: 15_000, interval: 0 },
-    )
-    .toBe(true);
-  await expect.poll(() => page.locator('.notice').textContent()).toContain(why);
 }
 
 describe.skipIf(!canRun)('account and safety screens in Chromium', () => {

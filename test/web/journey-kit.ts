@@ -107,3 +107,27 @@ export async function signIn(page: Page, login: string, password = PASSWORD): Pr
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/**
+ * The tab's next actions land on sign-in, which says why. A revocation reaches every service within
+ * 5 s (SECURITY.md), so the tab keeps acting (Settings, Home, …) until a request is refused. A tab
+ * the app already signed out (its notification stream ended on the revocation) passes at once.
+ */
+export async function nextActionSignsOut(page: Page, why: string): Promise<void> {
+  const signInHeading = page.getByRole('heading', { name: 'Sign in to Agora' });
+  await expect
+    .poll(
+      async () => {
+        if (await signInHeading.count()) return true;
+        const next = new URL(page.url()).pathname === '/settings' ? 'Home' : 'Settings';
+        await page.getByRole('link', { name: next, exact: true }).click();
+        return signInHeading.waitFor({ timeout: 1_500 }).then(
+          () => true,
+          () => false,
+        );
+      },
+      { timeout: 15_000, interval: 0 },
+    )
+    .toBe(true);
+  await expect.poll(() => page.locator('.notice').textContent()).toContain(why);
+}

@@ -14,7 +14,7 @@ import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { newSession } from '../helpers/stack.js';
-import { canRun, journeys, PASSWORD, person, signIn, signUp as signUpAs } from './journey-kit.js';
+import { canRun, journeys, nextActionSignsOut, PASSWORD, person, signIn, signUp as signUpAs } from './journey-kit.js';
 
 // Real per-account lockout (5 failures) for the lockout journey; the other limits stay raised.
 const j = journeys({ env: { auth: { RATE_LIMIT_LOGIN_PER_ACCOUNT: '5' } } });
@@ -289,10 +289,8 @@ describe.skipIf(!canRun)('web app in Chromium', () => {
     // After the 5 s window every service holds both the account's and the sessions' revocations
     // (the account's wins); sooner, one may know only of the ended session and say that instead.
     await victimPage.waitForTimeout(5_500);
-    await victimPage.getByRole('link', { name: 'Settings' }).click();
-    await victimPage.getByRole('heading', { name: 'Sign in to Agora' }).waitFor();
     // It says why, from the 401's reason.
-    await victimPage.getByText('You were signed out: your account is suspended.').waitFor();
+    await nextActionSignsOut(victimPage, 'You were signed out: your account is suspended.');
     // And cannot sign in again: with the right password, the sign-in says the account is suspended.
     await signIn(victimPage, victim.username);
     await expect.poll(() => victimPage.getByRole('alert').textContent()).toContain('suspended');
