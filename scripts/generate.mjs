@@ -20,7 +20,18 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const STEPS = ['tsoa', 'public-api', 'client', 'istio-policies', 'istio-routing', 'prometheus-local', 'presence-rules', 'dev-cluster', 'service-lists', 'web-dockerfile'];
+const STEPS = [
+  'tsoa',
+  'public-api',
+  'client',
+  'istio-policies',
+  'istio-routing',
+  'prometheus-local',
+  'presence-rules',
+  'dev-cluster',
+  'service-lists',
+  'web-dockerfile',
+];
 
 export async function generate({ check = false, log = console.log, readCurrent = readIfExists } = {}) {
   const stale = [];

@@ -67,7 +67,11 @@ const BLOCKS = {
   'observability/prometheus/tests/outages.test.yml': {
     'cpu-series-database-down': (services) => cpuSeries(services, '0+1x180'),
     // posts' own series goes stale in that test: it is written by hand after the block.
-    'cpu-series-but-posts': (services) => cpuSeries(services.filter((s) => s.name !== 'posts'), '0+1x180'),
+    'cpu-series-but-posts': (services) =>
+      cpuSeries(
+        services.filter((s) => s.name !== 'posts'),
+        '0+1x180',
+      ),
   },
 };
 
