@@ -11,12 +11,14 @@
 # `ARG SERVICE` are the same for every service, so four images share one dependency install and one
 # mesh build; each later stage copies only what its image needs, so an edit under services/posts
 # rebuilds only agora/posts (and skaffold, which reads the COPY lines, watches only those paths).
-# web/Dockerfile's first stages are GENERATED from this file's manifests, deps and mesh stages
-# (scripts/generate/web-dockerfile.mjs): after changing them here, run `npm run generate`.
+# web/Dockerfile's base image and first stages are GENERATED from this file's ARG NODE_IMAGE and
+# manifests, deps and mesh stages (scripts/generate/web-dockerfile.mjs): after changing them here,
+# run `npm run generate`.
 #
-# The base image is pinned by exact tag, here and nowhere else (scripts/images/base-image.sh reads it
-# and builds a stand-in with this tag when no registry answers). Node 22 (LTS) in the images; the
-# local run and the tests also work on Node 20 (README, "Which Node runs where").
+# The base image is pinned by exact tag, here and nowhere else (web/Dockerfile's copy is generated;
+# scripts/images/base-image.sh reads it and builds a stand-in with this tag when no registry
+# answers). Node 22 (LTS) in the images; the local run and the tests also work on Node 20 (README,
+# "Which Node runs where").
 ARG NODE_IMAGE=node:22.23.5-bookworm-slim
 
 # ---- manifests: the lockfile and every workspace's package.json, nothing else, so the dependency

@@ -1,5 +1,5 @@
-// Step 10: web/Dockerfile's first stages (manifests, deps, mesh), copied from the root Dockerfile as
-// step 9 renders it. They must be the same instructions for the classic builder's cache to serve the
+// Step 10: web/Dockerfile's base image and first stages (manifests, deps, mesh), copied from the
+// root Dockerfile as step 9 renders it. They must be the same instructions for the classic builder's cache to serve the
 // web image's dependency install and mesh build from the service images' build; a separate file is
 // kept because the classic builder builds every stage before the target, so one file holding both
 // would make every service image build the web app too. Only the block between the markers in
@@ -17,10 +17,16 @@ export const SHARED_STAGES = ['manifests', 'deps', 'mesh'];
 export async function render(root) {
   const dockerfile = (await renderServiceLists(root)).Dockerfile;
   const web = await readFile(path.join(root, WEB_DOCKERFILE), 'utf8');
-  const lines = sharedStages(dockerfile);
-  return {
-    [WEB_DOCKERFILE]: replaceBlock(web, { file: WEB_DOCKERFILE, id: 'shared-stages', generator: GENERATOR, source: 'the root Dockerfile', lines }),
-  };
+  const block = { file: WEB_DOCKERFILE, generator: GENERATOR, source: 'the root Dockerfile' };
+  const withBase = replaceBlock(web, { ...block, id: 'base-image', lines: baseImage(dockerfile) });
+  return { [WEB_DOCKERFILE]: replaceBlock(withBase, { ...block, id: 'shared-stages', lines: sharedStages(dockerfile) }) };
+}
+
+/** The root Dockerfile's pinned base image argument, which the shared stages build FROM. */
+export function baseImage(dockerfile) {
+  const line = dockerfile.split('\n').find((l) => l.startsWith('ARG NODE_IMAGE='));
+  if (!line) throw new Error(`${GENERATOR}: the Dockerfile has no ARG NODE_IMAGE= line`);
+  return [line];
 }
 
 /**

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
 import { replaceBlock, withoutBlockMarkers, withoutGeneratedBlocks } from '../../scripts/lib/generated-block.mjs';
 // @ts-expect-error plain ESM script without types
-import { sharedStages } from '../../scripts/generate/web-dockerfile.mjs';
+import { baseImage, sharedStages } from '../../scripts/generate/web-dockerfile.mjs';
 
 const FILE = ['kind: X', 'items:', '  # BEGIN generated block "names"', '  - stale', '  # END generated block "names"', '  - by-hand', ''].join('\n');
 const args = { file: 'x.yaml', id: 'names', generator: 'gen.mjs', source: 'topology.ts', lines: ['- a', '- b'] };
@@ -69,6 +69,11 @@ describe("web/Dockerfile's shared stages", () => {
       'FROM deps AS mesh',
       'RUN tsc -b mesh',
     ]);
+  });
+
+  it("and the root Dockerfile's pinned base image, which a root Dockerfile must have", () => {
+    expect(baseImage(root)).toEqual(['ARG NODE_IMAGE=node']);
+    expect(() => baseImage(root.replace('ARG NODE_IMAGE=node', 'ARG BASE=node'))).toThrow(/no ARG NODE_IMAGE= line/);
   });
 
   it('refuse a root Dockerfile whose first stages are not those three', () => {
