@@ -11,27 +11,34 @@
 # `ARG SERVICE` are the same for every service, so four images share one dependency install and one
 # mesh build; each later stage copies only what its image needs, so an edit under services/posts
 # rebuilds only agora/posts (and skaffold, which reads the COPY lines, watches only those paths).
+# web/Dockerfile's base image and first stages are GENERATED from this file's ARG NODE_IMAGE and
+# manifests, deps and mesh stages (scripts/generate/web-dockerfile.mjs): after changing them here,
+# run `npm run generate`.
 #
-# The base image is pinned by exact tag, here and nowhere else (scripts/images/base-image.sh reads it
-# and builds a stand-in with this tag when no registry answers). Node 22 (LTS) in the images; the
-# local run and the tests also work on Node 20 (README, "Which Node runs where").
+# The base image is pinned by exact tag, here and nowhere else (web/Dockerfile's copy is generated;
+# scripts/images/base-image.sh reads it and builds a stand-in with this tag when no registry
+# answers). Node 22 (LTS) in the images; the local run and the tests also work on Node 20 (README,
+# "Which Node runs where").
 ARG NODE_IMAGE=node:22.23.5-bookworm-slim
 
 # ---- manifests: the lockfile and every workspace's package.json, nothing else, so the dependency
 # layers below are rebuilt only when one of them changes. Every workspace is listed so the lockfile
 # is in sync (test/images/dockerfile.test.ts checks this list against the root package.json's
 # workspaces and mesh/src/topology.ts); tools/, web/ and openapi/client/ are only installed, never copied in.
+# The services' lines are generated from mesh/src/topology.ts (npm run generate).
 FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
 ENV CI=true
 COPY package.json package-lock.json ./
 COPY mesh/package.json mesh/
 COPY openapi/client/package.json openapi/client/
+# BEGIN generated block "service-manifests": `npm run generate` (scripts/generate/service-lists.mjs) renders it from mesh/src/topology.ts; do not edit
 COPY services/auth/package.json services/auth/
 COPY services/users/package.json services/users/
 COPY services/posts/package.json services/posts/
 COPY services/media/package.json services/media/
 COPY services/notifications/package.json services/notifications/
+# END generated block "service-manifests"
 COPY tools/package.json tools/
 COPY web/package.json web/
 
@@ -59,7 +66,7 @@ RUN ./node_modules/.bin/tsc -b mesh
 # /app/openapi/<service>.json where the service reads it.
 FROM mesh AS build
 ARG SERVICE
-RUN test -n "$SERVICE" || { echo "build with --build-arg SERVICE=<auth|users|posts|media|notifications>" >&2; exit 1; }
+RUN test -n "$SERVICE" || { echo "build with --build-arg SERVICE=<a service: a folder under services/>" >&2; exit 1; }
 COPY openapi/${SERVICE}.json openapi/${SERVICE}.json
 COPY services/${SERVICE} services/${SERVICE}
 RUN ./node_modules/.bin/tsc -b services/${SERVICE} && node scripts/bundle.mjs ${SERVICE}

@@ -54,15 +54,18 @@ kubectl create namespace agora --dry-run=client -o yaml | kubectl apply -f -
 kubectl label namespace agora istio-injection=enabled --overwrite
 kubectl create namespace observability --dry-run=client -o yaml | kubectl apply -f -
 rand() { node -e "console.log(require('crypto').randomBytes(24).toString('base64url'))"; }
+# BEGIN generated block "services": `npm run generate` (scripts/generate/service-lists.mjs) renders it from mesh/src/topology.ts; do not edit
+services=(auth users posts media notifications)
+# END generated block "services"
 declare -A pw
-for s in auth users posts media notifications; do pw[$s]="$(rand)"; done
+pg_args=(--from-literal=POSTGRES_PASSWORD="$(rand)")
+for s in "${services[@]}"; do
+  pw[$s]="$(rand)"
+  pg_args+=(--from-literal="AGORA_${s^^}_DB_PASSWORD=${pw[$s]}")
+done
 minio_user="agora-dev"; minio_password="$(rand)"
-kubectl -n agora create secret generic postgres-dev \
-  --from-literal=POSTGRES_PASSWORD="$(rand)" \
-  --from-literal=AGORA_AUTH_DB_PASSWORD="${pw[auth]}" --from-literal=AGORA_USERS_DB_PASSWORD="${pw[users]}" \
-  --from-literal=AGORA_POSTS_DB_PASSWORD="${pw[posts]}" --from-literal=AGORA_MEDIA_DB_PASSWORD="${pw[media]}" \
-  --from-literal=AGORA_NOTIFICATIONS_DB_PASSWORD="${pw[notifications]}"
-for s in auth users posts media notifications; do
+kubectl -n agora create secret generic postgres-dev "${pg_args[@]}"
+for s in "${services[@]}"; do
   args=(--from-literal=DATABASE_URL="postgres://agora_$s:${pw[$s]}@postgres.agora.svc.cluster.local:5432/agora_$s")
   [ "$s" = auth ] && args+=(--from-literal=SIGNING_KEY_ENCRYPTION_KEY="$(node -e "console.log(require('crypto').randomBytes(32).toString('base64'))")" --from-literal=SMTP_URL=smtp://mailpit.agora.svc.cluster.local:1025)
   [ "$s" = media ] && args+=(--from-literal=S3_ACCESS_KEY_ID="$minio_user" --from-literal=S3_SECRET_ACCESS_KEY="$minio_password")

@@ -9,6 +9,9 @@
 //   6. the local run's Prometheus scrape jobs              (scripts/generate/prometheus-local.mjs)
 //   7. AgoraServiceAbsent's absent() list in presence.yml  (scripts/generate/presence-rules.mjs)
 //   8. the dev overlay's databases and ingress CORS patch  (scripts/generate/dev-cluster.mjs)
+//   9. the per-service lists in hand-written build,
+//      deployment and test files, and tsconfig.json       (scripts/generate/service-lists.mjs)
+//  10. web/Dockerfile's stages shared with the Dockerfile  (scripts/generate/web-dockerfile.mjs)
 // `npm run generate -- --check` renders everything without writing and fails, naming each file,
 // when a committed copy differs; the test suite runs it so a stale copy cannot land.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -17,7 +20,18 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const STEPS = ['tsoa', 'public-api', 'client', 'istio-policies', 'istio-routing', 'prometheus-local', 'presence-rules', 'dev-cluster'];
+const STEPS = [
+  'tsoa',
+  'public-api',
+  'client',
+  'istio-policies',
+  'istio-routing',
+  'prometheus-local',
+  'presence-rules',
+  'dev-cluster',
+  'service-lists',
+  'web-dockerfile',
+];
 
 export async function generate({ check = false, log = console.log, readCurrent = readIfExists } = {}) {
   const stale = [];

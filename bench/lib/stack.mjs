@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createAgoraClient } from '@agora/client';
 import { ROOT, cpuSecondsOf, freePort, onCleanup, runNode, spawnNode, waitFor200 } from './procs.mjs';
 import { serviceNames } from '../../scripts/lib/topology.mjs';
 
@@ -186,25 +187,29 @@ export async function startStack({ adminUrl, otlpEndpoint, sampleRatio = '0.05',
 }
 
 let sequence = 0;
-/** Registers and signs in a new user through the ingress (as test/helpers/stack.ts newSession). */
+/**
+ * Registers and signs in a new user through the ingress (as test/helpers/stack.ts newSession), with
+ * the typed client of the public API (@agora/client), so a changed contract fails here by name.
+ */
 export async function newSession(base, prefix = 'bench') {
   sequence += 1;
   const username = `${prefix}_${sequence}_${randomBytes(3).toString('hex')}`;
   const password = `Pass-${randomBytes(8).toString('hex')}`;
-  const reg = await postJson(`${base}/api/v1/auth/register`, { username, email: `${username}@example.com`, password });
-  if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${JSON.stringify(reg.body)}`);
-  const login = await postJson(`${base}/api/v1/auth/login`, { login: username, password });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
-  return { id: reg.body.id, username, password, token: login.body.accessToken, refreshToken: login.body.refreshToken };
+  const api = createAgoraClient(base);
+  const reg = await api.POST('/api/v1/auth/register', { body: { username, email: `${username}@example.com`, password } });
+  if (reg.response.status !== 201) throw new Error(`register failed: ${reg.response.status} ${JSON.stringify(reg.error)}`);
+  const login = await api.POST('/api/v1/auth/login', { body: { login: username, password } });
+  if (login.response.status !== 200) throw new Error(`login failed: ${login.response.status} ${JSON.stringify(login.error)}`);
+  return { id: reg.data.id, username, password, token: login.data.accessToken, refreshToken: login.data.refreshToken };
 }
 
 /** A fresh access token (new jti) for a session, by rotating its refresh token (no password hashing). */
 export async function refreshSession(base, session) {
-  const r = await postJson(`${base}/api/v1/auth/refresh`, { refreshToken: session.refreshToken });
-  if (r.status !== 200) throw new Error(`refresh failed: ${r.status} ${JSON.stringify(r.body)}`);
-  session.refreshToken = r.body.refreshToken;
-  session.token = r.body.accessToken;
-  return r.body.accessToken;
+  const r = await createAgoraClient(base).POST('/api/v1/auth/refresh', { body: { refreshToken: session.refreshToken } });
+  if (r.response.status !== 200) throw new Error(`refresh failed: ${r.response.status} ${JSON.stringify(r.error)}`);
+  session.refreshToken = r.data.refreshToken;
+  session.token = r.data.accessToken;
+  return r.data.accessToken;
 }
 
 export function postJson(url, body, headers = {}) {

@@ -8,7 +8,9 @@ import { DOCKERFILE, instructions, ROOT, stages } from './dockerfile.js';
 const WEB_DOCKERFILE = readFileSync(path.join(ROOT, 'web/Dockerfile'), 'utf8');
 const web = stages(WEB_DOCKERFILE);
 const root = stages(DOCKERFILE);
-// The stages whose layers the web image takes from the service images' build cache.
+// The stages whose layers the web image takes from the service images' build cache. web/Dockerfile's
+// copy is generated (scripts/generate/web-dockerfile.mjs; test/generated-files.test.ts fails when it is
+// stale): this checks what the copy must achieve, the same instructions in the same order.
 const SHARED = ['manifests', 'deps', 'mesh'];
 
 describe('web/Dockerfile', () => {
