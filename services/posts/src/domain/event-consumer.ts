@@ -3,6 +3,7 @@ import { applyProfileState, applyRelationship, eraseRelationships, type EventHan
 import { applyMediaState, eraseMedia } from './media-read-model.js';
 import { applyBlockToOwnersPosts } from './block-cleanup.js';
 import type { ReportedContent } from './reported-content.js';
+import type { PostEvents } from './post-events.js';
 
 const mediaState = z.object({
   ownerId: z.string().uuid(),
@@ -27,14 +28,16 @@ const contentRemoved = z.object({
  *  - media.updated keeps the media read model (unless a later event already did, or the media was
  *    deleted); media.deleted removes it for good and takes it out of its owner's posts;
  *  - relationship.updated keeps the read model of blocks and mutes (unless a later event already did),
- *    and a block removes the blocked user's likes and comments on the blocker's posts (block-cleanup.ts);
+ *    and a block removes the blocked user's likes and comments on the blocker's posts (block-cleanup.ts,
+ *    publishing post.unliked / comment.deleted for notifications);
  *  - content.removed (an admin resolved a report by removing the content) deletes the post or
- *    comment with posts' moderation audit event (reported-content.ts); gone already changes nothing;
+ *    comment with posts' moderation audit event and post.deleted / comment.deleted (reported-content.ts);
+ *    gone already changes nothing;
  *  - account.deleted erases everything of the user here: their likes and comments on other people's
  *    posts (each post's count lowered by exactly the rows this statement removed, so a concurrent
  *    unlike cannot be counted twice), then their posts with the likes and comments on them.
  */
-export function postsHandlers(reported: ReportedContent): Partial<Record<EventType, EventHandler>> {
+export function postsHandlers(reported: ReportedContent, events: PostEvents): Partial<Record<EventType, EventHandler>> {
   return {
     'profile.updated': (tx, event) => applyProfileState(tx, event, { table: 'authors', tombstones: 'deleted_authors' }),
     'media.updated': async (tx, event) => {
@@ -49,11 +52,11 @@ export function postsHandlers(reported: ReportedContent): Partial<Record<EventTy
     'media.deleted': async (tx, event) => eraseMedia(tx, event.aggregateId, mediaDeleted.parse(event.payload).ownerId),
     'relationship.updated': async (tx, event) => {
       await applyRelationship(tx, event);
-      await applyBlockToOwnersPosts(tx, event);
+      await applyBlockToOwnersPosts(tx, event, events);
     },
     'content.removed': async (tx, event) => {
       const removal = contentRemoved.parse(event.payload);
-      await reported.remove(tx, { ...removal, id: event.aggregateId });
+      await reported.remove(tx, { ...removal, id: event.aggregateId }, events);
     },
     'account.deleted': (tx, event) => eraseAuthor(tx, event.aggregateId),
   };
