@@ -110,6 +110,25 @@ describe('removal events', () => {
     expect((await published('post.deleted', reported, 1)).map((e) => e.payload)).toEqual([{ authorId: author.id }]);
   });
 
+  it("an account's erasure publishes post.deleted for each of its posts", async () => {
+    const gone = await issuer.user('gone');
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await api('POST', '/api/v1/posts', gone, { text: `post ${i}` });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id as string);
+    }
+    const erased = await deliver(posts, {
+      type: 'account.deleted',
+      producer: 'auth',
+      aggregateId: gone.id,
+      sequence: 1,
+      payload: { status: 'deleted' },
+    });
+    expect(erased.status).toBe(200);
+    for (const id of ids) expect((await published('post.deleted', id, 1)).map((e) => e.payload)).toEqual([{ authorId: gone.id }]);
+  });
+
   it("a block's cleanup publishes post.unliked and comment.deleted for each like and comment it removes", async () => {
     const post = await newPost();
     await api('POST', `/api/v1/posts/${post}/like`, fan);

@@ -3,7 +3,7 @@ import { applyProfileState, applyRelationship, eraseRelationships, type EventHan
 import { applyMediaState, eraseMedia } from './media-read-model.js';
 import { applyBlockToOwnersPosts } from './block-cleanup.js';
 import type { ReportedContent } from './reported-content.js';
-import type { PostEvents } from './post-events.js';
+import { DELETED_POST, type DeletedPost, type PostEvents } from './post-events.js';
 
 const mediaState = z.object({
   ownerId: z.string().uuid(),
@@ -35,7 +35,8 @@ const contentRemoved = z.object({
  *    gone already changes nothing;
  *  - account.deleted erases everything of the user here: their likes and comments on other people's
  *    posts (each post's count lowered by exactly the rows this statement removed, so a concurrent
- *    unlike cannot be counted twice), then their posts with the likes and comments on them.
+ *    unlike cannot be counted twice), then their posts with the likes and comments on them (a
+ *    post.deleted for each, so others' notifications about them go too).
  */
 export function postsHandlers(reported: ReportedContent, events: PostEvents): Partial<Record<EventType, EventHandler>> {
   return {
@@ -58,11 +59,11 @@ export function postsHandlers(reported: ReportedContent, events: PostEvents): Pa
       const removal = contentRemoved.parse(event.payload);
       await reported.remove(tx, { ...removal, id: event.aggregateId }, events);
     },
-    'account.deleted': (tx, event) => eraseAuthor(tx, event.aggregateId),
+    'account.deleted': (tx, event) => eraseAuthor(tx, event.aggregateId, events),
   };
 }
 
-export async function eraseAuthor(tx: Queryable, userId: string): Promise<void> {
+export async function eraseAuthor(tx: Queryable, userId: string, events: PostEvents): Promise<void> {
   const q = (sql: string) => tx.execute(sql, [userId]);
   await q(`WITH gone AS (DELETE FROM likes WHERE user_id = $1 RETURNING post_id),
                 n AS (SELECT post_id, count(*)::int AS n FROM gone GROUP BY post_id)
@@ -71,7 +72,10 @@ export async function eraseAuthor(tx: Queryable, userId: string): Promise<void> 
                 n AS (SELECT post_id, count(*)::int AS n FROM gone GROUP BY post_id)
            UPDATE posts p SET comment_count = p.comment_count - n.n FROM n WHERE p.id = n.post_id`);
   // Their own posts last: the likes and comments others left on them go with them (ON DELETE CASCADE).
-  await q('DELETE FROM posts WHERE author_id = $1');
+  // Each is announced: notifications erases the user's own notifications itself, but others' mentions
+  // in comments on these posts would otherwise still point at them.
+  const posts = await tx.query<DeletedPost>(`DELETE FROM posts WHERE author_id = $1 RETURNING ${DELETED_POST}`, [userId]);
+  for (const post of posts) await events.deleted(tx, post);
   await q('DELETE FROM authors WHERE id = $1');
   await eraseRelationships(tx, userId);
   // Media leaves with its owner (media erases the objects themselves); no post of theirs is left to show it.
