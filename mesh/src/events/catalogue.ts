@@ -31,7 +31,10 @@ export const EVENT_CATALOGUE = {
   'content.removed': { producer: 'users', consumers: ['posts'] },
   'post.created': { producer: 'posts', consumers: ['notifications'] },
   'post.liked': { producer: 'posts', consumers: ['notifications'] },
+  'post.unliked': { producer: 'posts', consumers: ['notifications'] },
+  'post.deleted': { producer: 'posts', consumers: ['notifications'] },
   'comment.created': { producer: 'posts', consumers: ['notifications'] },
+  'comment.deleted': { producer: 'posts', consumers: ['notifications'] },
   'media.updated': { producer: 'media', consumers: ['posts'] },
   'media.deleted': { producer: 'media', consumers: ['posts'] },
 } as const satisfies Record<string, EventDefinition>;

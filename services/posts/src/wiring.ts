@@ -38,7 +38,8 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
     });
   const counters = declarePostsMetrics(metrics);
   // posts consumes profile.updated, relationship.updated, media.updated/deleted, content.removed and
-  // account.deleted, and publishes post.created, post.liked and comment.created for notifications (docs/events.md).
+  // account.deleted, and publishes post.created/liked/unliked/deleted and comment.created/deleted for
+  // notifications (docs/events.md) — some from its handlers (a block's cleanup, a reported removal).
   const reportedContent = new ReportedContent(db, logger);
   const events = new ServiceEvents({
     service: 'posts',
@@ -46,7 +47,7 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
     db,
     logger,
     registry: metrics.registry,
-    handlers: () => postsHandlers(reportedContent),
+    handlers: (publisher) => postsHandlers(reportedContent, new PostEvents(publisher)),
   });
   const postEvents = new PostEvents(events.publisher);
   const posts = new PostsService(
@@ -62,7 +63,7 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
     posts,
     comments: new CommentsService(db, counters, postEvents),
     search: new PostSearch(db),
-    moderation: new Moderation(db, logger),
+    moderation: new Moderation(db, logger, postEvents),
     reportedContent,
     logger,
     events,

@@ -68,10 +68,15 @@ export function useNotificationStream(enabled: boolean) {
           unread(e);
         });
         source.addEventListener('unread', unread);
-        source.addEventListener('notification', (e) => {
+        const changed = (e: MessageEvent<string>) => {
           unread(e);
           void client.invalidateQueries({ queryKey: keys.notifications });
-        });
+        };
+        source.addEventListener('notification', changed);
+        // An entry lost an actor (`update`) or its post, comment or like is gone (`remove`): the
+        // refetched list shows the group smaller, or no longer shows what would link to a 404.
+        source.addEventListener('update', changed);
+        source.addEventListener('remove', changed);
         source.addEventListener('end', reopen);
         source.onerror = reopen;
       } catch {

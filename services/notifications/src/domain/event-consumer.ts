@@ -2,12 +2,16 @@ import * as z from 'zod';
 import { applyProfileState, applyRelationship, eraseRelationships, type EventHandler, type EventType, type Queryable } from '@agora/mesh';
 import { mentionedUsernames } from './mentions.js';
 import type { Notifier } from './notifier.js';
+import { applyLikeState, removeComment, removeLike, removePost } from './removals.js';
 
 const uuid = z.string().uuid();
 const followed = z.object({ followeeId: uuid });
 const postCreated = z.object({ authorId: uuid, text: z.string().max(10_000) });
 const postLiked = z.object({ authorId: uuid, likerId: uuid });
 const commentCreated = z.object({ authorId: uuid, commentId: uuid, commenterId: uuid, text: z.string().max(10_000) });
+const postUnliked = postLiked;
+const postDeleted = z.object({ authorId: uuid });
+const commentDeleted = z.object({ authorId: uuid, commentId: uuid, commenterId: uuid });
 
 /**
  * How notifications applies the events it receives (docs/events.md). Each runs on the inbox's
@@ -21,7 +25,10 @@ const commentCreated = z.object({ authorId: uuid, commentId: uuid, commenterId: 
  *  - user.followed → a `follow` for the followee; post.liked → a `like` for the post's author;
  *    comment.created → a `comment` for the post's author; post.created and comment.created → a
  *    `mention` for each `@username` that names a known user (not the writer; not the post's author
- *    on a comment, whom the comment notification already tells).
+ *    on a comment, whom the comment notification already tells);
+ *  - post.deleted, comment.deleted, post.unliked take back what pointed at the content that went
+ *    (removals.ts); a tombstone of a deleted post or comment, and each (post, liker)'s latest like
+ *    state by sequence, keep a late event from bringing it back.
  */
 export function notificationHandlers(notifier: Notifier): Partial<Record<EventType, EventHandler>> {
   return {
@@ -39,6 +46,8 @@ export function notificationHandlers(notifier: Notifier): Partial<Record<EventTy
     },
     'post.liked': async (tx, event) => {
       const p = postLiked.parse(event.payload);
+      // A like older than an unlike already applied (deliveries are not ordered) notifies nobody.
+      if (!(await applyLikeState(tx, event.aggregateId, p.likerId.toLowerCase(), true, event.sequence))) return;
       await notifier.record(tx, {
         recipientId: p.authorId.toLowerCase(),
         kind: 'like',
@@ -46,6 +55,23 @@ export function notificationHandlers(notifier: Notifier): Partial<Record<EventTy
         postId: event.aggregateId,
         subjectId: event.aggregateId,
       });
+    },
+    'post.unliked': async (tx, event) => {
+      const p = postUnliked.parse(event.payload);
+      await removeLike(tx, {
+        postId: event.aggregateId,
+        authorId: p.authorId.toLowerCase(),
+        likerId: p.likerId.toLowerCase(),
+        sequence: event.sequence,
+      });
+    },
+    'post.deleted': async (tx, event) => {
+      postDeleted.parse(event.payload);
+      await removePost(tx, event.aggregateId);
+    },
+    'comment.deleted': async (tx, event) => {
+      const p = commentDeleted.parse(event.payload);
+      await removeComment(tx, p.commentId.toLowerCase());
     },
     'post.created': async (tx, event) => {
       const p = postCreated.parse(event.payload);
@@ -101,6 +127,8 @@ export async function eraseUser(tx: Queryable, userId: string): Promise<void> {
   const empty = emptied.filter((r) => Number(r.actor_count) === 0).map((r) => r.id);
   if (empty.length) await tx.execute('DELETE FROM notifications WHERE id = ANY($1::uuid[])', [empty]);
   await q('DELETE FROM notified WHERE recipient_id = $1 OR actor_id = $1');
+  await q('DELETE FROM notification_comments WHERE actor_id = $1');
+  await q('DELETE FROM like_states WHERE liker_id = $1');
   await q('DELETE FROM stream_tickets WHERE user_id = $1');
   await q('DELETE FROM actors WHERE id = $1');
   await eraseRelationships(tx, userId);

@@ -6,8 +6,13 @@ export const NOTIFY_CHANNEL = 'agora_notifications';
 /** What travels on NOTIFY_CHANNEL: ids only, never content (NOTIFY payloads are visible to every listener of the database). */
 export interface NotifyMessage {
   recipientId: string;
-  /** The notification that was created or gained an actor; absent when only read state changed. */
+  /** The notification that was created or changed; absent when only read state changed. */
   notificationId?: string;
+  /**
+   * What happened to it: absent when it was created or gained an actor; `updated` when it lost an
+   * actor (or its newest comment) and stays; `removed` when it is gone (removals.ts).
+   */
+  change?: 'updated' | 'removed';
 }
 
 export type NotificationKind = 'follow' | 'like' | 'comment' | 'mention';
@@ -47,6 +52,9 @@ export class Notifier {
       n.actorId,
     ]);
     if (silenced.length) return undefined;
+    // A late event about a post or comment that was deleted records nothing (removals.ts).
+    const removed = await tx.query('SELECT 1 FROM removed_content WHERE id = ANY($1::uuid[]) LIMIT 1', [[n.postId, n.commentId].filter(Boolean)]);
+    if (removed.length) return undefined;
     const first = await tx.execute('INSERT INTO notified (recipient_id, kind, actor_id, subject_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
       n.recipientId,
       n.kind,
@@ -74,6 +82,13 @@ export class Notifier {
       [row!.id, n.actorId],
     );
     if (!row!.created && actor!.added) await tx.execute('UPDATE notifications SET actor_count = actor_count + 1 WHERE id = $1', [row!.id]);
+    // Which comments stand behind a comment notification: deleting one takes its writer out only when none is left.
+    if (n.kind === 'comment' && n.commentId)
+      await tx.execute('INSERT INTO notification_comments (notification_id, comment_id, actor_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        row!.id,
+        n.commentId,
+        n.actorId,
+      ]);
     await announce(tx, { recipientId: n.recipientId, notificationId: row!.id });
     // Counted before the commit: a rolled-back event is retried and counted again (a rare overcount).
     this.onRecorded(n.kind);

@@ -33,7 +33,9 @@ function frame(event: string, data: unknown, id?: string): string {
  * The streams this replica holds open, by user. A notification reaches the hub of every replica
  * through PostgreSQL's LISTEN/NOTIFY (listener.ts); each hub sends it to the streams it holds for
  * the recipient. Events: `ready` (on open, with the unread count), `notification` (the entry as the
- * list shows it, and the unread count), `unread` (the count changed: read elsewhere), `end` (the
+ * list shows it, and the unread count), `update` (an entry lost an actor or its content changed:
+ * replace it), `remove` (`{ id, unread }`: its content is gone, drop it), `unread` (the count
+ * changed: read elsewhere), `end` (the
  * stream's time is up; reconnect with a fresh ticket or token); a comment line every
  * heartbeat keeps proxies from closing an idle stream.
  *
@@ -90,13 +92,22 @@ export class StreamHub {
   async dispatch(message: NotifyMessage): Promise<void> {
     const set = this.byUser.get(message.recipientId);
     if (!set?.size) return;
-    const { unread } = await this.inbox.unread(message.recipientId);
-    const notification = message.notificationId ? await this.inbox.one(message.recipientId, message.notificationId) : undefined;
-    const text = notification ? frame('notification', { notification, unread }, notification.id) : frame('unread', { unread });
+    const text = await this.frameFor(message);
     for (const s of set) {
       s.body.write(text);
       this.options.onPushed?.();
     }
+  }
+
+  /** The frame `message` becomes: `notification` (new or grown), `update` (lost an actor), `remove` (gone or now hidden), or `unread`. */
+  private async frameFor(message: NotifyMessage): Promise<string> {
+    const { recipientId, notificationId: id, change } = message;
+    const { unread } = await this.inbox.unread(recipientId);
+    if (!id) return frame('unread', { unread });
+    const notification = change === 'removed' ? undefined : await this.inbox.one(recipientId, id);
+    if (notification)
+      return change === 'updated' ? frame('update', { notification, unread }) : frame('notification', { notification, unread }, notification.id);
+    return change ? frame('remove', { id, unread }) : frame('unread', { unread });
   }
 
   /** Every open stream: after the listener reconnected, what it may have missed shows as a fresh count. */

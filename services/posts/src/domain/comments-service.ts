@@ -118,13 +118,18 @@ export class CommentsService {
     const { commentAuthor, postAuthor } = await this.roles(me, id, commentId);
     if (!commentAuthor && !postAuthor) throw problems.forbidden('Only the author of a comment or of the post may delete it.');
     // The permission is checked again inside the statement, so a refused request changes nothing.
-    await this.db.execute(
-      `WITH del AS (
-         DELETE FROM comments c USING posts p
-          WHERE c.id = $1 AND c.post_id = $2 AND p.id = c.post_id AND (c.author_id = $3 OR p.author_id = $3)
-          RETURNING c.post_id)
-       UPDATE posts SET comment_count = comment_count - (SELECT count(*) FROM del)::int WHERE id = $2`,
-      [commentId, id, me],
-    );
+    await this.db.transaction(async (tx) => {
+      const [gone] = await tx.query<{ authorId: string }>(
+        `WITH del AS (
+           DELETE FROM comments c USING posts p
+            WHERE c.id = $1 AND c.post_id = $2 AND p.id = c.post_id AND (c.author_id = $3 OR p.author_id = $3)
+            RETURNING c.post_id, c.author_id),
+         counted AS (UPDATE posts SET comment_count = comment_count - (SELECT count(*) FROM del)::int WHERE id = $2)
+         SELECT author_id AS "authorId" FROM del`,
+        [commentId, id, me],
+      );
+      // comment.deleted on the deletion's transaction: notifications takes back what pointed at it.
+      if (gone) await this.events?.commentDeleted(tx, id, { id: commentId, authorId: gone.authorId });
+    });
   }
 }

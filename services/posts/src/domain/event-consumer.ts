@@ -3,6 +3,7 @@ import { applyProfileState, applyRelationship, eraseRelationships, type EventHan
 import { applyMediaState, eraseMedia } from './media-read-model.js';
 import { applyBlockToOwnersPosts } from './block-cleanup.js';
 import type { ReportedContent } from './reported-content.js';
+import { DELETED_POST, type DeletedPost, type PostEvents } from './post-events.js';
 
 const mediaState = z.object({
   ownerId: z.string().uuid(),
@@ -27,14 +28,17 @@ const contentRemoved = z.object({
  *  - media.updated keeps the media read model (unless a later event already did, or the media was
  *    deleted); media.deleted removes it for good and takes it out of its owner's posts;
  *  - relationship.updated keeps the read model of blocks and mutes (unless a later event already did),
- *    and a block removes the blocked user's likes and comments on the blocker's posts (block-cleanup.ts);
+ *    and a block removes the blocked user's likes and comments on the blocker's posts (block-cleanup.ts,
+ *    publishing post.unliked / comment.deleted for notifications);
  *  - content.removed (an admin resolved a report by removing the content) deletes the post or
- *    comment with posts' moderation audit event (reported-content.ts); gone already changes nothing;
+ *    comment with posts' moderation audit event and post.deleted / comment.deleted (reported-content.ts);
+ *    gone already changes nothing;
  *  - account.deleted erases everything of the user here: their likes and comments on other people's
  *    posts (each post's count lowered by exactly the rows this statement removed, so a concurrent
- *    unlike cannot be counted twice), then their posts with the likes and comments on them.
+ *    unlike cannot be counted twice), then their posts with the likes and comments on them (a
+ *    post.deleted for each, so others' notifications about them go too).
  */
-export function postsHandlers(reported: ReportedContent): Partial<Record<EventType, EventHandler>> {
+export function postsHandlers(reported: ReportedContent, events: PostEvents): Partial<Record<EventType, EventHandler>> {
   return {
     'profile.updated': (tx, event) => applyProfileState(tx, event, { table: 'authors', tombstones: 'deleted_authors' }),
     'media.updated': async (tx, event) => {
@@ -49,17 +53,17 @@ export function postsHandlers(reported: ReportedContent): Partial<Record<EventTy
     'media.deleted': async (tx, event) => eraseMedia(tx, event.aggregateId, mediaDeleted.parse(event.payload).ownerId),
     'relationship.updated': async (tx, event) => {
       await applyRelationship(tx, event);
-      await applyBlockToOwnersPosts(tx, event);
+      await applyBlockToOwnersPosts(tx, event, events);
     },
     'content.removed': async (tx, event) => {
       const removal = contentRemoved.parse(event.payload);
-      await reported.remove(tx, { ...removal, id: event.aggregateId });
+      await reported.remove(tx, { ...removal, id: event.aggregateId }, events);
     },
-    'account.deleted': (tx, event) => eraseAuthor(tx, event.aggregateId),
+    'account.deleted': (tx, event) => eraseAuthor(tx, event.aggregateId, events),
   };
 }
 
-export async function eraseAuthor(tx: Queryable, userId: string): Promise<void> {
+export async function eraseAuthor(tx: Queryable, userId: string, events: PostEvents): Promise<void> {
   const q = (sql: string) => tx.execute(sql, [userId]);
   await q(`WITH gone AS (DELETE FROM likes WHERE user_id = $1 RETURNING post_id),
                 n AS (SELECT post_id, count(*)::int AS n FROM gone GROUP BY post_id)
@@ -68,7 +72,10 @@ export async function eraseAuthor(tx: Queryable, userId: string): Promise<void> 
                 n AS (SELECT post_id, count(*)::int AS n FROM gone GROUP BY post_id)
            UPDATE posts p SET comment_count = p.comment_count - n.n FROM n WHERE p.id = n.post_id`);
   // Their own posts last: the likes and comments others left on them go with them (ON DELETE CASCADE).
-  await q('DELETE FROM posts WHERE author_id = $1');
+  // Each is announced: notifications erases the user's own notifications itself, but others' mentions
+  // in comments on these posts would otherwise still point at them.
+  const posts = await tx.query<DeletedPost>(`DELETE FROM posts WHERE author_id = $1 RETURNING ${DELETED_POST}`, [userId]);
+  for (const post of posts) await events.deleted(tx, post);
   await q('DELETE FROM authors WHERE id = $1');
   await eraseRelationships(tx, userId);
   // Media leaves with its owner (media erases the objects themselves); no post of theirs is left to show it.

@@ -17,7 +17,7 @@ import type { FollowGraph } from './follow-graph.js';
 import type { AttachableMedia, MediaCatalog } from './media-catalog.js';
 import { applyMediaState, FROM_INTERNAL_ANSWER } from './media-read-model.js';
 import { assertPostExists, POST_COLUMNS, POST_JOINS, textArray, toPost, type PostRow } from './post-rows.js';
-import type { PostEvents } from './post-events.js';
+import { DELETED_POST, type DeletedPost, type PostEvents } from './post-events.js';
 
 export interface NewPost {
   text: string;
@@ -109,8 +109,11 @@ export class PostsService {
 
   async remove(me: string, id: string): Promise<void> {
     await this.assertAuthor(me, id);
-    // Likes and comments go with it (ON DELETE CASCADE), in the same statement.
-    await this.db.execute('DELETE FROM posts WHERE id = $1 AND author_id = $2', [id, me]);
+    await this.db.transaction(async (tx) => {
+      // Likes and comments go with it (ON DELETE CASCADE), in the same statement; post.deleted tells notifications.
+      const [gone] = await tx.query<DeletedPost>(`DELETE FROM posts WHERE id = $1 AND author_id = $2 RETURNING ${DELETED_POST}`, [id, me]);
+      if (gone) await this.events?.deleted(tx, gone);
+    });
   }
 
   /** An author's posts, newest first: one range scan of posts_author_created_idx per page. */
@@ -176,12 +179,17 @@ export class PostsService {
 
   /** Idempotent: unliking a post you do not like changes nothing. */
   async unlike(me: string, id: string): Promise<LikeState> {
-    const [row] = await this.db.query<{ likeCount: number }>(
-      `WITH del AS (DELETE FROM likes WHERE post_id = $1 AND user_id = $2 RETURNING post_id)
-       UPDATE posts SET like_count = like_count - (SELECT count(*) FROM del)::int WHERE id = $1
-       RETURNING like_count AS "likeCount"`,
-      [id, me],
-    );
+    const row = await this.db.transaction(async (tx) => {
+      const [unliked] = await tx.query<{ likeCount: number; deleted: number }>(
+        `WITH del AS (DELETE FROM likes WHERE post_id = $1 AND user_id = $2 RETURNING post_id)
+         UPDATE posts SET like_count = like_count - (SELECT count(*) FROM del)::int WHERE id = $1
+         RETURNING like_count AS "likeCount", (SELECT count(*) FROM del)::int AS "deleted"`,
+        [id, me],
+      );
+      // Only a like that existed is announced: unliking twice publishes once.
+      if (unliked && Number(unliked.deleted) > 0) await this.events?.unliked(tx, id, me);
+      return unliked;
+    });
     if (!row) throw problems.notFound('No such post.');
     return { postId: id, likedByMe: false, likeCount: Number(row.likeCount) };
   }
@@ -211,12 +219,14 @@ export class Moderation {
   constructor(
     private readonly db: Database,
     private readonly logger: Logger,
+    private readonly events?: PostEvents,
   ) {}
 
   async removePost(id: string, adminId: string, ip: string | null): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const rows = await tx.query<{ authorId: string }>('DELETE FROM posts WHERE id = $1 RETURNING author_id AS "authorId"', [id]);
+      const rows = await tx.query<DeletedPost>(`DELETE FROM posts WHERE id = $1 RETURNING ${DELETED_POST}`, [id]);
       if (rows.length === 0) throw problems.notFound('No such post.');
+      await this.events?.deleted(tx, rows[0]!);
       await recordModeration(tx, this.logger, { action: 'post_removed', actorId: adminId, targetId: rows[0]!.authorId, ip, details: { postId: id } });
     });
   }
@@ -230,6 +240,7 @@ export class Moderation {
         [commentId, id],
       );
       if (rows.length === 0) throw problems.notFound('No such comment on this post.');
+      await this.events?.commentDeleted(tx, id, { id: commentId, authorId: rows[0]!.authorId });
       await recordModeration(tx, this.logger, {
         action: 'comment_removed',
         actorId: adminId,

@@ -1,5 +1,6 @@
 import { problems, recordModeration, type Logger, type Queryable, type Database } from '@agora/mesh';
 import type { ContentKind, ReportableContent } from '../controllers/schemas.js';
+import { DELETED_POST, type DeletedPost, type PostEvents } from './post-events.js';
 
 /**
  * The posts side of users' report queue (services/users/src/domain/reports.ts):
@@ -9,7 +10,8 @@ import type { ContentKind, ReportableContent } from '../controllers/schemas.js';
  *    Removes the post (its likes and comments go with it) or the comment (its post's count lowered
  *    by exactly the row removed, in the same statement), with the same audit event as posts' own
  *    admin removal. Content already gone changes nothing: the event may come again, or the author
- *    may have deleted it first.
+ *    may have deleted it first. A removal publishes post.deleted / comment.deleted like the
+ *    author's own deletion, so notifications stops pointing at it.
  */
 export class ReportedContent {
   constructor(
@@ -27,10 +29,12 @@ export class ReportedContent {
     return { kind, id, authorId: row.authorId, postId: row.postId ?? id };
   }
 
-  async remove(tx: Queryable, removal: { kind: ContentKind; id: string; actorId: string; reportId: string }): Promise<void> {
+  /** `events` publishes post.deleted / comment.deleted on the same transaction (the handler's publisher). */
+  async remove(tx: Queryable, removal: { kind: ContentKind; id: string; actorId: string; reportId: string }, events: PostEvents): Promise<void> {
     if (removal.kind === 'post') {
-      const [gone] = await tx.query<{ authorId: string }>('DELETE FROM posts WHERE id = $1 RETURNING author_id AS "authorId"', [removal.id]);
+      const [gone] = await tx.query<DeletedPost>(`DELETE FROM posts WHERE id = $1 RETURNING ${DELETED_POST}`, [removal.id]);
       if (!gone) return;
+      await events.deleted(tx, gone);
       await recordModeration(tx, this.logger, {
         action: 'post_removed',
         actorId: removal.actorId,
@@ -46,6 +50,7 @@ export class ReportedContent {
       [removal.id],
     );
     if (!gone) return;
+    await events.commentDeleted(tx, gone.postId, { id: removal.id, authorId: gone.authorId });
     await recordModeration(tx, this.logger, {
       action: 'comment_removed',
       actorId: removal.actorId,
