@@ -18,6 +18,26 @@ export interface ProfileReadModel {
 }
 
 /**
+ * The read model's two tables, as posts' and notifications' first migrations created them: one
+ * definition, so the columns applyProfileState writes are the columns every read model has.
+ */
+export function profileReadModelTablesSql(model: ProfileReadModel): string {
+  return `
+    CREATE TABLE ${model.table} (
+      id uuid PRIMARY KEY,
+      username text NOT NULL,
+      display_name text NOT NULL,
+      avatar_media_id uuid,
+      profile_seq bigint NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE TABLE ${model.tombstones} (
+      id uuid PRIMARY KEY,
+      deleted_at timestamptz NOT NULL DEFAULT now()
+    );`;
+}
+
+/**
  * Applies a `profile.updated` to a read model of profiles (posts' authors, notifications' actors):
  * one upsert that a later event already applied (a higher profile_seq) or an erased account (a
  * tombstone) leaves as it is. A malformed payload throws: a 400 and a dead letter.

@@ -1,4 +1,4 @@
-import type { Migration } from '@agora/mesh';
+import { profileReadModelTablesSql, type Migration } from '@agora/mesh';
 
 /**
  * Notifications and what they are built from (services/notifications/README.md):
@@ -22,20 +22,8 @@ export const notificationsSchema: Migration = {
   name: '0001-notifications',
   async up({ context: db }) {
     await db.execute(`
-      CREATE TABLE actors (
-        id uuid PRIMARY KEY,
-        username text NOT NULL,
-        display_name text NOT NULL,
-        avatar_media_id uuid,
-        profile_seq bigint NOT NULL,
-        updated_at timestamptz NOT NULL DEFAULT now()
-      );
+      ${profileReadModelTablesSql({ table: 'actors', tombstones: 'deleted_actors' })}
       CREATE INDEX actors_username_lower_idx ON actors (lower(username), updated_at DESC);
-
-      CREATE TABLE deleted_actors (
-        id uuid PRIMARY KEY,
-        deleted_at timestamptz NOT NULL DEFAULT now()
-      );
 
       CREATE TABLE notifications (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

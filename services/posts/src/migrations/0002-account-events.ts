@@ -1,4 +1,4 @@
-import type { Migration } from '@agora/mesh';
+import { profileReadModelTablesSql, type Migration } from '@agora/mesh';
 
 /**
  * Events (docs/events.md):
@@ -12,18 +12,7 @@ export const accountEvents: Migration = {
   name: '0002-account-events',
   async up({ context: db }) {
     await db.execute(`
-      CREATE TABLE authors (
-        id uuid PRIMARY KEY,
-        username text NOT NULL,
-        display_name text NOT NULL,
-        avatar_media_id uuid,
-        profile_seq bigint NOT NULL,
-        updated_at timestamptz NOT NULL DEFAULT now()
-      );
-      CREATE TABLE deleted_authors (
-        id uuid PRIMARY KEY,
-        deleted_at timestamptz NOT NULL DEFAULT now()
-      );
+      ${profileReadModelTablesSql({ table: 'authors', tombstones: 'deleted_authors' })}
       CREATE INDEX likes_user_idx ON likes (user_id);
       CREATE INDEX comments_author_idx ON comments (author_id);
     `);
