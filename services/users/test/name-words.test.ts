@@ -135,6 +135,13 @@ describe('near spellings read through the words', () => {
     }
   });
 
+  it('finds a short name with a letter dropped whatever word comes before it (compared word by word)', async () => {
+    // Against whole names 'knth' reached the threshold only after a word ending in "th" (Ruth Knuth).
+    await person('ruth_k', 'Ruth Knuth');
+    await person('donald_k', 'Donald Knuth');
+    expect(names((await search('q=knth&limit=100')).body).sort()).toEqual(['donald_k', 'ruth_k']);
+  });
+
   it('puts prefix matches before near spellings and lists nobody twice', async () => {
     await person('hopperfan', 'Hopper Fan');
     const res = await search('q=hopperr&limit=100');

@@ -26,6 +26,15 @@ function likeLiteral(text: string): string {
  */
 export const WORD_SIMILARITY_THRESHOLD = 0.5;
 
+/**
+ * The same bound for a one-word query compared with single words of names (NEAR_WORDS_SQL). Against
+ * one word a letter dropped from a short name scores lower than against the whole name: "knth" for
+ * Knuth shares two trigrams in a row with "knuth" (0.4), while against "ruth knuth" it scored 0.6
+ * only because the word before ends in "th" — every other Knuth was missed. The dictionary makes the
+ * extra candidates cheap (a few more words, each read a page at most), and they rank below closer ones.
+ */
+export const NAME_WORD_SIMILARITY_THRESHOLD = 0.4;
+
 /** Shorter queries are matched as prefixes only: a typo in three letters is another name. */
 export const FUZZY_MIN_LENGTH = 4;
 
@@ -77,7 +86,7 @@ function tierSql(match: string): string {
 
 /**
  * The near-spelling tier for a one-word query, through the words of names (migration 0011): the
- * dictionary words within WORD_SIMILARITY_THRESHOLD of the query (`near`, trigram index), then per
+ * dictionary words within NAME_WORD_SIMILARITY_THRESHOLD of the query (`near`, trigram index), then per
  * word its people newest id first (primary key `(word, profile_id)` read backwards), at most $6 each,
  * merged by (score, id). A person's score is their best word's; the `NOT EXISTS` on `near` keeps each
  * person under that word only (ties broken by the word), so a person is listed once and the order is
@@ -137,10 +146,12 @@ export class UserSearch {
       const found = Number(after.s) > 1 ? await tier(PREFIX_MATCH, after, size + 1) : [];
       if (!fuzzy || found.length > size) return found;
       // The threshold is set for this transaction only (set_config(…, true) = SET LOCAL).
-      await tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(WORD_SIMILARITY_THRESHOLD)]);
+      const byWords = isOneNameWord(query);
+      const threshold = byWords ? NAME_WORD_SIMILARITY_THRESHOLD : WORD_SIMILARITY_THRESHOLD;
+      await tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(threshold)]);
       const from = Number(after.s) > 1 ? RANKED_START : after;
-      const near = isOneNameWord(query) ? run(NEAR_WORDS_SQL, from, size + 1 - found.length) : tier(NEAR_MATCH, from, size + 1 - found.length);
-      return [...found, ...(await near)];
+      const n = size + 1 - found.length;
+      return [...found, ...(await (byWords ? run(NEAR_WORDS_SQL, from, n) : tier(NEAR_MATCH, from, n)))];
     });
     const hasMore = rows.length > size;
     const pageRows = hasMore ? rows.slice(0, size) : rows;
