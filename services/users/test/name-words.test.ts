@@ -24,7 +24,9 @@ async function person(username: string, displayName = username): Promise<TestUse
 }
 
 const wordsOf = async (id: string) =>
-  (await users.service.db.query<{ word: string }>('SELECT word FROM profile_name_words WHERE profile_id = $1 ORDER BY word', [id])).map((r) => r.word);
+  (await users.service.db.query<{ word: string }>('SELECT word FROM profile_name_words WHERE profile_id = $1 ORDER BY word', [id])).map(
+    (r) => r.word,
+  );
 const search = (query: string) => call(`${users.base}/api/v1/search/users?${query}`, { headers: searcher.auth });
 const names = (body: { items: { username: string }[] }) => body.items.map((u) => u.username);
 
@@ -32,7 +34,15 @@ const names = (body: { items: { username: string }[] }) => body.items.map((u) =>
 async function accountUpdated(id: string, username: string, sequence: number, status: 'active' | 'suspended' = 'active') {
   const deps = users.service.deps as UsersDeps;
   const handler = accountHandlers(new ProfileEvents(deps.events.publisher))['account.updated']!;
-  const event = { id: randomUUID(), type: 'account.updated', producer: 'auth', aggregateId: id, sequence, occurredAt: new Date().toISOString(), payload: { username, status } };
+  const event = {
+    id: randomUUID(),
+    type: 'account.updated',
+    producer: 'auth',
+    aggregateId: id,
+    sequence,
+    occurredAt: new Date().toISOString(),
+    payload: { username, status },
+  };
   await users.service.db.transaction((tx) => handler(tx, event));
 }
 
@@ -120,7 +130,10 @@ describe('near spellings read through the words', () => {
     expect(scores!.close).toBeGreaterThan(scores!.far);
     expect(scores!.far).toBeGreaterThanOrEqual(0.5);
     const all = await search('q=dijkstar&limit=100');
-    const closeIds = [...close, both].map((u) => u.id).sort().reverse();
+    const closeIds = [...close, both]
+      .map((u) => u.id)
+      .sort()
+      .reverse();
     expect(all.body.items.map((u: { id: string }) => u.id)).toEqual([...closeIds, far.id]);
     for (const limit of [1, 2, 6]) {
       const seen: string[] = [];

@@ -140,8 +140,7 @@ export class UserSearch {
     const wordPrefix = `% ${likeLiteral(query)}%`;
     const fuzzy = query.length >= FUZZY_MIN_LENGTH;
     const rows = await this.db.transaction(async (tx) => {
-      const run = (sql: string, from: RankedPosition, n: number) =>
-        tx.query<SearchRow>(sql, [query, prefix, wordPrefix, from.s, from.id, n, me]);
+      const run = (sql: string, from: RankedPosition, n: number) => tx.query<SearchRow>(sql, [query, prefix, wordPrefix, from.s, from.id, n, me]);
       const tier = (match: string, from: RankedPosition, n: number) => run(tierSql(match), from, n);
       const found = Number(after.s) > 1 ? await tier(PREFIX_MATCH, after, size + 1) : [];
       if (!fuzzy || found.length > size) return found;
