@@ -4,14 +4,14 @@ import type { Migration } from '@agora/mesh';
  * The words of people's names, for the near-spelling tier of people search (domain/user-search.ts).
  *
  * Matching a typo against whole names (0004's trigram indexes) finds every person who shares the
- * misspelt word — all 1 782 people named Lovelace for "lovelase" at 100 k profiles — and ranks each
- * one to keep a page of 21 (docs/benchmarks.md, "Search: name words"). Here a typo is first matched
+ * misspelt word — everyone named Lovelace for "lovelase" — and ranks each one to keep a page
+ * (docs/benchmarks.md, "Search: name words and a time window"). Here a typo is first matched
  * against the distinct words of all names (`name_words`, a few thousand rows, trigram index), then
  * each matching word's people are read newest id first from a b-tree (`profile_name_words`, primary
  * key `(word, profile_id)` scanned backwards), so a page costs O(matching words × page size).
  *
  * A word is a run of letters and digits of the lower-cased username or display name (pg_trgm splits
- * words the same way) with at least one letter: a number is nobody's name, and 100 k usernames with
+ * words the same way) with at least one letter: a number is nobody's name, and usernames with
  * distinct numbers would turn the dictionary into a list of numbers.
  *
  * Triggers keep `profile_name_words` equal to the profiles' words in the same transaction as the
