@@ -3,7 +3,7 @@
 // met) and writes bench/results/latest.json. Method and latest figures: docs/benchmarks.md.
 //
 // Options: --quick (shorter runs, feed at 10 k posts only: for working on the bench itself, not
-// for figures), --skip=<row,...> (rows 1..10 to leave out), --only=<row,...> (run just these).
+// for figures), --skip=<row,...> (rows 1..11 to leave out), --only=<row,...> (run just these).
 // Every process it starts is stopped at the end, on failure and on Ctrl-C.
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -31,6 +31,7 @@ import { coldStartRow } from './rows/cold-start.mjs';
 import { memoryRow } from './rows/memory.mjs';
 import { notificationsStreamRow } from './rows/notifications-stream.mjs';
 import { feedAuthorsRow } from './rows/feed-authors.mjs';
+import { firstPaintRow } from './rows/first-paint.mjs';
 import { Report } from './lib/report.mjs';
 import { webBundleByRoute } from './lib/web-bundle.mjs';
 import { inclusiveShare, layerShares, moduleOf, readProfile, topSelf } from './lib/cpuprofile.mjs';
@@ -134,7 +135,7 @@ async function main() {
   // ---- Row 6: login cost (in-process, before anything else competes for the CPU).
   await part(6, 'login cost', () => argon2Row());
 
-  if (![1, 2, 3, 4, 5, 7, 9, 10].some(runs)) return;
+  if (![1, 2, 3, 4, 5, 7, 9, 10, 11].some(runs)) return;
   // ---- PostgreSQL and the stack (tracing on, every request sampled, exported to a local sink).
   const pg = await startPostgres();
   machine.postgres = `PostgreSQL ${pg.version} (${pg.kind})`;
@@ -202,6 +203,8 @@ async function main() {
   await part(7, 'search users', () => searchUsersRow(stack, viewers));
   // ---- Row 3: feed at scale.
   await part(3, 'feed', () => feedRows(stack, viewers));
+  // ---- Row 11: the web app's first paint of the feed in Chromium (row 3's data, loaded if absent).
+  await part(11, 'first paint', () => firstPaintRow(b, stack));
 
   report.details.otlpSink = sink.stats();
 }

@@ -148,13 +148,7 @@ export async function loadFollowGraph(usersUrl, viewers, { users: N, follows: F,
     ),
   );
   await withClient(usersUrl, async (c) => {
-    await c.query(
-      `INSERT INTO follows (follower_id, followee_id, created_at)
-       SELECT v.id, md5('bench-user-' || (k * $2::int))::uuid, timestamptz '2025-01-01' + (k * interval '1 millisecond')
-         FROM unnest($3::uuid[]) AS v(id) CROSS JOIN generate_series(1, $1::int) k`,
-      [F, S, viewers],
-    );
-    await c.query('UPDATE profiles SET following_count = $1 WHERE id = ANY($2::uuid[])', [F, viewers]);
+    await followFeedAuthorsWith(c, viewers, { follows: F, stride: S });
     await c.query('DROP TABLE bench_ids');
   });
   await timed(steps, 're-create follows indexes and constraints', async () => {
@@ -167,6 +161,34 @@ export async function loadFollowGraph(usersUrl, viewers, { users: N, follows: F,
     c.query('SELECT (SELECT count(*) FROM profiles)::int AS profiles, (SELECT count(*) FROM follows)::int AS follows'),
   );
   return { ...rows[0], seconds: Math.round(performance.now() - t0) / 1000, steps };
+}
+
+async function followFeedAuthorsWith(c, viewers, { follows: F, stride: S }) {
+  await c.query(
+    `INSERT INTO follows (follower_id, followee_id, created_at)
+     SELECT v.id, md5('bench-user-' || (k * $2::int))::uuid, timestamptz '2025-01-01' + (k * interval '1 millisecond')
+       FROM unnest($3::uuid[]) AS v(id) CROSS JOIN generate_series(1, $1::int) k`,
+    [F, S, viewers],
+  );
+  await c.query('UPDATE profiles SET following_count = $1 WHERE id = ANY($2::uuid[])', [F, viewers]);
+}
+
+/**
+ * Makes `viewers` (real user ids) follow the same F authors as the bench's viewers, on a graph that
+ * is already loaded: for a viewer signed up after loadFollowGraph ran.
+ */
+export async function followFeedAuthors(usersUrl, viewers, { follows: F, stride: S } = GRAPH) {
+  await withClient(usersUrl, (c) => followFeedAuthorsWith(c, viewers, { follows: F, stride: S }));
+}
+
+/** What of the feed data set is in the databases already: the graph (users), authors and posts (posts). */
+export async function loadedFeedData(usersUrl, postsUrl) {
+  const first = `md5('bench-user-0')::uuid`;
+  const users = await withClient(usersUrl, (c) => c.query(`SELECT EXISTS (SELECT 1 FROM follows WHERE follower_id = ${first}) AS graph`));
+  const posts = await withClient(postsUrl, (c) =>
+    c.query(`SELECT EXISTS (SELECT 1 FROM authors WHERE id = ${first}) AS authors, (SELECT count(*) FROM posts)::int AS posts`),
+  );
+  return { graph: users.rows[0].graph, authors: posts.rows[0].authors, posts: posts.rows[0].posts };
 }
 
 /** The read model of authors in posts, as users' profile.updated would have filled it. */

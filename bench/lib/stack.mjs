@@ -5,6 +5,7 @@
 // the local ingress.
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -179,6 +180,8 @@ export async function startStack({ adminUrl, otlpEndpoint, sampleRatio = '0.05',
       PORT: String(ingressPort),
       UPSTREAMS: JSON.stringify(Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://127.0.0.1:${ports[s]}`]))),
       OBJECT_STORE: `http://127.0.0.1:${storePort}`,
+      // The web app, when built (npm run bench builds it): the first-paint row opens it in Chromium.
+      ...(existsSync(path.join(ROOT, 'web', 'dist', 'index.html')) ? { WEB_ROOT: path.join(ROOT, 'web', 'dist') } : {}),
     },
   });
   onCleanup(() => ingress.stop());

@@ -26,6 +26,15 @@ function likeLiteral(text: string): string {
  */
 export const WORD_SIMILARITY_THRESHOLD = 0.5;
 
+/**
+ * The same bound for a one-word query compared with single words of names (NEAR_WORDS_SQL). Against
+ * one word a letter dropped from a short name scores lower than against the whole name: "knth" for
+ * Knuth shares two trigrams in a row with "knuth" (0.4), while against "ruth knuth" it scored 0.6
+ * only because the word before ends in "th" — every other Knuth was missed. The dictionary makes the
+ * extra candidates cheap (a few more words, each read a page at most), and they rank below closer ones.
+ */
+export const NAME_WORD_SIMILARITY_THRESHOLD = 0.4;
+
 /** Shorter queries are matched as prefixes only: a typo in three letters is another name. */
 export const FUZZY_MIN_LENGTH = 4;
 
@@ -35,7 +44,9 @@ export const FUZZY_MIN_LENGTH = 4;
  * A profile matches when its username or display name starts with the query, a word of its display
  * name does, or (for queries of FUZZY_MIN_LENGTH characters or more) a word of either is a near
  * spelling of it (word similarity `<%` at WORD_SIMILARITY_THRESHOLD). Each test is answered by an
- * index (text_pattern_ops b-trees for prefixes, trigram GIN for words and near spellings).
+ * index (text_pattern_ops b-trees for prefixes, trigram GIN for words and near spellings). A one-word
+ * query's near spellings are found through the dictionary of name words (NEAR_WORDS_SQL), so their
+ * cost follows the page, not how many people share the misspelt name.
  *
  * The score ranks an exact username first (4), then username prefixes (2–3), then display-name
  * prefixes (1–2), shorter names first within each, then near spellings by their word similarity
@@ -73,6 +84,46 @@ function tierSql(match: string): string {
     LIMIT $6`;
 }
 
+/**
+ * The near-spelling tier for a one-word query, through the words of names (migration 0011): the
+ * dictionary words within NAME_WORD_SIMILARITY_THRESHOLD of the query (`near`, trigram index), then per
+ * word its people newest id first (primary key `(word, profile_id)` read backwards), at most $6 each,
+ * merged by (score, id). A person's score is their best word's; the `NOT EXISTS` on `near` keeps each
+ * person under that word only (ties broken by the word), so a person is listed once and the order is
+ * the same keyset order as the prefix tier's. The id bound is written as a `CASE` so that it is an
+ * index condition: below the cursor's score every id counts (RANKED_START's id is the largest uuid),
+ * at its score only ids below the cursor's.
+ */
+const NEAR_WORDS_SQL = `WITH near AS MATERIALIZED (
+    SELECT w.word, word_similarity($1, w.word)::float8 AS score FROM name_words w WHERE $1 <% w.word
+  )
+  SELECT c.id, c.username, c."displayName", c."avatarMediaId", c."followerCount", c."followingCount", c.score::text AS "cursorScore"
+    FROM near n
+    CROSS JOIN LATERAL (
+      SELECT ${PUBLIC_USER_COLUMNS}, n.score
+        FROM profile_name_words pw JOIN profiles p ON p.id = pw.profile_id
+       WHERE pw.word = n.word AND n.score <= $4::float8
+         AND pw.profile_id < (CASE WHEN n.score < $4::float8 THEN 'ffffffff-ffff-ffff-ffff-ffffffffffff' ELSE $5 END)::uuid
+         AND p.suspended_at IS NULL AND NOT (${PREFIX_MATCH})
+         AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = p.id AND b.blocked_id = $7)
+         AND NOT EXISTS (SELECT 1 FROM profile_name_words o JOIN near better ON better.word = o.word
+                          WHERE o.profile_id = pw.profile_id
+                            AND (better.score > n.score OR (better.score = n.score AND better.word < n.word)))
+       ORDER BY pw.profile_id DESC
+       LIMIT $6
+    ) c
+   ORDER BY c.score DESC, c.id DESC
+   LIMIT $6`;
+
+/**
+ * A query the word dictionary can answer: one word (letters and digits, as migration 0011 splits
+ * names) with a letter in it. Others ("grace_hoper", "ada lovelase", "1234") are compared with whole
+ * names as before: a typo across two words is rare, and the dictionary holds no numbers.
+ */
+export function isOneNameWord(query: string): boolean {
+  return /^[\p{L}\p{N}]+$/u.test(query) && /\p{L}/u.test(query);
+}
+
 export class UserSearch {
   constructor(private readonly db: Database) {}
 
@@ -89,14 +140,17 @@ export class UserSearch {
     const wordPrefix = `% ${likeLiteral(query)}%`;
     const fuzzy = query.length >= FUZZY_MIN_LENGTH;
     const rows = await this.db.transaction(async (tx) => {
-      const tier = (match: string, from: RankedPosition, n: number) =>
-        tx.query<SearchRow>(tierSql(match), [query, prefix, wordPrefix, from.s, from.id, n, me]);
+      const run = (sql: string, from: RankedPosition, n: number) => tx.query<SearchRow>(sql, [query, prefix, wordPrefix, from.s, from.id, n, me]);
+      const tier = (match: string, from: RankedPosition, n: number) => run(tierSql(match), from, n);
       const found = Number(after.s) > 1 ? await tier(PREFIX_MATCH, after, size + 1) : [];
       if (!fuzzy || found.length > size) return found;
       // The threshold is set for this transaction only (set_config(…, true) = SET LOCAL).
-      await tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(WORD_SIMILARITY_THRESHOLD)]);
+      const byWords = isOneNameWord(query);
+      const threshold = byWords ? NAME_WORD_SIMILARITY_THRESHOLD : WORD_SIMILARITY_THRESHOLD;
+      await tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [String(threshold)]);
       const from = Number(after.s) > 1 ? RANKED_START : after;
-      return [...found, ...(await tier(NEAR_MATCH, from, size + 1 - found.length))];
+      const n = size + 1 - found.length;
+      return [...found, ...(await (byWords ? run(NEAR_WORDS_SQL, from, n) : tier(NEAR_MATCH, from, n)))];
     });
     const hasMore = rows.length > size;
     const pageRows = hasMore ? rows.slice(0, size) : rows;

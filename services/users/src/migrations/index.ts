@@ -9,6 +9,7 @@ import { auditEvents } from './0007-audit-events.js';
 import { reports } from './0008-reports.js';
 import { reportContentRemoval } from './0009-report-content-removal.js';
 import { searchIndexNoPendingList } from './0010-search-index-no-pending-list.js';
+import { nameWords } from './0011-name-words.js';
 
 /** Applied in this order; never edit one that has shipped, add a new one. */
 export const migrations: Migration[] = [
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
   reports,
   reportContentRemoval,
   searchIndexNoPendingList,
+  nameWords,
 ];
