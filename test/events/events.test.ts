@@ -7,6 +7,7 @@ import { signLocalAssertion, LOCAL_WORKLOAD_HEADER } from '../../mesh/src/auth/w
 import { startStack, newSession, type Session, type Stack } from '../helpers/stack.js';
 import type { ServiceName } from '../../mesh/src/topology.js';
 import { pngBytes } from '../helpers/image-bytes.js';
+import { within } from '../helpers/within.js';
 
 /**
  * The event backbone across real processes (issue 12): auth's account events reach users, posts and
@@ -31,16 +32,6 @@ afterAll(async () => {
   await Promise.all(Object.values(dbs).map((d) => d.close()));
   await stack?.stop();
 });
-
-/** Polls `probe` until it returns true or `ms` pass; returns how long it took. */
-async function within(ms: number, probe: () => Promise<boolean>, what: string): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    if (await probe()) return Date.now() - started;
-    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const api = (path: string, s?: Session, init: RequestInit = {}) =>
   fetch(`${stack.url}${path}`, {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../mesh/src/db/database.js';
+import { sessionApi } from '../helpers/session-api.js';
 import { startStack, newSession, type Session, type Stack } from '../helpers/stack.js';
+import { within } from '../helpers/within.js';
 import { openStream } from '../../services/notifications/test/harness.js';
 
 /**
@@ -24,24 +26,7 @@ afterAll(async () => {
 const knownToNotifications = (s: Session) =>
   within(5_000, async () => (await db.query('SELECT 1 FROM actors WHERE id = $1', [s.id])).length === 1, `${s.username} in notifications' actors`);
 
-const api = async (path: string, s: Session, body?: unknown, method = body === undefined ? 'GET' : 'POST') => {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { ...s.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-};
-
-/** Polls until `probe` holds or `ms` pass. */
-async function within(ms: number, probe: () => Promise<boolean>, what: string): Promise<void> {
-  const started = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const api = sessionApi(() => stack.url);
 
 describe('notifications through the ingress', () => {
   it('a like reaches the author’s open stream within 1 s (bearer token), and the list embeds the liker', async () => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../mesh/src/db/database.js';
+import { sessionApi } from '../helpers/session-api.js';
 import { startStack, newSession, type Session, type Stack } from '../helpers/stack.js';
+import { within } from '../helpers/within.js';
 import { makeAdmin } from '../security/lib.js';
 
 /**
@@ -25,23 +27,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const api = async (path: string, s: Session, body?: unknown, method = body === undefined ? 'GET' : 'POST') => {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { ...s.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, contentType: res.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
-};
-
-async function within(ms: number, probe: () => Promise<boolean>, what: string): Promise<void> {
-  const started = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const api = sessionApi(() => stack.url);
 
 /** A signed-in user whose profile exists at users (created on first use). */
 async function person(prefix: string): Promise<Session> {
@@ -79,7 +65,7 @@ describe('relationship.updated', () => {
     ] as const) {
       const refused = await api(path, blocked, body, 'POST');
       expect(refused.status).toBe(403);
-      expect(refused.contentType).toContain('application/problem+json');
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
       expect(refused.body.detail).toMatch(/has blocked you/);
     }
     expect((await posts.query('SELECT like_count, comment_count FROM posts WHERE id = $1', [post.body.id]))[0]).toEqual({
