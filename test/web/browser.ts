@@ -1,46 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ROOT } from '../helpers/processes.js';
 
-/**
- * Chromium from Debian's `chromium` package (scripts/install-chromium.sh), driven by playwright-core
- * (no browser download). Missing browser: a loud skip, or a failure under CI=true.
- */
-export const CHROMIUM = '/usr/bin/chromium';
-/** Seen working here: without the background-networking flags the closed network refuses many connections. */
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/** Chromium (path, flags, install) comes from scripts/lib/chromium.mjs, shared with the first-paint bench. */
+export { CHROMIUM, ensureChromium, launch } from '../../scripts/lib/chromium.mjs';
 export const SCREENSHOT_DIR = path.join(ROOT, 'test', 'web', 'screenshots');
 export const WIDTHS = { phone: 360, desktop: 1280 } as const;
-
-/** Installs Chromium when missing and possible; answers why not otherwise. */
-export function ensureChromium(): { ok: true } | { ok: false; why: string } {
-  if (!existsSync(CHROMIUM)) {
-    try {
-      execFileSync('bash', [path.join(ROOT, 'scripts', 'install-chromium.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 });
-    } catch (err) {
-      return { ok: false, why: `scripts/install-chromium.sh failed: ${(err as Error).message}` };
-    }
-  }
-  return existsSync(CHROMIUM)
-    ? { ok: true }
-    : { ok: false, why: `${CHROMIUM} is missing (Debian's chromium package; scripts/install-chromium.sh installs it as root)` };
-}
-
-export async function launch(): Promise<Browser> {
-  // launch() gives the browser a fresh temporary profile (its own --user-data-dir) and removes it on close.
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-}
 
 export async function newContext(browser: Browser, baseURL: string, width: number = WIDTHS.desktop): Promise<BrowserContext> {
   return browser.newContext({ baseURL, viewport: { width, height: 800 }, reducedMotion: 'reduce' });
