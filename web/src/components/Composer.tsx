@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { Schemas } from '../api/client';
-import { messageOf } from '../api/problem';
 import { useCreatePost } from '../data/feed';
 import { ImagePicker } from './ImagePicker';
 import { PostImage } from './PostImage';
+import { FailureText } from './Status';
 
 const MAX_TEXT = 500;
 const MAX_IMAGES = 4;
@@ -58,11 +58,7 @@ export function Composer() {
           ))}
         </ul>
       )}
-      {create.isError && (
-        <p className="error" role="alert">
-          {messageOf(create.error)}
-        </p>
-      )}
+      <FailureText error={create.error} />
     </form>
   );
 }

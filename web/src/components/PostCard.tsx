@@ -5,7 +5,7 @@ import { AuthorLine } from './AuthorLine';
 import { PostImage } from './PostImage';
 import { PostText } from './PostText';
 import { ReportButton } from './ReportDialog';
-import { messageOf } from '../api/problem';
+import { FailureText } from './Status';
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -49,11 +49,7 @@ export function PostCard({ post, headingLevel = 2 }: { post: Schemas['PostView']
         </Link>
         {post.authorId !== session.claims?.sub && <ReportButton kind="post" targetId={post.id} label={`post of ${when(post.createdAt)}`} />}
       </footer>
-      {like.isError && (
-        <p className="error" role="alert">
-          {messageOf(like.error)}
-        </p>
-      )}
+      <FailureText error={like.error} />
     </article>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Schemas } from '../api/client';
-import { messageOf } from '../api/problem';
 import { REPORT_REASONS, useReport } from '../data/safety';
+import { FailureText } from './Status';
 
 type Reason = Schemas['ReportReason'];
 
@@ -72,11 +72,7 @@ export function ReportButton({ kind, targetId, label }: { kind: Schemas['ReportT
                 Cancel
               </button>
             </div>
-            {report.isError && (
-              <p className="error" role="alert">
-                {messageOf(report.error)}
-              </p>
-            )}
+            <FailureText error={report.error} />
           </form>
         )}
       </dialog>

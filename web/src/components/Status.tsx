@@ -23,6 +23,16 @@ export function ErrorNote({ error, retry }: { error: unknown; retry?: () => void
   );
 }
 
+/** A failed action's reason under its form or button; nothing while there is none. */
+export function FailureText({ error, describe = messageOf }: { error: unknown; describe?: (error: unknown) => string }) {
+  if (!error) return null;
+  return (
+    <p className="error" role="alert">
+      {describe(error)}
+    </p>
+  );
+}
+
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
 }

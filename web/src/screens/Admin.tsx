@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import { ErrorNote, Loading } from '../components/Status';
-import { messageOf } from '../api/problem';
+import { ErrorNote, FailureText, Loading } from '../components/Status';
 import { useAdminUsers, useRemovePost, useSuspend } from '../data/admin';
 import { ReportQueue } from './admin/ReportQueue';
 import { UserSearch } from './admin/UserSearch';
@@ -84,11 +83,7 @@ export function Admin() {
             Remove post
           </button>
           {removePost.isSuccess && <p role="status">Post removed.</p>}
-          {removePost.isError && (
-            <p className="error" role="alert">
-              {messageOf(removePost.error)}
-            </p>
-          )}
+          <FailureText error={removePost.error} />
         </form>
       </section>
     </main>

@@ -1,10 +1,9 @@
 import { useCallback } from 'react';
 import { Link } from 'react-router';
 import type { Schemas } from '../api/client';
-import { messageOf } from '../api/problem';
 import { Avatar } from '../components/Avatar';
 import { LoadMore } from '../components/LoadMore';
-import { Empty, ErrorNote, Loading } from '../components/Status';
+import { Empty, ErrorNote, FailureText, Loading } from '../components/Status';
 import { useMarkAllRead, useNotifications } from '../data/notifications';
 import { useTitle } from './useTitle';
 
@@ -57,11 +56,7 @@ export function Notifications() {
       <button type="button" onClick={() => markAll.mutate()} disabled={markAll.isPending || !items.some((n) => !n.read)}>
         Mark all read
       </button>
-      {markAll.isError && (
-        <p className="error" role="alert">
-          {messageOf(markAll.error)}
-        </p>
-      )}
+      <FailureText error={markAll.error} />
       {list.isPending && <Loading what="notifications" />}
       {list.isError && <ErrorNote error={list.error} retry={() => void list.refetch()} />}
       {list.isSuccess && items.length === 0 && <Empty>Nothing yet: follows, likes, comments and @mentions show up here.</Empty>}

@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { session, type Schemas } from '../api/client';
-import { messageOf } from '../api/problem';
 import { AuthorLine } from '../components/AuthorLine';
 import { PostCard } from '../components/PostCard';
-import { Empty, ErrorNote, Loading } from '../components/Status';
+import { Empty, ErrorNote, FailureText, Loading } from '../components/Status';
 import { useRemoveComment, useRemovePost } from '../data/admin';
 import { useAddComment, useComments, useDeleteComment, useDeletePost, useLikers, usePost } from '../data/post';
 import { PostText } from '../components/PostText';
@@ -100,11 +99,7 @@ export function PostPage() {
           <button type="submit" disabled={!text.trim() || add.isPending}>
             Comment
           </button>
-          {add.isError && (
-            <p className="error" role="alert">
-              {messageOf(add.error)}
-            </p>
-          )}
+          <FailureText error={add.error} />
         </form>
         {comments.isPending && <Loading what="comments" />}
         {comments.isError && <ErrorNote error={comments.error} retry={() => void comments.refetch()} />}

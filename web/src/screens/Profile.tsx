@@ -30,30 +30,31 @@ function FollowList({ userId, which }: { userId: string; which: 'followers' | 'f
   );
 }
 
+/** A pressed-or-not button that turns a block or a mute on or off. */
+function RelationshipToggle({
+  on,
+  change,
+  labels: [turnOn, turnOff],
+}: {
+  on: boolean;
+  change: ReturnType<typeof useRelationship>;
+  labels: [string, string];
+}) {
+  return (
+    <button type="button" className="secondary" aria-pressed={on} disabled={change.isPending} onClick={() => change.mutate(!on)}>
+      {on ? turnOff : turnOn}
+    </button>
+  );
+}
+
 /** Block, mute and report: what the person can do about someone else's profile. */
 function SafetyActions({ profile }: { profile: Schemas['UserProfile'] }) {
   const block = useRelationship(profile.id, profile.username, 'block');
   const mute = useRelationship(profile.id, profile.username, 'mute');
   return (
     <div className="actions-row safety-actions">
-      <button
-        type="button"
-        className="secondary"
-        aria-pressed={profile.muting}
-        disabled={mute.isPending}
-        onClick={() => mute.mutate(!profile.muting)}
-      >
-        {profile.muting ? 'Unmute' : 'Mute'}
-      </button>
-      <button
-        type="button"
-        className="secondary"
-        aria-pressed={profile.blocking}
-        disabled={block.isPending}
-        onClick={() => block.mutate(!profile.blocking)}
-      >
-        {profile.blocking ? 'Unblock' : 'Block'}
-      </button>
+      <RelationshipToggle on={profile.muting} change={mute} labels={['Mute', 'Unmute']} />
+      <RelationshipToggle on={profile.blocking} change={block} labels={['Block', 'Unblock']} />
       <ReportButton kind="user" targetId={profile.id} label={`@${profile.username}`} />
       {profile.blocking && (
         <p className="muted">You block @{profile.username}: they cannot follow you, comment on or like your posts, or find you in search.</p>

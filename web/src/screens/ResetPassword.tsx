@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { messageOf } from '../api/problem';
+import { FailureText } from '../components/Status';
 import { requestPasswordReset, resetPassword, useMailToken } from '../data/account-links';
+import { useFormAction } from './useFormAction';
 import { useTitle } from './useTitle';
 
 /** Without a token: ask for a reset mail. With the mailed link's token: set a new password. */
@@ -10,20 +11,9 @@ export function ResetPassword() {
   const token = useMailToken();
   const [sent, setSent] = useState<string | undefined>();
   const [done, setDone] = useState(false);
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
-
-  async function run(task: () => Promise<void>) {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await task();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const [mismatch, setMismatch] = useState(false);
+  const action = useFormAction();
+  const busy = action.isPending;
 
   return (
     <main className="narrow" id="main">
@@ -33,7 +23,7 @@ export function ResetPassword() {
           onSubmit={(e) => {
             e.preventDefault();
             const email = String(new FormData(e.currentTarget).get('email') ?? '');
-            void run(async () => setSent(await requestPasswordReset(email)));
+            action.mutate(async () => setSent(await requestPasswordReset(email)));
           }}
         >
           <p>Enter the address of your account; we mail you a link to set a new password.</p>
@@ -55,11 +45,10 @@ export function ResetPassword() {
             e.preventDefault();
             const form = new FormData(e.currentTarget);
             const password = String(form.get('new-password') ?? '');
-            if (password !== String(form.get('repeat-password') ?? '')) {
-              setError('The two passwords differ.');
-              return;
-            }
-            void run(async () => (await resetPassword(token, password), setDone(true)));
+            const differ = password !== String(form.get('repeat-password') ?? '');
+            setMismatch(differ);
+            if (differ) return action.reset();
+            action.mutate(async () => (await resetPassword(token, password), setDone(true)));
           }}
         >
           <label htmlFor="new-password">New password (at least 12 characters)</label>
@@ -76,12 +65,13 @@ export function ResetPassword() {
           Your password is set, and every session of the account was signed out. <Link to="/signin">Sign in</Link> with the new password.
         </p>
       )}
-      {error && (
+      {mismatch && (
         <p className="error" role="alert">
-          {error}
+          The two passwords differ.
         </p>
       )}
-      {token && error && (
+      <FailureText error={action.error} />
+      {token && (mismatch || action.isError) && (
         <p>
           <Link to="/reset-password" reloadDocument>
             Ask for a new link

@@ -4,7 +4,7 @@ import type { Schemas } from '../api/client';
 import { messageOf } from '../api/problem';
 import { Avatar, mediaContentUrl } from '../components/Avatar';
 import { ImagePicker } from '../components/ImagePicker';
-import { ErrorNote, Loading } from '../components/Status';
+import { ErrorNote, FailureText, Loading } from '../components/Status';
 import { useMe } from '../data/people';
 import { startTwoFactorSetup, useConfirmTwoFactor, useDisableTwoFactor, useTwoFactorStatus, useUpdateProfile } from '../data/settings';
 import { useTitle } from './useTitle';
@@ -43,11 +43,7 @@ function ProfileForm({ me }: { me: Schemas['UserProfile'] }) {
           Save profile
         </button>
         {update.isSuccess && <p role="status">Saved.</p>}
-        {update.isError && (
-          <p className="error" role="alert">
-            {messageOf(update.error)}
-          </p>
-        )}
+        <FailureText error={update.error} />
       </form>
     </section>
   );
@@ -126,11 +122,7 @@ function TwoFactor() {
           <button type="submit" disabled={confirm.isPending}>
             Turn on
           </button>
-          {confirm.isError && (
-            <p className="error" role="alert">
-              {messageOf(confirm.error)}
-            </p>
-          )}
+          <FailureText error={confirm.error} />
         </form>
       )}
       {status.data?.enabled && (
@@ -154,11 +146,7 @@ function TwoFactor() {
           <button type="submit" className="danger" disabled={disable.isPending}>
             Turn off
           </button>
-          {disable.isError && (
-            <p className="error" role="alert">
-              {messageOf(disable.error)}
-            </p>
-          )}
+          <FailureText error={disable.error} />
         </form>
       )}
     </section>

@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { ApiError, messageOf } from '../api/problem';
+import { FailureText } from '../components/Status';
 import { login, loginSecondFactor, loginWithCode, requestCode, type FirstFactor } from '../data/auth';
 import type { EndReason } from '../session/session';
+import { useFormAction } from './useFormAction';
 import { useTitle } from './useTitle';
 
 type Step = { kind: 'password' } | { kind: 'code-request' } | { kind: 'code'; email: string; note: string } | { kind: 'mfa'; mfaToken: string };
@@ -32,21 +34,10 @@ export function SignIn() {
   const location = useLocation();
   const notice = new URLSearchParams(location.search).get('reason');
   const [step, setStep] = useState<Step>({ kind: 'password' });
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const action = useFormAction();
+  const busy = action.isPending;
   const next = (location.state as { from?: string } | null)?.from ?? '/';
 
-  async function run(task: () => Promise<void>) {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await task();
-    } catch (err) {
-      setError(reasonOf(err));
-    } finally {
-      setBusy(false);
-    }
-  }
   const after = (first: FirstFactor) => {
     if (first.kind === 'mfa') setStep({ kind: 'mfa', mfaToken: first.mfaToken });
     else navigate(next, { replace: true });
@@ -65,7 +56,7 @@ export function SignIn() {
         <form
           onSubmit={(e) => (
             e.preventDefault(),
-            void run(async () => after(await login(field(e.currentTarget, 'login'), field(e.currentTarget, 'password'))))
+            action.mutate(async () => after(await login(field(e.currentTarget, 'login'), field(e.currentTarget, 'password'))))
           )}
         >
           <label htmlFor="login">Username or email</label>
@@ -75,7 +66,7 @@ export function SignIn() {
           <button type="submit" disabled={busy}>
             {busy ? 'Signing in…' : 'Sign in'}
           </button>
-          <button type="button" className="link-button" onClick={() => (setError(undefined), setStep({ kind: 'code-request' }))}>
+          <button type="button" className="link-button" onClick={() => (action.reset(), setStep({ kind: 'code-request' }))}>
             Email me a sign-in code instead
           </button>
         </form>
@@ -85,7 +76,7 @@ export function SignIn() {
           onSubmit={(e) => {
             e.preventDefault();
             const email = field(e.currentTarget, 'email');
-            void run(async () => setStep({ kind: 'code', email, note: await requestCode(email) }));
+            action.mutate(async () => setStep({ kind: 'code', email, note: await requestCode(email) }));
           }}
         >
           <label htmlFor="email">Email address</label>
@@ -99,7 +90,9 @@ export function SignIn() {
         </form>
       )}
       {step.kind === 'code' && (
-        <form onSubmit={(e) => (e.preventDefault(), void run(async () => after(await loginWithCode(step.email, field(e.currentTarget, 'code')))))}>
+        <form
+          onSubmit={(e) => (e.preventDefault(), action.mutate(async () => after(await loginWithCode(step.email, field(e.currentTarget, 'code')))))}
+        >
           <p role="status">{step.note}</p>
           <label htmlFor="code">The 6-digit code from the email</label>
           <input id="code" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" required maxLength={6} />
@@ -112,7 +105,7 @@ export function SignIn() {
         <form
           onSubmit={(e) => (
             e.preventDefault(),
-            void run(async () => (await loginSecondFactor(step.mfaToken, field(e.currentTarget, 'mfa')), navigate(next, { replace: true })))
+            action.mutate(async () => (await loginSecondFactor(step.mfaToken, field(e.currentTarget, 'mfa')), navigate(next, { replace: true })))
           )}
         >
           <p>Two-factor authentication is on for this account.</p>
@@ -123,11 +116,7 @@ export function SignIn() {
           </button>
         </form>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FailureText error={action.error} describe={reasonOf} />
       <p>
         <Link to="/reset-password">Forgot password?</Link>
       </p>

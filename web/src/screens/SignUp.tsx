@@ -1,14 +1,13 @@
-import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { messageOf } from '../api/problem';
+import { FailureText } from '../components/Status';
 import { register } from '../data/auth';
+import { useFormAction } from './useFormAction';
 import { useTitle } from './useTitle';
 
 export function SignUp() {
   useTitle('Create an account');
   const navigate = useNavigate();
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const action = useFormAction();
 
   return (
     <main className="narrow" id="main">
@@ -18,12 +17,10 @@ export function SignUp() {
           e.preventDefault();
           const form = new FormData(e.currentTarget);
           const value = (k: string) => String(form.get(k) ?? '');
-          setBusy(true);
-          setError(undefined);
-          register({ username: value('username'), email: value('email'), password: value('password') })
-            .then(() => navigate('/settings?welcome=1', { replace: true }))
-            .catch((err: unknown) => setError(messageOf(err)))
-            .finally(() => setBusy(false));
+          action.mutate(async () => {
+            await register({ username: value('username'), email: value('email'), password: value('password') });
+            await navigate('/settings?welcome=1', { replace: true });
+          });
         }}
       >
         <label htmlFor="username">Username</label>
@@ -55,15 +52,11 @@ export function SignUp() {
         <p id="password-help" className="help">
           At least 12 characters, not containing your username.
         </p>
-        <button type="submit" disabled={busy}>
-          {busy ? 'Creating…' : 'Create account'}
+        <button type="submit" disabled={action.isPending}>
+          {action.isPending ? 'Creating…' : 'Create account'}
         </button>
       </form>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FailureText error={action.error} />
       <p>
         Already have an account? <Link to="/signin">Sign in</Link>
       </p>

@@ -1,9 +1,9 @@
 import { useMutation } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { messageOf } from '../api/problem';
 import { useMailToken, verifyEmail } from '../data/account-links';
 import { useClaims } from '../session/useSession';
 import { useTitle } from './useTitle';
+import { FailureText } from '../components/Status';
 
 /** The mailed link of a new or changed address: one press confirms it. */
 export function VerifyEmail() {
@@ -32,11 +32,7 @@ export function VerifyEmail() {
           Confirmed: <strong>{verify.data.email}</strong> is your account’s address.
         </p>
       )}
-      {verify.isError && (
-        <p className="error" role="alert">
-          {messageOf(verify.error)}
-        </p>
-      )}
+      <FailureText error={verify.error} />
       <p>{signedIn ? <Link to="/settings/security">Back to settings</Link> : <Link to="/signin">Sign in</Link>}</p>
     </main>
   );

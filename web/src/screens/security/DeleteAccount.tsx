@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { messageOf } from '../../api/problem';
 import { deleteAccount } from '../../data/security';
+import { FailureText } from '../../components/Status';
 
 /** Deletion after re-authentication: the password, or a code of the second factor. */
 export function DeleteAccount() {
@@ -38,11 +38,7 @@ export function DeleteAccount() {
         <button type="submit" className="danger" disabled={remove.isPending}>
           {remove.isPending ? 'Deleting…' : 'Delete my account'}
         </button>
-        {remove.isError && (
-          <p className="error" role="alert">
-            {messageOf(remove.error)}
-          </p>
-        )}
+        <FailureText error={remove.error} />
       </form>
     </section>
   );

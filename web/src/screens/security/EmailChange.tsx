@@ -1,5 +1,5 @@
-import { messageOf } from '../../api/problem';
 import { useChangeEmail } from '../../data/security';
+import { FailureText } from '../../components/Status';
 
 /** A new address (confirmed by the link mailed to it), with the password as proof. */
 export function EmailChange() {
@@ -22,11 +22,7 @@ export function EmailChange() {
           Change email address
         </button>
         {change.isSuccess && <p role="status">{change.data.message}</p>}
-        {change.isError && (
-          <p className="error" role="alert">
-            {messageOf(change.error)}
-          </p>
-        )}
+        <FailureText error={change.error} />
       </form>
     </section>
   );

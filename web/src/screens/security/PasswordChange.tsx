@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { messageOf } from '../../api/problem';
 import { useChangePassword } from '../../data/security';
+import { FailureText } from '../../components/Status';
 
 /** The current password and a new one; auth signs every other session out. */
 export function PasswordChange() {
@@ -47,11 +47,7 @@ export function PasswordChange() {
             Password changed. {change.data.sessionsRevoked} other session{change.data.sessionsRevoked === 1 ? ' was' : 's were'} signed out.
           </p>
         )}
-        {change.isError && (
-          <p className="error" role="alert">
-            {messageOf(change.error)}
-          </p>
-        )}
+        <FailureText error={change.error} />
       </form>
     </section>
   );
