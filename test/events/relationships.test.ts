@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../mesh/src/db/database.js';
 import { sessionApi } from '../helpers/session-api.js';
-import { startStack, newSession, type Session, type Stack } from '../helpers/stack.js';
+import { startStack, type Session, type Stack } from '../helpers/stack.js';
 import { within } from '../helpers/within.js';
+import { personWithProfile } from './person-with-profile.js';
 import { makeAdmin } from '../security/lib.js';
 
 /**
@@ -29,12 +30,7 @@ afterAll(async () => {
 
 const api = sessionApi(() => stack.url);
 
-/** A signed-in user whose profile exists at users (created on first use). */
-async function person(prefix: string): Promise<Session> {
-  const s = await newSession(stack.url, prefix);
-  expect((await api('/api/v1/users/me', s)).status).toBe(200);
-  return s;
-}
+const person = personWithProfile(() => stack.url);
 
 /** Waits until `service`'s read model holds this state of the pair. */
 const seen = (db: Database, owner: Session, other: Session, blocked: boolean, muted: boolean) =>
