@@ -1,14 +1,13 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Router from '@koa/router';
 import { createApp, CORS_METHODS } from '../src/app.js';
-import { baseConfigSchema, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { Readiness } from '../src/http/health.js';
 import { plainValidationMessage } from '../src/http/validation-messages.js';
 import { loadOpenApi } from '../src/contract/openapi.js';
 import { SERVICES } from '../src/topology.js';
+import { offlineConfig, serveOnLoopback } from '../../test/helpers/offline-app.js';
 
 /**
  * The HTTP rules every service gets from the app factory: exact routing like the mesh, 405 with
@@ -61,18 +60,11 @@ function registerRoutes(router: Router) {
   });
 }
 
-let server: http.Server;
+let server: Awaited<ReturnType<typeof serveOnLoopback>>;
 let base: string;
 
 beforeAll(async () => {
-  const config = loadConfig(baseConfigSchema, {
-    DATABASE_URL: 'postgres://unused@127.0.0.1:9/unused',
-    PORT: '0',
-    JWT_ISSUER: 'http://issuer.test',
-    JWKS_URL: 'http://127.0.0.1:9/jwks.json',
-    CORS_ORIGINS: 'http://app.test',
-    LOG_LEVEL: 'silent',
-  });
+  const config = offlineConfig({ CORS_ORIGINS: 'http://app.test' });
   const app = createApp({
     service: 'contract-test',
     config,
@@ -81,13 +73,12 @@ beforeAll(async () => {
     readiness: new Readiness({}),
     openapi: OPENAPI,
   });
-  server = http.createServer(app.callback());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveOnLoopback(app.callback());
+  base = server.base;
 });
 
 afterAll(async () => {
-  await new Promise<void>((r) => server.close(() => r()));
+  await server.close();
 });
 
 async function call(method: string, path: string, headers: Record<string, string> = {}) {
@@ -173,11 +164,7 @@ describe('query parameters', () => {
   });
 
   it('refuses to register an operation the OpenAPI document does not have (a stale document)', () => {
-    const config = loadConfig(baseConfigSchema, {
-      DATABASE_URL: 'postgres://unused@127.0.0.1:9/unused',
-      JWT_ISSUER: 'http://issuer.test',
-      JWKS_URL: 'http://127.0.0.1:9/jwks.json',
-    });
+    const config = offlineConfig();
     expect(() =>
       createApp({
         service: 'stale',

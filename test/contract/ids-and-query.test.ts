@@ -4,12 +4,11 @@
 // tsoa-generated routes and committed contract run in mesh's app factory with a caller that passes
 // authentication (an admin token, or the workload the contract names); the controllers get no
 // dependencies at all, so an operation whose handler were reached would fail with a 500.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseConfigSchema, createApp, createLogger, loadConfig, loadOpenApi, Readiness, signLocalAssertion, type UserPrincipal } from '@agora/mesh';
+import { createApp, createLogger, loadOpenApi, Readiness, signLocalAssertion, type UserPrincipal } from '@agora/mesh';
 import { SERVICE_NAMES } from '../../mesh/src/topology.js';
 import { loadServiceRoutes } from '../helpers/service-routes.js';
+import { offlineConfig, serveOnLoopback } from '../helpers/offline-app.js';
 
 const REGISTER = await loadServiceRoutes();
 const KEY = 'k'.repeat(40);
@@ -34,21 +33,13 @@ function isUuidParam(doc: Doc, p: Param): boolean {
   return !!s?.pattern && s.pattern.includes('[0-9a-fA-F]{8}-');
 }
 
-const servers: http.Server[] = [];
+const servers: Array<Awaited<ReturnType<typeof serveOnLoopback>>> = [];
 const bases: Record<string, string> = {};
 const docs: Record<string, Doc> = {};
 
 beforeAll(async () => {
   for (const service of SERVICE_NAMES) {
-    const config = loadConfig(baseConfigSchema, {
-      DATABASE_URL: 'postgres://unused@127.0.0.1:9/unused',
-      PORT: '0',
-      JWT_ISSUER: 'http://issuer.test',
-      JWKS_URL: 'http://127.0.0.1:9/jwks.json',
-      MESH_IDENTITY: 'local',
-      MESH_LOCAL_KEY: KEY,
-      LOG_LEVEL: 'silent',
-    });
+    const config = offlineConfig({ MESH_IDENTITY: 'local', MESH_LOCAL_KEY: KEY });
     docs[service] = (await loadOpenApi(service)) as Doc;
     const app = createApp({
       service,
@@ -60,15 +51,14 @@ beforeAll(async () => {
       verifier: { verify: async () => admin },
       deps: {},
     });
-    const server = http.createServer(app.callback());
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const server = await serveOnLoopback(app.callback());
     servers.push(server);
-    bases[service] = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    bases[service] = server.base;
   }
 });
 
 afterAll(async () => {
-  await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  await Promise.all(servers.map((s) => s.close()));
 });
 
 /** Headers that pass the operation's authentication: the workload it names, or an admin token. */

@@ -3,25 +3,14 @@
 // tsoa-generated routes and controller, its committed contract, mesh's app factory and
 // authentication module; only the token verifier and the domain behind the controller are stand-ins
 // (no database), so the test sees exactly which caller reached the handler.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Router from '@koa/router';
-import {
-  baseConfigSchema,
-  createApp,
-  createLogger,
-  isTokenOptional,
-  loadConfig,
-  loadOpenApi,
-  Readiness,
-  TokenRejected,
-  type UserPrincipal,
-} from '@agora/mesh';
+import { createApp, createLogger, isTokenOptional, loadOpenApi, Readiness, TokenRejected, type UserPrincipal } from '@agora/mesh';
 import { RegisterRoutes as postsRoutes } from '../../services/posts/src/generated/routes.js';
 import { ROOT } from '../cluster/lib.js';
+import { offlineConfig, serveOnLoopback } from '../helpers/offline-app.js';
 
 const USER = '3f1c8a52-6d0e-4b7a-9f43-2a9d1c7e5b10';
 const POST = '7d7c4d0e-1b7a-4c51-9a55-0c9a1f2b3c4d';
@@ -51,17 +40,11 @@ const posts = {
   },
 };
 
-let server: http.Server;
+let server: Awaited<ReturnType<typeof serveOnLoopback>> | undefined;
 let base: string;
 
 beforeAll(async () => {
-  const config = loadConfig(baseConfigSchema, {
-    DATABASE_URL: 'postgres://unused@127.0.0.1:9/unused',
-    PORT: '0',
-    JWT_ISSUER: 'http://issuer.test',
-    JWKS_URL: 'http://127.0.0.1:9/jwks.json',
-    LOG_LEVEL: 'silent',
-  });
+  const config = offlineConfig();
   const app = createApp({
     service: 'posts',
     config,
@@ -77,13 +60,12 @@ beforeAll(async () => {
     },
     deps: { posts },
   });
-  server = http.createServer(app.callback());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveOnLoopback(app.callback());
+  base = server.base;
 });
 
 afterAll(async () => {
-  await new Promise<void>((r) => server?.close(() => r()));
+  await server?.close();
 });
 
 async function get(p: string, authorization?: string) {
