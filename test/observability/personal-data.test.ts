@@ -12,14 +12,13 @@
  * Needs the root vitest config (its global PostgreSQL); skipped without it, loudly.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateService } from '@agora/mesh';
 import { SQL_SANITISED_ATTRIBUTE } from '@agora/mesh/observability/sql-sanitiser';
 import { serviceScript } from '@agora/tools/local/services';
 import { freshDatabase, testAdminUrl } from '../helpers/db.js';
 import { spawnService, type ServiceProcess } from '../../mesh/test/observability/processes.js';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../mesh/test/observability/otlp-receiver.js';
 import { migrations } from '../../services/auth/src/migrations/index.js';
 
 let adminUrl: string | undefined;
@@ -30,15 +29,7 @@ try {
 }
 if (!adminUrl) console.warn('[personal-data] SKIPPED: no test PostgreSQL (run with the root vitest config)');
 
-interface OtlpSpan {
-  name: string;
-  kind: number;
-  attributes?: Array<{ key: string; value: Record<string, unknown> }>;
-  events?: Array<{ name: string; attributes?: Array<{ key: string; value: Record<string, unknown> }> }>;
-}
-const spans: Array<OtlpSpan & { scope: string }> = [];
-const rawExports: string[] = [];
-let receiver: http.Server | undefined;
+let receiver: OtlpReceiver | undefined;
 let auth: ServiceProcess | undefined;
 
 const token = randomBytes(4).toString('hex');
@@ -59,31 +50,17 @@ async function post(path: string, body: unknown, headers: Record<string, string>
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> | undefined };
 }
 
-function attributeMap(list: OtlpSpan['attributes']): Record<string, unknown> {
+function attributeMap(list: ReceivedSpan['attributes']): Record<string, unknown> {
   return Object.fromEntries((list ?? []).map(({ key, value }) => [key, value.stringValue ?? value.boolValue ?? value.intValue]));
 }
 
 describe.skipIf(!adminUrl)('personal data in traces and logs', () => {
   beforeAll(async () => {
-    receiver = http.createServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (c: string) => (body += c));
-      req.on('end', () => {
-        rawExports.push(body);
-        const doc = JSON.parse(body) as { resourceSpans?: Array<{ scopeSpans?: Array<{ scope?: { name?: string }; spans?: OtlpSpan[] }> }> };
-        for (const rs of doc.resourceSpans ?? [])
-          for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ ...s, scope: ss.scope?.name ?? '?' });
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((r) => receiver!.listen(0, '127.0.0.1', r));
+    receiver = await startOtlpReceiver();
     const database = await freshDatabase('auth_personal_data');
     await migrateService('auth', database, migrations);
     auth = await spawnService('auth', serviceScript('auth', 'main'), {
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '100',
+      ...receiver.env,
       LOG_LEVEL: 'debug',
       DATABASE_URL: database,
       PORT: '0',
@@ -128,17 +105,17 @@ describe.skipIf(!adminUrl)('personal data in traces and logs', () => {
 
     // every request's spans are exported (100 ms batches): wait for the last one, the sign-out
     const deadline = Date.now() + 15_000;
-    while (!spans.some((s) => s.name === 'POST /api/v1/auth/logout') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!receiver!.spans.some((s) => s.name === 'POST /api/v1/auth/logout') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 500));
   }, 120_000);
 
   afterAll(async () => {
     await auth?.stop();
-    await new Promise((r) => (receiver ? receiver.close(r) : r(undefined)));
+    await receiver?.close();
   });
 
   it('exported the spans of every step, including the database queries of the sign-in', () => {
-    const names = new Set(spans.map((s) => s.name));
+    const names = new Set(receiver!.spans.map((s) => s.name));
     for (const route of [
       'POST /api/v1/auth/register',
       'POST /api/v1/auth/login',
@@ -148,14 +125,18 @@ describe.skipIf(!adminUrl)('personal data in traces and logs', () => {
     ]) {
       expect(names, route).toContain(route);
     }
-    const queries = spans.filter((s) => s.scope.includes('instrumentation-pg') && attributeMap(s.attributes)['db.query.text'] !== undefined);
+    const queries = receiver!.spans.filter(
+      (s) => s.scope.includes('instrumentation-pg') && attributeMap(s.attributes)['db.query.text'] !== undefined,
+    );
     expect(queries.length).toBeGreaterThan(5);
     // the sign-in's user lookup is among them (so the check below covers it)
     expect(queries.some((q) => /\busers\b/i.test(String(attributeMap(q.attributes)['db.query.text'])))).toBe(true);
   });
 
   it('records every database statement sanitised: marked by mesh, no quoted literal, no bound values', () => {
-    const queries = spans.filter((s) => s.scope.includes('instrumentation-pg') && attributeMap(s.attributes)['db.query.text'] !== undefined);
+    const queries = receiver!.spans.filter(
+      (s) => s.scope.includes('instrumentation-pg') && attributeMap(s.attributes)['db.query.text'] !== undefined,
+    );
     for (const q of queries) {
       const attrs = attributeMap(q.attributes);
       expect(attrs[SQL_SANITISED_ATTRIBUTE], `${q.name}: ${String(attrs['db.query.text'])}`).toBe(true);
@@ -166,15 +147,15 @@ describe.skipIf(!adminUrl)('personal data in traces and logs', () => {
   });
 
   it('puts no path, query string or full URL on any span (route templates only)', () => {
-    for (const s of spans) {
+    for (const s of receiver!.spans) {
       const keys = Object.keys(attributeMap(s.attributes));
       for (const forbidden of ['url.path', 'url.query', 'url.full', 'http.url', 'http.target']) expect(keys, `${s.name}`).not.toContain(forbidden);
     }
   });
 
   it("exports none of the user's data, tokens or hashes in any span", () => {
-    expect(rawExports.length).toBeGreaterThan(0);
-    const exported = rawExports.join('\n');
+    expect(receiver!.rawExports.length).toBeGreaterThan(0);
+    const exported = receiver!.rawExports.join('\n');
     const leaks = [...secrets].filter(([, value]) => exported.includes(value)).map(([what]) => what);
     expect(leaks).toEqual([]);
   });

@@ -9,8 +9,6 @@
  * sampled" is obeyed in both services, resource service.name is the service's name, and the
  * histograms carry the trace id as an exemplar.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,51 +20,22 @@ import { freshDatabase } from '../../../test/helpers/db.js';
 import { migrations } from '../../../services/auth/src/migrations/index.js';
 import { REPO_ROOT } from './exposition.js';
 import { spawnService, type ServiceProcess } from './processes.js';
-
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  attributes?: Array<{ key: string; value: Record<string, unknown> }>;
-  status?: { code?: number };
-}
-interface CollectedSpan extends OtlpSpan {
-  service: string;
-  scope: string;
-}
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 
 const SPAN_KIND_SERVER = 2;
 const SPAN_KIND_CLIENT = 3;
 const MESH_KEY = 'm'.repeat(40);
 
-const spans: CollectedSpan[] = [];
-let receiver: http.Server;
+let receiver: OtlpReceiver;
 let auth: ServiceProcess;
 let posts: ServiceProcess;
 let ingress: Ingress;
 let ingressUrl = '';
 
-function collect(body: string): void {
-  const doc = JSON.parse(body) as {
-    resourceSpans?: Array<{
-      resource?: { attributes?: Array<{ key: string; value: { stringValue?: string } }> };
-      scopeSpans?: Array<{ scope?: { name?: string }; spans?: OtlpSpan[] }>;
-    }>;
-  };
-  for (const rs of doc.resourceSpans ?? []) {
-    const service = rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
-    for (const ss of rs.scopeSpans ?? []) {
-      for (const s of ss.spans ?? []) spans.push({ ...s, service, scope: ss.scope?.name ?? '?' });
-    }
-  }
-}
-
-async function traceSpans(traceId: string, predicate: (all: CollectedSpan[]) => boolean, timeoutMs = 15_000): Promise<CollectedSpan[]> {
+async function traceSpans(traceId: string, predicate: (all: ReceivedSpan[]) => boolean, timeoutMs = 15_000): Promise<ReceivedSpan[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = spans.filter((s) => s.traceId === traceId);
+    const found = receiver.spans.filter((s) => s.traceId === traceId);
     if (predicate(found)) return found;
     if (Date.now() > deadline) {
       throw new Error(
@@ -78,21 +47,8 @@ async function traceSpans(traceId: string, predicate: (all: CollectedSpan[]) => 
 }
 
 beforeAll(async () => {
-  receiver = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (body += c));
-    req.on('end', () => {
-      if (req.url === '/v1/traces' && String(req.headers['content-type']).includes('json')) collect(body);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const otel = {
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-    OTEL_BSP_SCHEDULE_DELAY: '100',
-  };
+  receiver = await startOtlpReceiver();
+  const otel = receiver.env;
   const authDb = await freshDatabase('auth_trace');
   await migrateService('auth', authDb, migrations);
   // No OTEL_SERVICE_NAME for auth: register.ts names it from services/auth/dist/main.bundle.mjs.
@@ -129,11 +85,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await ingress?.close(1_000);
   await Promise.all([posts?.stop(), auth?.stop()]);
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
 });
 
 /** The spans of one request across posts and auth, with the expected parent/child links. */
-function assertCrossServiceTrace(found: CollectedSpan[], rootParent: string): void {
+function assertCrossServiceTrace(found: ReceivedSpan[], rootParent: string): void {
   const postsServer = found.find((s) => s.service === 'posts' && s.kind === SPAN_KIND_SERVER);
   const client = found.find((s) => s.service === 'posts' && s.kind === SPAN_KIND_CLIENT && s.name === 'GET auth');
   const authServer = found.find((s) => s.service === 'auth' && s.kind === SPAN_KIND_SERVER);
@@ -144,7 +100,7 @@ function assertCrossServiceTrace(found: CollectedSpan[], rootParent: string): vo
   expect(postsServer!.parentSpanId).toBe(rootParent);
   // the client span descends from posts' server span
   const byId = new Map(found.map((s) => [s.spanId, s]));
-  let cursor: CollectedSpan | undefined = client;
+  let cursor: ReceivedSpan | undefined = client;
   const chain: string[] = [];
   while (cursor && cursor !== postsServer) {
     chain.push(cursor.name);
@@ -166,7 +122,7 @@ function assertCrossServiceTrace(found: CollectedSpan[], rootParent: string): vo
 }
 
 /** OTLP/JSON attributes as a plain object (string, int and bool values). */
-function attributesOf(span: OtlpSpan): Record<string, unknown> {
+function attributesOf(span: ReceivedSpan): Record<string, unknown> {
   return Object.fromEntries(
     (span.attributes ?? []).map(({ key, value }) => [
       key,
@@ -175,7 +131,7 @@ function attributesOf(span: OtlpSpan): Record<string, unknown> {
   );
 }
 
-const isComplete = (f: CollectedSpan[]) =>
+const isComplete = (f: ReceivedSpan[]) =>
   f.some((s) => s.service === 'auth' && s.kind === SPAN_KIND_SERVER) &&
   f.some((s) => s.service === 'posts' && s.kind === SPAN_KIND_SERVER) &&
   f.some((s) => s.service === 'posts' && s.kind === SPAN_KIND_CLIENT);
@@ -213,7 +169,7 @@ describe('one request across two services is one trace', () => {
     const control = randomBytes(16).toString('hex');
     await fetch(`${ingressUrl}/api/v1/posts/probe/keys`, { headers: { traceparent: `00-${control}-${randomBytes(8).toString('hex')}-01` } });
     await traceSpans(control, isComplete);
-    expect(spans.filter((s) => s.traceId === traceId)).toEqual([]);
+    expect(receiver.spans.filter((s) => s.traceId === traceId)).toEqual([]);
   });
 
   it('marks a server span whose answer is a 5xx as an error', async () => {
@@ -261,7 +217,7 @@ describe('one request across two services is one trace', () => {
     await fetch(`${auth.url}/healthz/ready`, { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } });
     await fetch(`${auth.url}/metrics`, { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } });
     await new Promise((r) => setTimeout(r, 600));
-    expect(spans.filter((s) => s.traceId === traceId)).toEqual([]);
+    expect(receiver.spans.filter((s) => s.traceId === traceId)).toEqual([]);
   });
 
   it('logs carry trace_id, span_id and request_id', () => {
