@@ -172,6 +172,11 @@ describe('live: Prometheus → Alertmanager → webhook receiver', () => {
 
   it('inhibits the SLO page while AgoraDatabaseDown fires (same cluster)', async () => {
     const now = new Date().toISOString();
+    const sloPage = (cluster: string) => ({
+      labels: { alertname: 'AgoraAvailabilityBurnRateFast', severity: 'critical', slo: 'availability', sli: 'edge', service: 'auth', cluster },
+      annotations: {},
+      startsAt: now,
+    });
     const post = await fetch(`${alertmanager!.url}/api/v2/alerts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -181,31 +186,9 @@ describe('live: Prometheus → Alertmanager → webhook receiver', () => {
           annotations: { runbook_url: `${RUNBOOK_BASE}/AgoraDatabaseDown.md` },
           startsAt: now,
         },
-        {
-          labels: {
-            alertname: 'AgoraAvailabilityBurnRateFast',
-            severity: 'critical',
-            slo: 'availability',
-            sli: 'edge',
-            service: 'auth',
-            cluster: 'inhibit-test',
-          },
-          annotations: {},
-          startsAt: now,
-        },
+        sloPage('inhibit-test'),
         // another cluster's SLO page is not inhibited: the proof that inhibition, not routing, holds the first back
-        {
-          labels: {
-            alertname: 'AgoraAvailabilityBurnRateFast',
-            severity: 'critical',
-            slo: 'availability',
-            sli: 'edge',
-            service: 'auth',
-            cluster: 'other',
-          },
-          annotations: {},
-          startsAt: now,
-        },
+        sloPage('other'),
       ]),
     });
     expect(post.status).toBe(200);

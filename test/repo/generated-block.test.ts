@@ -38,6 +38,8 @@ describe('generated blocks', () => {
 });
 
 describe("web/Dockerfile's shared stages", () => {
+  /** Stages that reach web/Dockerfile line for line. */
+  const depsAndMesh = ['', 'FROM manifests AS deps', 'RUN npm ci', '', 'FROM deps AS mesh', 'RUN tsc -b mesh'];
   const root = [
     'ARG NODE_IMAGE=node',
     '',
@@ -46,12 +48,7 @@ describe("web/Dockerfile's shared stages", () => {
     '# BEGIN generated block "service-manifests"',
     'COPY services/a/package.json services/a/',
     '# END generated block "service-manifests"',
-    '',
-    'FROM manifests AS deps',
-    'RUN npm ci',
-    '',
-    'FROM deps AS mesh',
-    'RUN tsc -b mesh',
+    ...depsAndMesh,
     '',
     '# ---- build: not shared',
     'FROM mesh AS build',
@@ -62,12 +59,7 @@ describe("web/Dockerfile's shared stages", () => {
       '# ---- manifests: why',
       'FROM ${NODE_IMAGE} AS manifests',
       'COPY services/a/package.json services/a/',
-      '',
-      'FROM manifests AS deps',
-      'RUN npm ci',
-      '',
-      'FROM deps AS mesh',
-      'RUN tsc -b mesh',
+      ...depsAndMesh,
     ]);
   });
 
