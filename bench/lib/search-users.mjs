@@ -4,13 +4,8 @@
 // thousand people (what a real directory looks like), not every row ('bench_1'…'bench_99999' would
 // make every query match everything) and not none. They are removed afterwards, so the rows that
 // follow see the database they always did.
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { withClient } from '@agora/tools/local/databases';
 import { assertHealthy, load, round } from './load.mjs';
-
-// pg as mesh resolves it (a dependency of mesh, not of the root package), as feed-data.mjs does.
-const pg = createRequire(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../mesh/package.json'))('pg');
 
 export const SEARCH_USERS = 100_000;
 
@@ -44,16 +39,6 @@ export const PREFIX_QUERIES = [
 /** Typos of each kind (substitution, insertion, swap, deletion): matched by word similarity, the expensive part. */
 export const TYPO_QUERIES = ['lovelase', 'hoppre', 'dijkstar', 'knth', 'barbbara'];
 export const SEARCH_QUERIES = [...PREFIX_QUERIES, ...TYPO_QUERIES];
-
-async function withClient(url, fn) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** 100 k profiles with believable names; returns the seconds it took. */
 export async function loadProfiles(usersUrl) {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITED_ACTIONS } from '../../mesh/src/limits/actions.js';
 import { freePort, startServiceProcess, type ServiceProcess } from '../helpers/processes.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { account, expectProblem, json, withDb, type Answer } from './lib.js';
+import { account, expectProblem, json, type Answer } from './lib.js';
+import { withClient } from '../../tools/src/local/databases.js';
 
 /**
  * Per-account rate limits (SECURITY.md "Per-account rate limits") across real processes: posts with
@@ -22,7 +23,9 @@ afterAll(async () => {
 });
 
 const postsBy = (userId: string) =>
-  withDb(stack.databases.posts!, async (c) => Number((await c.query('SELECT count(*) AS n FROM posts WHERE author_id = $1', [userId])).rows[0].n));
+  withClient(stack.databases.posts!, async (c) =>
+    Number((await c.query('SELECT count(*) AS n FROM posts WHERE author_id = $1', [userId])).rows[0].n),
+  );
 
 describe('the default post budget, through the ingress and a second replica', () => {
   it('12 parallel posts of one account: exactly 5 created, 7 refused with 429 + Retry-After; another account is untouched', async () => {

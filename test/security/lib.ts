@@ -10,6 +10,7 @@ import { ROOT } from '../helpers/processes.js';
 import { newSession, type Session, type Stack } from '../helpers/stack.js';
 import { createAgoraClient } from '../../openapi/client/index.js';
 import { SERVICE_NAMES, type ServiceName } from '../../mesh/src/topology.js';
+import { withClient } from '../../tools/src/local/databases.js';
 
 /**
  * Shared helpers of the cross-service security suites: the contracts as a list of operations, an
@@ -278,7 +279,7 @@ function setTokens(acc: Account, tokens: { accessToken: string; refreshToken: st
 
 /** Roles are auth's data: grant admin in auth's database, then refresh so the new token carries it. */
 export async function makeAdmin(stack: Stack, acc: Account): Promise<Account> {
-  await withDb(stack.databases.auth!, (c) => c.query(`UPDATE users SET roles = ARRAY['user','admin'] WHERE id = $1`, [acc.id]));
+  await withClient(stack.databases.auth!, (c) => c.query(`UPDATE users SET roles = ARRAY['user','admin'] WHERE id = $1`, [acc.id]));
   const r = await createAgoraClient(stack.url).POST('/api/v1/auth/refresh', { body: { refreshToken: acc.refreshToken } });
   if (!r.data) throw new Error(`refresh failed: ${r.response.status} ${JSON.stringify(r.error)}`);
   setTokens(acc, r.data);
@@ -323,16 +324,6 @@ export async function fixtures(base: string, owner: Account): Promise<Fixtures> 
 // ---------------------------------------------------------------------------------------------
 // Databases
 // ---------------------------------------------------------------------------------------------
-
-export async function withDb<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 /**
  * Tables whose rows a *refused* request may legitimately write, by design:
@@ -439,7 +430,7 @@ export function diff(a: Record<string, string>, b: Record<string, string>): stri
 
 /** auth's current signing key, read from its database and unsealed like auth does (AES-256-GCM). */
 export async function authSigningKey(stack: Stack): Promise<{ kid: string; privateKey: CryptoKey }> {
-  const row = await withDb(
+  const row = await withClient(
     stack.databases.auth!,
     async (c) =>
       (

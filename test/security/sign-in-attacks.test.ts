@@ -4,7 +4,8 @@ import { generate } from 'otplib';
 import { SERVICE_NAMES } from '@agora/mesh';
 import { builtServices, startStack, type Stack } from '../helpers/stack.js';
 import { pngBytes } from '../helpers/image-bytes.js';
-import { expectProblem, json, jsonFrom, makeAdmin, send, withDb, type Account } from './lib.js';
+import { expectProblem, json, jsonFrom, makeAdmin, send, type Account } from './lib.js';
+import { withClient } from '../../tools/src/local/databases.js';
 
 /**
  * Sign-in attacked from outside, through the ingress of a stack that runs auth with the product's
@@ -142,7 +143,7 @@ describe('sign-in under attack (real limits, through the ingress)', () => {
     const verify = await fetch(`${stack.url}/api/v1/auth/verify`, { headers: { authorization: `Bearer ${String(res.body.accessToken)}` } });
     expect(verify.status).toBe(401);
     await verify.body?.cancel();
-    const mails = await withDb(stack.databases.auth!, (c) =>
+    const mails = await withClient(stack.databases.auth!, (c) =>
       c.query<{ n: string }>('SELECT count(*) AS n FROM mail_outbox WHERE recipient = $1 AND subject LIKE $2', [
         owner.email,
         'Someone tried to sign up%',
@@ -173,7 +174,7 @@ describe('second factor under attack', () => {
       403,
       'setup with a wrong password',
     );
-    const rows = await withDb(stack.databases.auth!, (c) => c.query('SELECT 1 FROM totp_credentials WHERE user_id = $1', [u.id]));
+    const rows = await withClient(stack.databases.auth!, (c) => c.query('SELECT 1 FROM totp_credentials WHERE user_id = $1', [u.id]));
     expect(rows.rowCount).toBe(0);
   });
 

@@ -1,17 +1,6 @@
-import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { freshDatabase } from '../../test/helpers/db.js';
-import { databaseUrl } from '../src/testing/postgres.js';
-
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+import { databaseUrl, withClient } from '../src/testing/postgres.js';
 
 describe('test PostgreSQL harness', () => {
   it('provides a real server and says which kind', async () => {

@@ -1,7 +1,7 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { startDaemon, type RunningDaemon } from './daemon.js';
+import { startDaemon, type DaemonPlacement, type RunningDaemon } from './daemon.js';
 import { REPO_ROOT } from './prometheus.js';
 
 /**
@@ -70,15 +70,9 @@ export async function localAlertmanagerConfig(options: LocalAlertmanagerOptions 
   return config;
 }
 
-export interface AlertmanagerOptions {
+export interface AlertmanagerOptions extends DaemonPlacement {
   /** The config to run (see localAlertmanagerConfig); written to `dataDir/alertmanager.yml`. */
   config: AlertmanagerConfig;
-  dataDir: string;
-  port: number;
-  host?: string;
-  bin?: string;
-  onLog?: (line: string) => void;
-  readyTimeoutMs?: number;
 }
 
 /** Starts Alertmanager (no cluster gossip port) and waits until `/-/ready` answers 200. */

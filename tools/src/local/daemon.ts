@@ -18,6 +18,18 @@ export interface DaemonOptions {
   readyTimeoutMs?: number;
 }
 
+/** What a caller chooses when it starts Prometheus or Alertmanager: where it keeps state and listens. */
+export interface DaemonPlacement {
+  dataDir: string;
+  port: number;
+  host?: string;
+  /** The binary; `.tools/bin/<name>` when absent. */
+  bin?: string;
+  /** Each line of the server's own log (logfmt). */
+  onLog?: (line: string) => void;
+  readyTimeoutMs?: number;
+}
+
 export interface RunningDaemon {
   readonly url: string;
   readonly pid: number;

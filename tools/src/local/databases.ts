@@ -26,8 +26,9 @@ function checkName(name: string): void {
   if (!NAME.test(name)) throw new Error(`invalid database name "${name}" (lower-case letters, digits, _; at most 63)`);
 }
 
-async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 });
+/** One connection to `url` for the length of `fn`, closed whatever `fn` does (also for tests and the bench). */
+export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
     return await fn(client);
@@ -39,7 +40,7 @@ async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise
 /** Creates database `name` unless it exists. Returns true when it was created now. */
 export async function createDatabase(adminUrl: string, name: string): Promise<boolean> {
   checkName(name);
-  return withAdmin(adminUrl, async (client) => {
+  return withClient(adminUrl, async (client) => {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
     if (rowCount) return false;
     try {
@@ -63,5 +64,5 @@ export async function ensureDatabases(adminUrl: string, names: readonly string[]
 /** Drops database `name` if it exists, disconnecting its sessions. */
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   checkName(name);
-  await withAdmin(adminUrl, (client) => client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`));
+  await withClient(adminUrl, (client) => client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`));
 }

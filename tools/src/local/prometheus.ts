@@ -2,7 +2,7 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { startDaemon, type RunningDaemon } from './daemon.js';
+import { startDaemon, type DaemonPlacement, type RunningDaemon } from './daemon.js';
 
 /**
  * Runs the real Prometheus server (the binary `scripts/install-tools.sh` puts in `.tools/bin/`)
@@ -17,15 +17,8 @@ export const PROMETHEUS_LOCAL_CONFIG = path.join(REPO_ROOT, 'observability', 'pr
 /** Debian's Prometheus reads its web UI from /usr/share/prometheus/web; install-tools.sh unpacks it under .tools/root. */
 export const PROMETHEUS_WEB_ASSETS = path.join(REPO_ROOT, '.tools', 'root', 'usr', 'share', 'prometheus', 'web');
 
-export interface PrometheusOptions {
+export interface PrometheusOptions extends DaemonPlacement {
   configFile: string;
-  dataDir: string;
-  port: number;
-  host?: string;
-  bin?: string;
-  /** Each line of Prometheus' own log (logfmt). */
-  onLog?: (line: string) => void;
-  readyTimeoutMs?: number;
 }
 
 export type RunningPrometheus = RunningDaemon;

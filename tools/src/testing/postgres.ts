@@ -7,7 +7,7 @@ import path from 'node:path';
 import { startEmbeddedServer, serverUrl, serverVersion } from '../local/embedded-server.js';
 import { freePort } from '../local/ports.js';
 
-export { createDatabase, databaseUrl, dropDatabase, redactUrl } from '../local/databases.js';
+export { createDatabase, databaseUrl, dropDatabase, redactUrl, withClient } from '../local/databases.js';
 
 /**
  * The PostgreSQL server for tests. Real PostgreSQL, never a mock, chosen in this order:
