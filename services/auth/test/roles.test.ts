@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { newUser, postJson, startAuth, type RunningAuth } from './harness.js';
+import { runCommand } from './run-command.js';
 
 let auth: RunningAuth;
 beforeAll(async () => {
@@ -10,16 +9,7 @@ beforeAll(async () => {
 });
 afterAll(async () => auth?.stop());
 
-function grantRole(...args: string[]): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, [path.resolve(__dirname, '../dist/grant-role.js'), ...args], {
-    env: { ...process.env, DATABASE_URL: auth.databaseUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return new Promise((r) => child.once('exit', (code) => r({ code, out })));
-}
+const grantRole = (...args: string[]) => runCommand('grant-role', auth.databaseUrl, args);
 
 describe('roles (grant-role command)', () => {
   it('grants admin, which the next refresh carries; revoking removes it; both are audited', async () => {

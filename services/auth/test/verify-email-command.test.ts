@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newUser, postJson, startAuth, type RunningAuth } from './harness.js';
+import { runCommand } from './run-command.js';
 
 let auth: RunningAuth;
 beforeAll(async () => {
@@ -9,16 +8,7 @@ beforeAll(async () => {
 });
 afterAll(async () => auth?.stop());
 
-function verifyEmail(...args: string[]): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, [path.resolve(__dirname, '../dist/verify-email.js'), ...args], {
-    env: { ...process.env, DATABASE_URL: auth.databaseUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return new Promise((r) => child.once('exit', (code) => r({ code, out })));
-}
+const verifyEmail = (...args: string[]) => runCommand('verify-email', auth.databaseUrl, args);
 
 describe('verify-email command (the demo seed verifies its users with it)', () => {
   it('marks the named accounts verified, audits it once, and is idempotent', async () => {

@@ -1,46 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  call,
-  deliver,
-  startFakeMedia,
-  startPosts,
-  startTestIssuer,
-  type FakeMedia,
-  type RunningPosts,
-  type TestIssuer,
-  type TestUser,
-} from './harness.js';
+import { call, deliver, type TestUser } from './harness.js';
+import { startPostsWithFakeMedia, type PostsWithFakeMedia } from './posts-with-fake-media.js';
 
 /**
  * One call renders a screen: posts, comments and likers embed their author from the `authors` read
  * model (profile.updated), posts embed their media from the `media_objects` read model
  * (media's internal answer at attach time, then media.updated / media.deleted), in attach order.
  */
-let issuer: TestIssuer;
-let media: FakeMedia;
-let posts: RunningPosts;
+let world: PostsWithFakeMedia;
 let ada: TestUser, bob: TestUser;
 
 beforeAll(async () => {
-  issuer = await startTestIssuer();
-  media = await startFakeMedia();
-  posts = await startPosts({ JWKS_URL: issuer.jwksUrl, SERVICE_URL_MEDIA: media.base });
-  [ada, bob] = await Promise.all([issuer.user('ada'), issuer.user('bob')]);
+  world = await startPostsWithFakeMedia();
+  [ada, bob] = await Promise.all([world.issuer.user('ada'), world.issuer.user('bob')]);
 });
-afterAll(async () => {
-  await posts?.stop();
-  await media?.stop();
-  await issuer?.stop();
-});
+afterAll(async () => world?.stop());
 
-const url = (path: string) => `${posts.base}/api/v1${path}`;
+const url = (path: string) => `${world.posts.base}/api/v1${path}`;
 const profile = (user: TestUser, sequence: number, username: string, displayName: string, avatarMediaId: string | null = null) =>
-  deliver(posts, { type: 'profile.updated', producer: 'users', aggregateId: user.id, sequence, payload: { username, displayName, avatarMediaId } });
+  deliver(world.posts, {
+    type: 'profile.updated',
+    producer: 'users',
+    aggregateId: user.id,
+    sequence,
+    payload: { username, displayName, avatarMediaId },
+  });
 const mediaUpdated = (id: string, sequence: number, payload: Record<string, unknown>, eventId?: string) =>
-  deliver(posts, { id: eventId, type: 'media.updated', producer: 'media', aggregateId: id, sequence, payload });
+  deliver(world.posts, { id: eventId, type: 'media.updated', producer: 'media', aggregateId: id, sequence, payload });
 const mediaDeleted = (id: string, ownerId: string, sequence: number) =>
-  deliver(posts, { type: 'media.deleted', producer: 'media', aggregateId: id, sequence, payload: { ownerId } });
+  deliver(world.posts, { type: 'media.deleted', producer: 'media', aggregateId: id, sequence, payload: { ownerId } });
 const createPost = async (user: TestUser, body: Record<string, unknown>) => {
   const res = await call(url('/posts'), { method: 'POST', headers: user.auth, body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -78,7 +67,7 @@ describe('embedded authors', () => {
   });
 
   it('an author posts has not heard of yet: the page still renders, with the id and null names', async () => {
-    const stranger = await issuer.user('stranger');
+    const stranger = await world.issuer.user('stranger');
     const post = await createPost(stranger, { text: 'no profile event yet' });
     expect(post.author).toEqual({ id: stranger.id, username: null, displayName: null, avatarUrl: null });
     const comment = await call(url(`/posts/${post.id}/comments`), { method: 'POST', headers: stranger.auth, body: { text: 'me too' } });
@@ -89,8 +78,8 @@ describe('embedded authors', () => {
 
 describe('embedded media', () => {
   it('in the order attached, from media’s answer at attach time (absent fields are null)', async () => {
-    const a = media.add(ada.id, 'uploaded', { contentType: 'image/jpeg', width: 640, height: 480, alt: 'harbour' });
-    const b = media.add(ada.id); // media sends no width/height/alt
+    const a = world.media.add(ada.id, 'uploaded', { contentType: 'image/jpeg', width: 640, height: 480, alt: 'harbour' });
+    const b = world.media.add(ada.id); // media sends no width/height/alt
     const post = await createPost(ada, { text: 'two images', mediaIds: [b, a] });
     expect(post.mediaIds).toEqual([b, a]);
     expect(post.media).toEqual([
@@ -100,8 +89,8 @@ describe('embedded media', () => {
   });
 
   it('media.updated is applied once per event and only when newer; media.deleted removes it for good', async () => {
-    const m = media.add(ada.id, 'uploaded', { width: 10, height: 10 });
-    const keep = media.add(ada.id);
+    const m = world.media.add(ada.id, 'uploaded', { width: 10, height: 10 });
+    const keep = world.media.add(ada.id);
     const post = await createPost(ada, { text: 'events', mediaIds: [m, keep] });
     const state = (alt: string, width = 100) => ({ ownerId: ada.id, contentType: 'image/png', width, height: 50, alt });
     const eventId = randomUUID();
@@ -131,23 +120,23 @@ describe('embedded media', () => {
     // A late media.updated cannot bring a deleted object back.
     await mediaUpdated(m, 5, state('zombie'));
     expect((await getPost(bob, post.id)).media.map((x: { id: string }) => x.id)).toEqual([keep]);
-    const rows = await posts.service.db.query<{ n: string }>('SELECT count(*) AS n FROM media_objects WHERE id = $1', [m]);
+    const rows = await world.posts.service.db.query<{ n: string }>('SELECT count(*) AS n FROM media_objects WHERE id = $1', [m]);
     expect(Number(rows[0]!.n)).toBe(0);
   });
 
   it('a post attached concurrently with media.deleted (its row and id missed by the event) still hides the deleted media', async () => {
-    const m = media.add(ada.id, 'uploaded', { alt: 'raced' });
-    const keep = media.add(ada.id);
+    const m = world.media.add(ada.id, 'uploaded', { alt: 'raced' });
+    const keep = world.media.add(ada.id);
     const post = await createPost(ada, { text: 'raced with a deletion', mediaIds: [keep, m] });
     // The state such a race leaves: the tombstone, but the read-model row and the post's id survived.
-    await posts.service.db.execute('INSERT INTO deleted_media (id) VALUES ($1)', [m]);
+    await world.posts.service.db.execute('INSERT INTO deleted_media (id) VALUES ($1)', [m]);
     const shown = await getPost(bob, post.id);
     expect(shown.mediaIds).toEqual([keep]);
     expect(shown.media.map((x: { id: string }) => x.id)).toEqual([keep]);
   });
 
   it('a media.updated with a malformed payload is refused (400) and changes nothing', async () => {
-    const m = media.add(ada.id);
+    const m = world.media.add(ada.id);
     const post = await createPost(ada, { text: 'malformed event', mediaIds: [m] });
     const before = (await getPost(bob, post.id)).media;
     const res = await mediaUpdated(m, 9, { ownerId: 'not-a-uuid', contentType: '', width: -1 });

@@ -1,29 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORGED_CURSORS } from '../../../test/helpers/forged-cursors.js';
-import {
-  call,
-  deliver,
-  startFakeMedia,
-  startPosts,
-  startTestIssuer,
-  type FakeMedia,
-  type RunningPosts,
-  type TestIssuer,
-  type TestUser,
-} from './harness.js';
+import { call, deliver, type TestUser } from './harness.js';
+import { startPostsWithFakeMedia, type PostsWithFakeMedia } from './posts-with-fake-media.js';
 
 /** GET /api/v1/search/posts?q=: full-text search (GIN), newest first, keyset pages, author and media embedded. */
-let issuer: TestIssuer;
-let media: FakeMedia;
-let posts: RunningPosts;
+let world: PostsWithFakeMedia;
 let ada: TestUser, bob: TestUser;
 
 beforeAll(async () => {
-  issuer = await startTestIssuer();
-  media = await startFakeMedia();
-  posts = await startPosts({ JWKS_URL: issuer.jwksUrl, SERVICE_URL_MEDIA: media.base });
-  [ada, bob] = await Promise.all([issuer.user('ada'), issuer.user('bob')]);
-  await deliver(posts, {
+  world = await startPostsWithFakeMedia();
+  [ada, bob] = await Promise.all([world.issuer.user('ada'), world.issuer.user('bob')]);
+  await deliver(world.posts, {
     type: 'profile.updated',
     producer: 'users',
     aggregateId: ada.id,
@@ -31,25 +18,21 @@ beforeAll(async () => {
     payload: { username: 'ada', displayName: 'Ada', avatarMediaId: null },
   });
 });
-afterAll(async () => {
-  await posts?.stop();
-  await media?.stop();
-  await issuer?.stop();
-});
+afterAll(async () => world?.stop());
 
 const post = async (who: TestUser, text: string, mediaIds?: string[]) => {
-  const res = await call(`${posts.base}/api/v1/posts`, { method: 'POST', headers: who.auth, body: { text, mediaIds } });
+  const res = await call(`${world.posts.base}/api/v1/posts`, { method: 'POST', headers: who.auth, body: { text, mediaIds } });
   expect(res.status).toBe(201);
   await new Promise((r) => setTimeout(r, 3)); // distinct milliseconds: the expected order is fixed
   return res.body as { id: string };
 };
-const search = (query: string, who = bob) => call(`${posts.base}/api/v1/search/posts?${query}`, { headers: who.auth });
+const search = (query: string, who = bob) => call(`${world.posts.base}/api/v1/search/posts?${query}`, { headers: who.auth });
 const q = (words: string, extra = '') => search(`q=${encodeURIComponent(words)}${extra}`);
 const texts = (res: { body: { items: { text: string }[] } }) => res.body.items.map((p) => p.text);
 
 describe('GET /api/v1/search/posts', () => {
   it('finds posts by a whole word, any case, newest first, with author and media embedded', async () => {
-    const m = media.add(ada.id, 'uploaded', { width: 3, height: 2, alt: 'boats' });
+    const m = world.media.add(ada.id, 'uploaded', { width: 3, height: 2, alt: 'boats' });
     await post(ada, 'Morning at the Harbour', [m]);
     await post(bob, 'harbour lights, again');
     await post(bob, 'harbours are not the word');
@@ -92,8 +75,8 @@ describe('GET /api/v1/search/posts', () => {
     expect(pages).toBe(3);
     expect(seen).toEqual([...made].reverse());
 
-    await call(`${posts.base}/api/v1/posts/${made[0]}`, { method: 'PATCH', headers: bob.auth, body: { text: 'renamed entirely' } });
-    await call(`${posts.base}/api/v1/posts/${made[1]}`, { method: 'DELETE', headers: bob.auth });
+    await call(`${world.posts.base}/api/v1/posts/${made[0]}`, { method: 'PATCH', headers: bob.auth, body: { text: 'renamed entirely' } });
+    await call(`${world.posts.base}/api/v1/posts/${made[1]}`, { method: 'DELETE', headers: bob.auth });
     expect((await q('probe', '&limit=100')).body.items).toHaveLength(5);
     expect(texts(await q('renamed'))).toEqual(['renamed entirely']);
   });
@@ -134,11 +117,11 @@ describe('GET /api/v1/search/posts', () => {
       const res = await q(words);
       expect([words, res.status]).toEqual([words, status]);
     }
-    expect(Number((await posts.service.db.query<{ n: string }>('SELECT count(*) AS n FROM posts'))[0]!.n)).toBeGreaterThan(0);
+    expect(Number((await world.posts.service.db.query<{ n: string }>('SELECT count(*) AS n FROM posts'))[0]!.n)).toBeGreaterThan(0);
   });
 
   it('requires a token', async () => {
-    const res = await call(`${posts.base}/api/v1/search/posts?q=harbour`);
+    const res = await call(`${world.posts.base}/api/v1/search/posts?q=harbour`);
     expect(res.status).toBe(401);
   });
 });
@@ -147,7 +130,7 @@ describe('the search index', () => {
   it('takes a new post in at once: no GIN pending list for every search to read (migration 0007)', async () => {
     await post(ada, 'a freshly written post about lighthouses');
     // gin_clean_pending_list answers how many pending pages it merged: with fastupdate on, the new post's words would be there.
-    const [row] = await posts.service.db.query<{ merged: number }>("SELECT gin_clean_pending_list('posts_search_idx')::int AS merged");
+    const [row] = await world.posts.service.db.query<{ merged: number }>("SELECT gin_clean_pending_list('posts_search_idx')::int AS merged");
     expect(row).toEqual({ merged: 0 });
   });
 });

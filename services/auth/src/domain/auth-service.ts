@@ -10,16 +10,7 @@ import type { IssuedSession, SessionClient, Sessions } from './sessions.js';
 import type { TokenIssuer } from './token-issuer.js';
 import type { TwoFactor } from './two-factor.js';
 import type { User } from '../models/index.js';
-import type { RegisteredAccount, SignedInUser } from '../controllers/schemas.js';
-
-export interface TokenPair {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-  refreshToken: string;
-  refreshExpiresIn: number;
-  user: SignedInUser;
-}
+import type { RegisteredAccount, TokenResponse } from '../controllers/schemas.js';
 
 /** What proves the caller again: the password, or a current second-factor code. */
 export interface ReauthenticationProof {
@@ -34,7 +25,7 @@ export interface MfaRequired {
   expiresIn: number;
 }
 
-export type LoginResult = TokenPair | MfaRequired;
+export type LoginResult = TokenResponse | MfaRequired;
 
 export type LoginOutcome = 'success' | 'bad_credentials' | 'mfa_required' | 'suspended' | 'rate_limited';
 
@@ -191,7 +182,7 @@ export class AuthService {
   }
 
   /** Second step of a 2FA sign-in: the challenge token plus a TOTP or backup code. */
-  async loginMfa(mfaToken: string, code: string, ip: string, userAgent?: string): Promise<TokenPair> {
+  async loginMfa(mfaToken: string, code: string, ip: string, userAgent?: string): Promise<TokenResponse> {
     let userId: string | undefined;
     try {
       userId = await this.d.mfa.attempt(mfaToken, (id) => {
@@ -226,7 +217,7 @@ export class AuthService {
     return this.completeFirstFactor(await this.activeUser(userId), { ip, userAgent }, 'mail_code');
   }
 
-  async refresh(refreshToken: string, ip?: string): Promise<TokenPair> {
+  async refresh(refreshToken: string, ip?: string): Promise<TokenResponse> {
     return this.pair(await this.d.sessions.rotate(refreshToken, ip));
   }
 
@@ -313,7 +304,7 @@ export class AuthService {
     return this.startSession(user, client, method);
   }
 
-  private async startSession(user: User, client: SessionClient & { ip: string }, method: string): Promise<TokenPair> {
+  private async startSession(user: User, client: SessionClient & { ip: string }, method: string): Promise<TokenResponse> {
     const session = await this.d.sessions.create(user, undefined, client);
     await this.recordSignIn(session, client.ip, method);
     return this.pair(session);
@@ -354,7 +345,7 @@ export class AuthService {
     return user;
   }
 
-  private async pair(session: IssuedSession): Promise<TokenPair> {
+  private async pair(session: IssuedSession): Promise<TokenResponse> {
     const accessToken = await this.d.tokens.issue(session);
     return {
       accessToken,

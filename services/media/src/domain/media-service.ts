@@ -3,6 +3,7 @@ import { problems, type Database, type Queryable } from '@agora/mesh';
 import type { Logger } from 'pino';
 import { contentWindow, objectCacheControl } from './content-url.js';
 import { FIRST_READ_BYTES, sniffType, storedPixelSize } from './image-facts.js';
+import type { MediaReference, MediaView, UploadTicket } from '../controllers/schemas.js';
 import type { MediaEvents } from './media-events.js';
 import { ObjectStoreUnavailable, type ObjectStore } from './object-store.js';
 
@@ -38,39 +39,6 @@ const MEDIA_COLUMNS = `id, owner_id AS "ownerId", content_type AS "contentType",
   object_key AS "objectKey", width, height, alt, event_seq::int AS "eventSeq", uploaded_at AS "uploadedAt",
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 
-export interface IssuedUpload {
-  id: string;
-  uploadUrl: string;
-  uploadMethod: 'PUT';
-  uploadHeaders: Record<string, string>;
-  expiresAt: Date;
-}
-
-export interface MediaDetails {
-  id: string;
-  ownerId: string;
-  contentType: string;
-  sizeBytes: number;
-  status: 'pending' | 'uploaded';
-  createdAt: Date;
-  url: string | null;
-  width: number | null;
-  height: number | null;
-  alt: string | null;
-  downloadUrl: string | null;
-  expiresAt: Date | null;
-}
-
-export interface MediaSummary {
-  id: string;
-  ownerId: string;
-  status: 'pending' | 'uploaded';
-  contentType: string;
-  width: number | null;
-  height: number | null;
-  alt: string | null;
-}
-
 /** Where the stable, cacheable URL of a media object points, and for how long a browser may keep the redirect. */
 export interface ContentRedirect {
   location: string;
@@ -100,7 +68,7 @@ export class MediaService {
     this.now = options.now ?? (() => Date.now());
   }
 
-  async createUpload(ownerId: string, contentType: MediaContentType, sizeBytes: number): Promise<IssuedUpload> {
+  async createUpload(ownerId: string, contentType: MediaContentType, sizeBytes: number): Promise<UploadTicket> {
     // tsoa validated the body already; this guards callers other than the controller.
     if (!ALLOWED_CONTENT_TYPES.includes(contentType))
       throw problems.validation('Unsupported content type.', [{ field: 'contentType', message: `one of ${ALLOWED_CONTENT_TYPES.join(', ')}` }]);
@@ -123,7 +91,7 @@ export class MediaService {
   }
 
   /** Any signed-in user may read uploaded media (it is attached to public posts and profiles); pending media only its owner. */
-  async get(id: string, callerId: string): Promise<MediaDetails> {
+  async get(id: string, callerId: string): Promise<MediaView> {
     const media = await this.find(this.db, id);
     if (!media || (media.status !== 'uploaded' && media.ownerId !== callerId)) throw problems.notFound('No such media.');
     return this.view(media);
@@ -150,7 +118,7 @@ export class MediaService {
    * header says a pixel size (image-size). The object is write-once (object-store.ts), so the upload
    * URL cannot swap it afterwards. `media.updated` is published with the change. Idempotent.
    */
-  async complete(id: string, callerId: string): Promise<MediaDetails> {
+  async complete(id: string, callerId: string): Promise<MediaView> {
     const media = await this.find(this.db, id);
     if (!media) throw problems.notFound('No such media.');
     if (media.ownerId !== callerId) throw problems.forbidden('Only the uploader can complete an upload.');
@@ -195,7 +163,7 @@ export class MediaService {
    * MAX_ALT_LENGTH, no control characters but line feeds, surrounding white space dropped. An
    * uploaded object's change is published as `media.updated`; an unchanged text publishes nothing.
    */
-  async setAlt(id: string, callerId: string, alt: string | null): Promise<MediaDetails> {
+  async setAlt(id: string, callerId: string, alt: string | null): Promise<MediaView> {
     const text = alt?.trim() || null;
     if (text !== null && CONTROL_CHARACTERS.test(text)) {
       throw problems.validation('The alt text must be plain text.', [
@@ -236,7 +204,7 @@ export class MediaService {
   }
 
   /** For other services (posts, users): owner, state and what posts embeds, so only the uploader attaches it. */
-  async reference(id: string): Promise<MediaSummary> {
+  async reference(id: string): Promise<MediaReference> {
     const media = await this.find(this.db, id);
     if (!media) throw problems.notFound('No such media.');
     const { ownerId, status, contentType, width, height, alt } = media;
@@ -263,7 +231,7 @@ export class MediaService {
     return row;
   }
 
-  private async view(media: MediaRow): Promise<MediaDetails> {
+  private async view(media: MediaRow): Promise<MediaView> {
     const download = media.status === 'uploaded' ? await this.store.presignGet(media.objectKey) : undefined;
     return {
       id: media.id,
