@@ -13,13 +13,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateService } from '@agora/mesh';
 import { SQL_SANITISED_ATTRIBUTE } from '@agora/mesh/observability/sql-sanitiser';
-import { serviceScript } from '@agora/tools/local/services';
-import { freshDatabase, testAdminUrl } from '../helpers/db.js';
-import { spawnService, type ServiceProcess } from '../../mesh/test/observability/processes.js';
+import { testAdminUrl } from '../helpers/db.js';
+import type { ServiceProcess } from '../../mesh/test/observability/processes.js';
+import { spawnTracedAuth } from '../../mesh/test/observability/traced-auth.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../mesh/test/observability/otlp-receiver.js';
-import { migrations } from '../../services/auth/src/migrations/index.js';
 
 let adminUrl: string | undefined;
 try {
@@ -57,20 +55,7 @@ function attributeMap(list: ReceivedSpan['attributes']): Record<string, unknown>
 describe.skipIf(!adminUrl)('personal data in traces and logs', () => {
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    const database = await freshDatabase('auth_personal_data');
-    await migrateService('auth', database, migrations);
-    auth = await spawnService('auth', serviceScript('auth', 'main'), {
-      ...receiver.env,
-      LOG_LEVEL: 'debug',
-      DATABASE_URL: database,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      JWT_ISSUER: 'http://agora.test',
-      JWKS_URL: 'http://127.0.0.1:9/unused',
-      SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      MESH_IDENTITY: 'local',
-      MESH_LOCAL_KEY: 'k'.repeat(40),
-    });
+    auth = await spawnTracedAuth('auth_personal_data', 'k'.repeat(40), { ...receiver.env, LOG_LEVEL: 'debug' });
 
     expect((await post('/api/v1/auth/register', user)).status).toBe(201);
     const login = await post('/api/v1/auth/login', { login: user.email, password: user.password });

@@ -12,14 +12,12 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateService } from '@agora/mesh';
 import { startIngress, type Ingress } from '@agora/tools/local/ingress';
 import { serviceNameFor, tracingConfigured } from '@agora/mesh/observability/tracing';
-import { serviceScript } from '../../../tools/src/local/services.js';
 import { freshDatabase } from '../../../test/helpers/db.js';
-import { migrations } from '../../../services/auth/src/migrations/index.js';
 import { REPO_ROOT } from './exposition.js';
 import { spawnService, type ServiceProcess } from './processes.js';
+import { spawnTracedAuth } from './traced-auth.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 
 const SPAN_KIND_SERVER = 2;
@@ -49,21 +47,7 @@ async function traceSpans(traceId: string, predicate: (all: ReceivedSpan[]) => b
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   const otel = receiver.env;
-  const authDb = await freshDatabase('auth_trace');
-  await migrateService('auth', authDb, migrations);
-  // No OTEL_SERVICE_NAME for auth: register.ts names it from services/auth/dist/main.bundle.mjs.
-  auth = await spawnService('auth', serviceScript('auth', 'main'), {
-    ...otel,
-    DATABASE_URL: authDb,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    JWT_ISSUER: 'http://agora.test',
-    JWKS_URL: 'http://127.0.0.1:9/unused',
-    SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    MESH_IDENTITY: 'local',
-    MESH_LOCAL_KEY: MESH_KEY,
-    RATE_LIMIT_SIGNUP_PER_IP: '100',
-  });
+  auth = await spawnTracedAuth('auth_trace', MESH_KEY, { ...otel, RATE_LIMIT_SIGNUP_PER_IP: '100' });
   posts = await spawnService('posts', path.join(REPO_ROOT, 'mesh/test/observability/fixtures/edge-service.mjs'), {
     ...otel,
     OTEL_SERVICE_NAME: 'posts',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contentWindow, objectCacheControl } from '../src/domain/content-url.js';
 import { S3ObjectStore } from '../src/domain/s3-store.js';
+import { TEST_S3_SETTINGS } from './s3-settings.js';
 
 describe('the content URL windows (content-url.ts)', () => {
   const HOUR = 3600;
@@ -28,16 +29,7 @@ describe('the content URL windows (content-url.ts)', () => {
 
   it('S3: the same URL within a window, response-cache-control signed in, the window length as X-Amz-Expires', async () => {
     let now = Date.parse('2026-11-28T12:00:10Z');
-    const store = new S3ObjectStore({
-      region: 'eu-central-1',
-      bucket: 'agora-media',
-      accessKeyId: 'AKIDEXAMPLE',
-      secretAccessKey: 'secret-example',
-      endpoint: 'https://s3.eu-central-1.amazonaws.com',
-      forcePathStyle: false,
-      ttlSeconds: 300,
-      now: () => now,
-    });
+    const store = new S3ObjectStore({ ...TEST_S3_SETTINGS, now: () => now });
     const sign = async () => {
       const w = contentWindow(now, HOUR);
       return store.presignContent('media/abc', w.signedAt, w.expiresAt, objectCacheControl(HOUR));

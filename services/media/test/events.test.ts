@@ -5,34 +5,22 @@ import { freshDatabase } from '../../../test/helpers/db.js';
 import { media as mediaTable } from '../src/migrations/0001-media.js';
 import { startFakePosts, type FakePosts } from './fake-posts.js';
 import { MESH_KEY, request, startMedia, type RunningMedia } from './harness.js';
+import { eventually } from './eventually.js';
 import { gif, png } from './images.js';
-import { startIssuer, type TestIssuer } from './tokens.js';
+import { startMediaWithFakePosts } from './media-with-issuer.js';
+import type { TestIssuer } from './tokens.js';
 import { testUser, upload } from './uploaded.js';
 
 /** media publishes media.updated / media.deleted to posts through its outbox and worker (docs/events.md). */
 let media: RunningMedia;
 let posts: FakePosts;
 let issuer: TestIssuer;
+let stop: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  issuer = await startIssuer();
-  posts = await startFakePosts(MESH_KEY);
-  media = await startMedia({ JWKS_URL: issuer.jwksUrl, WORKER_ENABLED: 'true', SERVICE_URL_POSTS: posts.base });
+  ({ media, posts, issuer, stop } = await startMediaWithFakePosts());
 });
-afterAll(async () => {
-  await media?.stop();
-  await posts?.stop();
-  await issuer?.stop();
-});
+afterAll(async () => stop?.());
 
-async function eventually<T>(what: string, probe: () => T | undefined, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const received = (id: string, type: string, sequence: number) =>
   eventually(`${type} #${sequence} of ${id}`, () => posts.events.find((e) => e.aggregateId === id && e.type === type && e.sequence === sequence));
 const eventsOf = (id: string) => posts.events.filter((e) => e.aggregateId === id);

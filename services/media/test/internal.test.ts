@@ -2,18 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { signLocalAssertion } from '@agora/mesh';
 import { MESH_KEY, request, startMedia, type RunningMedia } from './harness.js';
-import { startIssuer, type TestIssuer } from './tokens.js';
+import { startMediaWithIssuer } from './media-with-issuer.js';
+import type { TestIssuer } from './tokens.js';
 
 let media: RunningMedia;
 let issuer: TestIssuer;
-beforeAll(async () => {
-  issuer = await startIssuer();
-  media = await startMedia({ JWKS_URL: issuer.jwksUrl });
-});
-afterAll(async () => {
-  await media?.stop();
-  await issuer?.stop();
-});
+let stop: (() => Promise<void>) | undefined;
+beforeAll(async () => void ({ media, issuer, stop } = await startMediaWithIssuer()));
+afterAll(async () => stop?.());
 
 const reference = (id: string, caller?: string, headers: Record<string, string> = {}) =>
   request('GET', `${media.base}/internal/v1/media/${id}`, {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { request, startMedia, type RunningMedia } from './harness.js';
 import { gif, jpeg, png, webp } from './images.js';
-import { startIssuer, type TestIssuer } from './tokens.js';
+import { startMediaWithIssuer } from './media-with-issuer.js';
+import type { TestIssuer } from './tokens.js';
 import { testUser, upload, type TestUser } from './uploaded.js';
 import type { components } from '../../../test/helpers/generated/media.js';
 
@@ -12,14 +13,9 @@ type MediaContentType = components['schemas']['MediaContentType'];
 
 let media: RunningMedia;
 let issuer: TestIssuer;
-beforeAll(async () => {
-  issuer = await startIssuer();
-  media = await startMedia({ JWKS_URL: issuer.jwksUrl });
-});
-afterAll(async () => {
-  await media?.stop();
-  await issuer?.stop();
-});
+let stop: (() => Promise<void>) | undefined;
+beforeAll(async () => void ({ media, issuer, stop } = await startMediaWithIssuer()));
+afterAll(async () => stop?.());
 
 const row = async (id: string) =>
   (

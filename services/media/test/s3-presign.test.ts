@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMediaConfig } from '../src/config.js';
 import { presignS3Url, S3ObjectStore } from '../src/domain/s3-store.js';
 import { createObjectStore } from '../src/wiring.js';
+import { TEST_S3_SETTINGS } from './s3-settings.js';
 
 // The credentials of AWS's documentation example (not real).
 const AWS_EXAMPLE = {
@@ -11,16 +12,6 @@ const AWS_EXAMPLE = {
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
   endpoint: 'https://s3.amazonaws.com',
   forcePathStyle: false,
-};
-
-const settings = {
-  region: 'eu-central-1',
-  bucket: 'agora-media',
-  accessKeyId: 'AKIDEXAMPLE',
-  secretAccessKey: 'secret-example',
-  endpoint: 'https://s3.eu-central-1.amazonaws.com',
-  forcePathStyle: false,
-  ttlSeconds: 300,
 };
 
 describe('S3 presigned URLs (AWS SDK presigner, offline)', () => {
@@ -44,7 +35,7 @@ describe('S3 presigned URLs (AWS SDK presigner, offline)', () => {
 
   it('upload URLs expire within 300 s and sign content-type, content-length and If-None-Match (write-once)', async () => {
     const now = Date.parse('2030-01-02T03:04:05.678Z');
-    const store = new S3ObjectStore({ ...settings, now: () => now });
+    const store = new S3ObjectStore({ ...TEST_S3_SETTINGS, now: () => now });
     const put = await store.presignPut('media/8b0f0f8e-6d4e-4f55-9d7a-2f1f3d1c0a11', 'image/png', 48213);
     const url = new URL(put.url);
     expect(url.origin).toBe('https://agora-media.s3.eu-central-1.amazonaws.com');
@@ -69,7 +60,7 @@ describe('S3 presigned URLs (AWS SDK presigner, offline)', () => {
   });
 
   it('download URLs sign only the host and expire within the TTL', async () => {
-    const store = new S3ObjectStore({ ...settings, ttlSeconds: 120 });
+    const store = new S3ObjectStore({ ...TEST_S3_SETTINGS, ttlSeconds: 120 });
     const get = await store.presignGet('media/x');
     const url = new URL(get.url);
     expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('host');
@@ -78,7 +69,7 @@ describe('S3 presigned URLs (AWS SDK presigner, offline)', () => {
   });
 
   it('path-style URLs for S3-compatible stores (S3_FORCE_PATH_STYLE)', async () => {
-    const store = new S3ObjectStore({ ...settings, endpoint: 'http://minio.local:9000', forcePathStyle: true });
+    const store = new S3ObjectStore({ ...TEST_S3_SETTINGS, endpoint: 'http://minio.local:9000', forcePathStyle: true });
     const url = new URL((await store.presignGet('media/abc')).url);
     expect(url.origin).toBe('http://minio.local:9000');
     expect(url.pathname).toBe('/agora-media/media/abc');

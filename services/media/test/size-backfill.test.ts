@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakePosts, type FakePosts } from './fake-posts.js';
-import { MESH_KEY, request, startMedia, type RunningMedia } from './harness.js';
+import type { FakePosts } from './fake-posts.js';
+import { request, startMedia, type RunningMedia } from './harness.js';
+import { eventually } from './eventually.js';
 import { jpeg, png } from './images.js';
-import { startIssuer, type TestIssuer } from './tokens.js';
+import { startMediaWithFakePosts } from './media-with-issuer.js';
+import type { TestIssuer } from './tokens.js';
 import { testUser, upload, type TestUser } from './uploaded.js';
 
 /**
@@ -13,20 +15,15 @@ import { testUser, upload, type TestUser } from './uploaded.js';
 let media: RunningMedia;
 let posts: FakePosts;
 let issuer: TestIssuer;
+let stop: (() => Promise<void>) | undefined;
 let owner: TestUser;
 beforeAll(async () => {
-  issuer = await startIssuer();
-  posts = await startFakePosts(MESH_KEY);
-  media = await startMedia({ JWKS_URL: issuer.jwksUrl, WORKER_ENABLED: 'true', SERVICE_URL_POSTS: posts.base });
+  ({ media, posts, issuer, stop } = await startMediaWithFakePosts());
   owner = await testUser(issuer);
   // The pass the service ran at its start (on an empty table) is over before rows are made here.
   expect(await media.deps.sizeBackfill.settled()).toEqual({ filled: 0, unreadable: 0 });
 });
-afterAll(async () => {
-  await media?.stop();
-  await posts?.stop();
-  await issuer?.stop();
-});
+afterAll(async () => stop?.());
 
 type Row = { status: string; width: number | null; height: number | null; event_seq: string };
 const row = async (id: string) => (await media.service.db.query<Row>('SELECT status, width, height, event_seq FROM media WHERE id = $1', [id]))[0]!;
@@ -46,15 +43,6 @@ async function storedWithoutCompletion(contentType: string, bytes: Buffer, put =
   return ticket.id;
 }
 
-async function eventually<T>(what: string, probe: () => T | undefined, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const updatesOf = (id: string) => posts.events.filter((e) => e.aggregateId === id && e.type === 'media.updated');
 
 describe('media size backfill', () => {

@@ -2,20 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { pngBytes } from '../../../test/helpers/image-bytes.js';
 import { signObjectUrl } from '../../../mesh/src/object-url.js';
-import { request, startMedia, type RunningMedia } from './harness.js';
+import { request, type RunningMedia } from './harness.js';
 import { gif } from './images.js';
-import { startIssuer, type TestIssuer } from './tokens.js';
+import { startMediaWithIssuer } from './media-with-issuer.js';
+import type { TestIssuer } from './tokens.js';
 
 let media: RunningMedia;
 let issuer: TestIssuer;
-beforeAll(async () => {
-  issuer = await startIssuer();
-  media = await startMedia({ JWKS_URL: issuer.jwksUrl });
-});
-afterAll(async () => {
-  await media?.stop();
-  await issuer?.stop();
-});
+let stop: (() => Promise<void>) | undefined;
+beforeAll(async () => void ({ media, issuer, stop } = await startMediaWithIssuer()));
+afterAll(async () => stop?.());
 
 async function user() {
   const id = randomUUID();

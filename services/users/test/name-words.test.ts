@@ -6,6 +6,7 @@ import { eraseProfile } from '../src/domain/profiles.js';
 import { isOneNameWord } from '../src/domain/user-search.js';
 import type { UsersDeps } from '../src/wiring.js';
 import { call, startUsers, type RunningUsers, type TestUser } from './harness.js';
+import { namedPerson } from './named-person.js';
 
 /**
  * The words of names (migration 0011) that the near-spelling tier of people search reads: kept equal
@@ -14,14 +15,7 @@ import { call, startUsers, type RunningUsers, type TestUser } from './harness.js
 let users: RunningUsers;
 let searcher: TestUser;
 
-async function person(username: string, displayName = username): Promise<TestUser> {
-  const id = randomUUID();
-  const token = await users.issuer!.token({ sub: id, preferred_username: username, roles: ['user'] });
-  const u = { id, username, token, auth: { authorization: `Bearer ${token}` } };
-  const res = await call(`${users.base}/api/v1/users/me`, { method: 'PATCH', headers: u.auth, body: { displayName } });
-  expect(res.status).toBe(200);
-  return u;
-}
+const person = (username: string, displayName = username) => namedPerson(users, username, displayName);
 
 const wordsOf = async (id: string) =>
   (await users.service.db.query<{ word: string }>('SELECT word FROM profile_name_words WHERE profile_id = $1 ORDER BY word', [id])).map(

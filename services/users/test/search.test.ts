@@ -1,21 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startUsers, type RunningUsers, type TestUser } from './harness.js';
+import { namedPerson } from './named-person.js';
 
 /** GET /api/v1/search/users: pg_trgm prefix and fuzzy matching, ranked keyset pages. */
 let users: RunningUsers;
 let searcher: TestUser;
 const PROBLEM = 'application/problem+json';
 
-/** A user with this exact username and display name, profile created. */
-async function person(username: string, displayName = username): Promise<TestUser> {
-  const id = randomUUID();
-  const token = await users.issuer!.token({ sub: id, preferred_username: username, roles: ['user'] });
-  const u = { id, username, token, auth: { authorization: `Bearer ${token}` } };
-  const res = await call(`${users.base}/api/v1/users/me`, { method: 'PATCH', headers: u.auth, body: { displayName } });
-  expect(res.status).toBe(200);
-  return u;
-}
+const person = (username: string, displayName = username) => namedPerson(users, username, displayName);
 
 const search = (query: string, viewer = searcher) => call(`${users.base}/api/v1/search/users?${query}`, { headers: viewer.auth });
 const names = (body: { items: { username: string }[] }) => body.items.map((u) => u.username);
