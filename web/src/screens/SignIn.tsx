@@ -42,6 +42,7 @@ export function SignIn() {
     if (first.kind === 'mfa') setStep({ kind: 'mfa', mfaToken: first.mfaToken });
     else navigate(next, { replace: true });
   };
+  // Read while the submit event is dispatched: the action runs later, when e.currentTarget is null.
   const field = (form: HTMLFormElement, name: string) => String(new FormData(form).get(name) ?? '');
 
   return (
@@ -54,10 +55,11 @@ export function SignIn() {
       )}
       {step.kind === 'password' && (
         <form
-          onSubmit={(e) => (
-            e.preventDefault(),
-            action.mutate(async () => after(await login(field(e.currentTarget, 'login'), field(e.currentTarget, 'password'))))
-          )}
+          onSubmit={(e) => {
+            e.preventDefault();
+            const [name, password] = [field(e.currentTarget, 'login'), field(e.currentTarget, 'password')];
+            action.mutate(async () => after(await login(name, password)));
+          }}
         >
           <label htmlFor="login">Username or email</label>
           <input id="login" name="login" autoComplete="username" required maxLength={254} />
@@ -91,7 +93,11 @@ export function SignIn() {
       )}
       {step.kind === 'code' && (
         <form
-          onSubmit={(e) => (e.preventDefault(), action.mutate(async () => after(await loginWithCode(step.email, field(e.currentTarget, 'code')))))}
+          onSubmit={(e) => {
+            e.preventDefault();
+            const code = field(e.currentTarget, 'code');
+            action.mutate(async () => after(await loginWithCode(step.email, code)));
+          }}
         >
           <p role="status">{step.note}</p>
           <label htmlFor="code">The 6-digit code from the email</label>
@@ -103,10 +109,11 @@ export function SignIn() {
       )}
       {step.kind === 'mfa' && (
         <form
-          onSubmit={(e) => (
-            e.preventDefault(),
-            action.mutate(async () => (await loginSecondFactor(step.mfaToken, field(e.currentTarget, 'mfa')), navigate(next, { replace: true })))
-          )}
+          onSubmit={(e) => {
+            e.preventDefault();
+            const code = field(e.currentTarget, 'mfa');
+            action.mutate(async () => (await loginSecondFactor(step.mfaToken, code), navigate(next, { replace: true })));
+          }}
         >
           <p>Two-factor authentication is on for this account.</p>
           <label htmlFor="mfa">Code from your authenticator app, or a backup code</label>
