@@ -8,7 +8,8 @@
 //   npm run build && node bench/ab-memory.mjs --service=auth --env-b=MIMALLOC_PURGE_DELAY=0 [--rounds=4] [--seconds=20]
 //   node bench/ab-memory.mjs --service=posts --args-b=--max-semi-space-size=2
 //
-// --env-a/--env-b: K=V,K2=V2 for one arm; --args-a/--args-b: extra node flags (comma-separated) for one arm.
+// --env-a/--env-b: K=V,K2=V2 for one arm; --args-a/--args-b: node flags (comma-separated) for one arm,
+// after the deployed ones so that they win.
 import { cleanup, freePort, memoryOf, sleep } from './lib/procs.mjs';
 import { assertHealthy, load, round } from './lib/load.mjs';
 import { newSession, postJson, SERVICE_NODE_ARGS, startOtlpSink, startPostgres, startServiceProcess, startStack } from './lib/stack.mjs';
@@ -106,7 +107,7 @@ try {
     instances[k] = await startServiceProcess(
       SERVICE,
       { ...stack.env[SERVICE], ...arm.env, PORT: String(await freePort()) },
-      { label: `${SERVICE}-${k}`, nodeArgs: [...arm.args, ...SERVICE_NODE_ARGS] },
+      { label: `${SERVICE}-${k}`, nodeArgs: [...SERVICE_NODE_ARGS, ...arm.args] },
     );
   }
   const runs = await interleave(

@@ -39,7 +39,7 @@ const envOf = (name) =>
       .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
   );
 const ENV = { a: envOf('env-a'), b: envOf('env-b') };
-/** `--args-a=--flag,--flag2` / `--args-b=…`: extra node flags for one arm (V8 flags NODE_OPTIONS refuses). */
+/** `--args-a=--flag,--flag2` / `--args-b=…`: node flags for one arm, after the deployed ones so that they win. */
 const ARGS = { a: arg('args-a', '').split(',').filter(Boolean), b: arg('args-b', '').split(',').filter(Boolean) };
 const CONNECTIONS = 16;
 const log = (line) => console.log(`[ab] ${line}`);
@@ -72,7 +72,7 @@ try {
     startServiceProcess(
       'posts',
       { ...stack.env.posts, ...env, PORT: String(await freePort()) },
-      { script, label, nodeArgs: [...args, ...SERVICE_NODE_ARGS] },
+      { script, label, nodeArgs: [...SERVICE_NODE_ARGS, ...args] },
     );
   if (START) {
     // Cold starts instead of load: each arm started and stopped once per round.
