@@ -10,7 +10,17 @@
 import path from 'node:path';
 import { cleanup, freePort, memoryOf, sleep } from './lib/procs.mjs';
 import { assertHealthy, load, round } from './lib/load.mjs';
-import { newSession, postJson, refreshSession, serviceScript, startOtlpSink, startPostgres, startServiceProcess, startStack } from './lib/stack.mjs';
+import {
+  newSession,
+  postJson,
+  refreshSession,
+  SERVICE_NODE_ARGS,
+  serviceScript,
+  startOtlpSink,
+  startPostgres,
+  startServiceProcess,
+  startStack,
+} from './lib/stack.mjs';
 import { fmtSpread, interleave, ratioSpread, spread } from './lib/interleave.mjs';
 import { startBaseline } from './rows/overhead.mjs';
 
@@ -29,11 +39,13 @@ const envOf = (name) =>
       .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
   );
 const ENV = { a: envOf('env-a'), b: envOf('env-b') };
+/** `--args-a=--flag,--flag2` / `--args-b=…`: node flags for one arm, after the deployed ones so that they win. */
+const ARGS = { a: arg('args-a', '').split(',').filter(Boolean), b: arg('args-b', '').split(',').filter(Boolean) };
 const CONNECTIONS = 16;
 const log = (line) => console.log(`[ab] ${line}`);
-if (!arg('a') && !arg('env-a') && !arg('env-b')) {
+if (!arg('a') && !arg('env-a') && !arg('env-b') && !arg('args-a') && !arg('args-b')) {
   console.error(
-    'usage: node bench/ab-posts.mjs --a=<posts bundle before> [--b=<bundle after>] [--env-a=K=V,…] [--env-b=K=V,…] [--rounds=5] [--seconds=6] [--start]',
+    'usage: node bench/ab-posts.mjs --a=<posts bundle before> [--b=<bundle after>] [--env-a=K=V,…] [--env-b=K=V,…] [--args-a=--flag,…] [--args-b=…] [--rounds=5] [--seconds=6] [--start]',
   );
   process.exit(2);
 }
@@ -56,16 +68,20 @@ try {
   const tokens = [viewer.token];
   for (let i = 0; i < 199; i += 1) tokens.push(await refreshSession(stack.services.auth.base, viewer));
 
-  const start = async (script, label, env = {}) =>
-    startServiceProcess('posts', { ...stack.env.posts, ...env, PORT: String(await freePort()) }, { script, label });
+  const start = async (script, label, env = {}, args = []) =>
+    startServiceProcess(
+      'posts',
+      { ...stack.env.posts, ...env, PORT: String(await freePort()) },
+      { script, label, nodeArgs: [...SERVICE_NODE_ARGS, ...args] },
+    );
   if (START) {
     // Cold starts instead of load: each arm started and stopped once per round.
-    const once = (script, env) => async (i) => {
-      const svc = await start(script, `posts-start-${i}`, env);
+    const once = (script, env, args) => async (i) => {
+      const svc = await start(script, `posts-start-${i}`, env, args);
       await svc.stop();
       return { ms: svc.readyMs, cpuMs: svc.startCpuMs };
     };
-    const runs = await interleave(ROUNDS, { a: once(A, ENV.a), b: once(B, ENV.b) }, { log });
+    const runs = await interleave(ROUNDS, { a: once(A, ENV.a, ARGS.a), b: once(B, ENV.b, ARGS.b) }, { log });
     for (const k of ['a', 'b']) {
       log(`${k}: start ${fmtSpread(spread(runs[k].map((r) => r.ms)), 0, ' ms')}, ${fmtSpread(spread(runs[k].map((r) => r.cpuMs)), 0, ' ms CPU')}`);
     }
@@ -73,8 +89,8 @@ try {
     await cleanup();
     process.exit(0);
   }
-  const a = await start(A, 'posts-a', ENV.a);
-  const b = await start(B, 'posts-b', ENV.b);
+  const a = await start(A, 'posts-a', ENV.a, ARGS.a);
+  const b = await start(B, 'posts-b', ENV.b, ARGS.b);
   const bare = await startBaseline(stack.databases.posts, viewer.id);
   let t = 0;
   const rotating = {

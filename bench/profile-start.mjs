@@ -8,7 +8,7 @@ import path from 'node:path';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { cleanup, freePort } from './lib/procs.mjs';
 import { SERVICE_NODE_ARGS, startOtlpSink, startPostgres, startServiceProcess, startStack } from './lib/stack.mjs';
-import { readProfile, topSelf, moduleOf } from './lib/cpuprofile.mjs';
+import { readProfile, topOutermostPackage, topSelf, moduleOf } from './lib/cpuprofile.mjs';
 
 const name = process.argv[2] ?? 'posts';
 // Ctrl-C stops what was started (PostgreSQL included), as bench/run.mjs does.
@@ -32,6 +32,8 @@ try {
   console.log(`${name} ready after ${Math.round(svc.readyMs)} ms (${Math.round(svc.startCpuMs)} ms CPU); profile ${file}`);
   console.log('by module (self, share of busy samples):');
   for (const f of topSelf(p, 25, (f) => moduleOf(f))) console.log(`  ${(100 * f.share).toFixed(1).padStart(5)} %  ${f.frame}`);
+  console.log('by package, inclusive (the outermost package on the stack, with what it called):');
+  for (const f of topOutermostPackage(p, 25)) console.log(`  ${(100 * f.share).toFixed(1).padStart(5)} %  ${f.frame}`);
   console.log('top frames:');
   for (const f of topSelf(p, 25)) console.log(`  ${(100 * f.share).toFixed(1).padStart(5)} %  ${f.frame}`);
 } catch (err) {

@@ -88,6 +88,27 @@ export function topSelf(p, n = 15, key = (f) => `${f.functionName || '(anonymous
     .map(([k, c]) => ({ frame: k, share: c / p.busy }));
 }
 
+/**
+ * Busy samples by the outermost package (node_modules) frame on their stack: a start's time spent
+ * in a package and everything it called, e.g. evaluating graphile-worker's modules with what they
+ * require. A sample with no package frame counts for its innermost frame's module (V8's compile and
+ * GC, the workspace's own code).
+ */
+export function topOutermostPackage(p, n = 15) {
+  const agg = new Map();
+  for (const [id, c] of p.counts) {
+    if (['(idle)', '(program)'].includes(p.byId.get(id).callFrame.functionName)) continue;
+    const frames = p.stack(id);
+    const outer = frames.findLast((f) => (f.url ?? '').includes('node_modules/'));
+    const k = outer ? moduleOf(outer) : `${moduleOf(frames[0])} (no package frame)`;
+    agg.set(k, (agg.get(k) ?? 0) + c);
+  }
+  return [...agg]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, c]) => ({ frame: k, share: c / p.busy }));
+}
+
 /** Share of busy samples with a frame matching `pred` anywhere on the stack (inclusive time). */
 export function inclusiveShare(p, pred) {
   let hit = 0;

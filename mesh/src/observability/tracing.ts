@@ -94,6 +94,7 @@ export async function startTracing(options: StartTracingOptions = {}): Promise<T
     resources,
     core,
     api,
+    { DeferredSpanExporter },
   ] = await Promise.all([
     import('@opentelemetry/sdk-trace-node'),
     import('@opentelemetry/instrumentation'),
@@ -101,6 +102,7 @@ export async function startTracing(options: StartTracingOptions = {}): Promise<T
     import('@opentelemetry/resources'),
     import('@opentelemetry/core'),
     import('@opentelemetry/api'),
+    import('./deferred-exporter.js'),
   ]);
   const logLevel = core.getStringFromEnv('OTEL_LOG_LEVEL');
   if (logLevel) api.diag.setLogger(new api.DiagConsoleLogger(), { logLevel: core.diagLogLevelFromString(logLevel) });
@@ -116,7 +118,8 @@ export async function startTracing(options: StartTracingOptions = {}): Promise<T
     spanProcessors = [];
     const names = [...new Set(core.getStringListFromEnv('OTEL_TRACES_EXPORTER') ?? [])].filter((n) => n !== 'null' && n !== 'none');
     for (const name of names.length ? names : ['otlp']) {
-      if (name === 'otlp') spanProcessors.push(new BatchSpanProcessor(await otlpTraceExporterFromEnv(api.diag)));
+      // The exporter's modules load at the first export, after the service is ready (deferred-exporter.ts).
+      if (name === 'otlp') spanProcessors.push(new BatchSpanProcessor(new DeferredSpanExporter(() => otlpTraceExporterFromEnv(api.diag))));
       else if (name === 'console') spanProcessors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
       else api.diag.warn(`Unsupported OTEL_TRACES_EXPORTER value: ${name}.`);
     }
