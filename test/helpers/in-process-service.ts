@@ -1,5 +1,6 @@
 import {
   migrateService,
+  serviceUrlKey,
   startService,
   type BaseConfig,
   type Migration,
@@ -52,7 +53,7 @@ export interface InProcessService<S extends ServiceName, C extends BaseConfig> {
  * real peer by accident; a test that starts the peer passes its SERVICE_URL_<NAME>.
  */
 function peersNowhere(self: ServiceName): Record<string, string> {
-  return Object.fromEntries(SERVICES.filter((s) => s.name !== self).map((s) => [`SERVICE_URL_${s.name.toUpperCase()}`, NOWHERE]));
+  return Object.fromEntries(SERVICES.filter((s) => s.name !== self).map((s) => [serviceUrlKey(s.name), NOWHERE]));
 }
 
 /**
