@@ -82,13 +82,18 @@ function tail(file, bytes = 20_000) {
   }
 }
 
+/** A new log file for a child labelled `label`, in logDirectory(). */
+export function logFileFor(label) {
+  return path.join(logDirectory(), `${String(++logSeq).padStart(3, '0')}-${label.replace(/[^a-z0-9_-]/gi, '_')}.log`);
+}
+
 /**
  * Spawns `node [nodeArgs] script` and tracks it. Its stdout/stderr go to a log file (as a container's
  * would go to the runtime; no pipe back into the bench process, whose CPU drives the load), and the
  * tail of it is shown in error messages. `stop()` sends SIGTERM, and SIGKILL after `graceMs`.
  */
 export function spawnNode(label, script, { args = [], nodeArgs = [], env = {}, cwd = ROOT } = {}) {
-  const file = path.join(logDirectory(), `${String(++logSeq).padStart(3, '0')}-${label.replace(/[^a-z0-9_-]/gi, '_')}.log`);
+  const file = logFileFor(label);
   const fd = openSync(file, 'a');
   const child = spawn(process.execPath, [...nodeArgs, script, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
   closeSync(fd);

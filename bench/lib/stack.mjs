@@ -1,8 +1,7 @@
 // The platform on loopback for the bench, as test/helpers/stack.ts starts it for the tests (that
 // helper is TypeScript run by vitest, so the bench has this small plain-JS twin built on the same
-// compiled mesh modules): fresh databases on one PostgreSQL, every service as its own process
-// (`node --import <tracing register> services/<name>/dist/main.js`), the local object store and
-// the local ingress.
+// compiled tools modules): fresh databases on one PostgreSQL, every service as its own process
+// started by tools/src/local/services.ts startService, the local object store and the local ingress.
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -11,12 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createAgoraClient } from '@agora/client';
-import { ROOT, cpuSecondsOf, freePort, onCleanup, runNode, spawnNode, waitFor200 } from './procs.mjs';
-import { serviceNames } from '../../scripts/lib/topology.mjs';
+import { ROOT, cpuSecondsOf, freePort, logFileFor, onCleanup, runNode, spawnNode, waitFor200 } from './procs.mjs';
+import { topology } from '../../scripts/lib/topology.mjs';
 
 const tools = (p) => import(pathToFileURL(path.join(ROOT, 'tools', 'dist', p)).href);
 
-export const SERVICE_NAMES = await serviceNames();
+const { SERVICES } = await topology();
+export const SERVICE_NAMES = SERVICES.map((s) => s.name);
 
 /** Embedded PostgreSQL (or TEST_DATABASE_URL), stopped at cleanup. */
 export async function startPostgres() {
@@ -64,16 +64,14 @@ export async function startOtlpSink() {
 }
 
 /**
- * The `node` arguments a service runs with, as deployed: the V8 flags of the images' NODE_OPTIONS
- * (tools/src/local/services.ts SERVICE_NODE_FLAGS, which the local run uses too) and the tracing
- * register preloaded the same way.
+ * The `node` arguments a service runs with, as deployed: tools/src/local/services.ts
+ * SERVICE_NODE_ARGS (the images' V8 flags and the tracing register), which the local run and the
+ * tests use too.
  */
-const { TRACING_REGISTER, serviceScript: meshServiceScript } = await tools('local/services.js');
-const { SERVICE_NODE_FLAGS, newPlatformSecrets, serviceEnv } = await tools('local/service-env.js');
+const { SERVICE_NODE_ARGS: DEPLOYED_NODE_ARGS, serviceScript: toolsServiceScript, startService } = await tools('local/services.js');
+const { newPlatformSecrets, serviceEnv } = await tools('local/service-env.js');
 export const SERVICE_NODE_ARGS = [
-  ...SERVICE_NODE_FLAGS,
-  '--import',
-  pathToFileURL(TRACING_REGISTER).href,
+  ...DEPLOYED_NODE_ARGS,
   // For experiments only, after the deployed flags so that they win (e.g.
   // BENCH_SERVICE_NODE_ARGS=--max-semi-space-size=16 for V8's default young generation); the
   // table's figures are taken without it, as the services are deployed.
@@ -82,19 +80,46 @@ export const SERVICE_NODE_ARGS = [
 
 /** The bundled entry point, as the images and the local run start it (scripts/bundle.mjs). */
 export function serviceScript(name) {
-  return meshServiceScript(name, 'main');
+  return toolsServiceScript(name, 'main');
 }
 
-/** Spawns a service process (tracked for cleanup) and waits for its first 200 on /healthz/ready. */
+/**
+ * Starts a service the one way every runner does (tools/src/local/services.ts startService), its
+ * output to a log file (procs.mjs logFileFor), stopped at cleanup. `readyMs`: from just before the
+ * spawn to the first 200 of /healthz/ready (asked every 5 ms); `startCpuMs`: the CPU the start took.
+ */
 export async function startServiceProcess(name, env, { script = serviceScript(name), label = name, nodeArgs = SERVICE_NODE_ARGS } = {}) {
   const port = Number(env.PORT);
+  const logFile = logFileFor(label);
   const t0 = performance.now();
-  const proc = spawnNode(label, script, { nodeArgs, env: { HOST: '127.0.0.1', ...env }, cwd: path.join(ROOT, 'services', name) });
-  onCleanup(() => proc.stop());
-  const readyMs = await waitFor200(proc, `http://127.0.0.1:${port}/healthz/ready`, { since: t0 });
+  const running = await startService(
+    SERVICES.find((s) => s.name === name),
+    { HOST: '127.0.0.1', ...env },
+    { script, nodeArgs, output: { file: logFile }, readyPollMs: 5, readyTimeoutMs: 30_000 },
+  );
+  const readyMs = performance.now() - t0;
+  let gone = false;
+  running.exited.then(() => (gone = true));
+  onCleanup(() => running.stop());
   // CPU the start took (all threads): unlike the wall time, not stretched by other work on the machine.
-  const startCpuMs = (await cpuSecondsOf(proc.pid).catch(() => NaN)) * 1000;
-  return { ...proc, name, base: `http://127.0.0.1:${port}`, port, readyMs, startCpuMs };
+  const startCpuMs = (await cpuSecondsOf(running.pid).catch(() => NaN)) * 1000;
+  return {
+    label,
+    name,
+    pid: running.pid,
+    exited: running.exited,
+    output: running.output,
+    logFile,
+    alive: () => !gone,
+    stop: async (graceMs = 10_000) => {
+      await running.stop(graceMs);
+      return running.exited;
+    },
+    base: running.url,
+    port,
+    readyMs,
+    startCpuMs,
+  };
 }
 
 /**

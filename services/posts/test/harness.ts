@@ -1,15 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import {
-  LOCAL_WORKLOAD_HEADER,
-  migrateService,
-  signLocalAssertion,
-  startService,
-  workloadFromLocalAssertion,
-  type StartedService,
-} from '@agora/mesh';
-import { freshDatabase } from '../../../test/helpers/db.js';
+import { LOCAL_WORKLOAD_HEADER, signLocalAssertion, workloadFromLocalAssertion } from '@agora/mesh';
+import { startInProcessService, type InProcessService } from '../../../test/helpers/in-process-service.js';
 import { RAISED_ACCOUNT_LIMITS } from '../../../test/helpers/raised-account-limits.js';
 import { TEST_ISSUER } from '../../../test/helpers/test-issuer.js';
 import { loadPostsConfig, type PostsConfig } from '../src/config.js';
@@ -20,46 +13,26 @@ import { wirePosts } from '../src/wiring.js';
 export const ISSUER = TEST_ISSUER;
 /** Local mesh identity key shared by the services of one test (MESH_IDENTITY=local). */
 export const TEST_MESH_KEY = 'posts-test-mesh-key-0123456789-abcdefghij';
-/** A port nothing listens on: a callee the test did not start fails fast (503). */
-export const NOWHERE = 'http://127.0.0.1:9';
+export { NOWHERE } from '../../../test/helpers/in-process-service.js';
 
-export interface RunningPosts {
-  base: string;
-  service: StartedService;
-  config: PostsConfig;
-  databaseUrl: string;
-  stop(): Promise<void>;
-}
+export type RunningPosts = InProcessService<'posts', PostsConfig>;
 
 /**
  * A real posts service on a fresh, migrated database, on a free loopback port; or, given
- * `sharedDatabaseUrl` (an already migrated one), another replica on that database.
+ * `sharedDatabaseUrl` (an already migrated one), another replica on that database. Its worker runs
+ * (removal-events.test.ts watches what it delivers); its peers are at a closed port unless `env`
+ * names them.
  */
-export async function startPosts(env: Record<string, string>, sharedDatabaseUrl?: string): Promise<RunningPosts> {
-  const databaseUrl = sharedDatabaseUrl ?? (await freshDatabase('posts'));
-  if (!sharedDatabaseUrl) await migrateService('posts', databaseUrl, migrations);
-  const config = loadPostsConfig({
-    DATABASE_URL: databaseUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    JWT_ISSUER: ISSUER,
-    JWKS_URL: NOWHERE,
-    MESH_IDENTITY: 'local',
-    MESH_LOCAL_KEY: TEST_MESH_KEY,
-    SERVICE_URL_USERS: NOWHERE,
-    SERVICE_URL_MEDIA: NOWHERE,
-    LOG_LEVEL: 'silent',
-    ...RAISED_ACCOUNT_LIMITS,
-    ...env,
+export function startPosts(env: Record<string, string>, sharedDatabaseUrl?: string): Promise<RunningPosts> {
+  return startInProcessService({
+    name: 'posts',
+    migrations,
+    loadConfig: loadPostsConfig,
+    wire: wirePosts,
+    defaults: { MESH_LOCAL_KEY: TEST_MESH_KEY, WORKER_ENABLED: 'true', ...RAISED_ACCOUNT_LIMITS },
+    env,
+    databaseUrl: sharedDatabaseUrl,
   });
-  const service = await startService('posts', config, wirePosts);
-  return {
-    base: `http://127.0.0.1:${service.port}`,
-    service,
-    config,
-    databaseUrl,
-    stop: () => service.shutdown('test done'),
-  };
 }
 
 export { startTestIssuer, type TestIssuer, type TestUser } from '../../../test/helpers/test-issuer.js';
@@ -141,15 +114,13 @@ export interface TestEvent {
   payload: unknown;
 }
 
-/** Delivers one event to posts' events endpoint as its producer's workload would (local mesh assertion). */
+/** Delivers one event to posts' events endpoint as its producer's workload would (local mesh assertion), with posts' typed client. */
 export async function deliver(posts: RunningPosts, event: TestEvent): Promise<Pick<JsonResponse, 'status' | 'body'>> {
-  const res = await fetch(`${posts.base}/internal/v1/posts/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [LOCAL_WORKLOAD_HEADER]: signLocalAssertion(event.producer, TEST_MESH_KEY) },
-    body: JSON.stringify({ ...event, id: event.id ?? randomUUID(), occurredAt: new Date().toISOString() }),
+  const { response, data, error } = await posts.client.POST('/internal/v1/posts/events', {
+    headers: { [LOCAL_WORKLOAD_HEADER]: signLocalAssertion(event.producer, TEST_MESH_KEY) },
+    body: { ...event, id: event.id ?? randomUUID(), occurredAt: new Date().toISOString(), payload: event.payload as Record<string, unknown> },
   });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  return { status: response.status, body: data ?? error };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

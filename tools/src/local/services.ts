@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -84,7 +85,7 @@ export interface RunningService {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM (the service drains), SIGKILL after `timeoutMs`. Idempotent. */
   stop(timeoutMs?: number): Promise<void>;
-  /** What the process printed, with `output: 'capture'` (empty otherwise). */
+  /** What the process printed, with `output: 'capture'`; the end of its log file with `output: { file }`; empty otherwise. */
   output(): string;
 }
 
@@ -118,7 +119,7 @@ export async function killChildren(signal: NodeJS.Signals, waitMs: number): Prom
   for (const c of children) c.kill('SIGKILL');
 }
 
-async function waitReady(url: string, child: ChildProcess, exited: Promise<unknown>, timeoutMs: number): Promise<void> {
+async function waitReady(url: string, child: ChildProcess, exited: Promise<unknown>, timeoutMs: number, pollMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let gone = false;
   void exited.then(() => (gone = true));
@@ -133,44 +134,80 @@ async function waitReady(url: string, child: ChildProcess, exited: Promise<unkno
     } catch (err) {
       last = (err as Error).message;
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
   throw new Error(`not ready after ${timeoutMs / 1000}s (last: ${last})`);
 }
 
 export interface StartServiceOptions {
   readonly readyTimeoutMs?: number;
-  /** 'console' (the local run): each line prefixed with the service's name; 'capture': kept for `output()`. */
-  readonly output?: 'console' | 'capture';
+  /** How often /healthz/ready is asked (default 250 ms); the bench asks often, to time the start closely. */
+  readonly readyPollMs?: number;
+  /**
+   * 'console' (the local run): each line prefixed with the service's name; 'capture': kept for
+   * `output()`; `{ file }` (the bench): appended to that file and nothing piped back into this
+   * process, as a container's output goes to its runtime; `output()` is then the file's tail.
+   */
+  readonly output?: 'console' | 'capture' | { readonly file: string };
+  /** Another script than the bundled entry point (the bench's A/B runs of an unbundled build). */
+  readonly script?: string;
+  /** Node arguments instead of the images' (SERVICE_NODE_FLAGS and the tracing register): the bench's profiling and experiments. */
+  readonly nodeArgs?: readonly string[];
+}
+
+/** The node arguments every service runs with, as in the images: the V8 flags, then the tracing register preloaded. */
+export const SERVICE_NODE_ARGS: readonly string[] = [...SERVICE_NODE_FLAGS, '--import', pathToFileURL(TRACING_REGISTER).href];
+
+/** The last `bytes` of a file (empty when it cannot be read): a service's log in an error message. */
+function tailOf(file: string, bytes = 20_000): string {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const buf = Buffer.alloc(Math.min(bytes, size));
+      readSync(fd, buf, 0, buf.length, size - buf.length);
+      return buf.toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
 }
 
 /**
  * Starts the service (its bundled `dist/main.bundle.mjs`, with the images' V8 flags and the tracing
- * register) on `env.PORT` and waits until `/healthz/ready` answers 200. The one way every runner —
- * the local run, the test stack, the bench — starts a service.
+ * register, unless `options` say otherwise) on `env.PORT` — `env` is the whole environment it gets —
+ * and waits until `/healthz/ready` answers 200. The one way every runner — the local run, the test
+ * stack, the bench — starts a service.
  */
 export async function startService(service: ServiceTopology, env: NodeJS.ProcessEnv, options: StartServiceOptions = {}): Promise<RunningService> {
-  const { readyTimeoutMs = 60_000, output = 'console' } = options;
-  const child = spawn(
-    process.execPath,
-    [...SERVICE_NODE_FLAGS, '--import', pathToFileURL(TRACING_REGISTER).href, serviceScript(service.name, 'main')],
-    {
-      cwd: serviceDir(service.name),
-      env,
-      // Own process group: a terminal Ctrl-C reaches only the runner, which stops things in order.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const {
+    readyTimeoutMs = 60_000,
+    readyPollMs = 250,
+    output = 'console',
+    script = serviceScript(service.name, 'main'),
+    nodeArgs = SERVICE_NODE_ARGS,
+  } = options;
+  const logFd = typeof output === 'object' ? openSync(output.file, 'a') : undefined;
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    cwd: serviceDir(service.name),
+    env,
+    // Own process group: a terminal Ctrl-C reaches only the runner, which stops things in order.
+    detached: true,
+    stdio: logFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
+  });
+  if (logFd !== undefined) closeSync(logFd);
   trackChild(child);
   let captured = '';
   if (output === 'console') {
     pipeLines(service.name, child.stdout!);
     pipeLines(service.name, child.stderr!, process.stderr);
-  } else {
+  } else if (output === 'capture') {
     child.stdout!.on('data', (d) => (captured += d));
     child.stderr!.on('data', (d) => (captured += d));
   }
+  const printed = typeof output === 'object' ? () => tailOf(output.file) : () => captured;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
     child.once('error', () => resolve({ code: null, signal: null }));
@@ -184,12 +221,12 @@ export async function startService(service: ServiceTopology, env: NodeJS.Process
   };
   const url = `http://127.0.0.1:${env.PORT ?? service.localPort}`;
   try {
-    await waitReady(url, child, exited, readyTimeoutMs);
+    await waitReady(url, child, exited, readyTimeoutMs, readyPollMs);
   } catch (err) {
     await stop(5_000);
     const { code, signal } = await exited;
-    const where = output === 'console' ? 'see its output above' : `its output:\n${captured}`;
+    const where = output === 'console' ? 'see its output above' : `its output:\n${printed()}`;
     throw new Error(`${service.name} ${(err as Error).message} (exit ${code ?? signal ?? 'unknown'}); ${where}`, { cause: err });
   }
-  return { service, url, pid: child.pid!, exited, stop, output: () => captured };
+  return { service, url, pid: child.pid!, exited, stop, output: printed };
 }
