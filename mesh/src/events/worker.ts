@@ -52,6 +52,8 @@ interface RunnerState {
   startedAt: number;
   lastJobStartedAt: number;
   givenUp: boolean;
+  /** Its workers have all finished (graphile-worker's shutdown got past them). */
+  workersDone: boolean;
 }
 
 /**
@@ -123,7 +125,7 @@ export class OutboxWorker {
   }
 
   private async startRunner(): Promise<void> {
-    const state: RunnerState = { startedAt: Date.now(), lastJobStartedAt: 0, givenUp: false };
+    const state: RunnerState = { startedAt: Date.now(), lastJobStartedAt: 0, givenUp: false, workersDone: false };
     const events: WorkerEvents = new EventEmitter();
     events.on('pool:create', ({ workerPool }) => {
       state.poolId = workerPool.id;
@@ -135,10 +137,8 @@ export class OutboxWorker {
     events.on('pool:fatalError', ({ action }) => this.giveUp(state, `could not record a job's outcome (${action})`));
     // The runner's workers have all finished (its shutdown may still hang after this, see above).
     const workersDone = () => {
-      if (state.givenUp && state.poolId) {
-        this.toUnlock.add(state.poolId);
-        this.unlockGivenUp().catch(() => undefined); // retried after the next start and by the watchdog
-      }
+      state.workersDone = true;
+      if (state.givenUp) this.queueUnlock(state);
     };
     events.on('pool:gracefulShutdown:complete', workersDone);
     events.on('pool:gracefulShutdown:error', workersDone);
@@ -166,10 +166,18 @@ export class OutboxWorker {
   private giveUp(state: RunnerState, reason: string): void {
     if (this.stopping || state.givenUp) return;
     state.givenUp = true;
+    if (state.workersDone) this.queueUnlock(state); // it shut down by itself before its promise settled
     if (this.current !== state) return;
     this.options.logger.error({ reason: reason.slice(0, 300) }, 'worker: runner given up; starting a new one');
     if (state.runner) void this.stopQuietly(state.runner);
     this.scheduleRestart(this.options.restartDelayMs ?? 1_000);
+  }
+
+  /** Unlocks the jobs a given-up runner still holds, now or (if PostgreSQL is down) after the next start or check. */
+  private queueUnlock(state: RunnerState): void {
+    if (!state.poolId) return;
+    this.toUnlock.add(state.poolId);
+    this.unlockGivenUp().catch(() => undefined);
   }
 
   /** Asks a given-up runner to shut down without waiting: its shutdown may never finish. */
