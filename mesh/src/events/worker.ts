@@ -159,7 +159,8 @@ export class OutboxWorker {
       () => this.giveUp(state, 'ended without an error'),
       (err: unknown) => this.giveUp(state, err instanceof Error ? err.message : 'ended with an error'),
     );
-    if (state.givenUp) void this.stopQuietly(runner); // failed while run() was still returning
+    // Failed while run() was still returning, or the service began stopping meanwhile.
+    if (state.givenUp || this.stopping) void this.stopQuietly(runner);
   }
 
   /** Stops counting on `state`'s runner and starts another; once per runner. */
