@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 /** graphile-worker's task types, for services that add jobs of their own (auth's mail). */
 export type { Task as WorkerTask, TaskList as WorkerTaskList } from 'graphile-worker';
 import { createDatabase, type Database } from '../db/database.js';
+import { countOverdueJobs, lockersOlderThan } from './worker-queue.js';
 
 export interface OutboxWorkerOptions {
   databaseUrl: string;
@@ -28,11 +29,32 @@ export interface OutboxWorkerOptions {
    * below it (deliveries by the client's timeout), so a live worker's job is never taken away.
    */
   lockTimeoutSeconds: number;
-  /** First wait before starting a runner again after one ended on its own; doubles up to 30 s. */
+  /** First wait before starting a runner again after one was given up; doubles up to 5 s. */
   restartDelayMs?: number;
+  /**
+   * A runner is taken for stuck when jobs have been due this long and none started meanwhile; it is
+   * then replaced. Longer than any task may take (deliveries are bounded by their client's timeout).
+   */
+  stallSeconds?: number;
 }
 
-const MAX_RESTART_DELAY_MS = 30_000;
+/** graphile-worker polls this often too, so a LISTEN connection that died silently costs at most this. */
+const POLL_INTERVAL_MS = 2_000;
+/** Reconnecting is one refused connection per try; a few seconds keep recovery quick after an outage. */
+const MAX_RESTART_DELAY_MS = 5_000;
+const DEFAULT_STALL_SECONDS = 30;
+
+/** One runner and what the supervisor knows about it. */
+interface RunnerState {
+  runner?: Runner;
+  /** graphile-worker's worker pool id: the `locked_by` of the jobs this runner takes. */
+  poolId?: string;
+  startedAt: number;
+  lastJobStartedAt: number;
+  givenUp: boolean;
+  /** Its workers have all finished (graphile-worker's shutdown got past them). */
+  workersDone: boolean;
+}
 
 /**
  * The service's background worker, graphile-worker on the service's own database: it takes jobs the
@@ -43,29 +65,35 @@ const MAX_RESTART_DELAY_MS = 30_000;
  * graphile-worker itself releases a dead worker's jobs only after 4 hours; `releaseAbandoned`, run
  * every half lock timeout, does it after `lockTimeoutSeconds` with WorkerUtils.forceUnlockWorkers.
  *
- * Surviving a database outage: with its defaults graphile-worker 0.17 does not await the query that
- * completes or fails a job, so one that cannot reach PostgreSQL is an unhandled rejection and Node
- * ends the process. With completeJobBatchDelay / failJobBatchDelay set (its batching option), those
- * queries go through its batcher, whose errors it handles by shutting the runner down and rejecting
- * `runner.promise` (its documented way to report a fatal error). The worker watches that promise and
- * starts a new runner, with backoff, until PostgreSQL answers again; then it unlocks the jobs the dead
- * runner still held, so they are delivered at once rather than after the lock timeout.
+ * Surviving a database outage (docs/events.md): with its defaults graphile-worker 0.17 does not await
+ * the query that completes or fails a job, so one that cannot reach PostgreSQL is an unhandled
+ * rejection that ends the process. With completeJobBatchDelay / failJobBatchDelay set, those queries
+ * go through its batcher, which reports a failure as `pool:fatalError` and shuts the runner down. But
+ * that shutdown does not always finish: after one failed batch, every later batch settles one count
+ * too many, the batcher's release() waits for a pending count of exactly zero that has gone negative,
+ * and `runner.promise` never settles (docs/events.md). So the supervisor here does not wait for the
+ * promise: a runner is given up at its first `pool:fatalError`, when its promise settles, or when
+ * jobs are overdue and none started for `stallSeconds`; a new one is started (retrying with backoff
+ * while PostgreSQL refuses), and once the old runner's workers have finished, the jobs it still held
+ * are unlocked, so they run at once rather than after the lock timeout. Every replacement is one log
+ * line, with the reason and no payload.
  */
 export class OutboxWorker {
   private readonly db: Database;
   private readonly workerLogger: WorkerLogger;
-  private runner?: Runner;
+  private current?: RunnerState;
   private utils?: Promise<WorkerUtils>;
   private sweep?: NodeJS.Timeout;
+  private watchdog?: NodeJS.Timeout;
   private restartTimer?: NodeJS.Timeout;
   private stopping = false;
-  /** Worker pool ids of runners that ended on their own, whose jobs may still be locked. */
-  private readonly deadPools = new Set<string>();
-  /** How many times a runner ended on its own and was replaced (tests read it). */
+  /** Pool ids of given-up runners whose workers have finished; their jobs may still be locked. */
+  private readonly toUnlock = new Set<string>();
+  /** How many times a runner was given up and replaced (tests read it). */
   restarts = 0;
 
   constructor(private readonly options: OutboxWorkerOptions) {
-    // LISTEN holds one connection; the rest run jobs and the sweep.
+    // LISTEN holds one connection; the rest run jobs, the sweep and the watchdog.
     this.db = createDatabase({ url: options.databaseUrl, poolMax: options.concurrency + 3, logger: options.logger });
     const log = options.logger;
     // graphile-worker's messages name the task and job id, never a payload; its info chatter is debug here.
@@ -88,45 +116,86 @@ export class OutboxWorker {
       (this.options.lockTimeoutSeconds * 1000) / 2,
     );
     this.sweep.unref();
+    this.watchdog = setInterval(() => {
+      this.checkProgress().catch((err: Error) =>
+        this.options.logger.debug({ err: { message: err.message } }, 'worker: progress check failed (database unreachable?)'),
+      );
+    }, POLL_INTERVAL_MS * 2);
+    this.watchdog.unref();
   }
 
   private async startRunner(): Promise<void> {
+    const state: RunnerState = { startedAt: Date.now(), lastJobStartedAt: 0, givenUp: false, workersDone: false };
     const events: WorkerEvents = new EventEmitter();
-    let poolId: string | undefined;
     events.on('pool:create', ({ workerPool }) => {
-      poolId = workerPool.id;
+      state.poolId = workerPool.id;
     });
+    events.on('job:start', () => {
+      state.lastJobStartedAt = Date.now();
+    });
+    // graphile-worker could not record a job's outcome and is shutting this runner down.
+    events.on('pool:fatalError', ({ action }) => this.giveUp(state, `could not record a job's outcome (${action})`));
+    // The runner's workers have all finished (its shutdown may still hang after this, see above).
+    const workersDone = () => {
+      state.workersDone = true;
+      if (state.givenUp) this.queueUnlock(state);
+    };
+    events.on('pool:gracefulShutdown:complete', workersDone);
+    events.on('pool:gracefulShutdown:error', workersDone);
+    this.current = state;
     const runner = await run({
       pgPool: this.db.pool,
       taskList: this.options.tasks,
       concurrency: this.options.concurrency,
       noHandleSignals: true, // the service's own shutdown stops it (service.ts onClose)
-      pollInterval: 2_000,
+      pollInterval: POLL_INTERVAL_MS,
       logger: this.workerLogger,
       events,
       // 0 ms: no waiting for a batch, only the batcher's error handling (see the class comment).
       preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     });
-    this.runner = runner;
-    const ended = (err?: unknown) => {
-      if (this.stopping || this.runner !== runner) return;
-      if (poolId) this.deadPools.add(poolId);
-      const reason = err instanceof Error ? err.message : 'ended without an error';
-      this.options.logger.error({ err: { message: reason } }, 'worker: the runner stopped on its own; starting a new one');
-      this.scheduleRestart(this.options.restartDelayMs ?? 1_000);
-    };
-    runner.promise.then(() => ended(), ended);
+    state.runner = runner;
+    runner.promise.then(
+      () => this.giveUp(state, 'ended without an error'),
+      (err: unknown) => this.giveUp(state, err instanceof Error ? err.message : 'ended with an error'),
+    );
+    // Failed while run() was still returning, or the service began stopping meanwhile.
+    if (state.givenUp || this.stopping) void this.stopQuietly(runner);
+  }
+
+  /** Stops counting on `state`'s runner and starts another; once per runner. */
+  private giveUp(state: RunnerState, reason: string): void {
+    if (this.stopping || state.givenUp) return;
+    state.givenUp = true;
+    if (state.workersDone) this.queueUnlock(state); // it shut down by itself before its promise settled
+    if (this.current !== state) return;
+    this.options.logger.error({ reason: reason.slice(0, 300) }, 'worker: runner given up; starting a new one');
+    if (state.runner) void this.stopQuietly(state.runner);
+    this.scheduleRestart(this.options.restartDelayMs ?? 1_000);
+  }
+
+  /** Unlocks the jobs a given-up runner still holds, now or (if PostgreSQL is down) after the next start or check. */
+  private queueUnlock(state: RunnerState): void {
+    if (!state.poolId) return;
+    this.toUnlock.add(state.poolId);
+    this.unlockGivenUp().catch(() => undefined);
+  }
+
+  /** Asks a given-up runner to shut down without waiting: its shutdown may never finish. */
+  private async stopQuietly(runner: Runner): Promise<void> {
+    await runner.stop().catch(() => undefined); // already reported through giveUp's reason
   }
 
   private scheduleRestart(delayMs: number): void {
+    clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {
       if (this.stopping) return;
       this.startRunner().then(
         () => {
           this.restarts += 1;
           this.options.logger.warn({ restarts: this.restarts }, 'worker: runner started again');
-          this.unlockDeadPools().catch((err: Error) =>
-            this.options.logger.warn({ err: { message: err.message } }, "worker: unlocking the stopped runner's jobs failed"),
+          this.unlockGivenUp().catch((err: Error) =>
+            this.options.logger.warn({ err: { message: err.message } }, "worker: unlocking a given-up runner's jobs failed"),
           );
         },
         (err: Error) => {
@@ -138,6 +207,21 @@ export class OutboxWorker {
     this.restartTimer.unref();
   }
 
+  /**
+   * The watchdog: jobs overdue (due for `stallSeconds`, unlocked) while the current runner started
+   * none for as long means nothing is taking them (a runner stuck without an error): replace it.
+   */
+  private async checkProgress(): Promise<void> {
+    await this.unlockGivenUp();
+    const state = this.current;
+    const stallSeconds = this.options.stallSeconds ?? DEFAULT_STALL_SECONDS;
+    if (this.stopping || !state?.runner || state.givenUp) return;
+    const lastProgress = Math.max(state.startedAt, state.lastJobStartedAt);
+    if (Date.now() - lastProgress < stallSeconds * 1000) return;
+    const overdue = await countOverdueJobs(this.db, Object.keys(this.options.tasks), stallSeconds);
+    if (overdue > 0 && this.current === state && !state.givenUp) this.giveUp(state, `${overdue} jobs overdue and none started for ${stallSeconds} s`);
+  }
+
   /** WorkerUtils made once; a failed attempt (database down) is forgotten so the next call tries again. */
   private workerUtils(): Promise<WorkerUtils> {
     this.utils ??= makeWorkerUtils({ pgPool: this.db.pool, logger: this.workerLogger }).catch((err: unknown) => {
@@ -147,13 +231,13 @@ export class OutboxWorker {
     return this.utils;
   }
 
-  /** The jobs a stopped runner could not complete or fail stay locked by it: release them now. */
-  private async unlockDeadPools(): Promise<void> {
-    if (this.deadPools.size === 0) return;
-    const ids = [...this.deadPools];
+  /** The jobs a given-up runner could not complete or fail stay locked by it: release them now. */
+  private async unlockGivenUp(): Promise<void> {
+    if (this.toUnlock.size === 0) return;
+    const ids = [...this.toUnlock];
     const utils = await this.workerUtils();
     await utils.forceUnlockWorkers(ids);
-    for (const id of ids) this.deadPools.delete(id);
+    for (const id of ids) this.toUnlock.delete(id);
   }
 
   /**
@@ -167,26 +251,25 @@ export class OutboxWorker {
 
   /** Unlocks the jobs of workers that have held a job for more than `olderThanSeconds`; returns how many workers. */
   async releaseAbandoned(olderThanSeconds: number): Promise<number> {
-    const rows = await this.db.query<{ locked_by: string }>(
-      `SELECT DISTINCT locked_by FROM graphile_worker.jobs
-        WHERE locked_by IS NOT NULL AND locked_at <= now() - make_interval(secs => $1)`,
-      [olderThanSeconds],
-    );
-    if (rows.length === 0) return 0;
+    const lockers = await lockersOlderThan(this.db, olderThanSeconds);
+    if (lockers.length === 0) return 0;
     const utils = await this.workerUtils();
-    await utils.forceUnlockWorkers(rows.map((r) => r.locked_by));
-    this.options.logger.warn({ workers: rows.length }, 'worker: released the jobs of workers that stopped mid-job');
-    return rows.length;
+    await utils.forceUnlockWorkers(lockers);
+    this.options.logger.warn({ workers: lockers.length }, 'worker: released the jobs of workers that stopped mid-job');
+    return lockers.length;
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     clearInterval(this.sweep);
-    // A runner that already ended on its own (a restart pending) has nothing left to stop.
-    await this.runner
-      ?.stop()
-      .catch((err: Error) => this.options.logger.warn({ err: { message: err.message } }, 'worker: stopping the runner failed'));
+    clearInterval(this.watchdog);
+    // A given-up runner's shutdown may never finish (see the class comment): only a live one is awaited.
+    const state = this.current;
+    if (state?.runner && !state.givenUp)
+      await state.runner
+        .stop()
+        .catch((err: Error) => this.options.logger.warn({ err: { message: err.message } }, 'worker: stopping the runner failed'));
     const utils = await this.utils?.catch(() => undefined);
     await utils?.release();
     await this.db.close();
