@@ -14,7 +14,10 @@ export const postsConfigSchema = baseConfigSchema.extend({
    * it, on a second posts process, as the baseline "the feed without authors" the embedding is held
    * against (docs/benchmarks.md, row 10); every deployment keeps the default.
    */
-  FEED_EMBED_AUTHORS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  FEED_EMBED_AUTHORS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   // Per-account budgets (mesh/src/limits, SECURITY.md).
   ...ACCOUNT_LIMIT_SETTINGS.post,
   ...ACCOUNT_LIMIT_SETTINGS.comment,
