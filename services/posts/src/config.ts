@@ -8,6 +8,16 @@ export const postsConfigSchema = baseConfigSchema.extend({
   SERVICE_URL_MEDIA: z.string().url(),
   /** Hard timeout of one service-to-service call; past it the caller gets a fast 503. */
   SERVICE_CALL_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(1_000),
+  /**
+   * `false` serves the feed without its authors' names and avatars (each item's `author` then has
+   * the id and null names, as for an author the read model has not heard of). Only bench row 10 sets
+   * it, on a second posts process, as the baseline "the feed without authors" the embedding is held
+   * against (docs/benchmarks.md, row 10); every deployment keeps the default.
+   */
+  FEED_EMBED_AUTHORS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   // Per-account budgets (mesh/src/limits, SECURITY.md).
   ...ACCOUNT_LIMIT_SETTINGS.post,
   ...ACCOUNT_LIMIT_SETTINGS.comment,

@@ -56,6 +56,7 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
     new MediaCatalog(client('media', config.SERVICE_URL_MEDIA)),
     counters,
     postEvents,
+    config.FEED_EMBED_AUTHORS,
   );
   await events.start();
   const deps: PostsDeps = {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startUsers, type RunningUsers } from '../../users/test/harness.js';
+import { postsConfigSchema } from '../src/config.js';
 import { TEST_MESH_KEY, call, deliver, startPosts, startTestIssuer, type RunningPosts, type TestIssuer, type TestUser } from './harness.js';
 
 /**
@@ -89,6 +90,35 @@ describe('GET /api/v1/feed (with the real users service)', () => {
     expect(top.author).toEqual({ id: b.id, username: 'bee', displayName: 'B. Example', avatarUrl: null });
     const asC = (await call(`${posts.base}/api/v1/posts/${p.id}`, { headers: c.auth })).body;
     expect(asC.likedByMe).toBe(false);
+  });
+
+  it('FEED_EMBED_AUTHORS=false (bench row 10’s baseline): the same page, authors by id with null names', async () => {
+    // A second replica on the same database; the first one (default) embeds.
+    const bare = await startPosts({ JWKS_URL: issuer.jwksUrl, SERVICE_URL_USERS: users.base, FEED_EMBED_AUTHORS: 'false' }, posts.databaseUrl);
+    try {
+      const embedded = (await feed(a, '?limit=5')).body;
+      const without = (await call(`${bare.base}/api/v1/feed?limit=5`, { headers: a.auth })).body;
+      expect(embedded.items.find((i: { authorId: string }) => i.authorId === b.id).author.username).toBe('bee');
+      expect(without.items.map((i: { id: string }) => i.id)).toEqual(embedded.items.map((i: { id: string }) => i.id));
+      expect(without.nextCursor).toBe(embedded.nextCursor);
+      for (const [i, item] of without.items.entries()) {
+        expect(item.author).toEqual({ id: item.authorId, username: null, displayName: null, avatarUrl: null });
+        const { author: _, ...rest } = embedded.items[i];
+        expect(item).toMatchObject(rest);
+      }
+      // Only the feed: a single post still embeds its author on that replica.
+      const one = (await call(`${bare.base}/api/v1/posts/${embedded.items[0].id}`, { headers: a.auth })).body;
+      expect(one.author).toEqual(embedded.items[0].author);
+    } finally {
+      await bare.stop();
+    }
+  });
+
+  it('FEED_EMBED_AUTHORS defaults to embedding, and a value other than true/false is refused at start', () => {
+    expect(posts.config.FEED_EMBED_AUTHORS).toBe(true);
+    const setting = postsConfigSchema.shape.FEED_EMBED_AUTHORS;
+    expect(setting.parse('false')).toBe(false);
+    for (const bad of ['no', '0', 'TRUE', '']) expect(setting.safeParse(bad).success, bad).toBe(false);
   });
 
   it('follows the graph as it changes; nobody followed → only the caller’s own posts', async () => {

@@ -82,6 +82,21 @@ export class NotificationInbox {
     return row && row.actors.length ? toNotification(row) : undefined;
   }
 
+  /**
+   * `one` and `unread` in one statement (and one snapshot): what the stream sends for each new
+   * notification, so a burst of them costs one round trip each rather than two.
+   */
+  async oneAndUnread(me: string, id: string): Promise<{ notification: Notification | undefined; unread: number }> {
+    const [row] = await this.db.query<{ unread: string } & { [K in keyof Row]: Row[K] | null }>(
+      `SELECT (SELECT count(*) FROM notifications n WHERE n.recipient_id = $2 AND n.read_at IS NULL AND ${SHOWN}) AS unread, x.*
+         FROM (SELECT 1) one
+         LEFT JOIN LATERAL (SELECT ${COLUMNS} FROM notifications n WHERE n.id = $1 AND n.recipient_id = $2) x ON true`,
+      [id, me],
+    );
+    const found = row!.id !== null && row!.actors?.length ? toNotification(row as Row) : undefined;
+    return { notification: found, unread: Number(row!.unread) };
+  }
+
   async unread(me: string, on: Queryable = this.db): Promise<UnreadCount> {
     const [row] = await on.query<{ n: string }>(
       `SELECT count(*) AS n FROM notifications n WHERE n.recipient_id = $1 AND n.read_at IS NULL AND ${SHOWN}`,

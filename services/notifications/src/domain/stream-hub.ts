@@ -102,9 +102,11 @@ export class StreamHub {
   /** The frame `message` becomes: `notification` (new or grown), `update` (lost an actor), `remove` (gone or now hidden), or `unread`. */
   private async frameFor(message: NotifyMessage): Promise<string> {
     const { recipientId, notificationId: id, change } = message;
-    const { unread } = await this.inbox.unread(recipientId);
+    const { notification, unread } =
+      id && change !== 'removed'
+        ? await this.inbox.oneAndUnread(recipientId, id)
+        : { notification: undefined, ...(await this.inbox.unread(recipientId)) };
     if (!id) return frame('unread', { unread });
-    const notification = change === 'removed' ? undefined : await this.inbox.one(recipientId, id);
     if (notification)
       return change === 'updated' ? frame('update', { notification, unread }) : frame('notification', { notification, unread }, notification.id);
     return change ? frame('remove', { id, unread }) : frame('unread', { unread });

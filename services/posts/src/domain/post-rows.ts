@@ -19,14 +19,25 @@ export interface PostRow extends AuthorColumns {
  * The columns of a Post as the API shows it, for the caller `$me` (always bind parameter 1), with
  * its author and media embedded. The FROM clause must be `posts p ${POST_JOINS}`.
  */
-export const POST_COLUMNS = `
-  p.id, p.author_id AS "authorId", ${authorColumns('a')}, p.text, ${MEDIA_IDS_COLUMN}, ${MEDIA_COLUMN},
+const postColumns = (author: string) => `
+  p.id, p.author_id AS "authorId", ${author}, p.text, ${MEDIA_IDS_COLUMN}, ${MEDIA_COLUMN},
   p.like_count AS "likeCount", p.comment_count AS "commentCount",
   EXISTS (SELECT 1 FROM likes l WHERE l.post_id = p.id AND l.user_id = $1) AS "likedByMe",
   p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
 
+export const POST_COLUMNS = postColumns(authorColumns('a'));
+
 /** The author of `p` from the read model; a missing row is a null author row, never a missing post. */
 export const POST_JOINS = 'LEFT JOIN authors a ON a.id = p.author_id';
+
+/**
+ * POST_COLUMNS without the author's names (null, as for an author the read model has not heard of),
+ * for a FROM clause without POST_JOINS: the feed without its authors (FEED_EMBED_AUTHORS=false),
+ * the baseline bench row 10 holds the embedding against.
+ */
+export const POST_COLUMNS_WITHOUT_AUTHOR = postColumns(
+  'NULL::text AS "authorUsername", NULL::text AS "authorDisplayName", NULL::text AS "authorAvatarMediaId"',
+);
 
 export function toPost(r: PostRow): Post {
   return {

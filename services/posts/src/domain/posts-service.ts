@@ -16,7 +16,7 @@ import { assertNotBlockedByAuthor, notSilencedBy } from './blocks.js';
 import type { FollowGraph } from './follow-graph.js';
 import type { AttachableMedia, MediaCatalog } from './media-catalog.js';
 import { applyMediaState, FROM_INTERNAL_ANSWER } from './media-read-model.js';
-import { assertPostExists, POST_COLUMNS, POST_JOINS, textArray, toPost, type PostRow } from './post-rows.js';
+import { assertPostExists, POST_COLUMNS, POST_COLUMNS_WITHOUT_AUTHOR, POST_JOINS, textArray, toPost, type PostRow } from './post-rows.js';
 import { DELETED_POST, type DeletedPost, type PostEvents } from './post-events.js';
 
 export interface NewPost {
@@ -41,6 +41,8 @@ export class PostsService {
     private readonly media: MediaCatalog,
     private readonly counters: PostsMetrics,
     private readonly events?: PostEvents,
+    /** FEED_EMBED_AUTHORS: false only for bench row 10's baseline process (config.ts). */
+    private readonly feedEmbedsAuthors = true,
   ) {}
 
   private async postRow(me: string | null, id: string): Promise<Post | undefined> {
@@ -140,8 +142,9 @@ export class PostsService {
     const n = pageSize(limit);
     const after = NEWEST_FIRST.position(cursor);
     const authors = [...new Set([me, ...(await this.follows.followingIds(me))])];
+    const [columns, joins] = this.feedEmbedsAuthors ? [POST_COLUMNS, POST_JOINS] : [POST_COLUMNS_WITHOUT_AUTHOR, ''];
     const rows = await this.db.query<PostRow & KeysetRow>(
-      `SELECT ${POST_COLUMNS}, ${NEWEST_FIRST.columns('p.created_at', 'p.id')}
+      `SELECT ${columns}, ${NEWEST_FIRST.columns('p.created_at', 'p.id')}
          FROM (SELECT top.id
                  FROM unnest($2::uuid[]) AS f(author_id)
                  CROSS JOIN LATERAL (
@@ -150,7 +153,7 @@ export class PostsService {
                     ORDER BY ${NEWEST_FIRST.orderBy('x.created_at', 'x.id')} LIMIT $5) top
                 WHERE ${notSilencedBy(1, 'f.author_id')}
                 ORDER BY ${NEWEST_FIRST.orderBy('top.created_at', 'top.id')} LIMIT $5) page
-         JOIN posts p ON p.id = page.id ${POST_JOINS}
+         JOIN posts p ON p.id = page.id ${joins}
         ORDER BY ${NEWEST_FIRST.orderBy('p.created_at', 'p.id')}`,
       [me, authors, after.t, after.id, n + 1],
     );
