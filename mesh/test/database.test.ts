@@ -149,13 +149,29 @@ describe('Database', () => {
     for (let i = 0; i < 4; i += 1) await expect(db.query('SELECT 5 AS five')).resolves.toEqual([{ five: 5 }]);
   });
 
+  it('says "busy", not "unavailable", when every connection stayed lent for the whole wait', async () => {
+    let letGo = () => {};
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    // poolMax 2: two transactions hold both connections until the third caller's wait has run out.
+    const holders = [0, 1].map(() => db.transaction(async (tx) => (await tx.query('SELECT 1'), held)));
+    await new Promise((r) => setTimeout(r, 100));
+    const err = await db.query('SELECT 1').catch((e: unknown) => e);
+    letGo();
+    await Promise.all(holders);
+    expect(err).toMatchObject({ name: 'DatabaseUnavailableError', busy: true });
+    const problem = toProblem(err, 1024);
+    expect(problem.status).toBe(503);
+    expect(problem.toDocument().detail).toMatch(/busy/);
+    await expect(db.query('SELECT 2 AS two')).resolves.toEqual([{ two: 2 }]);
+  });
+
   it('answers 503 at once when the database cannot be reached, and readiness says false', async () => {
     const nowhere = createDatabase({ url: 'postgres://agora:agora@127.0.0.1:9/agora', poolMax: 1 });
     try {
       const started = performance.now();
       const err = await nowhere.query('SELECT 1').catch((e: unknown) => e);
       expect(err).toMatchObject({ name: 'DatabaseUnavailableError' });
-      expect(toProblem(err, 1024).status).toBe(503);
+      expect(toProblem(err, 1024).toDocument()).toMatchObject({ status: 503, detail: expect.stringMatching(/database is unavailable/) });
       expect(performance.now() - started).toBeLessThan(3_500);
       expect(await nowhere.isReachable(500)).toBe(false);
       await expect(nowhere.transaction(async () => 1)).rejects.toMatchObject({ name: 'DatabaseUnavailableError' });

@@ -66,8 +66,14 @@ export interface DatabaseOptions {
  */
 export class DatabaseUnavailableError extends Error {
   override readonly name = 'DatabaseUnavailableError';
-  constructor(cause: unknown) {
-    super('the database is unavailable', { cause });
+  /**
+   * Every connection of the pool was lent when the wait ran out: PostgreSQL answers, this replica is
+   * overloaded. The answer then says "busy", so an operator does not look for a database outage.
+   */
+  readonly busy: boolean;
+  constructor(cause: unknown, busy = false) {
+    super(busy ? 'no database connection was free in time' : 'the database is unavailable', { cause });
+    this.busy = busy;
   }
 }
 
@@ -122,10 +128,12 @@ export function createDatabase(options: DatabaseOptions): Database {
    */
   async function lease(): Promise<{ client: PoolClient; release(err?: Error): void }> {
     let client: PoolClient;
+    // Read before waiting: a full pool at the time of asking means the wait was for a free connection.
+    const poolWasFull = pool.totalCount >= config.max!;
     try {
       client = await pool.connect();
     } catch (err) {
-      throw new DatabaseUnavailableError(err);
+      throw new DatabaseUnavailableError(err, poolWasFull && pool.totalCount >= config.max!);
     }
     let lost: Error | undefined;
     const onError = (err: Error) => {

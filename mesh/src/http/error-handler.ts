@@ -49,6 +49,9 @@ export function toProblem(err: unknown, bodyLimit: number): ProblemError {
   if (e.name === 'ValidateError' || (e.fields && typeof e.fields === 'object')) {
     return problems.validation('One or more fields are invalid.', fieldErrors(e.fields ?? {}));
   }
+  if (err instanceof DatabaseUnavailableError && err.busy) {
+    return problems.unavailable('The service is busy: no database connection was free in time; try again shortly.');
+  }
   if (err instanceof DatabaseUnavailableError || (isServerError(err) && isConnectionFailure(err)) || isBrokenConnection(err)) {
     return problems.unavailable('The database is unavailable; try again shortly.');
   }
