@@ -66,6 +66,9 @@ export function useNotificationStream(enabled: boolean) {
         source.addEventListener('ready', (e) => {
           pause = 1_000;
           unread(e);
+          // What was recorded while no stream was open (before this one, or while it reconnected)
+          // was never sent: a list fetched meanwhile would miss it for good. Only a shown list refetches.
+          void client.invalidateQueries({ queryKey: keys.notifications });
         });
         source.addEventListener('unread', unread);
         const changed = (e: MessageEvent<string>) => {
