@@ -11,7 +11,7 @@
 // --env-a/--env-b: K=V,K2=V2 for one arm; --args-a/--args-b: node flags (comma-separated) for one arm,
 // after the deployed ones so that they win.
 import { cleanup, freePort, memoryOf, sleep } from './lib/procs.mjs';
-import { assertHealthy, load, round } from './lib/load.mjs';
+import { assertHealthy, load, round, signInLoad } from './lib/load.mjs';
 import { newSession, postJson, SERVICE_NODE_ARGS, startOtlpSink, startPostgres, startServiceProcess, startStack } from './lib/stack.mjs';
 import { fmtSpread, interleave, ratioSpread, spread } from './lib/interleave.mjs';
 
@@ -59,19 +59,7 @@ try {
   const loadsFor = {
     // Sign-ins (argon2id on libuv's pool) on 2 connections, token checks and the JWKS on 6.
     auth: (base) => [
-      load({
-        url: base,
-        connections: 2,
-        duration: SECONDS,
-        requests: [
-          {
-            method: 'POST',
-            path: '/api/v1/auth/login',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ login: viewer.username, password: viewer.password }),
-          },
-        ],
-      }),
+      signInLoad(base, viewer, SECONDS),
       load({
         url: base,
         connections: 6,

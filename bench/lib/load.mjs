@@ -51,6 +51,17 @@ export async function load({ url, connections = 16, duration = 10, warmup = 0, c
   };
 }
 
+/** Sign-ins of one account (argon2id on libuv's pool) on 2 connections: the memory rows' auth load. */
+export function signInLoad(url, account, duration) {
+  const body = JSON.stringify({ login: account.username, password: account.password });
+  return load({
+    url,
+    connections: 2,
+    duration,
+    requests: [{ method: 'POST', path: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, body }],
+  });
+}
+
 export function round(x, digits = 2) {
   if (!Number.isFinite(x)) return x;
   const f = 10 ** digits;

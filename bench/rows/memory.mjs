@@ -2,7 +2,7 @@
 // RSS read 2 s after the load stops (the verdict: what the process keeps, not what was in flight
 // when the load stopped) and, for information, the moment it stops (docs/benchmarks.md, row 5).
 import { memoryOf, sleep } from '../lib/procs.mjs';
-import { assertHealthy, load, round } from '../lib/load.mjs';
+import { assertHealthy, load, round, signInLoad } from '../lib/load.mjs';
 import { postJson, refreshSession, SERVICE_NAMES } from '../lib/stack.mjs';
 import { spread } from '../lib/interleave.mjs';
 
@@ -52,19 +52,7 @@ export async function memoryRow(b, stack, postPath, viewers) {
     // Reads and writes on 14 connections, and sign-ins (argon2id, 19 MiB each) on 2, at once.
     const [mixed, logins] = await Promise.all([
       load({ url: stack.url, connections: 14, duration: seconds, requests: reads }),
-      load({
-        url: stack.url,
-        connections: 2,
-        duration: seconds,
-        requests: [
-          {
-            method: 'POST',
-            path: '/api/v1/auth/login',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ login: v.username, password: v.password }),
-          },
-        ],
-      }),
+      signInLoad(stack.url, v, seconds),
     ]);
     assertHealthy('mixed load', mixed, 0.01);
     assertHealthy('logins', logins, 0.01);
