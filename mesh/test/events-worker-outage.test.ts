@@ -61,12 +61,14 @@ describe('OutboxWorker through a PostgreSQL outage', () => {
     let failing = true;
     const started = new Set<string>();
     const succeeded = new Map<string, number>();
+    let told = 0;
     const worker = new OutboxWorker({
       databaseUrl: url,
       logger,
       concurrency: JOBS,
       lockTimeoutSeconds: 3600, // the sweep must not be what frees the jobs
       restartDelayMs: 200,
+      onRestart: () => (told += 1),
       tasks: {
         hold: async (payload) => {
           const { n } = payload as { n: string };
@@ -106,6 +108,7 @@ describe('OutboxWorker through a PostgreSQL outage', () => {
         Array.from({ length: JOBS }, (_, i) => String(i)),
       );
       expect(worker.restarts, 'the given-up runner was replaced').toBeGreaterThanOrEqual(1);
+      expect(told, 'every replacement is reported (agora_events_worker_restarts_total)').toBe(worker.restarts);
       expect(log).toMatch(/runner given up; starting a new one/);
 
       // Nothing is left locked or queued: every job's completion was recorded (that write is not

@@ -11,6 +11,7 @@ import { DELIVER_TASK } from './publisher.js';
  *  - agora_events_dead_lettered_total{consumer,type}        events given up on (alert: observability/prometheus/rules/events.yml)
  *  - agora_events_outbox_pending / _oldest_age_seconds       what waits in this service's outbox, read at scrape
  *  - agora_events_consumed_total{type,outcome}              events this service applied or recognised as redelivered
+ *  - agora_events_worker_restarts_total                     runners the worker gave up and replaced (worker.ts)
  * Counters start at 0 for every (consumer, type) this service publishes, so the first failure is a rate.
  */
 export class EventMetrics {
@@ -18,6 +19,7 @@ export class EventMetrics {
   private readonly failures: Counter<'consumer' | 'type'>;
   private readonly deadLettered: Counter<'consumer' | 'type'>;
   private readonly consumedTotal: Counter<'type' | 'outcome'>;
+  private workerRestarts?: Counter;
 
   constructor(registry: Registry, service: ServiceName, outbox?: Queryable) {
     const registers = [registry];
@@ -55,6 +57,12 @@ export class EventMetrics {
         for (const outcome of ['applied', 'duplicate']) this.consumedTotal.inc({ type, outcome }, 0);
     }
     if (outbox) {
+      this.workerRestarts = new Counter({
+        name: 'agora_events_worker_restarts_total',
+        help: 'Worker runners given up (a database outage, a stuck runner) and replaced by a new one.',
+        registers,
+      });
+      this.workerRestarts.inc(0);
       // Read at scrape time from the outbox itself, so every replica reports the same truth.
       let last: Promise<{ pending: number; oldest: number }> | undefined;
       const read = () =>
@@ -97,6 +105,10 @@ export class EventMetrics {
 
   onDeadLettered(consumer: string, type: string): void {
     this.deadLettered.inc({ consumer, type }, 1);
+  }
+
+  onWorkerRestart(): void {
+    this.workerRestarts?.inc();
   }
 
   consumed(type: EventType | string, outcome: 'applied' | 'duplicate'): void {

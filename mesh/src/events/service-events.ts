@@ -84,6 +84,7 @@ export class ServiceEvents {
       logger,
       concurrency: config.EVENTS_CONCURRENCY,
       lockTimeoutSeconds: config.EVENTS_LOCK_TIMEOUT_SECONDS,
+      onRestart: () => this.metrics.onWorkerRestart(),
       tasks: {
         [DELIVER_TASK]: deliveryTask({ db, clientFor: (c) => clients.get(c), metrics: this.metrics, logger, onDelivered: options.onDelivered }),
         ...(options.tasks ?? {}),

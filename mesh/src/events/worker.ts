@@ -36,6 +36,8 @@ export interface OutboxWorkerOptions {
    * then replaced. Longer than any task may take (deliveries are bounded by their client's timeout).
    */
   stallSeconds?: number;
+  /** Told of every runner started in place of a given-up one (agora_events_worker_restarts_total). */
+  onRestart?: () => void;
 }
 
 /** graphile-worker polls this often too, so a LISTEN connection that died silently costs at most this. */
@@ -193,6 +195,7 @@ export class OutboxWorker {
       this.startRunner().then(
         () => {
           this.restarts += 1;
+          this.options.onRestart?.();
           this.options.logger.warn({ restarts: this.restarts }, 'worker: runner started again');
           this.unlockGivenUp().catch((err: Error) =>
             this.options.logger.warn({ err: { message: err.message } }, "worker: unlocking a given-up runner's jobs failed"),
