@@ -107,7 +107,9 @@ try {
     const mem = await memoryOf(instance.pid);
     const live = await snapshot(instance.pid, dir);
     rounds.push({ rps: r.rps, requests: r.requests ?? Math.round(r.rps * SECONDS), ...mem, live });
-    log(`round ${i + 1}/${ROUNDS}: ${round(r.rps, 0)} req/s; RSS 2 s after ${round(mem.rssMiB, 0)} MiB; live set after a full GC ${round(live.totalMiB, 1)} MiB`);
+    log(
+      `round ${i + 1}/${ROUNDS}: ${round(r.rps, 0)} req/s; RSS 2 s after ${round(mem.rssMiB, 0)} MiB; live set after a full GC ${round(live.totalMiB, 1)} MiB`,
+    );
   }
   const first = rounds[0].live.byKey;
   const last = rounds.at(-1).live.byKey;
@@ -116,7 +118,8 @@ try {
   log(`live set per round (MiB): ${rounds.map((r) => round(r.live.totalMiB, 2)).join(', ')}`);
   log(`RSS per round (MiB): ${rounds.map((r) => round(r.rssMiB, 0)).join(', ')}`);
   log(`largest growth, round 1 → ${ROUNDS}:`);
-  for (const g of growth.slice(0, 15)) log(`  ${g.key}: ${g.dCount >= 0 ? '+' : ''}${g.dCount} nodes, ${g.dSize >= 0 ? '+' : ''}${round(g.dSize / 1024, 1)} KiB`);
+  for (const g of growth.slice(0, 15))
+    log(`  ${g.key}: ${g.dCount >= 0 ? '+' : ''}${g.dCount} nodes, ${g.dSize >= 0 ? '+' : ''}${round(g.dSize / 1024, 1)} KiB`);
 } catch (err) {
   console.error(`[leak-check] failed: ${err.stack ?? err}`);
   process.exitCode = 1;
