@@ -1,6 +1,7 @@
 // Offline checks of the one Dockerfile (no engine needed): what each image copies from the
 // repository, that the document paths a service reads exist in every target, and the settings the
 // local run shares with the images. containers.test.ts builds and runs it for real.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,6 +86,24 @@ describe('Dockerfile', () => {
     // The CA bundle given to the builds' npm is fetched and deleted inside one RUN (with-npm-ca).
     for (const l of instructions()) if (/\bnpm (ci|install)\b/.test(l)) expect(l).toMatch(/^RUN with-npm-ca npm /);
     expect(text).not.toMatch(/NPM_CA_URL/);
+  });
+
+  it("runs with the local run's V8 flags, each where Node takes it: NODE_OPTIONS or the command line", () => {
+    const runtime = all.find((s) => s.name === 'runtime')!;
+    const nodeOptions = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(runtime.lines.join('\n'))![1]!.split(' ');
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(runtime.lines.join('\n'))![1]!) as string[];
+    expect(cmd[0]).toBe('node');
+    const v8Flags = [...nodeOptions.filter((f) => !f.startsWith('--import=')), ...cmd.slice(1, -1)];
+    expect([...v8Flags].sort()).toEqual([...SERVICE_NODE_FLAGS].sort());
+    // Node refuses to start on a flag it does not allow in NODE_OPTIONS (exit code 9).
+    const started = spawnSync(process.execPath, ['-e', '0'], {
+      env: { ...process.env, NODE_OPTIONS: nodeOptions.filter((f) => !f.startsWith('--import=')).join(' ') },
+    });
+    expect(started.stderr.toString()).toBe('');
+    expect(started.status).toBe(0);
+    const withCmdFlags = spawnSync(process.execPath, [...cmd.slice(1, -1), '-e', '0']);
+    expect(withCmdFlags.stderr.toString()).toBe('');
+    expect(withCmdFlags.status).toBe(0);
   });
 
   it('every stage that uses $SERVICE declares it (a build argument does not pass from stage to stage)', () => {

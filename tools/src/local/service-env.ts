@@ -71,11 +71,15 @@ const SERVICE_SPECIFIC: Record<ServiceName, (ctx: ServiceEnvContext) => Record<s
 const CALLER_ONLY = /^(AGORA_|TEST_|npm_|SERVICE_URL_)|^(DATABASE_URL|PORT|HOST|SIGNING_KEY_ENCRYPTION_KEY|LOCAL_STORE_SIGNING_KEY|MESH_LOCAL_KEY)$/;
 
 /**
- * V8 flags every service process runs with, here and in the images (NODE_OPTIONS): young-generation
- * semi-spaces of at most 4 MiB instead of V8's default for the machine, which it grows to under load
- * and keeps. Why 4 and not 1, 2 or 8: docs/benchmarks.md, row 5.
+ * V8 flags every service process runs with, here and in the images: young-generation semi-spaces of
+ * at most 4 MiB instead of V8's default for the machine, which it grows to under load and keeps
+ * (why 4 and not 1, 2 or 8: docs/benchmarks.md, row 5); and an old generation that may grow to 1.2×
+ * its live set before the next full GC instead of V8's dynamic factor of up to 4×, which after a
+ * burst left posts holding three to four times its live set as garbage (no leak: its live set after a
+ * full GC stays flat round over round; docs/benchmarks.md, "Row 5's RSS: garbage, not a leak").
+ * Flags that Node refuses in NODE_OPTIONS go on the images' command line instead (Dockerfile CMD).
  */
-export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4'] as const;
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=20'] as const;
 
 /** Memory settings every service process runs with, here and in the images (docs/benchmarks.md, row 5). */
 export const SERVICE_PROCESS_ENV = { MALLOC_MMAP_THRESHOLD_: '1048576', MALLOC_ARENA_MAX: '2' } as const;
