@@ -29,13 +29,18 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Repeats `probe` until `done(answer)`; fails after EFFECT_MS. Returns the time it took and how many answers came before. */
-async function untilRefused(probe: () => Promise<Answer>, what: string): Promise<{ ms: number; before: number; answer: Answer }> {
+/**
+ * Repeats `probe` until it is refused (with `reason`, when given); fails after EFFECT_MS. Returns the
+ * time it took and how many answers came before. A suspension also ends the user's sessions, and a
+ * service may learn of the session first: it then refuses with session_ended until the suspension
+ * itself arrives, which must happen within the same EFFECT_MS.
+ */
+async function untilRefused(probe: () => Promise<Answer>, what: string, reason?: string): Promise<{ ms: number; before: number; answer: Answer }> {
   const started = Date.now();
   for (let before = 0; ; before += 1) {
     const answer = await probe();
-    if (answer.status === 401) return { ms: Date.now() - started, before, answer };
-    if (Date.now() - started > EFFECT_MS) throw new Error(`${what}: still ${answer.status} after ${EFFECT_MS} ms`);
+    if (answer.status === 401 && (!reason || answer.body?.reason === reason)) return { ms: Date.now() - started, before, answer };
+    if (Date.now() - started > EFFECT_MS) throw new Error(`${what}: still ${answer.status} ${answer.body?.reason ?? ''} after ${EFFECT_MS} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -88,13 +93,17 @@ describe('revocation takes effect at every service within 5 s', () => {
 
     const s = await json(stack.url, 'PUT', `/api/v1/users/${u.id}/suspension`, { suspended: true }, admin.headers);
     expect(s.status, s.text).toBe(200);
-    const posts = await untilRefused(() => write.posts(u), 'posts write of a suspended user');
-    const media = await untilRefused(() => write.media(u), 'media write of a suspended user');
+    const posts = await untilRefused(() => write.posts(u), 'posts write of a suspended user', 'account_suspended');
+    const media = await untilRefused(() => write.media(u), 'media write of a suspended user', 'account_suspended');
     expectRevoked(posts.answer, 'account_suspended', 'posts');
     expectRevoked(media.answer, 'account_suspended', 'media');
     // Every service has its own 5 s (its own delivery, or auth's own 1 s read of its table).
     for (const [svc, probe] of Object.entries(read))
-      expectRevoked((await untilRefused(() => probe(u, stack.url, mediaId), `${svc} read`)).answer, 'account_suspended', `${svc} read`);
+      expectRevoked(
+        (await untilRefused(() => probe(u, stack.url, mediaId), `${svc} read`, 'account_suspended')).answer,
+        'account_suspended',
+        `${svc} read`,
+      );
     console.log(
       `[revocation] suspension refused at posts after ${posts.ms} ms (${posts.before} writes accepted first), at media after ${media.ms} ms more`,
     );
