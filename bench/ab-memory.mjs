@@ -12,7 +12,8 @@
 // after the deployed ones so that they win.
 import { cleanup, freePort, memoryOf, sleep } from './lib/procs.mjs';
 import { assertHealthy, load, round, signInLoad } from './lib/load.mjs';
-import { newSession, postJson, SERVICE_NODE_ARGS, startOtlpSink, startPostgres, startServiceProcess, startStack } from './lib/stack.mjs';
+import { SERVICE_NODE_ARGS, startServiceProcess } from './lib/stack.mjs';
+import { postsRequests, startMemoryStack } from './lib/memory-stack.mjs';
 import { fmtSpread, interleave, ratioSpread, spread } from './lib/interleave.mjs';
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -47,13 +48,7 @@ async function heapOf(base) {
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => cleanup().finally(() => process.exit(130)));
 
 try {
-  const pg = await startPostgres();
-  const sink = await startOtlpSink();
-  const stack = await startStack({ adminUrl: pg.adminUrl, otlpEndpoint: sink.url, log });
-  const viewer = await newSession(stack.url, 'abmem');
-  const bearer = { authorization: `Bearer ${viewer.token}` };
-  const created = await postJson(`${stack.url}/api/v1/posts`, { text: 'The post every round reads.' }, bearer);
-  if (created.status !== 201) throw new Error(`create post: ${created.status}`);
+  const { stack, viewer, bearer, postId } = await startMemoryStack('abmem', log);
 
   // The load row 5 gives this service, straight to the arm's instance.
   const loadsFor = {
@@ -76,16 +71,7 @@ try {
         url: base,
         connections: 8,
         duration: SECONDS,
-        requests: [
-          { method: 'GET', path: `/api/v1/posts/${created.body.id}`, headers: bearer },
-          { method: 'GET', path: '/api/v1/feed?limit=20', headers: bearer },
-          {
-            method: 'POST',
-            path: '/api/v1/posts',
-            headers: { ...bearer, 'content-type': 'application/json' },
-            body: JSON.stringify({ text: 'a post written under load' }),
-          },
-        ],
+        requests: postsRequests(postId, bearer),
       }),
     ],
   };

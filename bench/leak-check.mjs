@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cleanup, freePort, memoryOf, sleep } from './lib/procs.mjs';
 import { assertHealthy, load, round } from './lib/load.mjs';
-import { newSession, postJson, SERVICE_NODE_ARGS, startOtlpSink, startPostgres, startServiceProcess, startStack } from './lib/stack.mjs';
+import { SERVICE_NODE_ARGS, startServiceProcess } from './lib/stack.mjs';
+import { postsRequests, startMemoryStack } from './lib/memory-stack.mjs';
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const SERVICE = arg('service', 'posts');
@@ -71,13 +72,7 @@ async function snapshot(pid, dir) {
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => cleanup().finally(() => process.exit(130)));
 
 try {
-  const pg = await startPostgres();
-  const sink = await startOtlpSink();
-  const stack = await startStack({ adminUrl: pg.adminUrl, otlpEndpoint: sink.url, log });
-  const viewer = await newSession(stack.url, 'leak');
-  const bearer = { authorization: `Bearer ${viewer.token}` };
-  const created = await postJson(`${stack.url}/api/v1/posts`, { text: 'The post every round reads.' }, bearer);
-  if (created.status !== 201) throw new Error(`create post: ${created.status}`);
+  const { stack, bearer, postId } = await startMemoryStack('leak', log);
 
   const dir = await mkdtemp(path.join(tmpdir(), `leak-${SERVICE}-`));
   const instance = await startServiceProcess(
@@ -87,16 +82,7 @@ try {
   );
   // Row 5's requests for this service, straight to the instance.
   const requests = {
-    posts: [
-      { method: 'GET', path: `/api/v1/posts/${created.body.id}`, headers: bearer },
-      { method: 'GET', path: '/api/v1/feed?limit=20', headers: bearer },
-      {
-        method: 'POST',
-        path: '/api/v1/posts',
-        headers: { ...bearer, 'content-type': 'application/json' },
-        body: JSON.stringify({ text: 'a post written under load' }),
-      },
-    ],
+    posts: postsRequests(postId, bearer),
     notifications: [{ method: 'GET', path: '/api/v1/notifications?limit=20', headers: bearer }],
   }[SERVICE];
   const rounds = [];
