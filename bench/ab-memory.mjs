@@ -13,7 +13,7 @@
 import { cleanup, freePort, memoryOf, sleep } from './lib/procs.mjs';
 import { assertHealthy, load, round, signInLoad } from './lib/load.mjs';
 import { SERVICE_NODE_ARGS, startServiceProcess } from './lib/stack.mjs';
-import { postsRequests, startMemoryStack } from './lib/memory-stack.mjs';
+import { postsRequests, startStackWithPost } from './lib/stack-with-post.mjs';
 import { fmtSpread, interleave, ratioSpread, spread } from './lib/interleave.mjs';
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -48,7 +48,7 @@ async function heapOf(base) {
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => cleanup().finally(() => process.exit(130)));
 
 try {
-  const { stack, viewer, bearer, postId } = await startMemoryStack('abmem', log);
+  const { stack, viewer, bearer, postId } = await startStackWithPost('abmem', log);
 
   // The load row 5 gives this service, straight to the arm's instance.
   const loadsFor = {

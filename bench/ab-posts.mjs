@@ -10,17 +10,8 @@
 import path from 'node:path';
 import { cleanup, freePort, memoryOf, sleep } from './lib/procs.mjs';
 import { assertHealthy, load, round } from './lib/load.mjs';
-import {
-  newSession,
-  postJson,
-  refreshSession,
-  SERVICE_NODE_ARGS,
-  serviceScript,
-  startOtlpSink,
-  startPostgres,
-  startServiceProcess,
-  startStack,
-} from './lib/stack.mjs';
+import { refreshSession, SERVICE_NODE_ARGS, serviceScript, startServiceProcess } from './lib/stack.mjs';
+import { startStackWithPost } from './lib/stack-with-post.mjs';
 import { fmtSpread, interleave, ratioSpread, spread } from './lib/interleave.mjs';
 import { startBaseline } from './rows/overhead.mjs';
 
@@ -54,17 +45,8 @@ if (!arg('a') && !arg('env-a') && !arg('env-b') && !arg('args-a') && !arg('args-
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => cleanup().finally(() => process.exit(130)));
 
 try {
-  const pg = await startPostgres();
-  const sink = await startOtlpSink();
-  const stack = await startStack({ adminUrl: pg.adminUrl, otlpEndpoint: sink.url, log });
-  const viewer = await newSession(stack.url, 'ab');
-  const created = await postJson(
-    `${stack.url}/api/v1/posts`,
-    { text: 'The post every A/B request reads.' },
-    { authorization: `Bearer ${viewer.token}` },
-  );
-  if (created.status !== 201) throw new Error(`create post: ${created.status}`);
-  const postPath = `/api/v1/posts/${created.body.id}`;
+  const { stack, viewer, postId } = await startStackWithPost('ab', log);
+  const postPath = `/api/v1/posts/${postId}`;
   const tokens = [viewer.token];
   for (let i = 0; i < 199; i += 1) tokens.push(await refreshSession(stack.services.auth.base, viewer));
 

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { cleanup, freePort, memoryOf, sleep } from './lib/procs.mjs';
 import { assertHealthy, load, round } from './lib/load.mjs';
 import { SERVICE_NODE_ARGS, startServiceProcess } from './lib/stack.mjs';
-import { postsRequests, startMemoryStack } from './lib/memory-stack.mjs';
+import { postsRequests, startStackWithPost } from './lib/stack-with-post.mjs';
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const SERVICE = arg('service', 'posts');
@@ -72,7 +72,7 @@ async function snapshot(pid, dir) {
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => cleanup().finally(() => process.exit(130)));
 
 try {
-  const { stack, bearer, postId } = await startMemoryStack('leak', log);
+  const { stack, bearer, postId } = await startStackWithPost('leak', log);
 
   const dir = await mkdtemp(path.join(tmpdir(), `leak-${SERVICE}-`));
   const instance = await startServiceProcess(

@@ -1,9 +1,9 @@
-// What row 5's memory tools (bench/ab-memory.mjs, bench/leak-check.mjs) share: the stack with one
-// signed-in viewer and one post, and the request mix row 5 gives posts, so both tools load a
-// service instance the same way.
+// What the one-service tools (bench/ab-posts.mjs, bench/ab-memory.mjs, bench/leak-check.mjs) share:
+// the stack with one signed-in viewer and one post, and the request mix row 5 gives posts, so the
+// memory tools load a service instance the same way.
 import { newSession, postJson, startOtlpSink, startPostgres, startStack } from './stack.mjs';
 
-export async function startMemoryStack(label, log) {
+export async function startStackWithPost(label, log) {
   const pg = await startPostgres();
   const sink = await startOtlpSink();
   const stack = await startStack({ adminUrl: pg.adminUrl, otlpEndpoint: sink.url, log });
