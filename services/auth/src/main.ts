@@ -1,6 +1,4 @@
-import { runServiceMain } from '@agora/mesh';
-import { loadAuthConfig } from './config.js';
-import { wireAuth } from './wiring.js';
+import { start } from './start.js';
 
-/** The auth service process: `node services/auth/dist/main.js`. */
-await runServiceMain('auth', loadAuthConfig, wireAuth);
+/** The auth service process: `node services/auth/dist/main.js` (the dev image, under --watch). */
+await start();

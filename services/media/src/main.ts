@@ -1,6 +1,4 @@
-import { runServiceMain } from '@agora/mesh';
-import { loadMediaConfig } from './config.js';
-import { wireMedia } from './wiring.js';
+import { start } from './start.js';
 
-/** The media service process: `node services/media/dist/main.js`. */
-await runServiceMain('media', loadMediaConfig, wireMedia);
+/** The media service process: `node services/media/dist/main.js` (the dev image, under --watch). */
+await start();

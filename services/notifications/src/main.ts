@@ -1,6 +1,4 @@
-import { runServiceMain } from '@agora/mesh';
-import { loadNotificationsConfig } from './config.js';
-import { wireNotifications } from './wiring.js';
+import { start } from './start.js';
 
-/** The notifications service process: `node services/notifications/dist/main.js`. */
-await runServiceMain('notifications', loadNotificationsConfig, wireNotifications);
+/** The notifications service process: `node services/notifications/dist/main.js` (the dev image, under --watch). */
+await start();

@@ -1,6 +1,4 @@
-import { runServiceMain } from '@agora/mesh';
-import { loadPostsConfig } from './config.js';
-import { wirePosts } from './wiring.js';
+import { start } from './start.js';
 
-/** The posts service process: `node services/posts/dist/main.js`. */
-await runServiceMain('posts', loadPostsConfig, wirePosts);
+/** The posts service process: `node services/posts/dist/main.js` (the dev image, under --watch). */
+await start();

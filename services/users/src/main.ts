@@ -1,6 +1,4 @@
-import { runServiceMain } from '@agora/mesh';
-import { loadUsersConfig } from './config.js';
-import { wireUsers } from './wiring.js';
+import { start } from './start.js';
 
-/** The users service process: `node services/users/dist/main.js`. */
-await runServiceMain('users', loadUsersConfig, wireUsers);
+/** The users service process: `node services/users/dist/main.js` (the dev image, under --watch). */
+await start();
