@@ -1,11 +1,19 @@
 // `node scripts/bundle.mjs [service ...]` (part of `npm run build`, after `tsc -b`): bundles each
-// service's compiled entry point into one file with esbuild, and mesh's tracing register too:
-//   services/<name>/dist/main.bundle.mjs      what the images, the local run, the tests and the bench start
+// service's compiled code into one file with esbuild, and mesh's tracing register too:
+//   services/<name>/dist/main.bundle.mjs      the entry point the images, the local run, the tests and the bench
+//                                             start: a few lines that load main.bundle.cjs (mesh/src/code-cache/launch.ts)
+//   services/<name>/dist/main.bundle.cjs      the service's code (its dist/start.js and everything it imports)
 //   mesh/dist/observability/register.bundle.mjs   preloaded with --import before it
+// scripts/code-cache.mjs (run after this) writes each main.bundle.cjs's V8 code cache, main.bundle.cache.
 //
 // Why: a service's cold start was spent loading modules — resolving, reading and compiling ≈ 1 500
 // small files — and took 1.2–1.8 s against a 1 s target
 // (docs/benchmarks.md, row 5). One file per process removes the resolution and the per-file work.
+// Why CommonJS for the service's code: Node 20 compiles code from a V8 code cache only through
+// vm.Script, which runs scripts, not ES modules; the launcher wraps the module in CommonJS's function
+// and compiles that (mesh/src/code-cache/load-bundle.ts). So the bundled code has no top-level await
+// (the services' main.ts awaits start.ts's `start`, which the bundle exports instead) and
+// import.meta.url is defined from __filename.
 //
 // What stays outside the bundle, loaded from node_modules at run time:
 // - pg: the OpenTelemetry pg instrumentation patches it as mesh's database module `require`s it, which only works
@@ -40,17 +48,29 @@ const EXTERNAL = [
   'typescript',
 ];
 
-// CommonJS dependencies call `require`, which an ES module does not have: give the bundle a real
-// one, resolving from the bundle's own directory (so externals are found in node_modules and pass
-// through Module.prototype.require, where the instrumentation hooks).
-const BANNER = "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);";
+// CommonJS dependencies call `require`, which an ES module does not have: give the register bundle a
+// real one, resolving from the bundle's own directory (so externals are found in node_modules and pass
+// through Module.prototype.require, where the instrumentation hooks). A service's CommonJS bundle gets
+// its `require` from the launcher, made the same way (createRequire of the bundle's path).
+const ESM_BANNER = "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);";
+
+// A service's bundle is a CommonJS module; import.meta.url, which mesh reads to find files beside
+// it, is defined from its __filename.
+const CJS_OPTIONS = {
+  format: 'cjs',
+  // The directive first: after the banner's statement esbuild's own "use strict" would be a plain string.
+  banner: { js: "'use strict'; const __bundleImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__bundleImportMetaUrl' },
+  // import() of an external becomes require(): vm.Script has no loader for a real import() on Node 20.
+  supported: { 'dynamic-import': false },
+};
 
 /**
  * Bundles `entry` into one file, `outfile`. (esbuild's code splitting would keep modules reached
  * only through `import()` out of the start, but it evaluated @opentelemetry/core's re-exports out
  * of order here; V8 only pre-parses the functions a start does not run, so they cost little.)
  */
-export async function bundle(entry, outfile) {
+export async function bundle(entry, outfile, { commonjs = false } = {}) {
   const started = performance.now();
   const result = await build({
     entryPoints: [entry],
@@ -60,7 +80,8 @@ export async function bundle(entry, outfile) {
     format: 'esm',
     target: 'node20',
     external: EXTERNAL,
-    banner: { js: BANNER },
+    banner: { js: ESM_BANNER },
+    ...(commonjs ? CJS_OPTIONS : {}),
     // Maps back to the TypeScript sources through tsc's own maps, for --enable-source-maps.
     sourcemap: 'linked',
     // Less text to parse at every start. Identifiers are not minified, so functions and classes keep
@@ -73,12 +94,39 @@ export async function bundle(entry, outfile) {
     logLevel: 'warning',
     metafile: true,
   });
-  const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
+  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
+  const dynamic = output?.imports.filter((i) => i.kind === 'dynamic-import') ?? [];
+  if (commonjs && dynamic.length) throw new Error(`${outfile}: import() left in a CommonJS bundle (${dynamic.map((i) => i.path).join(', ')})`);
+  const bytes = output?.bytes ?? 0;
   return {
     outfile: path.relative(ROOT, outfile),
     megabytes: bytes / 2 ** 20,
     ms: performance.now() - started,
   };
+}
+
+/**
+ * A service's entry point, services/<name>/dist/main.bundle.mjs: mesh's launcher (bundled in, so
+ * nothing is resolved at start) called on the .cjs of its own name beside it — main.bundle.cjs, or
+ * main.before.bundle.cjs for a copy kept to compare builds (bench/ab-posts.mjs).
+ */
+async function launcher(service, outfile) {
+  const launch = path.join(ROOT, 'mesh/dist/code-cache/launch.js');
+  if (!existsSync(launch)) throw new Error(`${path.relative(ROOT, launch)} is missing: run tsc -b first`);
+  await build({
+    stdin: {
+      contents: `import { launchBundle } from ${JSON.stringify(launch)};\nawait launchBundle(${JSON.stringify(service)}, new URL(import.meta.url.replace(/\\.mjs$/, '.cjs')));\n`,
+      resolveDir: path.dirname(outfile),
+      sourcefile: 'launch-entry.mjs',
+    },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
 }
 
 async function main() {
@@ -87,13 +135,17 @@ async function main() {
   const unknown = asked.filter((s) => !SERVICES.includes(s));
   if (unknown.length) throw new Error(`unknown service(s): ${unknown.join(', ')} (known: ${SERVICES.join(', ')})`);
   const targets = [[path.join(ROOT, 'mesh/dist/observability/register.js'), path.join(ROOT, 'mesh/dist/observability/register.bundle.mjs')]];
-  for (const s of asked.length ? asked : SERVICES) {
-    const entry = path.join(ROOT, 'services', s, 'dist', 'main.js');
+  const services = asked.length ? asked : SERVICES;
+  for (const s of services) {
+    const entry = path.join(ROOT, 'services', s, 'dist', 'start.js');
     if (!existsSync(entry)) throw new Error(`${path.relative(ROOT, entry)} is missing: run tsc -b first (npm run build does both)`);
-    targets.push([entry, path.join(ROOT, 'services', s, 'dist', 'main.bundle.mjs')]);
+    targets.push([entry, path.join(ROOT, 'services', s, 'dist', 'main.bundle.cjs'), { commonjs: true }]);
   }
-  const results = await Promise.all(targets.map(([entry, outfile]) => bundle(entry, outfile)));
-  for (const r of results) console.log(`[bundle] ${r.outfile} ${r.megabytes.toFixed(1)} MiB (${r.ms.toFixed(0)} ms)`);
+  const results = await Promise.all([
+    ...targets.map(([entry, outfile, options]) => bundle(entry, outfile, options)),
+    ...services.map((s) => launcher(s, path.join(ROOT, 'services', s, 'dist', 'main.bundle.mjs')).then(() => undefined)),
+  ]);
+  for (const r of results.filter(Boolean)) console.log(`[bundle] ${r.outfile} ${r.megabytes.toFixed(1)} MiB (${r.ms.toFixed(0)} ms)`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
