@@ -61,7 +61,12 @@ COPY scripts/bundle.mjs scripts/bundle.mjs
 COPY scripts/lib scripts/lib
 RUN ./node_modules/.bin/tsc -b mesh
 
-# ---- build: this service compiled and bundled (scripts/bundle.mjs), with its contract beside it.
+# ---- build: this service compiled and bundled (scripts/bundle.mjs), with its contract beside it,
+# and the bundle's V8 code cache (scripts/code-cache.mjs): made here, by the runtime's node (the same
+# base image) under the runtime stage's V8 flags, which it reads from this file's runtime stage
+# (hence the COPY of the Dockerfile), because the runtime's root filesystem is read-only. V8 also
+# keys a cache to the CPU's features: on a machine unlike the builder's the service logs that its
+# cache was not used and starts without it.
 # The contract is copied here, so every stage built FROM this one (dev included) finds
 # /app/openapi/<service>.json where the service reads it.
 FROM mesh AS build
@@ -69,7 +74,9 @@ ARG SERVICE
 RUN test -n "$SERVICE" || { echo "build with --build-arg SERVICE=<a service: a folder under services/>" >&2; exit 1; }
 COPY openapi/${SERVICE}.json openapi/${SERVICE}.json
 COPY services/${SERVICE} services/${SERVICE}
-RUN ./node_modules/.bin/tsc -b services/${SERVICE} && node scripts/bundle.mjs ${SERVICE}
+COPY scripts/code-cache.mjs scripts/code-cache.mjs
+COPY Dockerfile Dockerfile
+RUN ./node_modules/.bin/tsc -b services/${SERVICE} && node scripts/bundle.mjs ${SERVICE} && node scripts/code-cache.mjs --dockerfile Dockerfile ${SERVICE}
 
 # ---- dev: the build stage in watch mode. Skaffold syncs services/<service>/src/**/*.ts and
 # mesh/src/**/*.ts into /app; `tsc -b -w` recompiles into dist and `node --watch` restarts the
@@ -115,7 +122,8 @@ COPY --from=prod-deps --chown=0:0 /app /app
 COPY --from=build --chown=0:0 /app/mesh/dist mesh/dist
 COPY --from=build --chown=0:0 /app/services/${SERVICE}/dist services/${SERVICE}/dist
 COPY --from=build --chown=0:0 /app/openapi/${SERVICE}.json openapi/${SERVICE}.json
-# The entry point as a fixed path, so CMD needs no shell to expand the service's name.
+# The entry point as a fixed path, so CMD needs no shell to expand the service's name. It loads
+# main.bundle.cjs beside it from main.bundle.cache (mesh/src/code-cache/launch.ts).
 RUN ln -s services/${SERVICE}/dist/main.bundle.mjs /app/main.mjs
 # The image's `node` user, numeric so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
