@@ -123,7 +123,7 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
         'sh',
         image,
         '-c',
-        `ls /app/services/${n}/dist/main.bundle.mjs /app/openapi/${n}.json /app/main.mjs && ls /app/node_modules | tr '\\n' ' ' && echo && find /app/services /app/openapi -mindepth 1 -maxdepth 2 | sort | tr '\\n' ' ' && echo && (touch /app/x 2>/dev/null && echo WRITABLE || echo read-only)`,
+        `ls /app/services/${n}/dist/main.bundle.mjs /app/services/${n}/dist/main.bundle.cjs /app/services/${n}/dist/main.bundle.cache /app/openapi/${n}.json /app/main.mjs && ls /app/node_modules | tr '\\n' ' ' && echo && find /app/services /app/openapi -mindepth 1 -maxdepth 2 | sort | tr '\\n' ' ' && echo && (touch /app/x 2>/dev/null && echo WRITABLE || echo read-only)`,
       );
       expect(listing).toContain(`/app/openapi/${n}.json`);
       expect(listing).toContain('read-only');
@@ -219,6 +219,8 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
       ids[n] = await runContainer(n, { image: `agora/${n}:${TAG}`, env });
       const ms = await waitReady(`http://127.0.0.1:${ports[n]}/healthz/ready`, ids[n]!);
       console.log(`[images] agora/${n} ready in ${ms} ms (read-only root, uid 1000)`);
+      // The V8 code cache the build stage made (scripts/code-cache.mjs) fits the runtime's node and flags.
+      expect(await logs(ids[n]!), `agora/${n}'s log`).toMatch(/"codeCache":"accepted"/);
     }
     for (const n of NAMES) {
       expect(await docker('inspect', '--format', '{{.HostConfig.ReadonlyRootfs}} {{.Config.User}}', ids[n]!)).toBe('true 1000:1000');
