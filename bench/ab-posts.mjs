@@ -2,7 +2,7 @@
 // (docs/benchmarks.md, "Measuring a change"): both bundles run side by side on the same stack and
 // database, with the bare Koa+pg server as the third arm, in interleaved rounds.
 //
-//   cp services/posts/dist/main.bundle.mjs services/posts/dist/main.before.bundle.mjs   # before the change (pg resolves from there)
+//   for f in mjs cjs cache; do cp services/posts/dist/main.bundle.$f services/posts/dist/main.before.bundle.$f; done   # before the change (pg resolves from there)
 //   npm run build && node bench/ab-posts.mjs --a=services/posts/dist/main.before.bundle.mjs [--rounds=5] [--seconds=6]
 //
 // --b defaults to the current build, --a to --b (then --env-a/--env-b tell the arms apart); --start compares cold starts (spawn → ready) instead. Prints, per arm, the median req/s and µs CPU/req with the

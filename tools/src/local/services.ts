@@ -31,7 +31,9 @@ export const TRACING_REGISTER = path.join(REPO_ROOT, 'mesh', 'dist', 'observabil
 /**
  * A service's compiled script. `main` is the bundled entry point (`npm run build` writes it after
  * tsc: one file instead of ≈ 1 500 modules, for the cold start; scripts/bundle.mjs), exactly what the
- * images run; the one-shot scripts run as tsc wrote them.
+ * images run: it loads the service's code, dist/main.bundle.cjs, compiled from its V8 code cache
+ * (dist/main.bundle.cache, scripts/code-cache.mjs) when the cache fits this node and SERVICE_NODE_FLAGS.
+ * The one-shot scripts run as tsc wrote them.
  */
 export function serviceScript(name: string, script: 'main' | 'migrate' | 'grant-role' | 'verify-email'): string {
   return path.join(serviceDir(name), 'dist', script === 'main' ? 'main.bundle.mjs' : `${script}.js`);
