@@ -35,15 +35,16 @@ export async function readProfile(file, { skipMs = 0, tailMs = 0 } = {}) {
 
 /**
  * The services run as esbuild bundles (scripts/bundle.mjs), where every frame's url is the bundle
- * itself. Each frame is mapped back through the bundle's source map (which esbuild chained through
+ * itself (main.bundle.cjs's by its path: vm.Script compiles it, mesh/src/code-cache). Each frame is mapped back through the bundle's source map (which esbuild chained through
  * tsc's maps) to the file it came from — `node_modules/<package>/…` or `mesh/src/…` — so that frames
  * are attributed to their packages exactly as for unbundled code.
  */
 async function unbundleFrames(profile) {
   const maps = new Map();
   for (const node of profile.nodes) {
-    const f = node.callFrame;
-    if (!f.url?.startsWith('file://') || !f.url.endsWith('.mjs')) continue;
+    // A service's code, compiled with vm.Script from its code cache, names its frames by path.
+    const f = node.callFrame.url?.startsWith('/') ? { ...node.callFrame, url: pathToFileURL(node.callFrame.url).href } : node.callFrame;
+    if (!f.url?.startsWith('file://') || !/\.[cm]js$/.test(f.url)) continue;
     if (!maps.has(f.url)) {
       const mapFile = `${fileURLToPath(f.url)}.map`;
       maps.set(

@@ -19,8 +19,11 @@ const BARE_NODE_ARGS = SERVICE_NODE_ARGS.filter((a, i, all) => a !== '--import' 
 export async function coldStartRow(b, stack) {
   const startOnce = async (name, extraEnv, label) => {
     const svc = await startServiceProcess(name, { ...stack.env[name], ...extraEnv, PORT: String(await freePort()) }, { label });
+    // What the launcher said of the service's V8 code cache (mesh/src/code-cache/launch.ts): a start
+    // without it is a different start, so the row names it.
+    const codeCache = /"codeCache":"([a-z-]+)"/.exec(svc.output())?.[1] ?? 'not logged';
     await svc.stop();
-    return { ms: svc.readyMs, cpuMs: svc.startCpuMs };
+    return { ms: svc.readyMs, cpuMs: svc.startCpuMs, codeCache };
   };
   const bareOnce = async (label) => {
     const p = await startBaseline(stack.databases.posts, '00000000-0000-0000-0000-000000000000', { label, nodeArgs: BARE_NODE_ARGS });
@@ -51,7 +54,8 @@ export async function coldStartRow(b, stack) {
       cpuRatio: ratioSpread(runs.bare, runs[name], (r) => r.cpuMs),
     };
   }
-  b.report.details.coldStart = { runs, bare, figures, tracingOff: plain, loadAverage: round(os.loadavg()[0], 2) };
+  b.report.details.coldStart = { runs, bare, figures, tracingOff: plain, codeCache: cacheOutcomes, loadAverage: round(os.loadavg()[0], 2) };
+  const cacheOutcomes = [...new Set(SERVICE_NAMES.flatMap((s) => runs[s].map((r) => r.codeCache)))];
   const worstRatio = Math.max(...SERVICE_NAMES.map((s) => figures[s].ratio.median));
   const worstMs = Math.max(...SERVICE_NAMES.map((s) => figures[s].ms.median));
   b.report.row(
@@ -63,7 +67,7 @@ export async function coldStartRow(b, stack) {
           `${s} ${round(figures[s].ms.median, 0)} ms (${round(figures[s].ms.min, 0)}–${round(figures[s].ms.max, 0)}), ${round(figures[s].cpuMs.median, 0)} ms CPU, ratio ${fmtSpread(figures[s].ratio)} (by CPU ${round(figures[s].cpuRatio.median, 2)})` +
           (plain[s] ? `, tracing off ${round(plain[s].ms, 0)} ms` : ''),
       ).join('; ') +
-      `; load average ${round(os.loadavg()[0], 1)}`,
+      `; code cache ${cacheOutcomes.join('/')}; load average ${round(os.loadavg()[0], 1)}`,
     `≤ ${TARGET_RATIO}× bare and ≤ ${TARGET_MS} ms (medians)`,
     worstRatio <= TARGET_RATIO && worstMs <= TARGET_MS,
     { worstRatio: round(worstRatio, 3), worstMs: round(worstMs, 0) },
