@@ -62,6 +62,61 @@ describe('the code caches npm run build wrote', () => {
   });
 });
 
+describe("a bundle's stack traces", () => {
+  // A two-function TypeScript module bundled as the services are (scripts/bundle.mjs), loaded by the launcher's loader.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'agora-code-cache-trace-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const source = [
+    '// line 1',
+    'function fail(): never {',
+    "  throw new Error('from the bundle');",
+    '}',
+    'export const start = (): never => fail();',
+    '',
+  ].join('\n');
+
+  function traceOf(nodeArgs: string[]): string {
+    writeFileSync(path.join(dir, 'thrower.ts'), source);
+    const bundled = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { bundle } from ${JSON.stringify(path.join(ROOT, 'scripts/bundle.mjs'))}; await bundle(process.argv[1], process.argv[2], { commonjs: true });`,
+        path.join(dir, 'thrower.ts'),
+        path.join(dir, 'main.bundle.cjs'),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(bundled.status, bundled.stderr).toBe(0);
+    const run = spawnSync(
+      process.execPath,
+      [
+        ...nodeArgs,
+        '--input-type=module',
+        '-e',
+        `import { loadBundle } from ${JSON.stringify(path.join(ROOT, 'mesh/dist/code-cache/load-bundle.js'))}; try { loadBundle(process.argv[1]).exports.start(); } catch (e) { console.log(e.stack); }`,
+        path.join(dir, 'main.bundle.cjs'),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    return run.stdout;
+  }
+
+  it('name the TypeScript source with --enable-source-maps', () => {
+    expect(traceOf(['--enable-source-maps'])).toMatch(/at fail \(.*thrower\.ts:3:9\)/);
+  });
+
+  it("name the bundle's own lines without them (compiled by vm.Script, as with a cache)", () => {
+    const trace = traceOf([]);
+    const at = /at fail \((.*main\.bundle\.cjs):(\d+):(\d+)\)/.exec(trace);
+    expect(at, trace).not.toBeNull();
+    const line = readFileSync(at![1]!, 'utf8').split('\n')[Number(at![2]) - 1]!;
+    expect(line.slice(Number(at![3]) - 1)).toMatch(/^new Error\("from the bundle"\)|^throw new Error/);
+  });
+});
+
 describe('the image build', () => {
   it("makes its caches under the runtime stage's V8 flags, read from the Dockerfile (the local run's, in the images' two places)", () => {
     const flags = runtimeNodeFlags(path.join(ROOT, 'Dockerfile'));
