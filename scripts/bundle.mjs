@@ -8,9 +8,8 @@
 // (docs/benchmarks.md, row 5). One file per process removes the resolution and the per-file work.
 //
 // What stays outside the bundle, loaded from node_modules at run time:
-// - pg: the OpenTelemetry pg instrumentation patches it as mesh's database module `require`s it, which only works
-//   for a module that really goes through `require`;
-// - native addons (@node-rs/argon2) and packages that locate their own files on disk (swagger-ui-dist);
+// - native addons (@node-rs/argon2, pg-native, which pg loads only if asked for) and packages that
+//   locate their own files on disk (swagger-ui-dist);
 // - iconv-lite, whose encoding tables it loads lazily from disk (in a bundle they are parsed at start),
 //   and the OTLP exporters for protocols other than the default, loaded only when configured.
 // The dist/*.js files stay as tsc wrote them: migrate/seed/rotate-keys run from them, and the dev
@@ -23,8 +22,9 @@ import { serviceNames } from './lib/topology.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+// pg is bundled: nothing patches it as it loads any more (mesh traces queries itself,
+// mesh/src/observability/query-span.ts).
 const EXTERNAL = [
-  'pg',
   'pg-native',
   '@node-rs/argon2',
   'swagger-ui-dist',
