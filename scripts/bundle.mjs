@@ -16,9 +16,8 @@
 // import.meta.url is defined from __filename.
 //
 // What stays outside the bundle, loaded from node_modules at run time:
-// - pg: the OpenTelemetry pg instrumentation patches it as mesh's database module `require`s it, which only works
-//   for a module that really goes through `require`;
-// - native addons (@node-rs/argon2) and packages that locate their own files on disk (swagger-ui-dist);
+// - native addons (@node-rs/argon2, pg-native, which pg loads only if asked for) and packages that
+//   locate their own files on disk (swagger-ui-dist);
 // - iconv-lite, whose encoding tables it loads lazily from disk (in a bundle they are parsed at start),
 //   and the OTLP exporters for protocols other than the default, loaded only when configured.
 // The dist/*.js files stay as tsc wrote them: migrate/seed/rotate-keys run from them, and the dev
@@ -31,8 +30,9 @@ import { serviceNames } from './lib/topology.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+// pg is bundled: nothing patches it as it loads any more (mesh traces queries itself,
+// mesh/src/observability/query-span.ts).
 const EXTERNAL = [
-  'pg',
   'pg-native',
   '@node-rs/argon2',
   'swagger-ui-dist',
@@ -49,8 +49,8 @@ const EXTERNAL = [
 ];
 
 // CommonJS dependencies call `require`, which an ES module does not have: give the register bundle a
-// real one, resolving from the bundle's own directory (so externals are found in node_modules and pass
-// through Module.prototype.require, where the instrumentation hooks). A service's CommonJS bundle gets
+// real one, resolving from the bundle's own directory (so externals are found in node_modules). A
+// service's CommonJS bundle gets
 // its `require` from the launcher, made the same way (createRequire of the bundle's path).
 const ESM_BANNER = "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);";
 

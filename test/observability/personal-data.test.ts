@@ -13,6 +13,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUERY_SPAN_SCOPE } from '@agora/mesh/observability/query-span';
 import { SQL_SANITISED_ATTRIBUTE } from '@agora/mesh/observability/sql-sanitiser';
 import { testAdminUrl } from '../helpers/db.js';
 import type { ServiceProcess } from '../../mesh/test/observability/processes.js';
@@ -110,18 +111,14 @@ describe.skipIf(!adminUrl)('personal data in traces and logs', () => {
     ]) {
       expect(names, route).toContain(route);
     }
-    const queries = receiver!.spans.filter(
-      (s) => s.scope.includes('instrumentation-pg') && attributeMap(s.attributes)['db.query.text'] !== undefined,
-    );
+    const queries = receiver!.spans.filter((s) => s.scope === QUERY_SPAN_SCOPE && attributeMap(s.attributes)['db.query.text'] !== undefined);
     expect(queries.length).toBeGreaterThan(5);
     // the sign-in's user lookup is among them (so the check below covers it)
     expect(queries.some((q) => /\busers\b/i.test(String(attributeMap(q.attributes)['db.query.text'])))).toBe(true);
   });
 
   it('records every database statement sanitised: marked by mesh, no quoted literal, no bound values', () => {
-    const queries = receiver!.spans.filter(
-      (s) => s.scope.includes('instrumentation-pg') && attributeMap(s.attributes)['db.query.text'] !== undefined,
-    );
+    const queries = receiver!.spans.filter((s) => s.scope === QUERY_SPAN_SCOPE && attributeMap(s.attributes)['db.query.text'] !== undefined);
     for (const q of queries) {
       const attrs = attributeMap(q.attributes);
       expect(attrs[SQL_SANITISED_ATTRIBUTE], `${q.name}: ${String(attrs['db.query.text'])}`).toBe(true);

@@ -1,13 +1,8 @@
-import { createRequire } from 'node:module';
-import type { Pool, PoolClient, PoolConfig } from 'pg';
+import pg, { type Pool, type PoolClient, type PoolConfig } from 'pg';
 import type { Logger } from 'pino';
+import { connectionAttributes, endDatabaseSpan, startPoolConnectSpan } from '../observability/query-span.js';
 import { isConnectionFailure } from './connection-failure.js';
-
-// pg is loaded through `require` on purpose: the OpenTelemetry pg instrumentation (tracing.ts) patches
-// modules as `require` loads them, and the bundle keeps pg external for the same reason
-// (scripts/bundle.mjs). An ES `import` of pg would bypass the hook.
-const requireCjs = createRequire(import.meta.url);
-const pg = requireCjs('pg') as typeof import('pg');
+import { TracedClient } from './traced-client.js';
 
 /**
  * Statements on one connection: the pool's (each call takes a free connection) or a transaction's
@@ -104,7 +99,9 @@ export function createDatabase(options: DatabaseOptions): Database {
     statement_timeout: 10_000,
     idle_in_transaction_session_timeout: 15_000,
   };
-  const pool = new pg.Pool(config);
+  // Statements are traced by the pool's connections themselves (traced-client.ts), whichever library sends them.
+  const pool = new pg.Pool({ ...config, Client: TracedClient });
+  const poolSpanAttributes = connectionAttributes(targetOf(options.url));
   // An idle connection the server closes (restart, failover) is dropped by the pool; without a
   // listener the 'error' event would end the process.
   pool.on('error', (err) =>
@@ -130,9 +127,13 @@ export function createDatabase(options: DatabaseOptions): Database {
     let client: PoolClient;
     // Read before waiting: a full pool at the time of asking means the wait was for a free connection.
     const poolWasFull = pool.totalCount >= config.max!;
+    // The wait for a connection is a span of its own in a traced request: under load it is where time goes.
+    const waiting = startPoolConnectSpan(poolSpanAttributes);
     try {
       client = await pool.connect();
+      endDatabaseSpan(waiting);
     } catch (err) {
+      endDatabaseSpan(waiting, err);
       throw new DatabaseUnavailableError(err, poolWasFull && pool.totalCount >= config.max!);
     }
     let lost: Error | undefined;
@@ -235,6 +236,20 @@ export function createDatabase(options: DatabaseOptions): Database {
 
     close: () => pool.end(),
   };
+}
+
+/** The database, host and port of a connection URL, for the pool's spans; nothing when it does not parse. */
+function targetOf(url: string) {
+  try {
+    const parsed = new URL(url);
+    return {
+      database: decodeURIComponent(parsed.pathname.slice(1)) || undefined,
+      host: parsed.hostname || undefined,
+      port: Number(parsed.port) || 5432,
+    };
+  } catch {
+    return {};
+  }
 }
 
 /**

@@ -7,9 +7,9 @@
  *   the dev image preloads dist/observability/register.js)
  *
  * Without an OTLP endpoint in the environment it does nothing else than read two variables: no SDK,
- * no hooks, no per-request cost. With one, it starts tracing (tracer provider, propagators and the
- * pg instrumentation, which hooks `require`) before Sequelize requires pg, so pg is patched as it
- * loads. The HTTP server spans come from mesh's Koa middleware (server-span.ts), which needs no hook.
+ * no hooks, no per-request cost. With one, it starts tracing (tracer provider and propagators)
+ * before the service's modules load. Nothing is patched: the HTTP server spans come from mesh's Koa
+ * middleware (server-span.ts) and the query spans from mesh's pg client (query-span.ts).
  */
 import path from 'node:path';
 import { tracingConfigured } from './tracing.js';

@@ -20,7 +20,7 @@ import { isOperationalPath, TRACER_NAME } from './tracing.js';
  * ≈ 150–240 µs of CPU each: a third of the posts service's hot read (docs/benchmarks.md, row 1).
  * Here the context is extracted with the registered propagators (W3C + B3 from Envoy), the span is
  * started through the SDK's sampler, and attributes are computed only for a span that records.
- * The active context reaches the pg instrumentation's query spans, the logs' trace ids, the
+ * The active context reaches the query spans (query-span.ts), the logs' trace ids, the
  * metrics' exemplars and ServiceClient's client spans through the context manager, as before.
  *
  * Attributes follow the stable HTTP server semantic conventions, except that the raw path and query

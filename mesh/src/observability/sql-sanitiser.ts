@@ -1,15 +1,13 @@
-import type { Span } from '@opentelemetry/api';
-
 /**
  * SQL text for traces without the data in it. A statement can carry what a user typed (a login
- * name, a mistyped password in a lookup), token hashes or e-mail addresses whenever a library
- * inlines values instead of binding them (Sequelize does, for `where` clauses). Spans keep the
+ * name, a mistyped password in a lookup), token hashes or e-mail addresses whenever a statement
+ * has values inlined instead of bound (a library's own statements, a migration). Spans keep the
  * statement's shape: every literal becomes `?`; bind parameters ($1, $2 …), identifiers, keywords
- * and comments' absence stay as they are. Used on every pg query span (tracing.ts) whatever runs the
- * query (Sequelize or pg directly), so it holds for both database access styles.
+ * and comments' absence stay as they are. Used on every query span (query-span.ts), whichever library
+ * sent the statement through the service's pool.
  */
 
-/** Attribute keys the pg instrumentation may record the statement under (current and older semconv). */
+/** Attribute keys a query span records the statement under (current and older semconv). */
 export const SQL_TEXT_ATTRIBUTES = ['db.query.text', 'db.statement'] as const;
 
 /** Set on every query span whose statement went through sanitiseSql (the personal-data test checks it). */
@@ -40,19 +38,15 @@ export function sanitiseSql(text: string): string {
 }
 
 /**
- * The pg instrumentation's requestHook: replaces the statement it recorded with the sanitised one.
- * Bound values are never recorded (enhancedDatabaseReporting stays off).
- *
- * The hook runs for every query, also under a request the sampler left out, whose span records
- * nothing: a non-recording span drops attributes anyway, so the statement is sanitised only for a
- * span that records (the sanitiser was the largest single frame of the hot read's profile,
+ * The statement attributes of a query span (query-span.ts): the sanitised text under both keys and
+ * the marker. Bound values are never recorded. Called only for a span that records: a span under a
+ * request the sampler left out drops attributes anyway, so the statement is sanitised only when it
+ * will be kept (the sanitiser was the largest single frame of the hot read's profile,
  * docs/benchmarks.md row 1).
  */
-export function sanitiseQuerySpan(span: Span, info: { query: { text: string } }): void {
-  if (!span.isRecording()) return;
-  const sanitised = sanitiseSql(info.query.text);
-  // Both keys: the instrumentation records db.query.text (current semantic conventions), and
-  // db.statement is what older tools and Jaeger's UI show; neither ever holds the raw text.
-  for (const key of SQL_TEXT_ATTRIBUTES) span.setAttribute(key, sanitised);
-  span.setAttribute(SQL_SANITISED_ATTRIBUTE, true);
+export function sanitisedStatementAttributes(text: string): Record<string, string | boolean> {
+  const sanitised = sanitiseSql(text);
+  // Both keys: db.query.text is the current semantic conventions' name, and db.statement is what
+  // older tools and Jaeger's UI show; neither ever holds the raw text.
+  return { [SQL_TEXT_ATTRIBUTES[0]]: sanitised, [SQL_TEXT_ATTRIBUTES[1]]: sanitised, [SQL_SANITISED_ATTRIBUTE]: true };
 }

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { context, propagation, trace, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
-import { sanitiseQuerySpan } from './sql-sanitiser.js';
 
 /**
  * OpenTelemetry tracing for a service process. Started by `register.ts`, loaded with
- * `node --import @agora/mesh/observability/register` BEFORE the app's modules, so that the pg
- * instrumentation patches pg as Sequelize requires it. The HTTP server span of each request comes
- * from mesh's own Koa middleware (server-span.ts), started through this provider.
+ * `node --import @agora/mesh/observability/register` BEFORE the app's modules, so that the tracer
+ * provider is registered before anything asks for a tracer. No instrumentation patches a module: the
+ * HTTP server span of each request comes from mesh's own Koa middleware (server-span.ts), the query
+ * spans from mesh's pg client (query-span.ts), the client spans from withClientSpan below, all
+ * started through this provider.
  *
  * Configuration is the standard OTel environment: tracing is on only when an OTLP endpoint is given
  * (`OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) and not disabled
@@ -67,14 +68,14 @@ export interface Tracing {
 const STARTED = Symbol.for('@agora/mesh/tracing');
 const holder = globalThis as typeof globalThis & { [STARTED]?: Tracing };
 
-/** Whether this process runs the OpenTelemetry SDK (tracer provider and instrumentations). */
+/** Whether this process runs the OpenTelemetry SDK (its tracer provider). */
 export function tracingActive(): boolean {
   return holder[STARTED] !== undefined;
 }
 
 /**
- * Starts tracing: the tracer provider, propagators and the pg instrumentation. Call before the app's modules load
- * (register.ts does). Idempotent.
+ * Starts tracing: the tracer provider and propagators. Call before the app's modules load (register.ts
+ * does). Idempotent.
  *
  * Built from the SDK's pieces rather than `@opentelemetry/sdk-node`'s NodeSDK: NodeSDK loads every
  * exporter it could be configured with (gRPC, protobuf, Zipkin, Prometheus, logs and metrics SDKs)
@@ -87,23 +88,14 @@ export function tracingActive(): boolean {
  */
 export async function startTracing(options: StartTracingOptions = {}): Promise<Tracing> {
   if (holder[STARTED]) return holder[STARTED];
-  const [
-    { NodeTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, ConsoleSpanExporter },
-    { registerInstrumentations },
-    { PgInstrumentation },
-    resources,
-    core,
-    api,
-    { DeferredSpanExporter },
-  ] = await Promise.all([
-    import('@opentelemetry/sdk-trace-node'),
-    import('@opentelemetry/instrumentation'),
-    import('@opentelemetry/instrumentation-pg'),
-    import('@opentelemetry/resources'),
-    import('@opentelemetry/core'),
-    import('@opentelemetry/api'),
-    import('./deferred-exporter.js'),
-  ]);
+  const [{ NodeTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, ConsoleSpanExporter }, resources, core, api, { DeferredSpanExporter }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-trace-node'),
+      import('@opentelemetry/resources'),
+      import('@opentelemetry/core'),
+      import('@opentelemetry/api'),
+      import('./deferred-exporter.js'),
+    ]);
   const logLevel = core.getStringFromEnv('OTEL_LOG_LEVEL');
   if (logLevel) api.diag.setLogger(new api.DiagConsoleLogger(), { logLevel: core.diagLogLevelFromString(logLevel) });
 
@@ -128,24 +120,7 @@ export async function startTracing(options: StartTracingOptions = {}): Promise<T
   const provider = new NodeTracerProvider({ resource, spanProcessors });
   const propagator = await propagatorFromEnv(api.diag);
   provider.register({ propagator });
-  const disableInstrumentations = registerInstrumentations({
-    tracerProvider: provider,
-    // The HTTP server span is not an instrumentation's: mesh's serverSpanMiddleware (server-span.ts)
-    // starts it, because instrumentation-http's incoming side cost a third of a request's CPU even
-    // for the requests the sampler drops. Outgoing service calls get their client span from
-    // ServiceClient.
-    instrumentations: [
-      // Queries inside a traced request only (not the readiness probe's SELECT 1). The statement
-      // is recorded with its literals replaced (sql-sanitiser.ts), bound values never.
-      new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false, requestHook: sanitiseQuerySpan }),
-    ],
-  });
-  const started: Tracing = {
-    shutdown: async () => {
-      disableInstrumentations();
-      await provider.shutdown();
-    },
-  };
+  const started: Tracing = { shutdown: () => provider.shutdown() };
   holder[STARTED] = started;
   return started;
 }

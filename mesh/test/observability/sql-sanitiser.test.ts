@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sanitiseQuerySpan, sanitiseSql, SQL_SANITISED_ATTRIBUTE } from '../../src/observability/sql-sanitiser.js';
+import { sanitisedStatementAttributes, sanitiseSql, SQL_SANITISED_ATTRIBUTE } from '../../src/observability/sql-sanitiser.js';
 
 describe('sanitiseSql', () => {
   it('replaces string, escape-string, dollar-quoted and numeric literals; keeps identifiers and bind parameters', () => {
@@ -40,26 +40,12 @@ describe('sanitiseSql', () => {
   });
 });
 
-describe('sanitiseQuerySpan (the pg instrumentation requestHook)', () => {
-  it('overwrites the recorded statement under both keys and marks the span', () => {
-    const set: Record<string, unknown> = {};
-    const span = { isRecording: () => true, setAttribute: (k: string, v: unknown) => ((set[k] = v), span) } as unknown as Parameters<
-      typeof sanitiseQuerySpan
-    >[0];
-    sanitiseQuerySpan(span, { query: { text: "SELECT 1 FROM users WHERE email = 'ann@example.com'" } });
-    expect(set).toEqual({
+describe('sanitisedStatementAttributes (every query span)', () => {
+  it('gives the sanitised statement under both keys and the marker', () => {
+    expect(sanitisedStatementAttributes("SELECT 1 FROM users WHERE email = 'ann@example.com'")).toEqual({
       'db.query.text': 'SELECT ? FROM users WHERE email = ?',
       'db.statement': 'SELECT ? FROM users WHERE email = ?',
       [SQL_SANITISED_ATTRIBUTE]: true,
     });
-  });
-
-  it('leaves a span that records nothing (sampled out) alone', () => {
-    const set: Record<string, unknown> = {};
-    const span = { isRecording: () => false, setAttribute: (k: string, v: unknown) => ((set[k] = v), span) } as unknown as Parameters<
-      typeof sanitiseQuerySpan
-    >[0];
-    sanitiseQuerySpan(span, { query: { text: "SELECT 1 FROM users WHERE email = 'ann@example.com'" } });
-    expect(set).toEqual({});
   });
 });

@@ -5,7 +5,7 @@
  * a service (posts, a small startService fixture) that calls auth through ServiceClient, yields ONE
  * trace: the caller's server span → its client span → auth's server span, joined to the incoming
  * W3C traceparent or B3 headers as Envoy would send them. Also: server spans are named after the
- * route and carry the HTTP attributes, pg spans exist (so require patched pg), the caller's "not
+ * route and carry the HTTP attributes, query spans exist under the request (mesh's pg client), the caller's "not
  * sampled" is obeyed in both services, resource service.name is the service's name, and the
  * histograms carry the trace id as an exemplar.
  */
@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIngress, type Ingress } from '@agora/tools/local/ingress';
 import { serviceNameFor, tracingConfigured } from '@agora/mesh/observability/tracing';
+import { QUERY_SPAN_SCOPE } from '@agora/mesh/observability/query-span';
 import { freshDatabase } from '../../../test/helpers/db.js';
 import { REPO_ROOT } from './exposition.js';
 import { spawnService, type ServiceProcess } from './processes.js';
@@ -180,10 +181,25 @@ describe('one request across two services is one trace', () => {
       }),
     });
     expect(res.status).toBe(201);
-    const found = await traceSpans(traceId, (f) => f.some((s) => s.scope.includes('pg')));
+    // the server span ends after the answer, so it may be exported in a later batch than the queries
+    const found = await traceSpans(
+      traceId,
+      (f) => f.some((s) => s.scope === QUERY_SPAN_SCOPE && s.name.startsWith('pg.query:')) && f.some((s) => s.kind === SPAN_KIND_SERVER),
+    );
     expect(found.every((s) => s.service === 'auth')).toBe(true);
-    const pg = found.filter((s) => s.scope.includes('pg'));
-    expect(pg.length).toBeGreaterThan(0);
+    const queries = found.filter((s) => s.scope === QUERY_SPAN_SCOPE && s.name.startsWith('pg.query:'));
+    expect(queries.length).toBeGreaterThan(0);
+    // each statement is a CLIENT span inside the request: its chain of parents reaches auth's server span
+    const server = found.find((s) => s.kind === SPAN_KIND_SERVER);
+    expect(server?.name).toBe('POST /api/v1/auth/register');
+    const byId = new Map(found.map((s) => [s.spanId, s]));
+    for (const q of queries) {
+      expect(q.kind).toBe(SPAN_KIND_CLIENT);
+      expect(attributesOf(q)).toMatchObject({ 'db.system.name': 'postgresql', 'db.namespace': expect.stringMatching(/^auth_trace_/) });
+      let cursor: ReceivedSpan | undefined = q;
+      while (cursor && cursor !== server) cursor = cursor.parentSpanId ? byId.get(cursor.parentSpanId) : undefined;
+      expect(cursor, q.name).toBe(server);
+    }
   });
 
   it('puts the trace id on the latency histogram as an OpenMetrics exemplar', async () => {
