@@ -41,7 +41,19 @@ export interface ServiceWiring {
    * notification stream) end here, or the drain would wait for them until its timeout.
    */
   onDrain?: () => void;
+  /**
+   * Work the first request does not need (the event worker): started once the service has answered
+   * ready, so it never holds up that answer — or AFTER_READY_FALLBACK_MS after listening if no
+   * readiness probe came first; never once shutdown has begun. It must not throw: nothing awaits it.
+   */
+  afterReady?: () => void;
 }
+
+/**
+ * How long after listening `afterReady` runs when no readiness probe has answered ready yet (a
+ * process started by hand, or a cluster whose first probe came before the port was open).
+ */
+export const AFTER_READY_FALLBACK_MS = 1_000;
 
 export interface StartedService extends RunningServer {
   db: Database;
@@ -92,7 +104,29 @@ export async function startService<C extends BaseConfig>(
       await shutdownTracing(); // flush the last spans (no-op when tracing is off)
     },
   });
+  if (wiring.afterReady) runAfterReady(wiring.afterReady, readiness, logger);
   return { ...running, db, logger, metrics, deps: wiring.deps };
+}
+
+function runAfterReady(afterReady: () => void, readiness: Readiness, logger: Logger): void {
+  let fallback: NodeJS.Timeout | undefined;
+  const listenedLongEnough = new Promise<void>((resolve) => {
+    fallback = setTimeout(resolve, AFTER_READY_FALLBACK_MS);
+    fallback.unref();
+  });
+  const run = () => {
+    if (readiness.isDraining) return;
+    try {
+      afterReady();
+    } catch (err) {
+      logger.error({ err: { message: err instanceof Error ? err.message : 'unknown error' } }, 'after-ready work failed to start');
+    }
+  };
+  // setImmediate: the ready answer is still being written when firstReady settles; run after it.
+  void Promise.race([readiness.firstReady, listenedLongEnough]).then(() => {
+    clearTimeout(fallback);
+    setImmediate(run);
+  });
 }
 
 /** The `migrate` entry point of every service: apply pending migrations and close. */

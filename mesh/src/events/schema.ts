@@ -1,4 +1,3 @@
-import { runMigrations } from 'graphile-worker';
 import type { Migration } from '../db/migrator.js';
 import { REVOCATIONS_TABLE_SQL } from '../auth/revocation-store.js';
 
@@ -16,6 +15,8 @@ export const eventsMigrations: Migration[] = [
   {
     name: 'events-0001-outbox-inbox-dead-letter',
     async up({ context: db }) {
+      // Loaded here: migrations run in the migrate entry point, and a serving process must not evaluate it.
+      const { runMigrations } = await import('graphile-worker');
       await runMigrations({ pgPool: db.pool, logger: undefined });
       await db.execute(`
         CREATE TABLE events_inbox (

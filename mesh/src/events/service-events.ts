@@ -49,6 +49,8 @@ export class ServiceEvents {
   readonly metrics: EventMetrics;
   readonly revocations: RevocationSync;
   private started = false;
+  private stopped = false;
+  private workerStarting?: Promise<void>;
 
   constructor(private readonly options: ServiceEventsOptions) {
     const { service, config, db, logger } = options;
@@ -93,30 +95,47 @@ export class ServiceEvents {
   }
 
   /**
-   * Starts the worker unless WORKER_ENABLED=false or the service has nothing for it (a pure
-   * consumer: no outbox, no jobs of its own). A consumer without a configured URL does not stop the
-   * start (a service run on its own, in a test or a tool, has no peers): it is logged as an error,
-   * and its deliveries fail, are counted and retried, and end in the dead-letter table — visible in
-   * agora_events_delivery_failures_total and both alerts. Every deployment sets all SERVICE_URL_*.
+   * Starts what must run before the service is ready: the revocation set, which every request's
+   * authentication consults. The worker is not started here (startWorker, once the service is ready).
    */
   async start(): Promise<void> {
-    const { config, service, logger } = this.options;
     await this.revocations.start();
+  }
+
+  /**
+   * Starts the worker in the background, unless WORKER_ENABLED=false or the service has nothing for
+   * it (a pure consumer: no outbox, no jobs of its own). Called once the service is ready
+   * (ServiceWiring.afterReady): delivering the outbox and running jobs is nothing a first request
+   * waits for — jobs committed meanwhile are taken when it starts. Nothing awaits it, so a failure is
+   * never thrown: OutboxWorker.start logs it and keeps retrying (supervised like a given-up runner).
+   * A consumer without a configured URL does not stop the start (a service run on its own, in a
+   * test or a tool, has no peers): it is logged as an error, and its deliveries fail, are counted and
+   * retried, and end in the dead-letter table — visible in agora_events_delivery_failures_total and
+   * both alerts. Every deployment sets all SERVICE_URL_*.
+   */
+  startWorker(): void {
+    const { config, service, logger } = this.options;
+    if (this.stopped || this.workerStarting) return;
     if (!config.WORKER_ENABLED) return;
     if (consumersFrom(service).length === 0 && Object.keys(this.options.tasks ?? {}).length === 0) return;
     for (const c of consumersFrom(service).filter((c) => !serviceUrl(config, c))) {
       logger.error({ consumer: c }, `events: ${serviceUrlKey(c)} is not set; events for ${c} cannot be delivered`);
     }
-    await this.worker.start();
-    this.started = true;
+    this.workerStarting = this.worker.start().then(() => {
+      this.started = !this.stopped;
+    });
   }
 
+  /** Stops the revocation set and the worker; a worker start still under way is let finish first, then stopped. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.revocations.stop();
+    await this.workerStarting;
     await this.worker.stop();
     this.started = false;
   }
 
+  /** The worker has started (a first runner, or its retries after a failed first start). */
   get running(): boolean {
     return this.started;
   }

@@ -1,14 +1,5 @@
 import { EventEmitter } from 'node:events';
-import {
-  Logger as WorkerLogger,
-  makeWorkerUtils,
-  run,
-  runOnce,
-  type Runner,
-  type TaskList,
-  type WorkerEvents,
-  type WorkerUtils,
-} from 'graphile-worker';
+import type { Logger as WorkerLogger, Runner, TaskList, WorkerEvents, WorkerUtils } from 'graphile-worker';
 import type { Logger } from 'pino';
 
 /** graphile-worker's task types, for services that add jobs of their own (auth's mail). */
@@ -46,6 +37,22 @@ const POLL_INTERVAL_MS = 2_000;
 const MAX_RESTART_DELAY_MS = 5_000;
 const DEFAULT_STALL_SECONDS = 30;
 
+type GraphileWorker = typeof import('graphile-worker');
+
+/**
+ * graphile-worker, loaded on first use: a serving process needs it only once its worker starts
+ * (after the service is ready) and a tool only when it drains, so it is not evaluated at start. In
+ * the service's bundle this is a lazily initialised CommonJS module (scripts/bundle.mjs).
+ */
+let graphileWorker: Promise<GraphileWorker> | undefined;
+export function loadGraphileWorker(): Promise<GraphileWorker> {
+  graphileWorker ??= import('graphile-worker').catch((err: unknown) => {
+    graphileWorker = undefined;
+    throw err;
+  });
+  return graphileWorker;
+}
+
 /** One runner and what the supervisor knows about it. */
 interface RunnerState {
   runner?: Runner;
@@ -82,7 +89,7 @@ interface RunnerState {
  */
 export class OutboxWorker {
   private readonly db: Database;
-  private readonly workerLogger: WorkerLogger;
+  private workerLoggerMade?: WorkerLogger;
   private current?: RunnerState;
   private utils?: Promise<WorkerUtils>;
   private sweep?: NodeJS.Timeout;
@@ -97,18 +104,39 @@ export class OutboxWorker {
   constructor(private readonly options: OutboxWorkerOptions) {
     // LISTEN holds one connection; the rest run jobs, the sweep and the watchdog.
     this.db = createDatabase({ url: options.databaseUrl, poolMax: options.concurrency + 3, logger: options.logger });
-    const log = options.logger;
+  }
+
+  /** graphile-worker's logger over the service's: made with the library, once. */
+  private workerLogger(gw: GraphileWorker): WorkerLogger {
+    const log = this.options.logger;
     // graphile-worker's messages name the task and job id, never a payload; its info chatter is debug here.
-    this.workerLogger = new WorkerLogger((scope) => (level, message) => {
+    this.workerLoggerMade ??= new gw.Logger((scope) => (level, message) => {
       const fields = { worker: scope.workerId, task: scope.taskIdentifier, jobId: scope.jobId };
       if (level === 'error') log.error(fields, `worker: ${message}`);
       else if (level === 'warning') log.warn(fields, `worker: ${message}`);
       else log.debug(fields, `worker: ${message}`);
     });
+    return this.workerLoggerMade;
   }
 
+  /**
+   * Starts the sweep, the watchdog and the first runner. A first runner that cannot start (PostgreSQL
+   * unreachable, graphile-worker's own migration failing) is not thrown to the caller — the worker
+   * starts after the service is ready, where nothing would wait for it: it is logged as an error and
+   * retried with backoff like a given-up runner, and the runner that then starts is counted as a
+   * restart (onRestart, agora_events_worker_restarts_total). Resolves once the first attempt settled.
+   */
   async start(): Promise<void> {
-    await this.startRunner();
+    this.startTimers();
+    await this.startRunner().catch((err: unknown) => {
+      if (this.stopping) return;
+      const message = err instanceof Error ? err.message : 'unknown error';
+      this.options.logger.error({ err: { message: message.slice(0, 300) } }, 'worker: runner could not start; trying again');
+      this.scheduleRestart(this.options.restartDelayMs ?? 1_000);
+    });
+  }
+
+  private startTimers(): void {
     this.sweep = setInterval(
       () => {
         this.releaseAbandoned(this.options.lockTimeoutSeconds).catch((err: Error) =>
@@ -127,6 +155,8 @@ export class OutboxWorker {
   }
 
   private async startRunner(): Promise<void> {
+    const gw = await loadGraphileWorker();
+    if (this.stopping) return; // stopped while graphile-worker was loading: start nothing
     const state: RunnerState = { startedAt: Date.now(), lastJobStartedAt: 0, givenUp: false, workersDone: false };
     const events: WorkerEvents = new EventEmitter();
     events.on('pool:create', ({ workerPool }) => {
@@ -145,13 +175,13 @@ export class OutboxWorker {
     events.on('pool:gracefulShutdown:complete', workersDone);
     events.on('pool:gracefulShutdown:error', workersDone);
     this.current = state;
-    const runner = await run({
+    const runner = await gw.run({
       pgPool: this.db.pool,
       taskList: this.options.tasks,
       concurrency: this.options.concurrency,
       noHandleSignals: true, // the service's own shutdown stops it (service.ts onClose)
       pollInterval: POLL_INTERVAL_MS,
-      logger: this.workerLogger,
+      logger: this.workerLogger(gw),
       events,
       // 0 ms: no waiting for a batch, only the batcher's error handling (see the class comment).
       preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
@@ -227,10 +257,12 @@ export class OutboxWorker {
 
   /** WorkerUtils made once; a failed attempt (database down) is forgotten so the next call tries again. */
   private workerUtils(): Promise<WorkerUtils> {
-    this.utils ??= makeWorkerUtils({ pgPool: this.db.pool, logger: this.workerLogger }).catch((err: unknown) => {
-      this.utils = undefined;
-      throw err;
-    });
+    this.utils ??= loadGraphileWorker()
+      .then((gw) => gw.makeWorkerUtils({ pgPool: this.db.pool, logger: this.workerLogger(gw) }))
+      .catch((err: unknown) => {
+        this.utils = undefined;
+        throw err;
+      });
     return this.utils;
   }
 
@@ -249,7 +281,8 @@ export class OutboxWorker {
    */
   async drain(tasks: string[] = Object.keys(this.options.tasks)): Promise<void> {
     const taskList = Object.fromEntries(tasks.map((t) => [t, this.options.tasks[t]!]));
-    await runOnce({ pgPool: this.db.pool, taskList, noHandleSignals: true, logger: this.workerLogger });
+    const gw = await loadGraphileWorker();
+    await gw.runOnce({ pgPool: this.db.pool, taskList, noHandleSignals: true, logger: this.workerLogger(gw) });
   }
 
   /** Unlocks the jobs of workers that have held a job for more than `olderThanSeconds`; returns how many workers. */

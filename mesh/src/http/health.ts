@@ -10,6 +10,9 @@ export type ReadinessCheck = () => Promise<boolean>;
 
 export class Readiness {
   private draining = false;
+  private markReady!: () => void;
+  /** Settles at the first ready answer: work kept out of the start waits for it (service.ts afterReady). */
+  readonly firstReady = new Promise<void>((resolve) => (this.markReady = resolve));
   constructor(private readonly checks: Record<string, ReadinessCheck>) {}
 
   startDraining(): void {
@@ -25,7 +28,9 @@ export class Readiness {
     const results = await Promise.all(names.map((n) => this.checks[n]!().catch(() => false)));
     const checks = Object.fromEntries(names.map((n, i) => [n, results[i] ? 'ok' : 'failing'] as const));
     if (this.draining) return { ready: false, checks: { ...checks, shutdown: 'failing' } };
-    return { ready: results.every(Boolean), checks };
+    const ready = results.every(Boolean);
+    if (ready) this.markReady();
+    return { ready, checks };
   }
 }
 

@@ -98,7 +98,7 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
   const lifecycle = { db, box, auth, sessions, tokens: accountTokens, limits, audit, appUrl: config.APP_URL };
   const emails = (late.emails = new EmailAddresses(lifecycle));
   const passwords = new PasswordChanges(lifecycle);
-  await events.start();
+  await events.start(); // the revocation set: authentication needs it from the first request
   const deps: AuthDeps = { config, auth, passwords, emails, keys, sessions, twoFactor, audit, mail, events };
   return {
     // Cookie mode for the web app runs before the generated routes validate the body.
@@ -111,6 +111,8 @@ export async function wireAuth({ config, logger, db, metrics }: ServiceContext<A
     verifier: createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwks: keys.getKey }),
     revocations: events.revocations,
     deps,
+    // Its outbox's delivery and the mail need not hold up the first request (ServiceEvents.startWorker).
+    afterReady: () => events.startWorker(),
     onClose: async () => {
       keys.stop();
       await events.stop();

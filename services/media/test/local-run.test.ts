@@ -60,7 +60,7 @@ describe('the local object store in the local run', () => {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
   });
 
-  it('gives media (only) the local store settings, which media accepts', () => {
+  it('gives media (only) the local store settings, which media accepts', async () => {
     const secrets = { SIGNING_KEY_ENCRYPTION_KEY: 'k', MESH_LOCAL_KEY: 'm'.repeat(43), LOCAL_STORE_SIGNING_KEY: 's'.repeat(43) };
     const ports = Object.fromEntries(SERVICES.map((s) => [s.name, s.localPort])) as Record<ServiceName, number>;
     const addresses = {
@@ -76,7 +76,7 @@ describe('the local object store in the local run', () => {
       LOCAL_STORE_INTERNAL_URL: `http://127.0.0.1:${LOCAL_OBJECT_STORE.localPort}/objects`,
       LOCAL_STORE_SIGNING_KEY: secrets.LOCAL_STORE_SIGNING_KEY,
     });
-    expect(createObjectStore(loadMediaConfig(env))).toBeInstanceOf(LocalObjectStore);
+    expect(await createObjectStore(loadMediaConfig(env))).toBeInstanceOf(LocalObjectStore);
     for (const other of SERVICES.filter((s) => s.name !== 'media')) {
       expect(serviceEnv(other.name, { ...ctx, passThrough: { LOCAL_STORE_SIGNING_KEY: 'leak' } }).LOCAL_STORE_SIGNING_KEY).toBeUndefined();
     }

@@ -75,7 +75,7 @@ describe('S3 presigned URLs (AWS SDK presigner, offline)', () => {
     expect(url.pathname).toBe('/agora-media/media/abc');
   });
 
-  it('is chosen by MEDIA_STORE=s3 with the k8s variable names, and refuses to start without them', () => {
+  it('is chosen by MEDIA_STORE=s3 with the k8s variable names, and refuses to start without them', async () => {
     const base = { DATABASE_URL: 'postgres://u:p@localhost/agora_media', JWT_ISSUER: 'http://x', JWKS_URL: 'http://x/jwks' };
     const config = loadMediaConfig({
       ...base,
@@ -88,7 +88,7 @@ describe('S3 presigned URLs (AWS SDK presigner, offline)', () => {
       MEDIA_URL_TTL_SECONDS: '300',
     });
     expect(config.MEDIA_STORE).toBe('s3');
-    expect(createObjectStore(config)).toBeInstanceOf(S3ObjectStore);
+    expect(await createObjectStore(config)).toBeInstanceOf(S3ObjectStore);
     expect(() => loadMediaConfig(base)).toThrow(/S3_BUCKET: required when MEDIA_STORE=s3/);
     expect(() => loadMediaConfig({ ...base, MEDIA_STORE: 'local' })).toThrow(/LOCAL_STORE_SIGNING_KEY: required when MEDIA_STORE=local/);
   });

@@ -53,7 +53,7 @@ export async function wireNotifications({ config, db, logger, metrics }: Service
     onReconnected: () => streams.resync(),
   });
   await listener.start();
-  await events.start();
+  await events.start(); // the revocation set: authentication and open streams need it from the start
   const deps: NotificationsDeps = { config, inbox, tickets: new StreamTickets(db, config.NOTIFICATIONS_TICKET_TTL_SECONDS), hub: streams, events };
   return {
     registerRoutes: RegisterRoutes,
@@ -61,6 +61,8 @@ export async function wireNotifications({ config, db, logger, metrics }: Service
     revocations: events.revocations,
     deps,
     // Open streams would hold the drain to its timeout; ended now, their browsers reconnect to a ready replica.
+    // A pure consumer runs no worker today; started like every service's should it gain an outbox.
+    afterReady: () => events.startWorker(),
     onDrain: () => streams.close(),
     onClose: async () => {
       streams.close();

@@ -58,7 +58,7 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
     postEvents,
     config.FEED_EMBED_AUTHORS,
   );
-  await events.start();
+  await events.start(); // the revocation set: authentication needs it from the first request
   const deps: PostsDeps = {
     config,
     posts,
@@ -70,5 +70,13 @@ export async function wirePosts({ config, db, metrics, logger }: ServiceContext<
     events,
     limits: new AccountRateLimits(db, { post: config.RATE_LIMIT_POSTS, comment: config.RATE_LIMIT_COMMENTS, like: config.RATE_LIMIT_LIKES }, metrics),
   };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('posts'), revocations: events.revocations, deps, onClose: () => events.stop() };
+  return {
+    registerRoutes: RegisterRoutes,
+    openapi: await loadOpenApi('posts'),
+    revocations: events.revocations,
+    deps,
+    // The outbox's delivery needs not hold up the first request (ServiceEvents.startWorker).
+    afterReady: () => events.startWorker(),
+    onClose: () => events.stop(),
+  };
 }

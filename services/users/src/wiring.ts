@@ -59,7 +59,7 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
     profileEvents,
   );
   const moderation = new Moderation(db, new AuthSuspension(client('auth', config.SERVICE_URL_AUTH)), logger);
-  await events.start();
+  await events.start(); // the revocation set: authentication needs it from the first request
   const deps: UsersDeps = {
     config,
     profiles,
@@ -72,5 +72,13 @@ export async function wireUsers({ config, db, logger, metrics }: ServiceContext<
     events,
     limits: new AccountRateLimits(db, { follow: config.RATE_LIMIT_FOLLOWS }, metrics),
   };
-  return { registerRoutes: RegisterRoutes, openapi: await loadOpenApi('users'), revocations: events.revocations, deps, onClose: () => events.stop() };
+  return {
+    registerRoutes: RegisterRoutes,
+    openapi: await loadOpenApi('users'),
+    revocations: events.revocations,
+    deps,
+    // The outbox's delivery needs not hold up the first request (ServiceEvents.startWorker).
+    afterReady: () => events.startWorker(),
+    onClose: () => events.stop(),
+  };
 }

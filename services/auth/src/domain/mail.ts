@@ -38,17 +38,19 @@ export interface MailTransport {
 
 /**
  * nodemailer, loaded on the first message rather than at start: it is a large module that a service
- * start does not need (the bundle keeps it in its own chunk; docs/benchmarks.md, row 5).
+ * start does not need. The transports below make theirs at their first send, not when they are
+ * built in the wiring: in the bundle (one file, a lazily initialised CommonJS module) `import()`
+ * evaluates the module at once, so only a call deferred to the first send keeps it out of the start.
  */
 let nodemailerModule: Promise<typeof import('nodemailer')> | undefined;
 const loadNodemailer = () => (nodemailerModule ??= import('nodemailer'));
 
 /** SMTP through nodemailer (the cluster). */
 export function smtpTransport(url: string): MailTransport {
-  const transporter = loadNodemailer().then(({ default: nodemailer }) => nodemailer.createTransport(url));
-  transporter.catch(() => undefined); // reported by the first send
+  let transporter: Promise<import('nodemailer').Transporter> | undefined;
   return {
     async send(id, from, mail) {
+      transporter ??= loadNodemailer().then(({ default: nodemailer }) => nodemailer.createTransport(url));
       await (await transporter).sendMail({ messageId: `<${id}@agora>`, from, to: mail.to, subject: mail.subject, text: mail.text });
     },
   };
@@ -60,12 +62,12 @@ export function smtpTransport(url: string): MailTransport {
  * crash never produces a second copy.
  */
 export function mailboxTransport(dir: string): MailTransport {
-  const builder = loadNodemailer().then(({ default: nodemailer }) =>
-    nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }),
-  );
-  builder.catch(() => undefined); // reported by the first send
+  let builder: Promise<import('nodemailer').Transporter> | undefined;
   return {
     async send(id, from, mail) {
+      builder ??= loadNodemailer().then(({ default: nodemailer }) =>
+        nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }),
+      );
       // Owner-only: these files hold sign-in codes (an existing folder keeps its mode; the files do not rely on it).
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const info = await (await builder).sendMail({ messageId: `<${id}@agora>`, from, to: mail.to, subject: mail.subject, text: mail.text });
