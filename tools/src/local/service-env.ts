@@ -83,10 +83,11 @@ export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-pe
 
 /**
  * glibc malloc settings every service process runs with, here and in the images. Blocks of 64 KiB and
- * more (socket read buffers, Buffers of query results and bodies) get their own mmap and go back to
- * the kernel when freed, instead of being carved from an arena that can return only its top, not the
- * holes they leave; and one arena for every thread, because a second one, used by V8's and libuv's
- * threads, kept what it grew to after a burst. What each bought: docs/benchmarks.md, "Round 8: rss".
+ * more get their own mmap and go back to the kernel when freed, instead of being carved from an arena
+ * that can return only its top, not the holes they leave (they are rare enough per request that the
+ * extra system calls do not show); and one arena for every thread, because a second one, used by V8's
+ * and libuv's threads, kept what it grew to after a burst. What each bought and cost:
+ * docs/benchmarks.md, "Round 8: rss".
  */
 export const SERVICE_PROCESS_ENV = { MALLOC_MMAP_THRESHOLD_: '65536', MALLOC_ARENA_MAX: '1' } as const;
 
