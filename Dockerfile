@@ -111,12 +111,12 @@ ENV NODE_ENV=production PORT=8080 HOST=0.0.0.0
 # 4 MiB: less RSS under load at the same CPU per request (docs/benchmarks.md, row 5; the local run
 # uses the same flag, tools/src/local/service-env.ts SERVICE_NODE_FLAGS).
 ENV NODE_OPTIONS="--import=/app/mesh/dist/observability/register.bundle.mjs --max-semi-space-size=4"
-# glibc serves blocks of ≥ 1 MiB with their own mmap and returns them when freed, instead of keeping
-# them in per-thread arenas (tools/src/local/service-env.ts SERVICE_PROCESS_ENV says what it measured).
-ENV MALLOC_MMAP_THRESHOLD_=1048576
-# At most two malloc arenas instead of up to eight per core for the threads that allocate (libuv's
-# pool runs WebCrypto and file writes): less fragmented, less RSS (docs/benchmarks.md, row 5).
-ENV MALLOC_ARENA_MAX=2
+# glibc serves blocks of ≥ 64 KiB with their own mmap and returns them when freed, instead of leaving
+# holes in an arena that it cannot give back (tools/src/local/service-env.ts SERVICE_PROCESS_ENV).
+ENV MALLOC_MMAP_THRESHOLD_=65536
+# One malloc arena for every thread instead of up to eight per core: a second arena, used by V8's and
+# libuv's threads, kept what it grew to after a burst (docs/benchmarks.md, "Round 8: rss").
+ENV MALLOC_ARENA_MAX=1
 WORKDIR /app
 COPY --from=prod-deps --chown=0:0 /app /app
 COPY --from=build --chown=0:0 /app/mesh/dist mesh/dist

@@ -149,6 +149,46 @@ export async function memoryOf(pid) {
   return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024, anonMiB: kib('RssAnon') / 1024, fileMiB: kib('RssFile') / 1024 };
 }
 
+const ARENA_BYTES = 64 * 2 ** 20; // glibc's HEAP_MAX_SIZE on 64-bit: each thread arena's heap is one such aligned reservation
+const GUARD_BYTES = 4096; // a thread stack's guard page (PROT_NONE) sits just below it
+
+/**
+ * A process's resident pages by what they are, from /proc/<pid>/smaps (MiB): the node binary's file
+ * pages, other files, glibc's main arena (brk), thread arenas (64 MiB-aligned anonymous heaps), thread
+ * stacks (anonymous mappings just above a 4 KiB guard page), and the rest of the anonymous memory —
+ * the V8 heap, its code and compiler zones, malloc blocks of ≥ MALLOC_MMAP_THRESHOLD_, which have
+ * their own mappings, and the main arena's continuation when brk cannot grow (then glibc carries on in
+ * anonymous mappings: a small mallocMain beside a large otherAnon). The classification is by shape,
+ * so it is approximate; it says where to look.
+ */
+export async function smapsOf(pid) {
+  const text = await readFile(`/proc/${pid}/smaps`, 'utf8');
+  const maps = [];
+  for (const line of text.split('\n')) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) (\S{4}) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) maps.push({ start: BigInt(`0x${head[1]}`), end: BigInt(`0x${head[2]}`), perms: head[3], path: head[4], rssKiB: 0 });
+    else if (line.startsWith('Rss:')) maps.at(-1).rssKiB = Number(/(\d+)/.exec(line)[1]);
+  }
+  const sum = {};
+  const add = (k, kib) => (sum[k] = (sum[k] ?? 0) + kib / 1024);
+  const threads = Number(/^Threads:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  maps.forEach((m, i) => {
+    if (m.rssKiB === 0) return;
+    if (m.path === process.execPath || m.path.endsWith('/bin/node')) return add('nodeBinary', m.rssKiB);
+    if (m.path.startsWith('/')) return add('otherFiles', m.rssKiB);
+    if (m.path === '[heap]') return add('mallocMain', m.rssKiB);
+    if (m.path.startsWith('[')) return add('other', m.rssKiB); // [stack], [vdso], [vvar]
+    const prev = maps[i - 1];
+    const next = maps[i + 1];
+    if (m.start % BigInt(ARENA_BYTES) === 0n && next?.perms.startsWith('---') && next.start === m.end && next.end - m.start === BigInt(ARENA_BYTES)) {
+      return add('mallocArenas', m.rssKiB);
+    }
+    if (prev?.perms.startsWith('---') && prev.end === m.start && prev.end - prev.start === BigInt(GUARD_BYTES)) return add('threadStacks', m.rssKiB);
+    return add('otherAnon', m.rssKiB);
+  });
+  return { threads, ...Object.fromEntries(Object.entries(sum).map(([k, v]) => [k, Math.round(v * 10) / 10])) };
+}
+
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 /** CPU seconds (user + system, all threads) a process has used so far. */
 export async function cpuSecondsOf(pid) {

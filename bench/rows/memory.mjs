@@ -1,7 +1,7 @@
 // Row 5b: memory. Rounds of load through the ingress on every service at once, then each service's
 // RSS read 2 s after the load stops (the verdict: what the process keeps, not what was in flight
 // when the load stopped) and, for information, the moment it stops (docs/benchmarks.md, row 5).
-import { memoryOf, sleep } from '../lib/procs.mjs';
+import { memoryOf, sleep, smapsOf } from '../lib/procs.mjs';
 import { assertHealthy, load, round, signInLoad } from '../lib/load.mjs';
 import { postJson, refreshSession, SERVICE_NAMES } from '../lib/stack.mjs';
 import { spread } from '../lib/interleave.mjs';
@@ -60,8 +60,11 @@ export async function memoryRow(b, stack, postPath, viewers) {
     for (const s of SERVICE_NAMES) mem[s] = { atStop: await memoryOf(stack.services[s].pid) };
     await sleep(2000);
     for (const s of SERVICE_NAMES) Object.assign(mem[s], await memoryOf(stack.services[s].pid), await heapOf(stack.services[s].base));
+    // After the last round, what each process's resident pages are (JS heap, malloc arenas, stacks, files).
+    if (i === rounds - 1) for (const s of SERVICE_NAMES) mem[s].smaps = await smapsOf(stack.services[s].pid);
     perRound.push({ mem, rps: mixed.rps + logins.rps, loginRps: logins.rps });
     b.log(`row 5 RSS round ${i + 1}/${rounds}: ${SERVICE_NAMES.map((s) => `${s} ${round(mem[s].rssMiB, 0)} MiB`).join(', ')}`);
+    if (i === rounds - 1) for (const s of SERVICE_NAMES) b.log(`row 5 ${s} resident pages by mapping (MiB): ${JSON.stringify(mem[s].smaps)}`);
   }
   const by = Object.fromEntries(
     SERVICE_NAMES.map((s) => [

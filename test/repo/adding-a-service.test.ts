@@ -31,6 +31,7 @@ const NO_EDIT_NEEDED: Record<string, string> = {
   'observability/prometheus/rules/presence.yml': "its one service list, AgoraServiceAbsent's expression, is generated",
   'test/web/journeys.test.ts': "the words are the web app's screens and API paths, not a list of services",
   'bench/rows/memory.mjs': "the words are the API paths its load calls, not a list of services; it reads every service's RSS from the topology",
+  'bench/ab-memory.mjs': 'its per-service loads are optional: a service without one is loaded with its readiness probe, and it says so',
   'test/security/revocation.test.ts': 'the words are the API paths and replicas a revocation is checked at, not a list of services',
 };
 

@@ -81,8 +81,15 @@ const CALLER_ONLY = /^(AGORA_|TEST_|npm_|SERVICE_URL_)|^(DATABASE_URL|PORT|HOST|
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=20'] as const;
 
-/** Memory settings every service process runs with, here and in the images (docs/benchmarks.md, row 5). */
-export const SERVICE_PROCESS_ENV = { MALLOC_MMAP_THRESHOLD_: '1048576', MALLOC_ARENA_MAX: '2' } as const;
+/**
+ * glibc malloc settings every service process runs with, here and in the images. Blocks of 64 KiB and
+ * more get their own mmap and go back to the kernel when freed, instead of being carved from an arena
+ * that can return only its top, not the holes they leave (they are rare enough per request that the
+ * extra system calls do not show); and one arena for every thread, because a second one, used by V8's
+ * and libuv's threads, kept what it grew to after a burst. What each bought and cost:
+ * docs/benchmarks.md, "Round 8: rss".
+ */
+export const SERVICE_PROCESS_ENV = { MALLOC_MMAP_THRESHOLD_: '65536', MALLOC_ARENA_MAX: '1' } as const;
 
 export function serviceEnv(name: ServiceName, ctx: ServiceEnvContext): Record<string, string> {
   const env: Record<string, string> = {};
