@@ -54,8 +54,8 @@ export async function coldStartRow(b, stack) {
       cpuRatio: ratioSpread(runs.bare, runs[name], (r) => r.cpuMs),
     };
   }
-  b.report.details.coldStart = { runs, bare, figures, tracingOff: plain, codeCache: cacheOutcomes, loadAverage: round(os.loadavg()[0], 2) };
   const cacheOutcomes = [...new Set(SERVICE_NAMES.flatMap((s) => runs[s].map((r) => r.codeCache)))];
+  b.report.details.coldStart = { runs, bare, figures, tracingOff: plain, codeCache: cacheOutcomes, loadAverage: round(os.loadavg()[0], 2) };
   const worstRatio = Math.max(...SERVICE_NAMES.map((s) => figures[s].ratio.median));
   const worstMs = Math.max(...SERVICE_NAMES.map((s) => figures[s].ms.median));
   b.report.row(
