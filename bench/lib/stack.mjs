@@ -65,7 +65,7 @@ export async function startOtlpSink() {
 
 /**
  * The `node` arguments a service runs with, as deployed: tools/src/local/services.ts
- * SERVICE_NODE_ARGS (the images' V8 flags and the tracing register), which the local run and the
+ * SERVICE_NODE_ARGS (the images' V8 flags), which the local run and the
  * tests use too.
  */
 const { SERVICE_NODE_ARGS: DEPLOYED_NODE_ARGS, serviceScript: toolsServiceScript, startService } = await tools('local/services.js');

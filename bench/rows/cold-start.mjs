@@ -13,9 +13,6 @@ import { startBaseline } from './overhead.mjs';
 export const TARGET_RATIO = 1.5;
 export const TARGET_MS = 1000;
 
-/** The V8 flags of the services (not the tracing register: the bare process has no tracing). */
-const BARE_NODE_ARGS = SERVICE_NODE_ARGS.filter((a, i, all) => a !== '--import' && all[i - 1] !== '--import');
-
 export async function coldStartRow(b, stack) {
   const startOnce = async (name, extraEnv, label) => {
     const svc = await startServiceProcess(name, { ...stack.env[name], ...extraEnv, PORT: String(await freePort()) }, { label });
@@ -26,12 +23,12 @@ export async function coldStartRow(b, stack) {
     return { ms: svc.readyMs, cpuMs: svc.startCpuMs, codeCache };
   };
   const bareOnce = async (label) => {
-    const p = await startBaseline(stack.databases.posts, '00000000-0000-0000-0000-000000000000', { label, nodeArgs: BARE_NODE_ARGS });
+    const p = await startBaseline(stack.databases.posts, '00000000-0000-0000-0000-000000000000', { label, nodeArgs: SERVICE_NODE_ARGS });
     const cpuMs = (await cpuSecondsOf(p.pid).catch(() => NaN)) * 1000;
     await p.stop();
     return { ms: p.readyMs, cpuMs };
   };
-  // As deployed: the tracing register preloaded, an OTLP endpoint set (the stack's env).
+  // As deployed: tracing on, an OTLP endpoint set (the stack's env).
   const rounds = b.QUICK ? 3 : 5;
   const arms = { bare: (i) => bareOnce(`bare-cold-${i}`) };
   for (const name of SERVICE_NAMES) arms[name] = (i) => startOnce(name, {}, `${name}-cold-${i}`);

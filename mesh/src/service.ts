@@ -8,7 +8,7 @@ import { Readiness } from './http/health.js';
 import { createLogger } from './logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './observability/metrics.js';
 import { serverSpanMiddleware } from './observability/server-span.js';
-import { shutdownTracing, tracingActive } from './observability/tracing.js';
+import { serviceNameFor, shutdownTracing, startTracing, tracingActive, tracingConfigured } from './observability/tracing.js';
 import { serve, type RunningServer } from './server.js';
 
 /**
@@ -68,6 +68,10 @@ export async function startService<C extends BaseConfig>(
   config: C,
   setup: (ctx: ServiceContext<C>) => Promise<ServiceWiring> | ServiceWiring,
 ): Promise<StartedService> {
+  // Tracing first, so the tracer provider is registered before anything asks for a tracer. Nothing
+  // has to load before the service's modules (no instrumentation patches a module), so the SDK is
+  // part of the service's own bundle and its code cache rather than a preloaded second bundle.
+  if (tracingConfigured()) await startTracing({ serviceName: serviceNameFor() ?? name });
   const logger = createLogger(name, config.LOG_LEVEL);
   const metrics = createServiceMetrics(name);
   const db = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, logger, onQuery: metrics.onQuery });

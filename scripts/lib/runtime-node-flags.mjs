@@ -1,5 +1,5 @@
 // The V8 flags the images' runtime stage starts node with, read from the Dockerfile where they are
-// set (rss's part of it): ENV NODE_OPTIONS (without --import) and the flags on CMD before the script.
+// set: ENV NODE_OPTIONS and the flags on CMD before the script.
 // The image build makes the code cache under exactly these (scripts/code-cache.mjs --dockerfile).
 import { readFileSync } from 'node:fs';
 
@@ -14,6 +14,6 @@ export function runtimeNodeFlags(dockerfilePath) {
   if (!cmd) throw new Error(`${dockerfilePath}: the runtime stage has no CMD in exec form`);
   const argv = JSON.parse(cmd[1]);
   if (argv[0] !== 'node') throw new Error(`${dockerfilePath}: the runtime CMD does not start node: ${cmd[1]}`);
-  const fromEnv = (nodeOptions?.[1] ?? '').split(/\s+/).filter((f) => f && !f.startsWith('--import'));
+  const fromEnv = (nodeOptions?.[1] ?? '').split(/\s+/).filter(Boolean);
   return [...fromEnv, ...argv.slice(1, -1)];
 }

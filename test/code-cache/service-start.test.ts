@@ -82,7 +82,7 @@ describe("a bundle's stack traces", () => {
       [
         '--input-type=module',
         '-e',
-        `import { bundle } from ${JSON.stringify(path.join(ROOT, 'scripts/bundle.mjs'))}; await bundle(process.argv[1], process.argv[2], { commonjs: true });`,
+        `import { bundle } from ${JSON.stringify(path.join(ROOT, 'scripts/bundle.mjs'))}; await bundle(process.argv[1], process.argv[2]);`,
         path.join(dir, 'thrower.ts'),
         path.join(dir, 'main.bundle.cjs'),
       ],

@@ -22,7 +22,7 @@ export interface ServiceProcess {
 
 /**
  * Starts a built service the one way every runner does (tools/src/local/services.ts startService:
- * the bundled entry point, the images' V8 flags, the tracing register) on a free port unless `env`
+ * the bundled entry point, the images' V8 flags) on a free port unless `env`
  * names one, with its output kept for the test's error messages. `env` is complete: build it with
  * serviceEnv (tools/src/local/service-env.ts) or take it from a running stack.
  */

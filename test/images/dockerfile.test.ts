@@ -80,7 +80,8 @@ describe('Dockerfile', () => {
     );
     expect(instructions().join('\n')).toMatch(/npm ci --omit=dev .*--workspace=mesh --workspace=services\/\$\{SERVICE\}/);
     const text = runtime.lines.join('\n');
-    expect(text).toContain('--import=/app/mesh/dist/observability/register.bundle.mjs');
+    // Nothing is preloaded: tracing starts inside the service (mesh's startService).
+    expect(text).not.toContain('--import');
     for (const [name, value] of Object.entries(SERVICE_PROCESS_ENV)) expect(text).toContain(`ENV ${name}=${value}`);
     for (const flag of SERVICE_NODE_FLAGS) expect(text).toContain(flag);
     // The CA bundle given to the builds' npm is fetched and deleted inside one RUN (with-npm-ca).
@@ -93,11 +94,11 @@ describe('Dockerfile', () => {
     const nodeOptions = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(runtime.lines.join('\n'))![1]!.split(' ');
     const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(runtime.lines.join('\n'))![1]!) as string[];
     expect(cmd[0]).toBe('node');
-    const v8Flags = [...nodeOptions.filter((f) => !f.startsWith('--import=')), ...cmd.slice(1, -1)];
+    const v8Flags = [...nodeOptions, ...cmd.slice(1, -1)];
     expect([...v8Flags].sort()).toEqual([...SERVICE_NODE_FLAGS].sort());
     // Node refuses to start on a flag it does not allow in NODE_OPTIONS (exit code 9).
     const started = spawnSync(process.execPath, ['-e', '0'], {
-      env: { ...process.env, NODE_OPTIONS: nodeOptions.filter((f) => !f.startsWith('--import=')).join(' ') },
+      env: { ...process.env, NODE_OPTIONS: nodeOptions.join(' ') },
     });
     expect(started.stderr.toString()).toBe('');
     expect(started.status).toBe(0);

@@ -1,7 +1,7 @@
 /**
  * The live verification: the real Prometheus server (.tools/bin/prometheus, from
  * scripts/install-tools.sh) scrapes the real services, started the way the local run starts them
- * (mesh/src/local: migrations, `node --import <tracing register> services/<name>/dist/main.bundle.mjs`,
+ * (mesh/src/local: migrations, `node <V8 flags> services/<name>/dist/main.bundle.mjs`,
  * the local ingress), with a config derived from observability/prometheus/prometheus.local.yml
  * (1 s scrapes and rule evaluation, the same rule files). Traffic goes through the ingress,
  * including a short database outage of auth (genuine 5xx). Then every PromQL expression of

@@ -1,6 +1,6 @@
 /**
  * No personal data in traces and logs (issue 17). auth runs as in the local run and the images
- * (`node --import <tracing register> services/auth/dist/main.bundle.mjs`), exporting every span as
+ * (`node <V8 flags> services/auth/dist/main.bundle.mjs`), exporting every span as
  * OTLP/JSON to a receiver here and logging at debug level. The test registers a user with a known
  * username, e-mail and password, signs in by e-mail, fails a sign-in by username with a mistyped
  * password, refreshes, replays the old refresh token, verifies the access token and signs out. Then

@@ -2,9 +2,9 @@ import path from 'node:path';
 import { context, propagation, trace, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 
 /**
- * OpenTelemetry tracing for a service process. Started by `register.ts`, loaded with
- * `node --import @agora/mesh/observability/register` BEFORE the app's modules, so that the tracer
- * provider is registered before anything asks for a tracer. No instrumentation patches a module: the
+ * OpenTelemetry tracing for a service process. Started by mesh's startService (service.ts) before
+ * it builds anything, so that the tracer provider is registered before anything asks for a tracer.
+ * No instrumentation patches a module, so nothing needs to be preloaded: the
  * HTTP server span of each request comes from mesh's own Koa middleware (server-span.ts), the query
  * spans from mesh's pg client (query-span.ts), the client spans from withClientSpan below, all
  * started through this provider.
@@ -61,9 +61,9 @@ export interface Tracing {
 }
 
 /**
- * The running SDK, held on the process's global object: the tracing register and the service run as
- * two separate bundles (scripts/bundle.mjs), each with its own copy of this module, and the service's
- * copy must see what the register's copy started (as @opentelemetry/api keeps its globals).
+ * The running SDK, held on the process's global object (as @opentelemetry/api keeps its globals), so
+ * that every copy of this module a process may load (a test can load mesh from its sources and from
+ * its build) sees the one SDK that was started.
  */
 const STARTED = Symbol.for('@agora/mesh/tracing');
 const holder = globalThis as typeof globalThis & { [STARTED]?: Tracing };

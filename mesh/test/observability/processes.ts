@@ -1,10 +1,7 @@
-/** Test helper: a service as its own Node process, started like the local run does (tracing preload). */
+/** Test helper: a service as its own Node process, started like the local run does (its V8 flags). */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
-import { TRACING_REGISTER } from '../../../tools/src/local/services.js';
+import { SERVICE_NODE_ARGS } from '../../../tools/src/local/services.js';
 import { REPO_ROOT } from './exposition.js';
-
-export const REGISTER = pathToFileURL(TRACING_REGISTER).href;
 
 export interface ServiceProcess {
   name: string;
@@ -17,11 +14,11 @@ export interface ServiceProcess {
 }
 
 /**
- * `node --import <register> <script>` with `env` (on top of PATH/HOME only); resolves when the
+ * `node <the services' V8 flags> <script>` with `env` (on top of PATH/HOME only); resolves when the
  * process prints a JSON line carrying its `port` (mesh's "listening" log line or a fixture's {"port":N}).
  */
 export function spawnService(name: string, script: string, env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', REGISTER, script], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, script], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

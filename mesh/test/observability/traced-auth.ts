@@ -6,7 +6,7 @@ import { migrations } from '../../../services/auth/src/migrations/index.js';
 import { spawnService, type ServiceProcess } from './processes.js';
 
 /**
- * auth run as the local run and the images run it (its bundle under the tracing register), on a
+ * auth run as the local run and the images run it (its bundle, under the services' V8 flags), on a
  * fresh migrated database named `database`, with a local mesh identity keyed by `meshKey` and no
  * reachable key set of its own. `env` adds the exporter's variables and anything a test needs.
  * No OTEL_SERVICE_NAME: register.ts names auth from services/auth/dist/main.bundle.mjs.

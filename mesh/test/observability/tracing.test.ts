@@ -1,6 +1,6 @@
 /**
  * Tracing end to end, the way services really run: each service is its own Node process started with
- * `node --import mesh/dist/observability/register.bundle.mjs` (as the local run and the images do), with
+ * the services' V8 flags (as the local run and the images do; tracing starts inside startService), with
  * OTLP/HTTP JSON export to a tiny receiver on loopback. One request through the local ingress, into
  * a service (posts, a small startService fixture) that calls auth through ServiceClient, yields ONE
  * trace: the caller's server span → its client span → auth's server span, joined to the incoming

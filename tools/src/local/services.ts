@@ -2,10 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { SERVICES, type ServiceTopology } from '@agora/mesh/topology';
 import { pipeLines, say } from './output.js';
-import { REPO_ROOT, serviceDir } from './paths.js';
+import { serviceDir } from './paths.js';
 import { SERVICE_NODE_FLAGS } from './service-env.js';
 import { terminateChild } from './terminate.js';
 
@@ -20,13 +19,6 @@ const exists = (p: string) =>
     () => true,
     () => false,
   );
-
-/**
- * Preloaded into every service process: starts OpenTelemetry before the service's modules load when
- * OTEL_EXPORTER_OTLP_ENDPOINT is set, and does nothing otherwise (mesh/src/observability/register.ts),
- * bundled into one file as the images run it (scripts/bundle.mjs).
- */
-export const TRACING_REGISTER = path.join(REPO_ROOT, 'mesh', 'dist', 'observability', 'register.bundle.mjs');
 
 /**
  * A service's compiled script. `main` is the bundled entry point (`npm run build` writes it after
@@ -153,12 +145,12 @@ export interface StartServiceOptions {
   readonly output?: 'console' | 'capture' | { readonly file: string };
   /** Another script than the bundled entry point (the bench's A/B runs of an unbundled build). */
   readonly script?: string;
-  /** Node arguments instead of the images' (SERVICE_NODE_FLAGS and the tracing register): the bench's profiling and experiments. */
+  /** Node arguments instead of the images' (SERVICE_NODE_FLAGS): the bench's profiling and experiments. */
   readonly nodeArgs?: readonly string[];
 }
 
-/** The node arguments every service runs with, as in the images: the V8 flags, then the tracing register preloaded. */
-export const SERVICE_NODE_ARGS: readonly string[] = [...SERVICE_NODE_FLAGS, '--import', pathToFileURL(TRACING_REGISTER).href];
+/** The node arguments every service runs with, as in the images: the V8 flags (tracing starts inside the service, mesh's startService). */
+export const SERVICE_NODE_ARGS: readonly string[] = [...SERVICE_NODE_FLAGS];
 
 /** The last `bytes` of a file (empty when it cannot be read): a service's log in an error message. */
 function tailOf(file: string, bytes = 20_000): string {
