@@ -53,6 +53,13 @@ export async function feedAuthorsRow(b, stack, viewer) {
   // 20 authors the viewer follows, two posts each, written round-robin so that the first page holds
   // one post by every author (the lookup asks for 20 ids, as a real page of varied authors would).
   const authors = await Promise.all(Array.from({ length: AUTHORS }, () => newSession(stack.url, 'author')));
+  // users learns of a new account from auth's account.registered event, a moment after the sign-up
+  // answered: following someone users has not heard of yet is a 404, so wait for every profile.
+  for (const a of authors) {
+    for (let t0 = performance.now(); (await getJson(`${users}/api/v1/users/${a.id}`, h)).status !== 200; await sleep(50)) {
+      if (performance.now() - t0 > 20_000) throw new Error(`users did not learn of the author ${a.id} within 20 s`);
+    }
+  }
   for (const a of authors) {
     const f = await fetch(`${stack.url}/api/v1/users/${a.id}/follow`, { method: 'POST', headers: h });
     await f.arrayBuffer();
