@@ -51,11 +51,11 @@ export function insideTracedRequest(): boolean {
 }
 
 /**
- * Starts the span of one statement, or returns undefined outside a traced request. The statement is
- * sanitised only when the span records (a sampled-out request's span keeps no attributes).
+ * Starts the span of one statement. Called only inside a traced request (its caller, traced-client.ts,
+ * asks insideTracedRequest() first, before it looks at the statement). The statement is sanitised
+ * only when the span records (a sampled-out request's span keeps no attributes).
  */
-export function startQuerySpan(database: string | undefined, connection: Attributes, text: string, preparedName?: string): Span | undefined {
-  if (!insideTracedRequest()) return undefined;
+export function startQuerySpan(database: string | undefined, connection: Attributes, text: string, preparedName?: string): Span {
   const command = preparedName || commandOf(text);
   const span = trace.getTracer(QUERY_SPAN_SCOPE).startSpan(`pg.query:${command}${database ? ` ${database}` : ''}`, {
     kind: SpanKind.CLIENT,
