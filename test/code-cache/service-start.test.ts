@@ -20,18 +20,13 @@ import { migrations } from '../../services/posts/src/migrations/index.js';
 import { freePort } from '../../tools/src/local/ports.js';
 import { newPlatformSecrets, serviceEnv, SERVICE_NODE_FLAGS } from '../../tools/src/local/service-env.js';
 import { SERVICE_NODE_ARGS, serviceScript, startService } from '../../tools/src/local/services.js';
-import { freshDatabase, testAdminUrl } from '../helpers/db.js';
+import { freshDatabase, testAdminUrlIfAny } from '../helpers/db.js';
 import { runtimeNodeFlags } from '../../scripts/lib/runtime-node-flags.mjs';
 
 const ROOT = path.resolve(__dirname, '../..');
 const bundleOf = (service: string) => path.join(ROOT, 'services', service, 'dist', 'main.bundle.cjs');
 
-let adminUrl: string | undefined;
-try {
-  adminUrl = testAdminUrl();
-} catch {
-  adminUrl = undefined;
-}
+const adminUrl = testAdminUrlIfAny();
 if (!adminUrl) console.warn('[code-cache] SKIPPED the service starts: no test PostgreSQL (run with the root vitest config)');
 
 /** The tag V8 gives code caches in a node started with `flags`. */

@@ -15,6 +15,15 @@ export function testAdminUrl(): string {
   return url;
 }
 
+/** The test server's admin URL, or undefined when there is none (a file that then skips, saying so). */
+export function testAdminUrlIfAny(): string | undefined {
+  try {
+    return testAdminUrl();
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Creates a new, empty, uniquely named database (`<prefix>_<random>`) on the test server and
  * returns its URL. Each test file (or test) gets its own, so nothing leaks between them.

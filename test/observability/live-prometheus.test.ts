@@ -28,7 +28,7 @@ import { discoverServices, runScript, startService, type RunningService } from '
 import { newPlatformSecrets, serviceEnv } from '@agora/tools/local/service-env';
 import { startIngress, type Ingress } from '@agora/tools/local/ingress';
 import { startPrometheus, type RunningPrometheus } from '@agora/tools/local/prometheus';
-import { freshDatabase, testAdminUrl } from '../helpers/db.js';
+import { freshDatabase, testAdminUrlIfAny } from '../helpers/db.js';
 import {
   OBS_DIR,
   allExpressions,
@@ -45,12 +45,7 @@ import {
   type Expression,
 } from './promql.js';
 
-let adminUrl: string | undefined;
-try {
-  adminUrl = testAdminUrl();
-} catch {
-  adminUrl = undefined;
-}
+const adminUrl = testAdminUrlIfAny();
 
 const registry = loadRegistry();
 const exposed = exposedSeriesNames(registry);

@@ -15,17 +15,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUERY_SPAN_SCOPE } from '@agora/mesh/observability/query-span';
 import { SQL_SANITISED_ATTRIBUTE } from '@agora/mesh/observability/sql-sanitiser';
-import { testAdminUrl } from '../helpers/db.js';
+import { testAdminUrlIfAny } from '../helpers/db.js';
 import type { ServiceProcess } from '../../mesh/test/observability/processes.js';
 import { spawnTracedAuth } from '../../mesh/test/observability/traced-auth.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../mesh/test/observability/otlp-receiver.js';
 
-let adminUrl: string | undefined;
-try {
-  adminUrl = testAdminUrl();
-} catch {
-  adminUrl = undefined;
-}
+const adminUrl = testAdminUrlIfAny();
 if (!adminUrl) console.warn('[personal-data] SKIPPED: no test PostgreSQL (run with the root vitest config)');
 
 let receiver: OtlpReceiver | undefined;
