@@ -15,7 +15,7 @@
 // import.meta.url is defined from __filename.
 //
 // What stays outside the bundle, loaded from node_modules at run time:
-// - native addons (@node-rs/argon2, pg-native, which pg loads only if asked for) and packages that
+// - native addons (@node-rs/argon2, koffi, pg-native, which pg loads only if asked for) and packages that
 //   locate their own files on disk (swagger-ui-dist);
 // - iconv-lite, whose encoding tables it loads lazily from disk (in a bundle they are parsed at start),
 //   and the OTLP exporters for protocols other than the default, loaded only when configured.
@@ -25,7 +25,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
+import { writeFile } from 'node:fs/promises';
 import { serviceNames } from './lib/topology.mjs';
+import { asciiOnly } from './lib/ascii-only.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -34,6 +36,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EXTERNAL = [
   'pg-native',
   '@node-rs/argon2',
+  'koffi',
   'swagger-ui-dist',
   // Its encoding tables (≈ 0.5 MiB) load only when a body in another charset arrives; inside the
   // bundle they would be parsed at every start.
@@ -84,11 +87,18 @@ export async function bundle(entry, outfile) {
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
+    write: false,
   });
+  // ASCII only, so V8 holds the source as one byte per character (scripts/lib/ascii-only.mjs).
+  const js = result.outputFiles.find((f) => f.path === outfile);
+  const mapFile = result.outputFiles.find((f) => f.path === `${outfile}.map`);
+  if (!js || !mapFile) throw new Error(`${outfile}: esbuild wrote no bundle or no source map`);
+  const ascii = asciiOnly(js.text, JSON.parse(mapFile.text), path.relative(ROOT, outfile));
+  await Promise.all([writeFile(outfile, ascii.code), writeFile(mapFile.path, JSON.stringify(ascii.map))]);
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
   const dynamic = output?.imports.filter((i) => i.kind === 'dynamic-import') ?? [];
   if (dynamic.length) throw new Error(`${outfile}: import() left in a CommonJS bundle (${dynamic.map((i) => i.path).join(', ')})`);
-  const bytes = output?.bytes ?? 0;
+  const bytes = Buffer.byteLength(ascii.code);
   return {
     outfile: path.relative(ROOT, outfile),
     megabytes: bytes / 2 ** 20,
