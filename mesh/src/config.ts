@@ -53,6 +53,11 @@ export const baseConfigSchema = z.object({
   REVOCATIONS_MAX_ENTRIES: z.coerce.number().int().min(1000).max(10_000_000).default(100_000),
   /** How often each replica reads new revocations from its database (ms): the delay before one takes effect. */
   REVOCATIONS_REFRESH_MS: z.coerce.number().int().min(100).max(5_000).default(1_000),
+  /**
+   * After this long with no request (ms), malloc's free memory goes back to the kernel
+   * (mesh/src/memory/release-when-idle.ts); 0: never.
+   */
+  MEMORY_RELEASE_IDLE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   ...eventsConfigShape,
 });
 

@@ -6,6 +6,7 @@ import { createDatabase, type Database } from './db/database.js';
 import type { Migration } from './db/migrator.js';
 import { Readiness } from './http/health.js';
 import { createLogger } from './logger.js';
+import { releaseMemoryWhenIdle } from './memory/release-when-idle.js';
 import { createServiceMetrics, type ServiceMetrics } from './observability/metrics.js';
 import { serverSpanMiddleware } from './observability/server-span.js';
 import { serviceNameFor, shutdownTracing, startTracing, tracingActive, tracingConfigured } from './observability/tracing.js';
@@ -109,6 +110,8 @@ export async function startService<C extends BaseConfig>(
     },
   });
   if (wiring.afterReady) runAfterReady(wiring.afterReady, readiness, logger);
+  const stopReleasingMemory = releaseMemoryWhenIdle(running.server, config.MEMORY_RELEASE_IDLE_MS, logger);
+  running.server.once('close', stopReleasingMemory);
   return { ...running, db, logger, metrics, deps: wiring.deps };
 }
 

@@ -18,6 +18,7 @@ import { LOCAL_OBJECT_STORE, SERVICES, type ServiceName } from '../../mesh/src/t
 import { kustomize } from '../cluster/lib.js';
 import { runJourney } from '../e2e/journey.js';
 import { freePort } from '../helpers/processes.js';
+import { within } from '../helpers/within.js';
 import { ROOT } from './dockerfile.js';
 import { docker, imageTestsEnabled, logs, removeStartedContainers, runContainer, script, syncIntoContainer, waitReady } from './docker.js';
 
@@ -261,6 +262,14 @@ describe.skipIf(!enabled)('service images (Docker, classic builder, no registry)
     console.log(`[images] loadgen smoke: ${round.requests} requests, statuses ${JSON.stringify(round.statuses)}, p99 ${round.p99} ms`);
     expect(round.fiveXx).toBe(0);
     expect(round.ok).toBeGreaterThan(0);
+
+    // Idle after the load, each service gives the memory it freed back to the kernel: koffi's prebuilt
+    // binary loads from the read-only image and calls glibc's malloc_trim (mesh/src/memory), and the
+    // first release says so.
+    for (const n of NAMES) {
+      await within(10_000, async () => /idle memory release on/.test(await logs(ids[n]!)), `agora/${n} logs its first idle memory release`);
+      expect(await logs(ids[n]!), `agora/${n}'s log`).not.toMatch(/idle memory release unavailable/);
+    }
 
     for (const n of NAMES) expect(await docker('inspect', '--format', '{{.State.Status}} {{.RestartCount}}', ids[n]!)).toBe('running 0');
   }, 600_000);
