@@ -76,10 +76,12 @@ const CALLER_ONLY = /^(AGORA_|TEST_|npm_|SERVICE_URL_)|^(DATABASE_URL|PORT|HOST|
  * (why 4 and not 1, 2 or 8: docs/benchmarks.md, row 5); and an old generation that may grow to 1.2×
  * its live set before the next full GC instead of V8's dynamic factor of up to 4×, which after a
  * burst left posts holding three to four times its live set as garbage (no leak: its live set after a
- * full GC stays flat round over round; docs/benchmarks.md, "Row 5's RSS: garbage, not a leak").
+ * full GC stays flat round over round; docs/benchmarks.md, "Row 5's RSS: garbage, not a leak"); and
+ * every full GC compacting the old generation, so the pages a burst left sparsely filled are emptied
+ * and given back instead of staying committed (docs/benchmarks.md, "Round 9").
  * Flags that Node refuses in NODE_OPTIONS go on the images' command line instead (Dockerfile CMD).
  */
-export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=20'] as const;
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=20', '--compact-on-every-full-gc'] as const;
 
 /**
  * glibc malloc settings every service process runs with, here and in the images. Blocks of 64 KiB and
