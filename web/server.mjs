@@ -9,6 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiDocsHandler, isApiDocsPath } from '../mesh/dist/http/api-docs.js';
+import { problems, ProblemError, PROBLEM_CONTENT_TYPE } from '../mesh/dist/http/problem.js';
 import { isAppPath, webAppHandler } from '../mesh/dist/http/web-app.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,12 +26,17 @@ const imageOrigins = (process.env.WEB_IMAGE_ORIGINS ?? '')
 const serve = webAppHandler({ root, imageOrigins });
 let draining = false;
 
+/** An error as problem+json, like every other answer of the platform (mesh/src/http/problem.ts). */
+function sendProblem(res, problem) {
+  res.writeHead(problem.status, { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' }).end(JSON.stringify(problem.toDocument()));
+}
+
 const server = http.createServer((req, res) => {
   let pathname;
   try {
     pathname = new URL(req.url ?? '/', 'http://web').pathname.replace(/\/{2,}/g, '/');
   } catch {
-    res.writeHead(400).end();
+    sendProblem(res, new ProblemError(400, 'validation', 'The request target is not a valid path.'));
     return;
   }
   if (pathname === '/healthz/live' || pathname === '/healthz/ready') {
@@ -45,7 +51,7 @@ const server = http.createServer((req, res) => {
   }
   // The Gateway sends the API elsewhere; should a path of it arrive here anyway, it is not a page.
   if (!isAppPath(pathname)) {
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('Not Found\n');
+    sendProblem(res, problems.notFound('No such page: the API is served under /api by the services.'));
     return;
   }
   void serve(req, res, pathname);

@@ -61,6 +61,7 @@ describe('web/Dockerfile', () => {
     expect(copied.sort()).toEqual(
       [
         'mesh/dist/http/api-docs.js',
+        'mesh/dist/http/problem.js',
         'mesh/dist/http/web-app.js',
         'mesh/dist/topology.js',
         'mesh/package.json',

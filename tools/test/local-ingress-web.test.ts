@@ -1,4 +1,5 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,5 +75,31 @@ describe('the ingress serves the web app', () => {
     const res = await fetch(`${ingress.url}/settings`, { method: 'POST', body: 'x' });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('answers its refusals as problem+json, like the services, even to an API path whose dot segments lead to the app', async () => {
+    const problem = async (res: { status: number; contentType: string | null; body: string }, status: number, type: string) => {
+      expect(res.status).toBe(status);
+      expect(res.contentType).toBe('application/problem+json');
+      expect(JSON.parse(res.body)).toMatchObject({ type: `https://agora.dev/problems/${type}`, status });
+    };
+    const viaFetch = async (p: string, init?: RequestInit) => {
+      const res = await fetch(`${ingress.url}${p}`, init);
+      return { status: res.status, contentType: res.headers.get('content-type'), body: await res.text() };
+    };
+    await problem(await viaFetch('/settings', { method: 'PUT', body: 'x' }), 405, 'method-not-allowed');
+    await problem(await viaFetch('/assets/missing.js'), 404, 'not-found');
+    await problem(await viaFetch('/%zz'), 400, 'validation');
+    // Sent as written (fetch would resolve the dot segments itself): the ingress resolves them to `/`.
+    const raw = await new Promise<{ status: number; contentType: string | null; body: string }>((resolve, reject) => {
+      const req = http.request(`${ingress.url}/api/v1/posts/../../comments/../..?access_token=x.y.z`, { method: 'DELETE' }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? null, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    await problem(raw, 405, 'method-not-allowed');
   });
 });

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type http from 'node:http';
 import path from 'node:path';
 import { securityHeaders, staticResponder } from './web-app.js';
+import { problems } from './problem.js';
 
 /**
  * One Swagger UI for the whole public API (openapi/agora.json, which holds no internal operation),
@@ -64,7 +65,7 @@ export interface ApiDocsOptions {
 
 export function apiDocsHandler(opts: ApiDocsOptions) {
   const assetDir = opts.assetDir ?? path.dirname(require.resolve('swagger-ui-dist/package.json'));
-  const { send, refusedUnlessRead } = staticResponder(securityHeaders(), 'no-cache');
+  const { send, sendProblem, refusedUnlessRead } = staticResponder(securityHeaders(), 'no-cache');
 
   return async function serveApiDocs(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
     req.resume();
@@ -77,12 +78,12 @@ export function apiDocsHandler(opts: ApiDocsOptions) {
       try {
         spec = await readFile(opts.spec, 'utf8');
       } catch {
-        return send(req, res, 503, 'text/plain; charset=utf-8', 'The public API document is missing: run npm run generate.\n');
+        return sendProblem(req, res, problems.unavailable('The public API document is missing: run npm run generate.'));
       }
       return send(req, res, 200, 'application/json', spec);
     }
     const type = ASSETS[name];
-    if (!type) return send(req, res, 404, 'text/plain; charset=utf-8', 'Not Found\n');
+    if (!type) return sendProblem(req, res, problems.notFound('No such file.'));
     send(req, res, 200, type, await readFile(path.join(assetDir, name)), 'public, max-age=86400');
   };
 }

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type http from 'node:http';
 import path from 'node:path';
 import { NEVER_ROUTED_PREFIXES } from '../topology.js';
+import { PROBLEM_CONTENT_TYPE, ProblemError, problems } from './problem.js';
 
 /**
  * The built web app (web/dist) as the local ingress serves it at `/` and the web image serves it in
@@ -56,7 +57,9 @@ export function isAppPath(pathname: string): boolean {
 
 /**
  * How the ingress's own static handlers (the web app, /docs) answer: whole bodies with the security
- * headers and a cache policy, HEAD without the body, and anything but GET or HEAD a 405 with Allow.
+ * headers and a cache policy, HEAD without the body, anything but GET or HEAD a 405 with Allow, and
+ * every error as problem+json, as the services answer theirs (a request that strays here, e.g. an
+ * API path whose dot segments the proxy resolved to `/`, still gets an error a client can read).
  */
 export function staticResponder(headers: Record<string, string>, defaultCache: string) {
   function send(
@@ -70,14 +73,18 @@ export function staticResponder(headers: Record<string, string>, defaultCache: s
     res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': cache });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
+  /** An error as RFC 9457 problem details (mesh/src/http/problem.ts), never cached. */
+  function sendProblem(req: http.IncomingMessage, res: http.ServerResponse, problem: ProblemError): void {
+    for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
+    send(req, res, problem.status, PROBLEM_CONTENT_TYPE, JSON.stringify(problem.toDocument()), 'no-store');
+  }
   /** True when the request was not a read and has been answered with the 405. */
   function refusedUnlessRead(req: http.IncomingMessage, res: http.ServerResponse): boolean {
     if (req.method === 'GET' || req.method === 'HEAD') return false;
-    res.setHeader('allow', 'GET, HEAD');
-    send(req, res, 405, 'text/plain; charset=utf-8', 'Method Not Allowed\n');
+    sendProblem(req, res, new ProblemError(405, 'method-not-allowed', 'Only GET and HEAD are allowed here.', { headers: { allow: 'GET, HEAD' } }));
     return true;
   }
-  return { send, refusedUnlessRead };
+  return { send, sendProblem, refusedUnlessRead };
 }
 
 export interface WebAppOptions {
@@ -90,7 +97,7 @@ export interface WebAppOptions {
 export function webAppHandler(opts: WebAppOptions) {
   const root = path.resolve(opts.root);
   const headers = securityHeaders(opts.imageOrigins);
-  const { send, refusedUnlessRead } = staticResponder(headers, 'no-store');
+  const { sendProblem, refusedUnlessRead } = staticResponder(headers, 'no-store');
 
   async function file(p: string): Promise<{ path: string; size: number } | undefined> {
     try {
@@ -108,7 +115,7 @@ export function webAppHandler(opts: WebAppOptions) {
     try {
       decoded = decodeURIComponent(pathname);
     } catch {
-      send(req, res, 400, 'text/plain; charset=utf-8', 'Bad Request\n');
+      sendProblem(req, res, new ProblemError(400, 'validation', 'The path is not valid percent-encoding.'));
       return;
     }
     const candidate = path.resolve(root, `.${decoded}`);
@@ -118,13 +125,13 @@ export function webAppHandler(opts: WebAppOptions) {
     if (!found) {
       // A missing asset is a 404; anything else is one of the app's routes.
       if (pathname.startsWith('/assets/') || path.extname(decoded)) {
-        send(req, res, 404, 'text/plain; charset=utf-8', 'Not Found\n');
+        sendProblem(req, res, problems.notFound('No such file.'));
         return;
       }
       found = await file(path.join(root, 'index.html'));
       cache = 'no-cache';
       if (!found) {
-        send(req, res, 503, 'text/plain; charset=utf-8', 'The web app is not built: run npm run build -w web (npm start does).\n');
+        sendProblem(req, res, problems.unavailable('The web app is not built: run npm run build -w web (npm start does).'));
         return;
       }
     }
