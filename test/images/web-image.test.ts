@@ -67,7 +67,15 @@ describe.skipIf(!enabled)('web image (Docker, classic builder, no registry)', ()
     const [ids, listing, writable] = out.split('\n');
     expect(ids).toBe('1000:1000');
     const files = JSON.parse(listing!) as string[];
-    expect(files).toEqual(expect.arrayContaining(['web/server.mjs', 'web/dist/index.html', 'mesh/dist/http/web-app.js', 'mesh/package.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'web/server.mjs',
+        'web/dist/index.html',
+        'mesh/dist/http/web-app.js',
+        'mesh/dist/http/problem.js',
+        'mesh/package.json',
+      ]),
+    );
     const unexpected = files.filter(
       (f) =>
         ![
@@ -75,6 +83,7 @@ describe.skipIf(!enabled)('web image (Docker, classic builder, no registry)', ()
           'mesh/package.json',
           'mesh/dist/http/web-app.js',
           'mesh/dist/http/api-docs.js',
+          'mesh/dist/http/problem.js',
           'mesh/dist/topology.js',
           'openapi/agora.json',
           'web/dist/index.html',
