@@ -12,35 +12,22 @@
 // template, whose raw text a tag may read) is refused with its position, and so is one after a
 // backslash (`\é`), which as `\\u…` would mean something else.
 import { decode, encode } from '@jridgewell/sourcemap-codec';
-import { tokenizer } from 'acorn';
+import { getLineInfo, tokenizer } from 'acorn';
 
 const NON_ASCII = /[\u0080-\uffff]/; // any UTF-16 code unit above 0x7F
 
-/** Offsets of the regular-expression and string literals that contain a non-ASCII character. */
+/**
+ * The regular-expression and string literals that contain a non-ASCII character: their offsets, and
+ * the line (0-based, as the source map counts) and column where each starts.
+ */
 function literalsToEscape(code) {
-  const ranges = [];
-  for (const token of tokenizer(code, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true })) {
+  const literals = [];
+  const options = { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true, locations: true };
+  for (const token of tokenizer(code, options)) {
     if ((token.type.label === 'regexp' || token.type.label === 'string') && NON_ASCII.test(code.slice(token.start, token.end)))
-      ranges.push([token.start, token.end]);
+      literals.push({ start: token.start, end: token.end, line: token.loc.start.line - 1, column: token.loc.start.column });
   }
-  return ranges;
-}
-
-/** Line and column (0-based) of each offset, for the source map and for error messages. */
-function lineStarts(code) {
-  const starts = [0];
-  for (let i = code.indexOf('\n'); i !== -1; i = code.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-function position(starts, offset) {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, column: offset - starts[lo] };
+  return literals;
 }
 
 /**
@@ -50,18 +37,16 @@ function position(starts, offset) {
  */
 export function asciiOnly(code, map, file = 'bundle') {
   if (!NON_ASCII.test(code)) return { code, map, escaped: 0 };
-  const starts = lineStarts(code);
-  const where = (offset, lines = starts) => {
-    const p = position(lines, offset);
-    return `${file}:${p.line + 1}:${p.column + 1}`;
+  const where = (text, offset) => {
+    const { line, column } = getLineInfo(text, offset);
+    return `${file}:${line}:${column + 1}`;
   };
   let out = '';
   let from = 0;
   const shifts = new Map(); // generated line → [[old column after an escape, characters added so far on the line]]
   let escaped = 0;
-  for (const [start, end] of literalsToEscape(code)) {
+  for (const { start, end, line, column } of literalsToEscape(code)) {
     out += code.slice(from, start);
-    const { line, column } = position(starts, start);
     const lineShifts = shifts.get(line) ?? [];
     let added = lineShifts.at(-1)?.[1] ?? 0;
     for (let i = start; i < end; i++) {
@@ -73,7 +58,7 @@ export function asciiOnly(code, map, file = 'bundle') {
       let backslashes = 0;
       for (let j = i - 1; j >= start && code[j] === '\\'; j--) backslashes++;
       if (backslashes % 2 === 1)
-        throw new Error(`${where(i)}: an escaped non-ASCII character in a literal would change meaning as \\u${unit.toString(16)}`);
+        throw new Error(`${where(code, i)}: an escaped non-ASCII character in a literal would change meaning as \\u${unit.toString(16)}`);
       out += `\\u${unit.toString(16).toUpperCase().padStart(4, '0')}`;
       added += 5;
       escaped += 1;
@@ -85,9 +70,7 @@ export function asciiOnly(code, map, file = 'bundle') {
   out += code.slice(from);
   const left = NON_ASCII.exec(out);
   if (left)
-    throw new Error(
-      `${where(left.index, lineStarts(out))}: a non-ASCII character outside a regular expression or a string (a template?) is left in the bundle`,
-    );
+    throw new Error(`${where(out, left.index)}: a non-ASCII character outside a regular expression or a string (a template?) is left in the bundle`);
   if (!map) return { code: out, map, escaped };
   const mappings = decode(map.mappings);
   for (const [line, lineShifts] of shifts) {
