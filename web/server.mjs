@@ -9,8 +9,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiDocsHandler, isApiDocsPath } from '../mesh/dist/http/api-docs.js';
-import { problems, ProblemError, PROBLEM_CONTENT_TYPE } from '../mesh/dist/http/problem.js';
-import { isAppPath, webAppHandler } from '../mesh/dist/http/web-app.js';
+import { problems, ProblemError } from '../mesh/dist/http/problem.js';
+import { isAppPath, securityHeaders, staticResponder, webAppHandler } from '../mesh/dist/http/web-app.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, 'dist');
@@ -26,17 +26,15 @@ const imageOrigins = (process.env.WEB_IMAGE_ORIGINS ?? '')
 const serve = webAppHandler({ root, imageOrigins });
 let draining = false;
 
-/** An error as problem+json, like every other answer of the platform (mesh/src/http/problem.ts). */
-function sendProblem(res, problem) {
-  res.writeHead(problem.status, { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' }).end(JSON.stringify(problem.toDocument()));
-}
+// The server's own errors answered as the app's handler answers its own: problem+json, security headers.
+const { sendProblem } = staticResponder(securityHeaders(imageOrigins), 'no-store');
 
 const server = http.createServer((req, res) => {
   let pathname;
   try {
     pathname = new URL(req.url ?? '/', 'http://web').pathname.replace(/\/{2,}/g, '/');
   } catch {
-    sendProblem(res, new ProblemError(400, 'validation', 'The request target is not a valid path.'));
+    sendProblem(req, res, new ProblemError(400, 'validation', 'The request target is not a valid path.'));
     return;
   }
   if (pathname === '/healthz/live' || pathname === '/healthz/ready') {
@@ -51,7 +49,7 @@ const server = http.createServer((req, res) => {
   }
   // The Gateway sends the API elsewhere; should a path of it arrive here anyway, it is not a page.
   if (!isAppPath(pathname)) {
-    sendProblem(res, problems.notFound('No such page: the API is served under /api by the services.'));
+    sendProblem(req, res, problems.notFound('No such page: the API is served under /api by the services.'));
     return;
   }
   void serve(req, res, pathname);

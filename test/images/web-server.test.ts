@@ -60,4 +60,19 @@ describe('web/server.mjs serves /docs', () => {
     expect((await fetch(`${base}/docs/package.json`)).status).toBe(404);
     expect((await fetch(`${base}/docs`, { method: 'POST' })).status).toBe(405);
   });
+
+  it("answers errors as problem+json under the same headers: its own 404 for an API path, the handlers' 404 and 405", async () => {
+    const csp = securityHeaders()['content-security-policy'];
+    for (const [p, init, status, type] of [
+      ['/api/v1/feed', undefined, 404, 'not-found'],
+      ['/docs/package.json', undefined, 404, 'not-found'],
+      ['/docs', { method: 'POST' }, 405, 'method-not-allowed'],
+    ] as const) {
+      const res = await fetch(`${base}${p}`, init);
+      expect(res.status, p).toBe(status);
+      expect(res.headers.get('content-type'), p).toBe('application/problem+json');
+      expect(res.headers.get('content-security-policy'), p).toBe(csp);
+      expect(await res.json(), p).toMatchObject({ type: `https://agora.dev/problems/${type}`, status });
+    }
+  });
 });
