@@ -13,18 +13,18 @@ import { loadTrimNativeHeap } from './native-heap.js';
  */
 export function releaseMemoryWhenIdle(server: http.Server, idleMs: number, logger: Logger, loadTrim = loadTrimNativeHeap): () => void {
   if (idleMs <= 0) return () => {};
-  let requestsInInterval = 0;
-  let requestsSinceRelease = 0;
+  let requestInInterval = false;
+  let servedSinceRelease = false;
   let trim: (() => boolean) | undefined;
-  const countRequest = () => {
-    requestsInInterval += 1;
+  const noteRequest = () => {
+    requestInInterval = true;
   };
   const timer = setInterval(() => {
-    const busy = requestsInInterval > 0;
-    requestsSinceRelease += requestsInInterval;
-    requestsInInterval = 0;
-    if (busy || requestsSinceRelease === 0) return;
-    requestsSinceRelease = 0;
+    const busy = requestInInterval;
+    requestInInterval = false;
+    if (busy) servedSinceRelease = true;
+    if (busy || !servedSinceRelease) return;
+    servedSinceRelease = false;
     if (!trim) {
       const loaded = loadTrim();
       if ('unavailable' in loaded) {
@@ -38,10 +38,10 @@ export function releaseMemoryWhenIdle(server: http.Server, idleMs: number, logge
     trim();
   }, idleMs);
   timer.unref();
-  server.on('request', countRequest);
+  server.on('request', noteRequest);
   const stop = () => {
     clearInterval(timer);
-    server.off('request', countRequest);
+    server.off('request', noteRequest);
   };
   return stop;
 }
