@@ -115,6 +115,10 @@ async function exists(p: string): Promise<boolean> {
 }
 
 async function initdb(bin: Binaries, opts: EmbeddedServerOptions, user: string, ids: { uid?: number; gid?: number }) {
+  // The parents with the default mode, only the data directory itself 0700: with `recursive` the mode
+  // applies to every folder it creates, and a 0700 `.data` owned by root keeps the postgres user
+  // (initdb runs as it when we are root) from reaching its own directory.
+  await mkdir(path.dirname(opts.dataDir), { recursive: true });
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const pwFile = path.join(tmpdir(), `agora-pg-pw-${randomBytes(8).toString('hex')}`);
   await writeFile(pwFile, `${opts.password}\n`, { mode: 0o600 });
